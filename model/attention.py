@@ -1,0 +1,63 @@
+"""Multi-head self-attention, with the attention probabilities available for inspection."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .config import BertConfig
+
+
+class MultiHeadAttention(nn.Module):
+    """Scaled dot-product attention over `num_attention_heads` heads (Hugging Face: `attention.self`).
+
+    Two paths give the same output:
+    - `need_weights=False`: `F.scaled_dot_product_attention`, the fused kernel (training, fill-mask);
+    - `need_weights=True`: the explicit softmax, whose probabilities the inspector draws.
+    A head mask (layers x heads of 0/1 or weights) scales each head's probabilities, which
+    switches a head off without touching the others.
+    """
+
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.num_heads = config.num_attention_heads
+        self.head_dim = config.head_dim
+        self.query = nn.Linear(config.hidden_size, config.hidden_size)
+        self.key = nn.Linear(config.hidden_size, config.hidden_size)
+        self.value = nn.Linear(config.hidden_size, config.hidden_size)
+        self.dropout_p = config.attention_probs_dropout_prob
+        self.dropout = nn.Dropout(config.attention_probs_dropout_prob)
+
+    def _split_heads(self, x: torch.Tensor) -> torch.Tensor:
+        B, T, _ = x.shape
+        return x.view(B, T, self.num_heads, self.head_dim).transpose(1, 2)  # (B, heads, T, head_dim)
+
+    def forward(self, x: torch.Tensor, attention_bias: torch.Tensor | None = None,
+                head_mask: torch.Tensor | None = None,
+                need_weights: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+        # x: (B, T, hidden); attention_bias: (B, 1, 1, T), 0 where attended and a large negative
+        # number at padding; head_mask: (heads,)
+        B, T, C = x.shape
+        q = self._split_heads(self.query(x))  # (B, heads, T, head_dim)
+        k = self._split_heads(self.key(x))
+        v = self._split_heads(self.value(x))
+
+        if need_weights:
+            scores = torch.matmul(q, k.transpose(-1, -2)) * (self.head_dim ** -0.5)  # (B, heads, T, T)
+            if attention_bias is not None:
+                scores = scores + attention_bias
+            probs = scores.softmax(dim=-1)  # (B, heads, T, T)
+            if head_mask is not None:
+                probs = probs * head_mask.view(1, -1, 1, 1)  # a switched-off head shows as all zeros
+            context = torch.matmul(self.dropout(probs), v)  # (B, heads, T, head_dim)
+        else:
+            probs = None
+            context = F.scaled_dot_product_attention(
+                q, k, v, attn_mask=attention_bias, dropout_p=self.dropout_p if self.training else 0.0)
+            if head_mask is not None:
+                # softmax(...) @ v is linear in the probabilities, so scaling a head's output is
+                # the same as scaling its probabilities: the fused path supports head masks too.
+                context = context * head_mask.view(1, -1, 1, 1)
+        context = context.transpose(1, 2).reshape(B, T, C)  # (B, T, hidden): heads side by side again
+        return context, probs

@@ -1,0 +1,80 @@
+"""`Bert`: a loaded checkpoint (network + tokenizer + config on a device), and `load()`.
+
+This is the API the GUI, the CLI and scripts use; none of them run forward code of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .config import BertConfig
+from .device import resolve_device
+from .errors import CapabilityError, ModelNotFoundError
+from .heads import BertWithHeads, HeadSpec
+from .inspection import Inspection, MaskPrediction, run_inspection
+from .tokenizer import BertTokenizer, Encoding
+
+BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "resources" / "models" / "bert-mini-uncased"
+
+
+@dataclass
+class Bert:
+    network: BertWithHeads
+    tokenizer: BertTokenizer
+    config: BertConfig
+    path: Path | None
+    device: torch.device
+
+    @property
+    def heads(self) -> HeadSpec:
+        return self.network.heads
+
+    def to(self, device: str | torch.device) -> "Bert":
+        """Move to another device (in place) and return self."""
+        self.device = resolve_device(device)
+        self.network.to(self.device)
+        return self
+
+    def tokenize(self, text: str, text_b: str | None = None) -> Encoding:
+        return self.tokenizer.encode(text, text_b)
+
+    def inspect(self, text: str, text_b: str | None = None, head_mask=None, top_k: int = 10,
+                all_positions: bool = False) -> Inspection:
+        """One forward pass with everything captured; see Inspection."""
+        return run_inspection(self.network, self.tokenizer, self.device, text, text_b, head_mask, top_k,
+                              all_positions)
+
+    def fill_mask(self, text: str, text_b: str | None = None, top_k: int = 10, head_mask=None) -> list[MaskPrediction]:
+        self.require_mlm()
+        return self.inspect(text, text_b, head_mask=head_mask, top_k=top_k).fill_mask
+
+    def require_mlm(self) -> None:
+        if not self.heads.mlm:
+            raise CapabilityError(f"this model has no MLM head (saved as {self.heads.architecture}), so it cannot "
+                                  "fill masks; open a checkpoint saved with its masked-LM head")
+
+    def save(self, folder: str | Path, dtype: torch.dtype = torch.float32) -> Path:
+        return save_checkpoint(self.network, self.tokenizer, folder, dtype)
+
+    def parameter_count(self) -> int:
+        return sum(p.numel() for p in self.network.parameters())
+
+
+def load(path: str | Path | None = None, device: str | torch.device = "auto") -> Bert:
+    """Load a Hugging Face-layout BERT folder; with no path, the bundled model.
+
+    Raises CheckpointError (one line, naming the file and tensor) for any bad folder.
+    """
+    if path is None:
+        if not (BUNDLED_MODEL / "config.json").is_file():
+            raise ModelNotFoundError(f"the bundled model is not installed at {BUNDLED_MODEL}; "
+                                     "pass a model folder (--model DIR)")
+        path = BUNDLED_MODEL
+    dev = resolve_device(device)
+    ckpt = load_checkpoint(path)
+    ckpt.network.to(dev)
+    return Bert(ckpt.network, ckpt.tokenizer, ckpt.config, Path(path), dev)

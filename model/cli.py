@@ -1,0 +1,139 @@
+"""`python -m model`: tokenize, fill-mask, inspect and evaluate-mlm from the command line.
+
+Every subcommand takes --model DIR (default: the bundled model) and --device. Errors are
+one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import atomic_write_bytes, atomic_write_text
+from .bert import Bert, load
+from .errors import BertError
+
+EXIT_USER_ERROR = 2
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m model", description="BERT Explorer's model core.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("tokenize", help="show WordPiece tokens, ids, segments and offsets")
+    p.add_argument("text")
+    p.add_argument("--text-b", default=None, help="second sentence of a pair")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_model_options(p)
+
+    p = sub.add_parser("fill-mask", help="predict the tokens at each [MASK]")
+    p.add_argument("text")
+    p.add_argument("--text-b", default=None)
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_model_options(p)
+
+    p = sub.add_parser("inspect", help="run one inspection and write its arrays to .npz (+ .json summary)")
+    p.add_argument("text")
+    p.add_argument("--text-b", default=None)
+    p.add_argument("--out", type=Path, required=True, help="FILE.npz")
+    p.add_argument("--top-k", type=int, default=10)
+    add_model_options(p)
+
+    p = sub.add_parser("evaluate-mlm", help="masked-token accuracy on a text file (one passage per line)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--json", action="store_true")
+    add_model_options(p)
+    return parser
+
+
+def cmd_tokenize(bert: Bert, args) -> None:
+    enc = bert.tokenize(args.text, args.text_b)
+    if args.json:
+        print(json.dumps({"tokens": enc.tokens, "ids": enc.ids, "segment_ids": enc.segment_ids,
+                          "offsets": enc.offsets, "special_tokens_mask": enc.special_tokens_mask,
+                          "truncated": enc.truncated}, ensure_ascii=False))
+        return
+    print(f"{'#':>4}  {'token':<20} {'id':>7}  seg  chars")
+    for i, (tok, tid, seg, (a, b)) in enumerate(zip(enc.tokens, enc.ids, enc.segment_ids, enc.offsets)):
+        print(f"{i:>4}  {tok:<20} {tid:>7}  {'AB'[seg]:>3}  {a}-{b}")
+    if enc.truncated:
+        print(f"(input truncated to {len(enc)} tokens, the model's maximum)")
+
+
+def cmd_fill_mask(bert: Bert, args) -> None:
+    bert.require_mlm()
+    result = bert.inspect(args.text, args.text_b, top_k=args.top_k)
+    if args.json:
+        masks = [{"index": m.index, "predictions": [{"token": p.token, "score": p.score} for p in m.predictions]}
+                 for m in result.fill_mask]
+        print(json.dumps({"tokens": result.tokens, "masks": masks}, ensure_ascii=False))
+        return
+    if not result.fill_mask:
+        print("no [MASK] in the input; type [MASK] where a word should be predicted")
+    for m in result.fill_mask:
+        print(f"[MASK] at position {m.index}:")
+        for p in m.predictions:
+            print(f"  {p.token:<20} {p.score:.4f}")
+
+
+def cmd_inspect(bert: Bert, args) -> None:
+    r = bert.inspect(args.text, args.text_b, top_k=args.top_k)
+    out = args.out if args.out.suffix == ".npz" else args.out.with_suffix(".npz")
+    arrays = {"input_ids": r.input_ids, "segment_ids": r.segment_ids, "offsets": r.offsets,
+              "special_tokens_mask": r.special_tokens_mask, "token_embeddings": r.token_embeddings,
+              "segment_embeddings": r.segment_embeddings, "position_embeddings": r.position_embeddings,
+              "normalized_sum": r.normalized_sum, "hidden_states": r.hidden_states, "attentions": r.attentions,
+              "head_mask": r.head_mask}
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    atomic_write_bytes(out, buffer.getvalue())
+    summary = {"text": r.text, "text_b": r.text_b, "tokens": r.tokens, "truncated": r.truncated,
+               "model": str(bert.path), "layers": r.num_layers, "heads": r.num_heads,
+               "arrays": {k: list(v.shape) for k, v in arrays.items()},
+               "fill_mask": [{"index": m.index, "predictions": [{"token": p.token, "score": p.score}
+                                                                for p in m.predictions]} for m in r.fill_mask],
+               "nsp_is_next": r.nsp_is_next}
+    atomic_write_text(out.with_suffix(".json"), json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {out} and {out.with_suffix('.json')}")
+
+
+def cmd_evaluate_mlm(bert: Bert, args) -> None:
+    from .evaluate import evaluate_mlm
+
+    result = evaluate_mlm(bert, args.file, seed=args.seed, batch_size=args.batch_size)
+    if args.json:
+        print(json.dumps({"accuracy": result.accuracy, "masked_tokens": result.masked_tokens}))
+    else:
+        print(f"masked-token accuracy {result.accuracy:.4f} over {result.masked_tokens} masked tokens "
+              f"({result.windows} windows)")
+
+
+COMMANDS = {"tokenize": cmd_tokenize, "fill-mask": cmd_fill_mask, "inspect": cmd_inspect,
+            "evaluate-mlm": cmd_evaluate_mlm}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        bert = load(args.model, device=args.device)
+        COMMANDS[args.command](bert, args)
+    except BertError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,130 @@
+"""One forward pass that captures everything the inspector shows, as NumPy float32 arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .errors import BertError
+from .heads import BertWithHeads
+from .tokenizer import BertTokenizer, Encoding
+
+
+@dataclass
+class Prediction:
+    token: str
+    token_id: int
+    score: float  # softmax probability
+
+
+@dataclass
+class MaskPrediction:
+    index: int  # position in the token sequence
+    predictions: list[Prediction]  # top-k, most probable first
+
+
+@dataclass
+class Inspection:
+    text: str
+    text_b: str | None
+    tokens: list[str]
+    input_ids: np.ndarray  # (T,) int64
+    segment_ids: np.ndarray  # (T,) int64, 0 = sentence A, 1 = sentence B
+    offsets: np.ndarray  # (T, 2) int32, character span in the token's own sentence; (0, 0) for specials
+    special_tokens_mask: np.ndarray  # (T,) bool, the [CLS]/[SEP] added around the text
+    truncated: bool  # the input was longer than the model's maximum length and was cut
+    token_embeddings: np.ndarray  # (T, hidden) float32, word-piece vectors
+    segment_embeddings: np.ndarray  # (T, hidden) float32
+    position_embeddings: np.ndarray  # (T, hidden) float32, learned or sinusoidal
+    normalized_sum: np.ndarray  # (T, hidden) float32, LayerNorm(token + segment + position) = hidden_states[0]
+    hidden_states: np.ndarray  # (layers + 1, T, hidden) float32; [0] = embedding output
+    attentions: np.ndarray  # (layers, heads, T, T) float32; rows sum to 1, switched-off heads are 0
+    head_mask: np.ndarray  # (layers, heads) float32 that was applied; 1 = on
+    fill_mask: list[MaskPrediction]  # one entry per [MASK]; empty without an MLM head
+    mlm_available: bool  # the checkpoint has a masked-LM head
+    nsp_is_next: float | None  # P(IsNext) for a pair, when the checkpoint has an NSP head
+    position_predictions: list[MaskPrediction] | None = None  # top-k at every position (on request)
+    token_probabilities: np.ndarray | None = None  # (T,) float32, P(actual token) at each position (on request)
+
+    @property
+    def num_layers(self) -> int:
+        return self.attentions.shape[0]
+
+    @property
+    def num_heads(self) -> int:
+        return self.attentions.shape[1]
+
+
+def check_head_mask(head_mask, layers: int, heads: int) -> np.ndarray:
+    """A (layers, heads) float32 array of head weights (1 = on, 0 = off); None = all on."""
+    if head_mask is None:
+        return np.ones((layers, heads), dtype=np.float32)
+    mask = np.asarray(head_mask, dtype=np.float32)
+    if mask.shape != (layers, heads):
+        raise BertError(f"head_mask must have shape ({layers}, {heads}) (layers x heads), got {mask.shape}")
+    return mask
+
+
+def top_k_predictions(logits: torch.Tensor, positions: list[int], tokenizer: BertTokenizer,
+                      top_k: int) -> tuple[list[MaskPrediction], torch.Tensor]:
+    """logits: (N, vocab) at `positions` -> top-k per position, and the (N, vocab) probabilities."""
+    probs = logits.float().softmax(dim=-1)  # (N, vocab)
+    k = max(1, min(int(top_k), probs.shape[-1]))
+    scores, ids = probs.topk(k, dim=-1)  # (N, k)
+    out = [MaskPrediction(pos, [Prediction(tokenizer.id_to_token(i), int(i), float(s))
+                                for s, i in zip(row_scores.tolist(), row_ids.tolist())])
+           for pos, row_scores, row_ids in zip(positions, scores, ids)]
+    return out, probs
+
+
+@torch.inference_mode()
+def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: torch.device, text: str,
+                   text_b: str | None = None, head_mask=None, top_k: int = 10,
+                   all_positions: bool = False) -> Inspection:
+    enc: Encoding = tokenizer.encode(text, text_b)
+    config = network.config
+    mask = check_head_mask(head_mask, config.num_hidden_layers, config.num_attention_heads)
+    ids = torch.tensor([enc.ids], device=device)  # (1, T)
+    segments = torch.tensor([enc.segment_ids], device=device)  # (1, T)
+    is_mask = ids == tokenizer.mask_token_id  # (1, T)
+    # The vocabulary projection is the costliest matrix product of a short input: compute it
+    # only where it is read (every [MASK], or every position on request).
+    mlm_positions = None if all_positions else is_mask
+    out = network(ids, segments, head_mask=torch.from_numpy(mask).to(device),
+                  output_attentions=True, output_hidden_states=True, output_embedding_parts=True,
+                  mlm_positions=mlm_positions, nsp=text_b is not None, classify=False)
+    enc_out = out.encoder
+
+    fill_mask: list[MaskPrediction] = []
+    position_predictions = token_probabilities = None
+    if out.mlm_logits is not None:
+        mask_positions = is_mask[0].nonzero().flatten().tolist()
+        if all_positions:
+            everywhere = list(range(len(enc.ids)))
+            position_predictions, probs = top_k_predictions(out.mlm_logits[0], everywhere, tokenizer, top_k)
+            fill_mask = [position_predictions[i] for i in mask_positions]
+            token_probabilities = _numpy(probs.gather(-1, ids[0].unsqueeze(-1)).squeeze(-1))
+        else:
+            fill_mask, _ = top_k_predictions(out.mlm_logits, mask_positions, tokenizer, top_k)
+    nsp = None
+    if out.nsp_logits is not None:
+        nsp = float(out.nsp_logits.float().softmax(-1)[0, 0])
+
+    parts = enc_out.embedding_parts
+    hidden = torch.stack(enc_out.hidden_states)[:, 0]  # (layers + 1, T, hidden)
+    return Inspection(
+        text=text, text_b=text_b, tokens=enc.tokens,
+        input_ids=np.asarray(enc.ids, dtype=np.int64), segment_ids=np.asarray(enc.segment_ids, dtype=np.int64),
+        offsets=np.asarray(enc.offsets, dtype=np.int32).reshape(-1, 2),
+        special_tokens_mask=np.asarray(enc.special_tokens_mask, dtype=bool), truncated=enc.truncated,
+        token_embeddings=_numpy(parts.token[0]), segment_embeddings=_numpy(parts.segment[0]),
+        position_embeddings=_numpy(parts.position[0]), normalized_sum=_numpy(hidden[0]),
+        hidden_states=_numpy(hidden), attentions=_numpy(torch.stack(enc_out.attentions)[:, 0]),
+        head_mask=mask, fill_mask=fill_mask, mlm_available=network.heads.mlm, nsp_is_next=nsp,
+        position_predictions=position_predictions, token_probabilities=token_probabilities)
+
+
+def _numpy(t: torch.Tensor) -> np.ndarray:
+    return np.ascontiguousarray(t.detach().float().cpu().numpy(), dtype=np.float32)

@@ -1,0 +1,172 @@
+"""WordPiece tokenization, built on the `tokenizers` library, with what the inspector needs:
+tokens, ids, segment ids, character offsets, the special-token mask and a truncation flag.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+from .errors import BertError, CheckpointError, one_line
+
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+
+@dataclass
+class Encoding:
+    tokens: list[str]
+    ids: list[int]
+    segment_ids: list[int]  # 0 for [CLS] + sentence A + [SEP], 1 for sentence B + [SEP]
+    offsets: list[tuple[int, int]]  # (start, end) characters into the token's own sentence; (0, 0) for specials
+    special_tokens_mask: list[int]  # 1 for the [CLS]/[SEP] added around the text; 0 for text tokens (a typed [MASK] too)
+    truncated: bool  # the input was longer than max_length and was cut
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class BertTokenizer:
+    """A BERT WordPiece tokenizer read from a model folder (tokenizer.json or vocab.txt)."""
+
+    def __init__(self, tokenizer: Tokenizer, max_length: int):
+        self._tok = tokenizer
+        self.max_length = max_length
+        missing = [t for t in SPECIAL_TOKENS if t != "[PAD]" and tokenizer.token_to_id(t) is None]
+        if missing:
+            raise CheckpointError(f"the vocabulary lacks the special token(s) {', '.join(missing)}")
+        self.cls_token_id = tokenizer.token_to_id("[CLS]")
+        self.sep_token_id = tokenizer.token_to_id("[SEP]")
+        self.mask_token_id = tokenizer.token_to_id("[MASK]")
+        self.unk_token_id = tokenizer.token_to_id("[UNK]")
+        pad = tokenizer.token_to_id("[PAD]")
+        self.pad_token_id = 0 if pad is None else pad
+        # BERT's input format: [CLS] A [SEP] and [CLS] A [SEP] B [SEP], whatever tokenizer.json said.
+        tokenizer.post_processor = processors.TemplateProcessing(
+            single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+            special_tokens=[("[CLS]", self.cls_token_id), ("[SEP]", self.sep_token_id)])
+        tokenizer.no_padding()
+        self._untruncated = Tokenizer.from_str(tokenizer.to_str())  # for evaluation windows
+        self._untruncated.no_truncation()
+        tokenizer.enable_truncation(max_length=max_length, strategy="longest_first")
+
+    # --- construction --------------------------------------------------------------
+
+    @classmethod
+    def from_folder(cls, folder: Path, max_length: int) -> "BertTokenizer":
+        folder = Path(folder)
+        tokenizer_json, vocab_txt = folder / "tokenizer.json", folder / "vocab.txt"
+        if tokenizer_json.is_file():
+            try:
+                tok = Tokenizer.from_file(str(tokenizer_json))
+            except Exception as exc:  # the Rust side raises plain Exception for every parse error
+                raise CheckpointError(f"{tokenizer_json}: not a readable tokenizer ({one_line(exc)})") from None
+            if not isinstance(tok.model, models.WordPiece):
+                raise CheckpointError(f"{tokenizer_json}: a {type(tok.model).__name__} tokenizer, not WordPiece; "
+                                      "BERT Explorer opens BERT checkpoints")
+            return cls(tok, max_length)
+        if vocab_txt.is_file():
+            options = _tokenizer_options(folder, vocab_txt)
+            return cls(wordpiece_from_vocab(vocab_txt, **options), max_length)
+        raise CheckpointError(f"{folder}: no vocab.txt or tokenizer.json; a model folder needs one of them")
+
+    @property
+    def vocab_size(self) -> int:
+        return self._tok.get_vocab_size(with_added_tokens=True)
+
+    @property
+    def backend(self) -> Tokenizer:
+        """The `tokenizers` object (for saving and for training code)."""
+        return self._tok
+
+    # --- use ------------------------------------------------------------------------
+
+    def encode(self, text: str, text_b: str | None = None) -> Encoding:
+        """Tokenize a sentence or a pair. Never raises for any str: empty, emoji, control
+        characters and very long pastes all give a (possibly truncated) encoding."""
+        if not isinstance(text, str) or (text_b is not None and not isinstance(text_b, str)):
+            raise BertError("the text to tokenize must be a string")
+        enc = self._tok.encode(text, text_b) if text_b is not None else self._tok.encode(text)
+        return Encoding(
+            tokens=list(enc.tokens), ids=list(enc.ids), segment_ids=list(enc.type_ids),
+            offsets=[tuple(o) for o in enc.offsets],
+            special_tokens_mask=list(enc.special_tokens_mask),
+            truncated=len(enc.overflowing) > 0)
+
+    def encode_plain_batch(self, texts: list[str]) -> list[list[int]]:
+        """WordPiece ids of each text with no special tokens and no truncation (for evaluation windows)."""
+        return [e.ids for e in self._untruncated.encode_batch(texts, add_special_tokens=False)]
+
+    def id_to_token(self, index: int) -> str:
+        return self._tok.id_to_token(int(index))
+
+    def token_to_id(self, token: str) -> int | None:
+        return self._tok.token_to_id(token)
+
+    def save(self, folder: Path) -> None:
+        """Write tokenizer.json, vocab.txt and tokenizer_config.json into `folder`."""
+        folder = Path(folder)
+        self._tok.save(str(folder / "tokenizer.json"))
+        vocab = sorted(self._tok.get_vocab(with_added_tokens=True).items(), key=lambda kv: kv[1])
+        (folder / "vocab.txt").write_text("".join(token + "\n" for token, _ in vocab), encoding="utf-8")
+        norm = self._normalizer_options()
+        config = {"tokenizer_class": "BertTokenizer", "do_lower_case": norm["lowercase"],
+                  "strip_accents": norm["strip_accents"], "tokenize_chinese_chars": norm["handle_chinese_chars"],
+                  "model_max_length": self.max_length, "unk_token": "[UNK]", "sep_token": "[SEP]",
+                  "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]"}
+        (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+    def _normalizer_options(self) -> dict:
+        state = json.loads(self._tok.to_str()).get("normalizer") or {}
+        if state.get("type") == "BertNormalizer":
+            return {"lowercase": state.get("lowercase", True), "strip_accents": state.get("strip_accents"),
+                    "handle_chinese_chars": state.get("handle_chinese_chars", True)}
+        return {"lowercase": True, "strip_accents": None, "handle_chinese_chars": True}
+
+
+def wordpiece_from_vocab(vocab_txt: Path, lowercase: bool = True, strip_accents: bool | None = None,
+                         handle_chinese_chars: bool = True) -> Tokenizer:
+    """A `tokenizers` BERT WordPiece pipeline from a vocab.txt: BERT normalisation (clean
+    control characters, split CJK characters, optional lowercase and accent stripping),
+    whitespace + punctuation pre-splitting, then greedy longest-match WordPiece."""
+    try:
+        lines = Path(vocab_txt).read_text(encoding="utf-8").split("\n")
+    except UnicodeDecodeError as exc:
+        raise CheckpointError(f"{vocab_txt}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if lines and lines[-1] == "":
+        lines.pop()
+    vocab: dict[str, int] = {}
+    for i, token in enumerate(lines):
+        vocab.setdefault(token.rstrip("\r"), i)
+    if not vocab:
+        raise CheckpointError(f"{vocab_txt}: empty vocabulary")
+    if "[UNK]" not in vocab:
+        raise CheckpointError(f"{vocab_txt}: the vocabulary lacks [UNK]")
+    tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=100))
+    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=handle_chinese_chars,
+                                                strip_accents=strip_accents, lowercase=lowercase)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.decoder = decoders.WordPiece(prefix="##")
+    tok.add_special_tokens([t for t in SPECIAL_TOKENS if t in vocab])
+    return tok
+
+
+def _tokenizer_options(folder: Path, vocab_txt: Path) -> dict:
+    """Normalisation options from tokenizer_config.json; without one, lowercase exactly when
+    the vocabulary has no upper-case word pieces (a cased vocabulary has thousands)."""
+    config_path = folder / "tokenizer_config.json"
+    config = {}
+    if config_path.is_file():
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CheckpointError(f"{config_path}: not valid JSON ({exc})") from None
+    lowercase = config.get("do_lower_case")
+    if lowercase is None:
+        text = vocab_txt.read_text(encoding="utf-8", errors="replace")
+        lowercase = not any(line[:1].isupper() for line in text.split("\n") if not line.startswith("["))
+    return {"lowercase": bool(lowercase), "strip_accents": config.get("strip_accents"),
+            "handle_chinese_chars": bool(config.get("tokenize_chinese_chars", True))}
+

@@ -1,0 +1,75 @@
+"""Shared fixtures: a small WordPiece vocabulary and small Hugging Face checkpoints made on
+the spot with transformers (the reference), so no test needs a download or ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+torch.set_num_threads(min(2, torch.get_num_threads()))
+
+WORDS = """the a an of to and in on at is was were be been it this that he she they we you i
+cat cats dog dogs sat sit mat house run running ran walk walked play played
+paris france london city capital river bank money time year day night good bad great
+new old big small red blue green one two three four five first last
+said say says make made go went come came see saw know knew think thought
+hello world tea cup coffee drink drank book books read reading bert model
+""".split()
+PIECES = ["##s", "##ing", "##ed", "##er", "##ly", "##es", "##a", "##e", "##i", "##o", "##n", "##t", "##r"]
+CHARS = list("abcdefghijklmnopqrstuvwxyz0123456789") + list(".,!?;:'\"()-[]/&%$#@*+=") + \
+        ["##" + c for c in "abcdefghijklmnopqrstuvwxyz"] + list("猫狗中国人日本éüñß") + ["café"]
+SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+def vocab_tokens() -> list[str]:
+    seen: dict[str, None] = {}
+    for t in SPECIALS + WORDS + PIECES + CHARS:
+        seen.setdefault(t, None)
+    return list(seen)
+
+
+@pytest.fixture(scope="session")
+def vocab_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("vocab") / "vocab.txt"
+    path.write_text("\n".join(vocab_tokens()) + "\n", encoding="utf-8")
+    return path
+
+
+def small_hf_config(**overrides):
+    from transformers import BertConfig as HFConfig
+
+    values = dict(vocab_size=len(vocab_tokens()), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                  intermediate_size=64, max_position_embeddings=40, type_vocab_size=2)
+    values.update(overrides)
+    return HFConfig(**values)
+
+
+def save_hf_model(hf_class_name: str, folder: Path, vocab_file: Path, seed: int = 0, **config_overrides):
+    """Save a randomly initialised transformers model (with tokenizer files) into `folder`."""
+    import transformers
+    from transformers import BertTokenizerFast
+
+    torch.manual_seed(seed)
+    cls = getattr(transformers, hf_class_name)
+    hf = cls(small_hf_config(**config_overrides)).eval()
+    hf.save_pretrained(folder)
+    BertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=True).save_pretrained(folder)
+    return hf
+
+
+@pytest.fixture
+def hf_folder(tmp_path, vocab_file):
+    """Factory: hf_folder("BertForMaskedLM", **config) -> (folder, transformers model)."""
+
+    def make(hf_class_name: str = "BertForPreTraining", seed: int = 0, **config_overrides):
+        folder = tmp_path / hf_class_name
+        hf = save_hf_model(hf_class_name, folder, vocab_file, seed, **config_overrides)
+        return folder, hf
+
+    return make
