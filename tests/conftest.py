@@ -59,7 +59,7 @@ def save_hf_model(hf_class_name: str, folder: Path, vocab_file: Path, seed: int 
     cls = getattr(transformers, hf_class_name)
     hf = cls(small_hf_config(**config_overrides)).eval()
     hf.save_pretrained(folder)
-    BertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=True).save_pretrained(folder)
+    BertTokenizerFast(vocab=str(vocab_file), do_lower_case=True).save_pretrained(folder)
     return hf
 
 

@@ -1,0 +1,104 @@
+"""The inspection API the GUI calls: one forward pass, everything as float32 NumPy arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import model
+
+
+@pytest.fixture
+def bert(hf_folder):
+    folder, _ = hf_folder("BertForPreTraining", attn_implementation="eager")
+    return model.load(folder, device="cpu")
+
+
+def test_shapes_dtypes_and_consistency(bert):
+    r = bert.inspect("the cat sat on the [MASK] .", "a dog ran .")
+    T = len(r.tokens)
+    L, H, D = 2, 4, 32
+    assert r.tokens[0] == "[CLS]" and r.tokens.count("[SEP]") == 2
+    assert r.attentions.shape == (L, H, T, T) and r.attentions.dtype == np.float32
+    assert r.attentions.flags["C_CONTIGUOUS"]
+    assert r.hidden_states.shape == (L + 1, T, D) and r.hidden_states.dtype == np.float32
+    for part in (r.token_embeddings, r.segment_embeddings, r.position_embeddings, r.normalized_sum):
+        assert part.shape == (T, D) and part.dtype == np.float32
+    assert np.allclose(r.attentions.sum(-1), 1, atol=1e-5)
+    assert np.array_equal(r.normalized_sum, r.hidden_states[0])
+    assert list(r.segment_ids) == [0] * 9 + [1] * 5
+    assert r.offsets.shape == (T, 2) and r.special_tokens_mask.sum() == 3
+    assert 0.0 <= r.nsp_is_next <= 1.0
+    emb = bert.network.bert.embeddings
+    assert np.allclose(r.token_embeddings[1], emb.word_embeddings.weight[r.input_ids[1]].detach().numpy())
+
+
+def test_attentions_match_transformers(hf_folder):
+    folder, hf = hf_folder("BertForMaskedLM", attn_implementation="eager")
+    bert = model.load(folder, device="cpu")
+    r = bert.inspect("the cat sat on the [MASK] .")
+    with torch.no_grad():
+        ref = hf(input_ids=torch.from_numpy(r.input_ids)[None], output_attentions=True, output_hidden_states=True)
+    assert np.allclose(r.attentions, torch.stack(ref.attentions)[:, 0].numpy(), atol=1e-5)
+    assert np.allclose(r.hidden_states, torch.stack(ref.hidden_states)[:, 0].numpy(), atol=1e-5)
+    probs = ref.logits[0, r.fill_mask[0].index].softmax(-1)
+    top = probs.topk(5)
+    assert [p.token_id for p in r.fill_mask[0].predictions[:5]] == top.indices.tolist()
+    assert np.allclose([p.score for p in r.fill_mask[0].predictions[:5]], top.values.numpy(), atol=1e-6)
+
+
+def test_several_masks_and_top_k(bert):
+    r = bert.inspect("[MASK] cat [MASK] on the [MASK]", top_k=3)
+    assert [m.index for m in r.fill_mask] == [1, 3, 6]
+    for m in r.fill_mask:
+        scores = [p.score for p in m.predictions]
+        assert len(scores) == 3 and scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 1
+
+
+def test_all_positions_scores_every_token(bert):
+    r = bert.inspect("the cat [MASK] on the mat", all_positions=True, top_k=2)
+    T = len(r.tokens)
+    assert len(r.position_predictions) == T and r.token_probabilities.shape == (T,)
+    assert [m.index for m in r.fill_mask] == [3]
+    assert r.fill_mask[0].predictions == r.position_predictions[3].predictions
+    assert np.all((r.token_probabilities > 0) & (r.token_probabilities <= 1))
+
+
+def test_head_mask_is_applied_and_reported(bert):
+    mask = np.ones((2, 4), dtype=np.float32)
+    mask[1, 3] = 0
+    r = bert.inspect("the cat [MASK] .", head_mask=mask)
+    assert np.array_equal(r.head_mask, mask)
+    assert r.attentions[1, 3].max() == 0 and r.attentions[1, 2].max() > 0
+    full = bert.inspect("the cat [MASK] .")
+    assert np.array_equal(full.hidden_states[1], r.hidden_states[1])
+    assert not np.allclose(full.hidden_states[2], r.hidden_states[2])
+    with pytest.raises(model.BertError, match=r"head_mask must have shape \(2, 4\)"):
+        bert.inspect("the cat", head_mask=np.ones((3, 4)))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀🐱", "\x00\x01", "猫 café " * 5, "x " * 50_000])
+def test_odd_inputs_give_a_result(bert, text):
+    r = bert.inspect(text)
+    assert r.tokens[0] == "[CLS]" and r.tokens[-1] == "[SEP]"
+    assert r.attentions.shape[-1] == len(r.tokens) <= bert.config.max_position_embeddings
+    assert r.truncated == (len(text) > 10_000)
+
+
+def test_no_nsp_probability_for_a_single_sentence(bert):
+    assert bert.inspect("the cat").nsp_is_next is None
+
+
+def test_sinusoidal_model_inspects(tmp_path, vocab_file):
+    from model.tokenizer import BertTokenizer
+
+    config = model.BertConfig(vocab_size=200, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                              intermediate_size=32, max_position_embeddings=16, position_embedding_type="sinusoidal")
+    net = model.BertWithHeads(config, model.HeadSpec())
+    net.init_weights()
+    model.save_checkpoint(net, BertTokenizer.from_folder(vocab_file.parent, 16), tmp_path / "sin")
+    bert = model.load(tmp_path / "sin", device="cpu")
+    r = bert.inspect("the cat sat")
+    from model.embeddings import sinusoidal_table
+    assert np.allclose(r.position_embeddings, sinusoidal_table(16, 16)[: len(r.tokens)].numpy())
