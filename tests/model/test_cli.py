@@ -1,0 +1,99 @@
+"""`python -m model ...`: output formats, files written, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import model
+from model.cli import main
+
+
+@pytest.fixture
+def folder(hf_folder):
+    return str(hf_folder("BertForPreTraining")[0])
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fill_mask_json(folder, capsys):
+    code, out, err = run_cli(capsys, "fill-mask", "the cat [MASK] on the [MASK] .", "--model", folder,
+                             "--top-k", "3", "--json", "--device", "cpu")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["tokens"][0] == "[CLS]"
+    assert [m["index"] for m in data["masks"]] == [3, 6]
+    for m in data["masks"]:
+        assert len(m["predictions"]) == 3
+        assert set(m["predictions"][0]) == {"token", "score"}
+
+
+def test_tokenize_plain_and_json(folder, capsys):
+    code, out, _ = run_cli(capsys, "tokenize", "the sits", "--text-b", "a dog", "--model", folder)
+    assert code == 0 and "##s" in out and "[SEP]" in out
+    code, out, _ = run_cli(capsys, "tokenize", "the sits", "--model", folder, "--json")
+    data = json.loads(out)
+    assert data["tokens"] == ["[CLS]", "the", "sit", "##s", "[SEP]"] and data["truncated"] is False
+
+
+def test_inspect_writes_npz_and_json(folder, tmp_path, capsys):
+    out_file = tmp_path / "run" / "x.npz"
+    code, _, err = run_cli(capsys, "inspect", "the cat [MASK] .", "--text-b", "ok", "--out", str(out_file),
+                           "--model", folder)
+    assert code == 0, err
+    arrays = np.load(out_file)
+    T = len(arrays["input_ids"])
+    assert arrays["attentions"].shape == (2, 4, T, T)
+    assert arrays["hidden_states"].shape == (3, T, 32)
+    summary = json.loads(out_file.with_suffix(".json").read_text())
+    assert summary["tokens"][0] == "[CLS]" and summary["fill_mask"][0]["index"] == 3
+
+
+def test_evaluate_mlm_json(folder, tmp_path, capsys):
+    text = tmp_path / "held_out.txt"
+    text.write_text("the cat sat on the mat .\n\nhello world\n" + "the dog ran " * 60 + "\n")
+    code, out, err = run_cli(capsys, "evaluate-mlm", str(text), "--model", folder, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert 0.0 <= data["accuracy"] <= 1.0 and data["masked_tokens"] > 0
+
+
+def test_errors_are_one_line_on_stderr(tmp_path, capsys, monkeypatch):
+    code, out, err = run_cli(capsys, "fill-mask", "x [MASK]", "--model", str(tmp_path / "missing"))
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("error: ") and "no such folder" in err
+    monkeypatch.setattr("model.bert.BUNDLED_MODEL", tmp_path / "not-installed")
+    code, _, err = run_cli(capsys, "tokenize", "hi")
+    assert code == 2 and "bundled model is not installed" in err and "--model" in err
+
+
+def test_fill_mask_without_mlm_head_says_so(hf_folder, capsys):
+    folder, _ = hf_folder("BertModel")
+    code, _, err = run_cli(capsys, "fill-mask", "the [MASK]", "--model", str(folder))
+    assert code == 2 and "no MLM head" in err
+
+
+def test_cuda_request_on_a_cpu_machine_is_a_clear_error(folder, capsys):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    code, _, err = run_cli(capsys, "tokenize", "hi", "--model", folder, "--device", "cuda")
+    assert code == 2 and "CUDA is not available" in err and "--device cpu" in err
+
+
+def test_python_dash_m_model_entry_point(folder):
+    proc = subprocess.run([sys.executable, "-m", "model", "fill-mask", "the [MASK] .", "--model", folder, "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["masks"][0]["index"] == 2
+    proc = subprocess.run([sys.executable, "-m", "model", "tokenize", "x", "--model", "/nonexistent"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0
