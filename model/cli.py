@@ -17,6 +17,7 @@ import numpy as np
 from .atomic import atomic_write_bytes, atomic_write_text
 from .bert import Bert, load
 from .errors import BertError
+from .pretraining.trainer import PretrainSettings
 
 EXIT_USER_ERROR = 2
 
@@ -56,7 +57,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--json", action="store_true")
     add_model_options(p)
+
+    p = sub.add_parser("pretrain", help="pretrain (MLM + NSP) from scratch, or continue from --init")
+    p.add_argument("--corpus", required=True, help="text file: documents separated by blank lines, a sentence per line")
+    p.add_argument("--out", required=True, help="output folder; the model lands in OUT/model")
+    p.add_argument("--init", default=None, help="continue pretraining this model folder (keeps its vocabulary)")
+    p.add_argument("--resume", action="store_true", help="continue the stopped run in --out exactly")
+    p.add_argument("--vocab", default=None, help="use this folder's vocab.txt/tokenizer.json instead of training one")
+    p.add_argument("--vocab-size", type=int, default=PretrainSettings.vocab_size)
+    p.add_argument("--layers", type=int, default=PretrainSettings.layers)
+    p.add_argument("--hidden", type=int, default=PretrainSettings.hidden)
+    p.add_argument("--heads", type=int, default=PretrainSettings.heads)
+    p.add_argument("--intermediate", type=int, default=PretrainSettings.intermediate)
+    p.add_argument("--max-len", type=int, default=PretrainSettings.max_len)
+    p.add_argument("--batch-size", type=int, default=PretrainSettings.batch_size)
+    p.add_argument("--lr", type=float, default=PretrainSettings.lr)
+    p.add_argument("--warmup-steps", type=int, default=PretrainSettings.warmup_steps)
+    p.add_argument("--max-steps", type=int, default=PretrainSettings.max_steps)
+    p.add_argument("--time-budget", default=None, help="stop cleanly after this long, e.g. 90m or 2h")
+    p.add_argument("--weight-decay", type=float, default=PretrainSettings.weight_decay)
+    p.add_argument("--clip", type=float, default=PretrainSettings.clip)
+    p.add_argument("--seed", type=int, default=PretrainSettings.seed)
+    p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=PretrainSettings.precision)
+    p.add_argument("--log-every", type=int, default=PretrainSettings.log_every)
+    p.add_argument("--checkpoint-every", type=int, default=PretrainSettings.checkpoint_every)
+    p.add_argument("--device", default="auto")
     return parser
+
+
+def cmd_pretrain(args) -> None:
+    from .pretraining.trainer import Pretrainer, parse_duration
+
+    settings = PretrainSettings(
+        corpus=args.corpus, out=args.out, init=args.init, vocab=args.vocab, vocab_size=args.vocab_size, layers=args.layers,
+        hidden=args.hidden, heads=args.heads, intermediate=args.intermediate, max_len=args.max_len,
+        batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps, max_steps=args.max_steps,
+        weight_decay=args.weight_decay, clip=args.clip, seed=args.seed, precision=args.precision,
+        log_every=args.log_every, checkpoint_every=args.checkpoint_every,
+        time_budget_s=parse_duration(args.time_budget) if args.time_budget else None, device=args.device)
+    trainer = Pretrainer(settings, resume=args.resume, log=lambda line: print(line, flush=True))
+    trainer.run()
 
 
 def cmd_tokenize(bert: Bert, args) -> None:
@@ -128,8 +168,11 @@ COMMANDS = {"tokenize": cmd_tokenize, "fill-mask": cmd_fill_mask, "inspect": cmd
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        bert = load(args.model, device=args.device)
-        COMMANDS[args.command](bert, args)
+        if args.command == "pretrain":
+            cmd_pretrain(args)
+        else:
+            bert = load(args.model, device=args.device)
+            COMMANDS[args.command](bert, args)
     except BertError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -1,0 +1,244 @@
+"""The tokenized corpus on disk, and BERT's pretraining examples drawn from it.
+
+Tokenizing is done once into memory-mapped arrays (a corpus larger than memory still fits),
+with documents split into training and held-out sets by a fixed rule. Each epoch then draws
+its sentence-pair examples and its masks anew from (seed, epoch), so a resumed run sees
+exactly the data an uninterrupted one would.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..atomic import atomic_write_text
+from ..tokenizer import BertTokenizer
+from .corpus import CorpusStats, read_documents
+
+HOLDOUT_EVERY = 50  # document i is held out when i % 50 == 49: 2% of documents, fixed
+CACHE_VERSION = 1
+
+
+@dataclass
+class TokenizedCorpus:
+    """tokens: every sentence's ids, concatenated; sentence_starts[s]..[s+1] spans sentence s;
+    document_starts[d]..[d+1] spans document d's sentences."""
+
+    tokens: np.ndarray  # (N,) int32
+    sentence_starts: np.ndarray  # (S + 1,) int64
+    document_starts: np.ndarray  # (D + 1,) int64
+
+    @property
+    def num_documents(self) -> int:
+        return len(self.document_starts) - 1
+
+    @property
+    def num_tokens(self) -> int:
+        return len(self.tokens)
+
+
+def is_held_out(document_index: int) -> bool:
+    return document_index % HOLDOUT_EVERY == HOLDOUT_EVERY - 1
+
+
+def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=print) -> TokenizedCorpus:
+    """Tokenize the training documents into `cache` (reused when the corpus is unchanged) and
+    write the held-out documents to cache/heldout.txt, one document per line."""
+    cache.mkdir(parents=True, exist_ok=True)
+    stat = corpus.stat()
+    key = {"version": CACHE_VERSION, "corpus": str(corpus.resolve()), "size": stat.st_size,
+           "mtime": stat.st_mtime, "vocab": tokenizer.vocab_size}
+    meta = cache / "meta.json"
+    if meta.is_file() and json.loads(meta.read_text()).get("key") == key:
+        return load_tokenized(cache)
+
+    stats = CorpusStats()
+    token_chunks: list[np.ndarray] = []
+    sentence_lengths: list[int] = []
+    document_sizes: list[int] = []
+    heldout_lines: list[str] = []
+    batch: list[list[str]] = []
+
+    def flush() -> None:
+        flat = [s for doc in batch for s in doc]
+        encoded = tokenizer.encode_plain_batch(flat)
+        i = 0
+        for doc in batch:
+            kept = [ids for ids in encoded[i:i + len(doc)] if ids]
+            i += len(doc)
+            if kept:
+                sentence_lengths.extend(len(ids) for ids in kept)
+                document_sizes.append(len(kept))
+                token_chunks.append(np.fromiter((t for ids in kept for t in ids), dtype=np.int32))
+        batch.clear()
+
+    tokens_path = cache / "tokens.int32"
+    with open(tokens_path, "wb") as out:
+        for index, document in enumerate(read_documents(corpus, stats)):
+            if is_held_out(index):
+                heldout_lines.append(" ".join(document))
+                continue
+            batch.append(document)
+            if len(batch) >= 512:
+                flush()
+                for chunk in token_chunks:
+                    out.write(chunk.tobytes())
+                token_chunks.clear()
+        flush()
+        for chunk in token_chunks:
+            out.write(chunk.tobytes())
+    np.save(cache / "sentence_starts.npy", np.concatenate([[0], np.cumsum(sentence_lengths)]).astype(np.int64))
+    np.save(cache / "document_starts.npy", np.concatenate([[0], np.cumsum(document_sizes)]).astype(np.int64))
+    atomic_write_text(cache / "heldout.txt", "\n".join(heldout_lines) + "\n")
+    atomic_write_text(meta, json.dumps({"key": key, "stats": stats.__dict__}, indent=2))
+    log(f"corpus: {stats.summary()}; {len(heldout_lines):,} documents held out "
+        f"(every {HOLDOUT_EVERY}th) in {cache / 'heldout.txt'}")
+    return load_tokenized(cache)
+
+
+def load_tokenized(cache: Path) -> TokenizedCorpus:
+    return TokenizedCorpus(np.memmap(cache / "tokens.int32", dtype=np.int32, mode="r"),
+                           np.load(cache / "sentence_starts.npy"), np.load(cache / "document_starts.npy"))
+
+
+# --- examples ----------------------------------------------------------------------------
+
+SHORT_SEQUENCE_PROB = 0.1  # BERT: sometimes train on shorter pairs so short inputs are not unseen
+
+
+def epoch_examples(corpus: TokenizedCorpus, max_len: int, seed: int, epoch: int) -> np.ndarray:
+    """All of one epoch's sentence-pair examples, shuffled: (E, 5) int64 rows of
+    (a_start, a_end, b_start, b_end, is_random_next) token offsets into corpus.tokens.
+
+    As in BERT's create_pretraining_data: sentences of a document are gathered up to a target
+    length; A is the first 1..n-1 of them; B is the rest (IsNext) or, half of the time, a run
+    of sentences from another document (NotNext); the pair is trimmed to fit."""
+    rng = np.random.default_rng([seed, epoch, 0])
+    budget = max_len - 3  # [CLS] A [SEP] B [SEP]
+    ss, ds = corpus.sentence_starts, corpus.document_starts
+    D = corpus.num_documents
+    rows: list[tuple[int, int, int, int, int]] = []
+    for d in range(D):
+        first, last = int(ds[d]), int(ds[d + 1])  # sentence range of document d
+        target = budget if rng.random() >= SHORT_SEQUENCE_PROB else int(rng.integers(2, budget + 1))
+        s = first
+        chunk_start = first
+        length = 0
+        while s < last:
+            length += int(ss[s + 1] - ss[s])
+            s += 1
+            if s < last and length < target:
+                continue
+            n = s - chunk_start  # sentences in the chunk
+            random_next = int(rng.random() < 0.5)
+            if (not random_next and n == 1) or (random_next and D == 1):
+                # IsNext needs two sentences: take one more, or at a document's end drop the
+                # chunk (rather than force NotNext, which would skew the 50/50 balance).
+                # A single document cannot make a NotNext pair.
+                if s < last and not random_next:
+                    continue
+                chunk_start, length = s, 0
+                continue
+            a_sentences = int(rng.integers(1, n)) if n >= 2 else 1
+            a0, a1 = int(ss[chunk_start]), int(ss[chunk_start + a_sentences])
+            if random_next:
+                other = int(rng.integers(0, D - 1))
+                other += other >= d  # any document but this one
+                o_first, o_last = int(ds[other]), int(ds[other + 1])
+                o = int(rng.integers(o_first, o_last))
+                b0 = int(ss[o])
+                b1 = int(ss[min(o_last, o + 1)])
+                want = max(1, target - (a1 - a0))
+                while b1 - b0 < want and o + 1 < o_last:
+                    o += 1
+                    b1 = int(ss[o + 1])
+                s = chunk_start + a_sentences  # the unused sentences of this chunk start the next one
+            else:
+                b0, b1 = a1, int(ss[s])
+            a0, a1, b0, b1 = _trim(a0, a1, b0, b1, budget, rng)
+            rows.append((a0, a1, b0, b1, random_next))
+            chunk_start = s
+            length = 0
+    table = np.asarray(rows, dtype=np.int64).reshape(-1, 5)
+    return table[rng.permutation(len(table))]
+
+
+def _trim(a0, a1, b0, b1, budget, rng):
+    """Drop tokens from the longer segment, at its front or back at random, until both fit."""
+    while (a1 - a0) + (b1 - b0) > budget:
+        if a1 - a0 > b1 - b0:
+            if rng.random() < 0.5:
+                a0 += 1
+            else:
+                a1 -= 1
+        elif rng.random() < 0.5:
+            b0 += 1
+        else:
+            b1 -= 1
+    return a0, a1, b0, b1
+
+
+@dataclass
+class PretrainingBatch:
+    input_ids: torch.Tensor  # (B, T) with [MASK]/random/kept tokens at the chosen positions
+    token_type_ids: torch.Tensor  # (B, T)
+    attention_mask: torch.Tensor  # (B, T) 1 = token, 0 = padding
+    mlm_positions: torch.Tensor  # (B, T) bool, the 15% chosen for prediction
+    mlm_labels: torch.Tensor  # (M,) original ids at mlm_positions, row-major
+    nsp_labels: torch.Tensor  # (B,) 0 = IsNext, 1 = NotNext (random)
+
+    @property
+    def num_tokens(self) -> int:
+        return int(self.attention_mask.sum())
+
+
+MASK_PROB = 0.15
+
+
+def make_batch(corpus: TokenizedCorpus, rows: np.ndarray, indices: np.ndarray, tokenizer: BertTokenizer,
+               seed: int, epoch: int) -> PretrainingBatch:
+    """Assemble [CLS] A [SEP] B [SEP] for each row and mask it: 15% of the non-special
+    positions are chosen; of those 80% become [MASK], 10% a random token, 10% stay.
+    The masks of example i in epoch e come from rng(seed, e, i + 1): new every epoch."""
+    cls, sep, mask, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.mask_token_id, \
+        tokenizer.pad_token_id
+    vocab = tokenizer.vocab_size
+    first_regular = 5  # the special tokens come first in our vocabularies; random replacements skip them
+    seqs, types, chosen_rows = [], [], []
+    for (a0, a1, b0, b1, _), i in zip(rows, indices):
+        a = corpus.tokens[a0:a1].astype(np.int64)
+        b = corpus.tokens[b0:b1].astype(np.int64)
+        ids = np.concatenate([[cls], a, [sep], b, [sep]])
+        seg = np.concatenate([np.zeros(len(a) + 2, np.int64), np.ones(len(b) + 1, np.int64)])
+        rng = np.random.default_rng([seed, epoch, int(i) + 1])
+        candidates = np.concatenate([np.arange(1, len(a) + 1), np.arange(len(a) + 2, len(a) + 2 + len(b))])
+        k = max(1, round(MASK_PROB * len(candidates)))
+        picks = np.sort(rng.choice(candidates, size=min(k, len(candidates)), replace=False))
+        fate = rng.random(len(picks))
+        original = ids.copy()
+        ids[picks[fate < 0.8]] = mask
+        random_positions = picks[(fate >= 0.8) & (fate < 0.9)]
+        ids[random_positions] = rng.integers(first_regular, vocab, size=len(random_positions))
+        seqs.append((ids, original))
+        types.append(seg)
+        chosen_rows.append(picks)
+    T = max(len(ids) for ids, _ in seqs)
+    B = len(seqs)
+    input_ids = torch.full((B, T), pad, dtype=torch.long)
+    token_type_ids = torch.zeros((B, T), dtype=torch.long)
+    attention_mask = torch.zeros((B, T), dtype=torch.long)
+    positions = torch.zeros((B, T), dtype=torch.bool)
+    labels = []
+    for r, ((ids, original), seg, picks) in enumerate(zip(seqs, types, chosen_rows)):
+        n = len(ids)
+        input_ids[r, :n] = torch.from_numpy(ids)
+        token_type_ids[r, :n] = torch.from_numpy(seg)
+        attention_mask[r, :n] = 1
+        positions[r, torch.from_numpy(picks)] = True
+        labels.append(torch.from_numpy(original[picks]))
+    nsp = torch.from_numpy(np.ascontiguousarray(rows[:, 4]))
+    return PretrainingBatch(input_ids, token_type_ids, attention_mask, positions, torch.cat(labels), nsp)

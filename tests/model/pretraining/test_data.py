@@ -1,0 +1,70 @@
+"""Pretraining examples: NSP pairs and 80/10/10 masking, as BERT makes them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.pretraining.data import epoch_examples, make_batch, tokenize_corpus
+from model.pretraining.vocab import train_wordpiece
+
+
+@pytest.fixture(scope="module")
+def prepared(small_corpus, tmp_path_factory):
+    tokenizer = train_wordpiece(small_corpus, vocab_size=300, max_length=64)
+    data = tokenize_corpus(small_corpus, tokenizer, tmp_path_factory.mktemp("cache"), log=lambda _: None)
+    return tokenizer, data
+
+
+def document_of(data, token_offset):
+    sentence = np.searchsorted(data.sentence_starts, token_offset, side="right") - 1
+    return np.searchsorted(data.document_starts, sentence, side="right") - 1
+
+
+def test_nsp_pairs_are_balanced_and_random_segments_come_from_another_document(prepared):
+    tokenizer, data = prepared
+    rows = np.concatenate([epoch_examples(data, 64, seed=0, epoch=e) for e in range(4)])
+    random_share = rows[:, 4].mean()
+    assert 0.4 < random_share < 0.6
+    for a0, a1, b0, b1, random_next in rows:
+        assert 0 < a1 - a0 and 0 < b1 - b0 and (a1 - a0) + (b1 - b0) <= 61
+        same = document_of(data, a0) == document_of(data, b0)
+        assert same != bool(random_next)
+        if not random_next:
+            assert b0 == a1  # the true next segment follows A directly
+
+
+def test_examples_are_fixed_by_seed_and_epoch(prepared):
+    _, data = prepared
+    assert np.array_equal(epoch_examples(data, 64, 1, 2), epoch_examples(data, 64, 1, 2))
+    assert not np.array_equal(epoch_examples(data, 64, 1, 2), epoch_examples(data, 64, 1, 3))
+
+
+def test_masking_is_80_10_10_and_never_touches_special_tokens(prepared):
+    tokenizer, data = prepared
+    rows = epoch_examples(data, 64, seed=0, epoch=0)
+    batch = make_batch(data, rows, np.arange(len(rows)), tokenizer, seed=0, epoch=0)
+    specials = {tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id}
+    chosen = batch.mlm_positions
+    inputs = batch.input_ids[chosen]
+    labels = batch.mlm_labels
+    assert not any(int(t) in specials for t in labels)  # only real tokens are chosen
+    real = batch.attention_mask.bool() & ~np.isin(batch.input_ids, list(specials)) | chosen
+    share = chosen.sum().item() / real.sum().item()
+    assert 0.13 < share < 0.17
+    masked = (inputs == tokenizer.mask_token_id).float().mean().item()
+    kept = (inputs == labels).float().mean().item()
+    assert abs(masked - 0.8) < 0.03 and abs(kept - 0.1) < 0.03 and abs(1 - masked - kept - 0.1) < 0.03
+    # [CLS]/[SEP] stay where they are.
+    assert (batch.input_ids[:, 0] == tokenizer.cls_token_id).all()
+
+
+def test_masks_are_drawn_anew_each_epoch(prepared):
+    tokenizer, data = prepared
+    rows = epoch_examples(data, 64, seed=0, epoch=0)[:8]
+    idx = np.arange(8)
+    a = make_batch(data, rows, idx, tokenizer, seed=0, epoch=0)
+    b = make_batch(data, rows, idx, tokenizer, seed=0, epoch=1)
+    again = make_batch(data, rows, idx, tokenizer, seed=0, epoch=0)
+    assert np.array_equal(a.mlm_positions, again.mlm_positions)
+    assert not np.array_equal(a.mlm_positions, b.mlm_positions)

@@ -1,0 +1,98 @@
+"""The pretraining loop: it learns, it resumes exactly, and its output is a loadable model."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import model
+from model.errors import BertError
+from model.pretraining.trainer import PretrainSettings, Pretrainer, parse_duration
+from model.pretraining.vocab import train_wordpiece
+
+
+def tiny_settings(corpus, out, **overrides):
+    values = dict(corpus=str(corpus), out=str(out), vocab_size=300, layers=2, hidden=32, heads=2, intermediate=64,
+                  max_len=48, batch_size=8, lr=2e-3, warmup_steps=5, max_steps=60, log_every=10,
+                  checkpoint_every=1000, precision="fp32", device="cpu")
+    values.update(overrides)
+    return PretrainSettings(**values)
+
+
+def quiet(_line):
+    pass
+
+
+def test_a_few_steps_lower_the_loss(small_corpus, tmp_path):
+    trainer = Pretrainer(tiny_settings(small_corpus, tmp_path / "run"), log=quiet)
+    losses = [trainer.train_step()["loss"] for _ in range(60)]
+    assert sum(losses[-10:]) / 10 < sum(losses[:10]) / 10 - 1.0
+
+
+def test_stopped_and_resumed_run_equals_an_uninterrupted_one(small_corpus, tmp_path):
+    vocab = tmp_path / "vocab"
+    vocab.mkdir()
+    train_wordpiece(small_corpus, 300, 48).save(vocab)  # one vocabulary for both runs
+    settings = dict(max_steps=12, checkpoint_every=1000, vocab=str(vocab))
+    straight = Pretrainer(tiny_settings(small_corpus, tmp_path / "a", **settings), log=quiet)
+    straight.run()
+
+    calls = {"n": 0}
+
+    def stop_after_five():
+        calls["n"] += 1
+        return calls["n"] > 5
+
+    first = Pretrainer(tiny_settings(small_corpus, tmp_path / "b", **settings), log=quiet)
+    assert first.run(should_stop=stop_after_five) == 5
+    resumed = Pretrainer(tiny_settings(small_corpus, tmp_path / "b", **settings), resume=True, log=quiet)
+    assert resumed.step == 5
+    assert resumed.run() == 12
+    a, b = straight.network.state_dict(), resumed.network.state_dict()
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+def test_output_folder_loads_and_fills_masks(small_corpus, tmp_path):
+    trainer = Pretrainer(tiny_settings(small_corpus, tmp_path / "run", max_steps=3), log=quiet)
+    trainer.run()
+    bert = model.load(tmp_path / "run" / "model", device="cpu")
+    assert bert.heads.mlm and bert.heads.nsp
+    result = bert.inspect("the cat sat on the [MASK] .", "a cat is a small animal .")
+    assert len(result.fill_mask[0].predictions) == 10 and result.nsp_is_next is not None
+
+
+def test_time_budget_ends_with_a_checkpoint(small_corpus, tmp_path):
+    trainer = Pretrainer(tiny_settings(small_corpus, tmp_path / "run", time_budget_s=0.0), log=quiet)
+    assert trainer.run() == 0
+    assert (tmp_path / "run" / "training_state.pt").is_file()
+    assert (tmp_path / "run" / "model" / "model.safetensors").is_file()
+
+
+def test_continued_pretraining_keeps_the_vocabulary(small_corpus, tmp_path):
+    first = Pretrainer(tiny_settings(small_corpus, tmp_path / "base", max_steps=2), log=quiet)
+    first.run()
+    base = tmp_path / "base" / "model"
+    cont = Pretrainer(tiny_settings(small_corpus, tmp_path / "cont", init=str(base), max_steps=2, vocab_size=999),
+                      log=quiet)
+    cont.run()
+    assert (tmp_path / "cont" / "model" / "vocab.txt").read_text() == (base / "vocab.txt").read_text()
+    assert cont.network.config.vocab_size == first.network.config.vocab_size
+
+
+def test_resume_without_a_run_and_missing_corpus_are_clear_errors(small_corpus, tmp_path):
+    with pytest.raises(BertError, match="nothing to resume"):
+        Pretrainer(tiny_settings(small_corpus, tmp_path / "none"), resume=True, log=quiet)
+    with pytest.raises(BertError, match="no such corpus file"):
+        Pretrainer(tiny_settings(tmp_path / "missing.txt", tmp_path / "x"), log=quiet)
+
+
+@pytest.mark.parametrize("text,seconds", [("90m", 5400), ("2h", 7200), ("1h30m", 5400), ("45s", 45), ("3600", 3600)])
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_parse_duration_rejects_nonsense():
+    with pytest.raises(BertError, match="90m"):
+        parse_duration("soon")
