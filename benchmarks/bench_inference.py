@@ -21,7 +21,7 @@ Run from the repository root:
     python benchmarks/bench_inference.py --devices cpu --threads 1
 
 It prints a markdown table (config | device | tokens | ours ms | reference ms | ratio
-ours/ref) and whether every CPU ratio meets the goal, ours/ref <= 0.8.
+ours/ref | N repeats) and whether every CPU ratio meets the goal, ours/ref <= 0.8.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from typing import Callable
 
 import numpy as np
 import torch
+import transformers
+from transformers import BertConfig as HFConfig, BertForMaskedLM
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `model` without installing the project
 
@@ -68,8 +70,6 @@ def make_tokenizer(folder: Path, vocab_size: int, max_length: int) -> BertTokeni
 
 def make_models(name: str, tokenizer: BertTokenizer):
     """(ours, reference) on the CPU with the same randomly initialised weights."""
-    from transformers import BertConfig as HFConfig, BertForMaskedLM
-
     torch.manual_seed(SEED)
     reference = BertForMaskedLM(HFConfig(**CONFIGS[name], attn_implementation="eager")).eval()
     network = BertWithHeads(BertConfig(**CONFIGS[name]), HeadSpec(mlm=True, nsp=False, pooler=False))
@@ -153,15 +153,13 @@ def main() -> None:
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     target_s, min_repeats = (0.5, 3) if args.quick else (2.5, 5)
-    import transformers
-
     print(f"torch {torch.__version__}, transformers {transformers.__version__}, "
           f"{torch.get_num_threads()} CPU thread(s); medians of N alternating repeats\n")
     print("| config | device | tokens | ours ms | reference ms | ratio ours/ref | N |")
     print("|---|---|---:|---:|---:|---:|---:|")
     cpu_ratios: list[tuple[str, int, float]] = []
     for name in args.configs:
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder:  # the tokenizer keeps its vocabulary in memory
             tokenizer = make_tokenizer(Path(folder), CONFIGS[name]["vocab_size"],
                                        CONFIGS[name]["max_position_embeddings"])
         bert, reference = make_models(name, tokenizer)

@@ -34,22 +34,36 @@ class MultiHeadAttention(nn.Module):
         return x.view(B, T, self.num_heads, self.head_dim).transpose(1, 2)  # (B, heads, T, head_dim)
 
     def forward(self, x: torch.Tensor, attention_bias: torch.Tensor | None = None,
-                head_mask: torch.Tensor | None = None,
-                need_weights: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+                head_mask: torch.Tensor | None = None, need_weights: bool = False,
+                probs_out: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         # x: (B, T, hidden); attention_bias: (B, 1, 1, T), 0 where attended and a large negative
-        # number at padding; head_mask: (heads,)
+        # number at padding; head_mask: (heads,); probs_out: an optional (B, heads, T, T) buffer
+        # that receives the probabilities (inference only: it is written in place)
         B, T, C = x.shape
         q = self._split_heads(self.query(x))  # (B, heads, T, head_dim)
         k = self._split_heads(self.key(x))
         v = self._split_heads(self.value(x))
 
         if need_weights:
-            scores = torch.matmul(q, k.transpose(-1, -2)) * (self.head_dim ** -0.5)  # (B, heads, T, T)
-            if attention_bias is not None:
-                scores = scores + attention_bias
-            probs = scores.softmax(dim=-1)  # (B, heads, T, T)
-            if head_mask is not None:
-                probs = probs * head_mask.view(1, -1, 1, 1)  # a switched-off head shows as all zeros
+            # Scaling q (T x head_dim) is cheaper than scaling the (T x T) scores, and exact
+            # for BERT's head_dim 64, whose scale 1/8 is a power of two.
+            q = q * (self.head_dim ** -0.5)
+            if probs_out is not None and not torch.is_grad_enabled():
+                # Large inputs: every (B, heads, T, T) temporary costs a fresh allocation, so
+                # the scores are built, masked and normalised inside the caller's buffer.
+                probs = torch.matmul(q, k.transpose(-1, -2), out=probs_out)  # (B, heads, T, T)
+                if attention_bias is not None:
+                    probs += attention_bias
+                torch.softmax(probs, dim=-1, out=probs)
+                if head_mask is not None:
+                    probs *= head_mask.view(1, -1, 1, 1)  # a switched-off head shows as all zeros
+            else:
+                scores = torch.matmul(q, k.transpose(-1, -2))  # (B, heads, T, T)
+                if attention_bias is not None:
+                    scores = scores + attention_bias
+                probs = scores.softmax(dim=-1)
+                if head_mask is not None:
+                    probs = probs * head_mask.view(1, -1, 1, 1)
             context = torch.matmul(self.dropout(probs), v)  # (B, heads, T, head_dim)
         else:
             probs = None

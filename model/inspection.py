@@ -92,7 +92,8 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
     # The vocabulary projection is the costliest matrix product of a short input: compute it
     # only where it is read (every [MASK], or every position on request).
     mlm_positions = None if all_positions else is_mask
-    out = network(ids, segments, head_mask=torch.from_numpy(mask).to(device),
+    all_on = bool((mask == 1).all())  # then there is nothing to multiply by
+    out = network(ids, segments, head_mask=None if all_on else torch.from_numpy(mask).to(device),
                   output_attentions=True, output_hidden_states=True, output_embedding_parts=True,
                   mlm_positions=mlm_positions, nsp=text_b is not None, classify=False)
     enc_out = out.encoder
@@ -113,7 +114,7 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
         nsp = float(out.nsp_logits.float().softmax(-1)[0, 0])
 
     parts = enc_out.embedding_parts
-    hidden = torch.stack(enc_out.hidden_states)[:, 0]  # (layers + 1, T, hidden)
+    hidden = enc_out.hidden_states[:, 0]  # (layers + 1, T, hidden)
     return Inspection(
         text=text, text_b=text_b, tokens=enc.tokens,
         input_ids=np.asarray(enc.ids, dtype=np.int64), segment_ids=np.asarray(enc.segment_ids, dtype=np.int64),
@@ -121,7 +122,7 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
         special_tokens_mask=np.asarray(enc.special_tokens_mask, dtype=bool), truncated=enc.truncated,
         token_embeddings=_numpy(parts.token[0]), segment_embeddings=_numpy(parts.segment[0]),
         position_embeddings=_numpy(parts.position[0]), normalized_sum=_numpy(hidden[0]),
-        hidden_states=_numpy(hidden), attentions=_numpy(torch.stack(enc_out.attentions)[:, 0]),
+        hidden_states=_numpy(hidden), attentions=_numpy(enc_out.attentions[:, 0]),
         head_mask=mask, fill_mask=fill_mask, mlm_available=network.heads.mlm, nsp_is_next=nsp,
         position_predictions=position_predictions, token_probabilities=token_probabilities)
 

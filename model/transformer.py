@@ -48,8 +48,8 @@ class AttentionBlock(nn.Module):
         self.self = MultiHeadAttention(config)
         self.output = AddNorm(config.hidden_size, config)
 
-    def forward(self, x, attention_bias, head_mask, need_weights):
-        context, probs = self.self(x, attention_bias, head_mask, need_weights)
+    def forward(self, x, attention_bias, head_mask, need_weights, probs_out=None):
+        context, probs = self.self(x, attention_bias, head_mask, need_weights, probs_out)
         return self.output(context, x), probs
 
 
@@ -73,8 +73,8 @@ class TransformerLayer(nn.Module):
         self.intermediate = PositionwiseFeedForward(config)
         self.output = AddNorm(config.intermediate_size, config)
 
-    def forward(self, x, attention_bias=None, head_mask=None, need_weights=False):
-        a, probs = self.attention(x, attention_bias, head_mask, need_weights)  # (B, T, hidden)
+    def forward(self, x, attention_bias=None, head_mask=None, need_weights=False, probs_out=None):
+        a, probs = self.attention(x, attention_bias, head_mask, need_weights, probs_out)  # (B, T, hidden)
         return self.output(self.intermediate(a), a), probs
 
 
@@ -98,8 +98,8 @@ class BertPooler(nn.Module):
 @dataclass
 class EncoderOutput:
     last_hidden_state: torch.Tensor  # (B, T, hidden)
-    hidden_states: list[torch.Tensor] | None  # layers + 1 tensors of (B, T, hidden); [0] = embedding output
-    attentions: list[torch.Tensor] | None  # layers tensors of (B, heads, T, T)
+    hidden_states: torch.Tensor | None  # (layers + 1, B, T, hidden); [0] = embedding output
+    attentions: torch.Tensor | None  # (layers, B, heads, T, T)
     embedding_parts: EmbeddingParts | None  # token, segment, position summands
 
 
@@ -130,12 +130,18 @@ class BertModel(nn.Module):
         bias = None
         if attention_mask is not None and not bool(attention_mask.all()):
             bias = attention_bias_from_mask(attention_mask, x.dtype)  # only padded batches need one
-        hidden_states = [x] if output_hidden_states else None
-        attentions = [] if output_attentions else None
+        L, H = self.config.num_hidden_layers, self.config.num_attention_heads
+        B, T, C = x.shape
+        # Outputs go straight into one tensor each (no per-layer list to stack and copy later).
+        hidden_states = x.new_empty((L + 1, B, T, C)) if output_hidden_states else None
+        attentions = x.new_empty((L, B, H, T, T)) if output_attentions else None
+        if hidden_states is not None:
+            hidden_states[0] = x
         for i, layer in enumerate(self.encoder.layer):
-            x, probs = layer(x, bias, None if head_mask is None else head_mask[i], output_attentions)
+            probs_out = attentions[i] if attentions is not None else None
+            x, probs = layer(x, bias, None if head_mask is None else head_mask[i], output_attentions, probs_out)
+            if attentions is not None and probs is not probs_out:
+                attentions[i] = probs  # the autograd path allocates its own
             if hidden_states is not None:
-                hidden_states.append(x)
-            if attentions is not None:
-                attentions.append(probs)
+                hidden_states[i + 1] = x
         return EncoderOutput(x, hidden_states, attentions, parts)
