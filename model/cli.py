@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     add_model_options(p)
 
+    p = sub.add_parser("evaluate-nsp", help="next-sentence accuracy on a corpus-format file (blank lines between documents)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--json", action="store_true")
+    add_model_options(p)
+
     p = sub.add_parser("pretrain", help="pretrain (MLM + NSP) from scratch, or continue from --init")
     p.add_argument("--corpus", required=True, help="text file: documents separated by blank lines, a sentence per line")
     p.add_argument("--out", required=True, help="output folder; the model lands in OUT/model")
@@ -161,8 +168,19 @@ def cmd_evaluate_mlm(bert: Bert, args) -> None:
               f"({result.windows} windows)")
 
 
+def cmd_evaluate_nsp(bert: Bert, args) -> None:
+    from .evaluate import evaluate_nsp
+
+    result = evaluate_nsp(bert, args.file, seed=args.seed, batch_size=args.batch_size)
+    if args.json:
+        print(json.dumps({"accuracy": result.accuracy, "pairs": result.pairs, "random_share": result.random_share}))
+    else:
+        print(f"next-sentence accuracy {result.accuracy:.4f} over {result.pairs} pairs "
+              f"({result.random_share:.0%} NotNext)")
+
+
 COMMANDS = {"tokenize": cmd_tokenize, "fill-mask": cmd_fill_mask, "inspect": cmd_inspect,
-            "evaluate-mlm": cmd_evaluate_mlm}
+            "evaluate-mlm": cmd_evaluate_mlm, "evaluate-nsp": cmd_evaluate_nsp}
 
 
 def main(argv: list[str] | None = None) -> int:

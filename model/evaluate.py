@@ -99,3 +99,44 @@ def evaluate_mlm(bert: Bert, path: str | Path, seed: int = 0, batch_size: int = 
     if total == 0:
         raise BertError(f"{path}: no text to evaluate on")
     return MLMEvaluation(correct / total, total, count)
+
+
+@dataclass
+class NSPEvaluation:
+    accuracy: float  # share of pairs whose IsNext/NotNext prediction is right
+    pairs: int
+    random_share: float  # share of NotNext pairs (about 0.5)
+
+
+@torch.inference_mode()
+def evaluate_nsp(bert: Bert, path: str | Path, seed: int = 0, batch_size: int = 64) -> NSPEvaluation:
+    """Next-sentence accuracy on a corpus-format file (blank lines between documents, a sentence
+    per line): the pairs are made exactly as in pretraining, half true next segments and half
+    from another document, fixed by `seed`; no tokens are masked."""
+    from .pretraining.data import epoch_examples, tokenize_in_memory
+
+    if not bert.heads.nsp:
+        raise BertError(f"this model has no next-sentence head (saved as {bert.heads.architecture})")
+    data = tokenize_in_memory(Path(path), bert.tokenizer)
+    if data.num_documents < 2:
+        raise BertError(f"{path}: next-sentence pairs need at least two documents (separate them by blank lines)")
+    rows = epoch_examples(data, bert.config.max_position_embeddings, seed, 0)
+    tok = bert.tokenizer
+    correct = 0
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start:start + batch_size]
+        seqs = [np.concatenate([[tok.cls_token_id], data.tokens[a0:a1], [tok.sep_token_id], data.tokens[b0:b1],
+                                [tok.sep_token_id]]) for a0, a1, b0, b1, _ in batch]
+        T = max(len(s) for s in seqs)
+        ids = torch.full((len(seqs), T), tok.pad_token_id, dtype=torch.long)
+        types = torch.zeros_like(ids)
+        attention = torch.zeros_like(ids)
+        for r, ((a0, a1, _, _, _), s) in enumerate(zip(batch, seqs)):
+            ids[r, : len(s)] = torch.from_numpy(s.astype(np.int64))
+            types[r, a1 - a0 + 2: len(s)] = 1
+            attention[r, : len(s)] = 1
+        dev = bert.device
+        out = bert.network(ids.to(dev), types.to(dev), attention.to(dev), mlm_positions=False, classify=False)
+        predicted_random = out.nsp_logits.argmax(-1).cpu().numpy()  # class 1 = NotNext
+        correct += int((predicted_random == batch[:, 4]).sum())
+    return NSPEvaluation(correct / len(rows), len(rows), float(rows[:, 4].mean()))

@@ -47,7 +47,7 @@ def is_held_out(document_index: int) -> bool:
 
 def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=print) -> TokenizedCorpus:
     """Tokenize the training documents into `cache` (reused when the corpus is unchanged) and
-    write the held-out documents to cache/heldout.txt, one document per line."""
+    write the held-out documents out (see write_heldout)."""
     cache.mkdir(parents=True, exist_ok=True)
     stat = corpus.stat()
     key = {"version": CACHE_VERSION, "corpus": str(corpus.resolve()), "size": stat.st_size,
@@ -60,7 +60,7 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
     token_chunks: list[np.ndarray] = []
     sentence_lengths: list[int] = []
     document_sizes: list[int] = []
-    heldout_lines: list[str] = []
+    heldout: list[list[str]] = []
     batch: list[list[str]] = []
 
     def flush() -> None:
@@ -80,7 +80,7 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
     with open(tokens_path, "wb") as out:
         for index, document in enumerate(read_documents(corpus, stats)):
             if is_held_out(index):
-                heldout_lines.append(" ".join(document))
+                heldout.append(document)
                 continue
             batch.append(document)
             if len(batch) >= 512:
@@ -93,11 +93,32 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
             out.write(chunk.tobytes())
     np.save(cache / "sentence_starts.npy", np.concatenate([[0], np.cumsum(sentence_lengths)]).astype(np.int64))
     np.save(cache / "document_starts.npy", np.concatenate([[0], np.cumsum(document_sizes)]).astype(np.int64))
-    atomic_write_text(cache / "heldout.txt", "\n".join(heldout_lines) + "\n")
+    write_heldout(heldout, cache)
     atomic_write_text(meta, json.dumps({"key": key, "stats": stats.__dict__}, indent=2))
-    log(f"corpus: {stats.summary()}; {len(heldout_lines):,} documents held out "
+    log(f"corpus: {stats.summary()}; {len(heldout):,} documents held out "
         f"(every {HOLDOUT_EVERY}th) in {cache / 'heldout.txt'}")
     return load_tokenized(cache)
+
+
+def tokenize_in_memory(path: Path, tokenizer: BertTokenizer) -> TokenizedCorpus:
+    """A small corpus-format file (e.g. held-out documents) tokenized into memory."""
+    sentence_lengths, document_sizes, tokens = [], [], []
+    for document in read_documents(path):
+        encoded = [ids for ids in tokenizer.encode_plain_batch(document) if ids]
+        if encoded:
+            document_sizes.append(len(encoded))
+            sentence_lengths.extend(len(ids) for ids in encoded)
+            tokens.extend(t for ids in encoded for t in ids)
+    return TokenizedCorpus(np.asarray(tokens, dtype=np.int32),
+                           np.concatenate([[0], np.cumsum(sentence_lengths)]).astype(np.int64),
+                           np.concatenate([[0], np.cumsum(document_sizes)]).astype(np.int64))
+
+
+def write_heldout(documents: list[list[str]], folder: Path) -> None:
+    """heldout.txt: one document per line (for `evaluate-mlm`); heldout_documents.txt: the
+    corpus format, a sentence per line and blank lines between documents (for `evaluate-nsp`)."""
+    atomic_write_text(folder / "heldout.txt", "".join(" ".join(doc) + "\n" for doc in documents))
+    atomic_write_text(folder / "heldout_documents.txt", "\n".join("\n".join(doc) + "\n" for doc in documents))
 
 
 def load_tokenized(cache: Path) -> TokenizedCorpus:

@@ -52,3 +52,19 @@ def test_empty_file_is_a_clear_error(bert, tmp_path):
     path.write_text("\n\n")
     with pytest.raises(model.BertError, match="no text to evaluate on"):
         evaluate_mlm(bert, path)
+
+
+def test_evaluate_nsp_counts_pairs_made_as_in_pretraining(hf_folder, tmp_path):
+    from model.evaluate import evaluate_nsp
+
+    bert = model.load(hf_folder("BertForPreTraining")[0], device="cpu")
+    path = tmp_path / "docs.txt"
+    docs = ["the cat sat on the mat .\na cat is small .\ncats like milk .",
+            "paris is the capital of france .\nlondon is a big city .\npeople live in cities .",
+            "she drank a cup of tea .\ntea is hot .\nhe likes coffee ."] * 10
+    path.write_text("\n\n".join(docs) + "\n")
+    result = evaluate_nsp(bert, path, seed=0)
+    assert result.pairs > 20 and 0.3 < result.random_share < 0.7 and 0.0 <= result.accuracy <= 1.0
+    assert evaluate_nsp(bert, path, seed=0) == result
+    with pytest.raises(model.BertError, match="no next-sentence head"):
+        evaluate_nsp(model.load(hf_folder("BertForMaskedLM")[0], device="cpu"), path)

@@ -68,3 +68,14 @@ def test_masks_are_drawn_anew_each_epoch(prepared):
     again = make_batch(data, rows, idx, tokenizer, seed=0, epoch=0)
     assert np.array_equal(a.mlm_positions, again.mlm_positions)
     assert not np.array_equal(a.mlm_positions, b.mlm_positions)
+
+
+def test_held_out_files_hold_the_held_out_documents(small_corpus, tmp_path):
+    from model.pretraining.corpus import read_documents
+    from model.pretraining.data import is_held_out, write_heldout
+
+    docs = [d for i, d in enumerate(read_documents(small_corpus)) if is_held_out(i)]
+    assert len(docs) == 1  # 60 documents: index 49 is the one held out
+    write_heldout(docs, tmp_path)
+    assert (tmp_path / "heldout.txt").read_text() == " ".join(docs[0]) + "\n"
+    assert list(read_documents(tmp_path / "heldout_documents.txt")) == docs
