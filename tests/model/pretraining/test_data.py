@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from model.pretraining.data import epoch_examples, make_batch, tokenize_corpus
 from model.pretraining.vocab import train_wordpiece
@@ -49,7 +50,7 @@ def test_masking_is_80_10_10_and_never_touches_special_tokens(prepared):
     inputs = batch.input_ids[chosen]
     labels = batch.mlm_labels
     assert not any(int(t) in specials for t in labels)  # only real tokens are chosen
-    real = batch.attention_mask.bool() & ~np.isin(batch.input_ids, list(specials)) | chosen
+    real = batch.attention_mask.bool() & ~torch.isin(batch.input_ids, torch.tensor(list(specials))) | chosen
     share = chosen.sum().item() / real.sum().item()
     assert 0.13 < share < 0.17
     masked = (inputs == tokenizer.mask_token_id).float().mean().item()
