@@ -13,7 +13,6 @@ is built, and any problem raises CheckpointError naming the file and the tensor.
 from __future__ import annotations
 
 import json
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,10 +78,10 @@ def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
             raise CheckpointError(f"{path}: truncated or corrupt safetensors file ({one_line(exc)})") from None
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
-        raise CheckpointError(f"{path}: refused: the file holds code or objects other than tensors, "
-                              f"and checkpoints are never unpickled ({one_line(exc)})") from None
-    except Exception as exc:  # zip errors, EOF, unsupported legacy formats all end here
+    except Exception as exc:  # zip errors, EOF, legacy formats, and the weights-only refusal
+        if type(exc).__name__ == "UnpicklingError":  # weights_only=True met something other than tensors
+            raise CheckpointError(f"{path}: refused: the file holds code or objects other than tensors, "
+                                  f"and checkpoints are never unpickled ({one_line(exc)})") from None
         raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({one_line(exc)})") from None
     if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
         state = state["state_dict"]

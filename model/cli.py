@@ -51,19 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=10)
     add_model_options(p)
 
-    p = sub.add_parser("evaluate-mlm", help="masked-token accuracy on a text file (one passage per line)")
-    p.add_argument("file", type=Path)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--json", action="store_true")
-    add_model_options(p)
-
-    p = sub.add_parser("evaluate-nsp", help="next-sentence accuracy on a corpus-format file (blank lines between documents)")
-    p.add_argument("file", type=Path)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--json", action="store_true")
-    add_model_options(p)
+    for name, what in (("evaluate-mlm", "masked-token accuracy on a text file (one passage per line)"),
+                       ("evaluate-nsp", "next-sentence accuracy on a corpus-format file (blank lines between documents)")):
+        p = sub.add_parser(name, help=what)
+        p.add_argument("file", type=Path)
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--batch-size", type=int, default=64)
+        p.add_argument("--json", action="store_true")
+        add_model_options(p)
 
     p = sub.add_parser("pretrain", help="pretrain (MLM + NSP) from scratch, or continue from --init")
     p.add_argument("--corpus", required=True, help="text file: documents separated by blank lines, a sentence per line")
