@@ -1,7 +1,7 @@
 """Application entry point: `python main.py` or the `bertgui` console script.
 
-The full inspector lands with the GUI issue; until then this opens the main window
-with the model status, so the install command has something real to start.
+    python main.py [--model DIR] [--device auto|cpu|cuda] [--text "..."] [--text-b "..."]
+                   [--screenshot FILE.png]
 """
 
 from __future__ import annotations
@@ -9,32 +9,55 @@ from __future__ import annotations
 import argparse
 import sys
 
+SCREENSHOT_TIMEOUT_MS = 120_000
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bertgui", description="BERT Explorer")
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    parser.add_argument("--text", default="The cat sat on the [MASK].", help="sentence A to open with")
+    parser.add_argument("--text-b", default="", help="sentence B to open with")
+    parser.add_argument("--tab", default=None, help="tab to show: tokens, attention or fill-mask")
+    parser.add_argument("--screenshot", default=None, help="render the window to this PNG once ready, then exit")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    import pyqtgraph as pg
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
-    import model
+    from .controller import Controller
+    from .main_window import MainWindow
 
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("BERT Explorer")
-    try:
-        bert = model.load(args.model, device=args.device)
-        status = f"{bert.path.name}: {bert.config.num_hidden_layers} layers, {bert.parameter_count():,} parameters on {bert.device}"
-    except model.BertError as exc:
-        status = str(exc)
-    label = QLabel(status)
-    label.setWordWrap(True)
-    label.setMargin(24)
-    window.setCentralWidget(label)
-    window.resize(720, 240)
+    app.setApplicationName("BERT Explorer")
+    controller = Controller()
+    window = MainWindow(controller, show_dialogs=not args.screenshot)
+    if args.tab:
+        names = [window.tabs.tabText(i).lower() for i in range(window.tabs.count())]
+        if args.tab.lower() in names:
+            window.tabs.setCurrentIndex(names.index(args.tab.lower()))
+    window.set_texts(args.text, args.text_b)
     window.show()
-    return app.exec()
+    exit_code = {"value": 0}
+
+    if args.screenshot:
+        def grab(_result=None) -> None:
+            QTimer.singleShot(300, lambda: (window.grab().save(args.screenshot), window.close()))
+
+        def failed(message: str) -> None:
+            print(f"error: {message}", file=sys.stderr)
+            exit_code["value"] = 2
+            window.close()
+
+        controller.inspectionReady.connect(grab)
+        controller.modelLoadFailed.connect(failed)
+        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: failed("timed out waiting for the model"))
+
+    controller.load_model(args.model, args.device)
+    app.exec()
+    return exit_code["value"]

@@ -1,0 +1,141 @@
+"""The app's state and logic: the current model, text and head mask. Emits signals; widgets
+listen and render. All model work is sent to the ModelWorker's thread; the GUI thread never
+waits on it, and results for text that has changed since are dropped."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+import model
+
+from .worker import InspectRequest, ModelWorker
+
+DEBOUNCE_MS = 150  # typing pause before a new forward pass
+
+
+class Controller(QObject):
+    modelLoading = Signal(str)  # path being loaded ("" = the bundled model)
+    modelLoaded = Signal(object)  # model.Bert
+    modelLoadFailed = Signal(str)  # one-line message; the previous model stays active
+    inspectionReady = Signal(object)  # model.Inspection for the current text
+    inspectionFailed = Signal(str)
+    headMaskChanged = Signal(object)  # (layers, heads) float32 array, 1 = on
+    busyChanged = Signal(bool)
+
+    _loadRequested = Signal(int, str, str)
+    _inspectRequested = Signal(object)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.bert: model.Bert | None = None  # read-only here: only the worker thread runs it
+        self.text = ""
+        self.text_b: str | None = None
+        self.head_mask: np.ndarray | None = None
+        self.device = "auto"
+        self.inspection: model.Inspection | None = None
+        self._request_id = 0
+        self._pending_inspect = 0
+        self._pending_load = 0
+
+        self._thread = QThread()
+        self._thread.setObjectName("model-worker")
+        self._worker = ModelWorker()
+        self._worker.moveToThread(self._thread)
+        self._loadRequested.connect(self._worker.load)
+        self._inspectRequested.connect(self._worker.inspect)
+        self._worker.loaded.connect(self._on_worker_loaded)
+        self._worker.loadFailed.connect(self._on_worker_load_failed)
+        self._worker.inspected.connect(self._on_worker_inspected)
+        self._worker.inspectFailed.connect(self._on_worker_inspect_failed)
+        self._thread.start()
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.inspect_now)
+
+    # --- requests from the GUI ------------------------------------------------------
+
+    def load_model(self, path: str | None = None, device: str | None = None) -> None:
+        if device is not None:
+            self.device = device
+        self._request_id += 1
+        self._pending_load = self._request_id
+        self.modelLoading.emit(path or "")
+        self.busyChanged.emit(True)
+        self._loadRequested.emit(self._request_id, path or "", self.device)
+
+    def set_text(self, text: str, text_b: str | None = None) -> None:
+        """Record the text and schedule a forward pass once typing pauses."""
+        self.text, self.text_b = text, (text_b or None)
+        self._debounce.start()
+
+    def set_head_enabled(self, layer: int, head: int, enabled: bool) -> None:
+        if self.head_mask is None:
+            return
+        self.head_mask = self.head_mask.copy()
+        self.head_mask[layer, head] = 1.0 if enabled else 0.0
+        self.headMaskChanged.emit(self.head_mask)
+        self.inspect_now()
+
+    def reset_heads(self) -> None:
+        if self.bert is None:
+            return
+        c = self.bert.config
+        self.head_mask = np.ones((c.num_hidden_layers, c.num_attention_heads), dtype=np.float32)
+        self.headMaskChanged.emit(self.head_mask)
+        self.inspect_now()
+
+    @Slot()
+    def inspect_now(self) -> None:
+        self._debounce.stop()
+        if self.bert is None:
+            return
+        self._request_id += 1
+        self._pending_inspect = self._request_id
+        self._worker.note_newest(self._request_id)
+        self.busyChanged.emit(True)
+        self._inspectRequested.emit(InspectRequest(self._request_id, self.text, self.text_b, self.head_mask))
+
+    def shutdown(self) -> None:
+        """Stop the worker thread (waits for a forward pass in flight to finish)."""
+        self._debounce.stop()
+        self._thread.quit()
+        self._thread.wait()
+
+    # --- answers from the worker ------------------------------------------------------
+
+    @Slot(int, object)
+    def _on_worker_loaded(self, request_id: int, bert: model.Bert) -> None:
+        if request_id != self._pending_load:
+            return
+        self.bert = bert
+        c = bert.config
+        self.head_mask = np.ones((c.num_hidden_layers, c.num_attention_heads), dtype=np.float32)
+        self.busyChanged.emit(False)
+        self.modelLoaded.emit(bert)
+        self.headMaskChanged.emit(self.head_mask)
+        self.inspect_now()
+
+    @Slot(int, str)
+    def _on_worker_load_failed(self, request_id: int, message: str) -> None:
+        if request_id != self._pending_load:
+            return
+        self.busyChanged.emit(False)
+        self.modelLoadFailed.emit(message)
+
+    @Slot(int, object)
+    def _on_worker_inspected(self, request_id: int, result: model.Inspection) -> None:
+        if request_id != self._pending_inspect:
+            return  # the text or the heads changed since: a newer result is on its way
+        self.inspection = result
+        self.busyChanged.emit(False)
+        self.inspectionReady.emit(result)
+
+    @Slot(int, str)
+    def _on_worker_inspect_failed(self, request_id: int, message: str) -> None:
+        if request_id != self._pending_inspect:
+            return
+        self.busyChanged.emit(False)
+        self.inspectionFailed.emit(message)

@@ -1,0 +1,191 @@
+"""Attention view: every layer x head as a thumbnail on one shared colour scale; the chosen
+map large, with token labels on both axes and the weight under the cursor; per head, the
+average over heads, or attention rollout; [CLS]/[SEP] can be hidden (rows renormalised)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout,
+                               QWidget)
+
+import model
+
+COLORMAP = "viridis"
+AVERAGE = -1  # head selector value for the mean over heads
+
+
+def displayed_matrix(r: model.Inspection, layer: int, head: int, mode: str, hide_special: bool) -> tuple[np.ndarray, list[int]]:
+    """The (n, n) float32 matrix to draw and the token indices it covers."""
+    if mode == "rollout":
+        matrix = model.attention_rollout(r.attentions)[layer]
+    elif head == AVERAGE:
+        matrix = r.attentions[layer].mean(axis=0)
+    else:
+        matrix = r.attentions[layer, head]
+    keep = np.flatnonzero(~r.special_tokens_mask) if hide_special else np.arange(len(r.tokens))
+    if hide_special and len(keep) == 0:
+        keep = np.arange(len(r.tokens))
+    matrix = matrix[np.ix_(keep, keep)]
+    if hide_special:
+        sums = matrix.sum(axis=1, keepdims=True)
+        matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums > 0)
+    return np.ascontiguousarray(matrix, dtype=np.float32), keep.tolist()
+
+
+class AttentionView(QWidget):
+    headSelected = Signal(int, int)  # layer, head
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._inspection: model.Inspection | None = None
+        self._layers = self._heads = 0
+        self._thumbs: list[list[pg.ImageItem]] = []
+        self._thumb_boxes: list[list[pg.ViewBox]] = []
+        self._cmap = pg.colormap.get(COLORMAP)
+
+        self.layer_spin = QSpinBox()
+        self.layer_spin.setToolTip("Layer to show large (0 = the first layer)")
+        self.head_combo = QComboBox()
+        self.head_combo.setToolTip("Head to show large, or the average over all heads of the layer")
+        self.mode_combo = QComboBox()
+        self.mode_combo.addItem("Attention", "attention")
+        self.mode_combo.addItem("Attention rollout", "rollout")
+        self.mode_combo.setToolTip("Rollout (Abnar & Zuidema, 2020): attention followed through all layers "
+                                   "up to this one, residual connections included")
+        self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
+        self.hide_special.setToolTip("Drop the special tokens and renormalise each row to sum to 1")
+        self.hover_label = QLabel(" ")
+        self.hover_label.setMinimumWidth(260)
+        controls = QHBoxLayout()
+        for label, widget in (("Layer", self.layer_spin), ("Head", self.head_combo), ("Show", self.mode_combo)):
+            controls.addWidget(QLabel(label))
+            controls.addWidget(widget)
+        controls.addWidget(self.hide_special)
+        controls.addStretch(1)
+        controls.addWidget(self.hover_label)
+
+        self.grid = pg.GraphicsLayoutWidget()
+        self.grid.setToolTip("Every head of every layer (rows: layers, columns: heads); click one to show it large")
+        self.grid.scene().sigMouseClicked.connect(self._on_grid_clicked)
+
+        self.large = pg.GraphicsLayoutWidget()
+        self.plot = self.large.addPlot()
+        self.plot.setMenuEnabled(False)
+        self.plot.getViewBox().invertY(True)
+        self.plot.getViewBox().setAspectLocked(True)
+        self.plot.setLabel("left", "query token (attends from)")
+        self.plot.setLabel("bottom", "key token (attends to)")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(self._cmap)
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=self._cmap, interactive=False, label="weight")
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.image.hoverEvent = self._on_image_hover
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.grid)
+        splitter.addWidget(self.large)
+        splitter.setSizes([450, 550])
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(splitter, 1)
+
+        self.layer_spin.valueChanged.connect(self._redraw_large)
+        self.head_combo.currentIndexChanged.connect(self._redraw_large)
+        self.mode_combo.currentIndexChanged.connect(self._redraw_large)
+        self.hide_special.toggled.connect(self._redraw_large)
+
+    # --- model shape: thumbnails are created once per model -----------------------------
+
+    def set_model_shape(self, layers: int, heads: int) -> None:
+        if (layers, heads) == (self._layers, self._heads):
+            return
+        self._layers, self._heads = layers, heads
+        self.grid.clear()
+        self._thumbs, self._thumb_boxes = [], []
+        for layer in range(layers):
+            row_items, row_boxes = [], []
+            for head in range(heads):
+                vb = self.grid.addViewBox(row=layer, col=head, lockAspect=True, enableMouse=False, invertY=True)
+                img = pg.ImageItem(axisOrder="row-major")
+                img.setColorMap(self._cmap)
+                vb.addItem(img)
+                row_items.append(img)
+                row_boxes.append(vb)
+            self._thumbs.append(row_items)
+            self._thumb_boxes.append(row_boxes)
+        self.layer_spin.blockSignals(True)
+        self.layer_spin.setRange(0, layers - 1)
+        self.layer_spin.blockSignals(False)
+        self.head_combo.blockSignals(True)
+        self.head_combo.clear()
+        self.head_combo.addItem("Average over heads", AVERAGE)
+        for head in range(heads):
+            self.head_combo.addItem(f"Head {head}", head)
+        self.head_combo.setCurrentIndex(1)
+        self.head_combo.blockSignals(False)
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def show_inspection(self, r: model.Inspection) -> None:
+        self.set_model_shape(r.num_layers, r.num_heads)
+        self._inspection = r
+        levels = (0.0, max(float(r.attentions.max()), 1e-6))  # one colour scale for every thumbnail
+        for layer in range(r.num_layers):
+            for head in range(r.num_heads):
+                thumb = self._thumbs[layer][head]
+                thumb.setImage(r.attentions[layer, head], levels=levels)
+                thumb.setOpacity(1.0 if r.head_mask[layer, head] else 0.25)
+                self._thumb_boxes[layer][head].autoRange(padding=0.02)
+        self._redraw_large()
+
+    def select(self, layer: int, head: int) -> None:
+        self.layer_spin.setValue(layer)
+        self.head_combo.setCurrentIndex(self.head_combo.findData(head))
+
+    def current_matrix(self) -> tuple[np.ndarray, list[int]] | None:
+        if self._inspection is None:
+            return None
+        return displayed_matrix(self._inspection, self.layer_spin.value(), self.head_combo.currentData(),
+                                self.mode_combo.currentData(), self.hide_special.isChecked())
+
+    def _redraw_large(self) -> None:
+        current = self.current_matrix()
+        if current is None:
+            return
+        matrix, keep = current
+        levels = (0.0, max(float(matrix.max()), 1e-6))
+        self.image.setImage(matrix, levels=levels)
+        self.colorbar.setLevels(levels)
+        self.image.setRect(0, 0, matrix.shape[1], matrix.shape[0])
+        labels = [(i + 0.5, self._inspection.tokens[t]) for i, t in enumerate(keep)]
+        self.plot.getAxis("left").setTicks([labels])
+        self.plot.getAxis("bottom").setTicks([labels])
+        self.plot.getViewBox().autoRange(padding=0.01)
+        head = self.head_combo.currentData()
+        what = "rollout" if self.mode_combo.currentData() == "rollout" else (
+            "mean over heads" if head == AVERAGE else f"head {head}")
+        self.plot.setTitle(f"layer {self.layer_spin.value()}, {what}")
+
+    def _on_image_hover(self, event) -> None:
+        current = self.current_matrix()
+        if current is None or event.isExit():
+            self.hover_label.setText(" ")
+            return
+        matrix, keep = current
+        pos = event.pos()
+        row, col = int(pos.y()), int(pos.x())
+        if 0 <= row < matrix.shape[0] and 0 <= col < matrix.shape[1]:
+            tokens = self._inspection.tokens
+            self.hover_label.setText(f"{tokens[keep[row]]} → {tokens[keep[col]]}: {matrix[row, col]:.3f}")
+
+    def _on_grid_clicked(self, event) -> None:
+        pos = event.scenePos()
+        for layer, boxes in enumerate(self._thumb_boxes):
+            for head, vb in enumerate(boxes):
+                if vb.sceneBoundingRect().contains(pos):
+                    self.select(layer, head)
+                    self.headSelected.emit(layer, head)
+                    return

@@ -1,0 +1,87 @@
+"""Tokenization view: tokens as chips with their ids, segments coloured, specials apart,
+`##` continuations and unknown tokens marked; hovering a chip highlights its characters."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+import model
+
+from .flow_layout import FlowLayout
+
+SEGMENT_COLOURS = ("#dbeafe", "#fde2e4")  # sentence A blue, sentence B rose
+SPECIAL_COLOUR = "#e5e7eb"
+UNKNOWN_BORDER = "#dc2626"
+
+
+class TokenChip(QLabel):
+    def __init__(self, index: int, token: str, token_id: int, segment: int, special: bool, unknown: bool):
+        continuation = token.startswith("##")
+        text = (f"<b>{html.escape(token)}</b><br><span style='font-size:8pt;color:#555'>{token_id}</span>")
+        super().__init__(text)
+        self.index = index
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        background = SPECIAL_COLOUR if special else SEGMENT_COLOURS[segment % 2]
+        border = f"2px solid {UNKNOWN_BORDER}" if unknown else ("1px dashed #666" if continuation else "1px solid #999")
+        self.setStyleSheet(f"QLabel {{ background: {background}; color: #111; border: {border}; border-radius: 6px;"
+                           f" padding: 3px 6px; }}")
+        kind = "special token" if special else ("unknown word piece" if unknown else
+                                                "continuation of the previous word" if continuation else "word piece")
+        self.setToolTip(f"#{index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}")
+
+
+class TokensView(QWidget):
+    tokenHovered = Signal(int, int, int, int)  # segment, start, end character, token index (-1: none)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._notice = QLabel()
+        self._notice.setWordWrap(True)
+        self._notice.setStyleSheet("color: #b45309; font-weight: bold;")
+        self._notice.hide()
+        self._chips_host = QWidget()
+        self._flow = FlowLayout(self._chips_host)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self._chips_host)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._notice)
+        layout.addWidget(scroll)
+        self._offsets = None
+        self._segments = None
+
+    def chips(self) -> list[TokenChip]:
+        return [self._flow.itemAt(i).widget() for i in range(self._flow.count())]
+
+    def show_inspection(self, r: model.Inspection, unk_token_id: int | None = None) -> None:
+        while self._flow.count():
+            item = self._flow.takeAt(0)
+            item.widget().deleteLater()
+        self._offsets, self._segments = r.offsets, r.segment_ids
+        for i, (tok, tid, seg, special) in enumerate(zip(r.tokens, r.input_ids, r.segment_ids, r.special_tokens_mask)):
+            chip = TokenChip(i, tok, int(tid), int(seg), bool(special), unk_token_id is not None and tid == unk_token_id)
+            chip.installEventFilter(self)
+            self._flow.addWidget(chip)
+        notes = []
+        if r.truncated:
+            notes.append(f"The input was longer than the model's maximum of {len(r.tokens)} tokens and was cut.")
+        unknown = sum(1 for tid in r.input_ids if unk_token_id is not None and tid == unk_token_id)
+        if unknown:
+            notes.append(f"{unknown} piece(s) are not in the vocabulary ([UNK], outlined red).")
+        self._notice.setText(" ".join(notes))
+        self._notice.setVisible(bool(notes))
+        self._chips_host.updateGeometry()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, TokenChip) and self._offsets is not None:
+            if event.type() == QEvent.Type.Enter:
+                start, end = self._offsets[watched.index]
+                self.tokenHovered.emit(int(self._segments[watched.index]), int(start), int(end), watched.index)
+            elif event.type() == QEvent.Type.Leave:
+                self.tokenHovered.emit(0, -1, -1, -1)
+        return super().eventFilter(watched, event)

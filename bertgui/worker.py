@@ -1,0 +1,74 @@
+"""The worker layer: model loading and forward passes on a thread of their own.
+
+Workers never touch widgets; they receive requests as queued signals and answer with signals
+that carry plain data (a `model.Bert`, a `model.Inspection`, an error line).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+import model
+
+
+@dataclass(frozen=True)
+class InspectRequest:
+    request_id: int
+    text: str
+    text_b: str | None
+    head_mask: np.ndarray | None
+    top_k: int = 10
+
+
+class ModelWorker(QObject):
+    """Lives in a QThread. Holds the model it is running; only this thread calls it."""
+
+    loaded = Signal(int, object)  # request id, model.Bert
+    loadFailed = Signal(int, str)  # request id, one-line message
+    inspected = Signal(int, object)  # request id, model.Inspection
+    inspectFailed = Signal(int, str)
+
+    def __init__(self):
+        super().__init__()
+        self._bert: model.Bert | None = None
+        self._lock = threading.Lock()
+        self._newest_inspect = 0  # requests older than this are skipped unseen
+
+    def note_newest(self, request_id: int) -> None:
+        """Called from the GUI thread as a request is queued, so older queued ones are dropped."""
+        with self._lock:
+            self._newest_inspect = max(self._newest_inspect, request_id)
+
+    @Slot(int, str, str)
+    def load(self, request_id: int, path: str, device: str) -> None:
+        try:
+            bert = model.load(path or None, device=device)
+        except model.BertError as exc:
+            self.loadFailed.emit(request_id, str(exc))
+            return
+        except Exception as exc:  # an unexpected library failure must not kill the thread
+            self.loadFailed.emit(request_id, f"could not load the model: {type(exc).__name__}: {exc}")
+            return
+        self._bert = bert
+        self.loaded.emit(request_id, bert)
+
+    @Slot(object)
+    def inspect(self, request: InspectRequest) -> None:
+        with self._lock:
+            stale = request.request_id < self._newest_inspect
+        if stale or self._bert is None:
+            return
+        try:
+            result = self._bert.inspect(request.text, request.text_b, head_mask=request.head_mask,
+                                        top_k=request.top_k)
+        except model.BertError as exc:
+            self.inspectFailed.emit(request.request_id, str(exc))
+            return
+        except Exception as exc:
+            self.inspectFailed.emit(request.request_id, f"the forward pass failed: {type(exc).__name__}: {exc}")
+            return
+        self.inspected.emit(request.request_id, result)

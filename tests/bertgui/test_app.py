@@ -1,0 +1,27 @@
+"""`python main.py --screenshot` renders the window to a PNG and exits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_screenshot_option_writes_a_png(model_folder, tmp_path):
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "main.py", "--model", model_folder, "--device", "cpu", "--text",
+                           "the cat [MASK] .", "--tab", "attention", "--screenshot", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+
+
+def test_screenshot_of_a_bad_model_fails_with_one_line(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "main.py", "--model", str(tmp_path / "nope"), "--screenshot",
+                           str(tmp_path / "x.png")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 2 and "error: " in proc.stderr and "no such folder" in proc.stderr

@@ -1,0 +1,78 @@
+"""The main window driven as a user would: typing, choosing a head, reading predictions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def window(qtbot, controller, model_folder):
+    from bertgui.main_window import MainWindow
+
+    w = MainWindow(controller)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
+        controller.load_model(model_folder, "cpu")
+    return w
+
+
+def type_and_wait(qtbot, window, text, text_b=""):
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
+                          check_params_cb=lambda r: r.text == text):
+        window.text_b.setText(text_b)
+        window.text_a.clear()
+        if text.isascii():
+            qtbot.keyClicks(window.text_a, text)  # as a user types, one key at a time
+        else:
+            window.text_a.setText(text)  # QTest cannot type emoji
+
+
+def test_typing_shows_tokens_as_chips(qtbot, window):
+    type_and_wait(qtbot, window, "the cat sits", "a dog")
+    chips = window.tokens_view.chips()
+    assert [c.index for c in chips] == list(range(9))  # [CLS] the cat sit ##s [SEP] a dog [SEP]
+    assert "sit" in chips[3].text() and "##s" in chips[4].text()
+    assert "segment B" in chips[6].toolTip() and "segment A" in chips[2].toolTip()
+
+
+def test_truncation_and_unknown_notices(qtbot, window):
+    type_and_wait(qtbot, window, "the cat 😀 " + "x " * 60)
+    assert window.tokens_view._notice.isVisible()
+    assert "cut" in window.tokens_view._notice.text() and "[UNK]" in window.tokens_view._notice.text()
+
+
+def test_attention_grid_and_large_view(qtbot, window):
+    type_and_wait(qtbot, window, "the cat sat on the mat")
+    view = window.attention_view
+    assert len(view._thumbs) == 2 and len(view._thumbs[0]) == 4
+    view.select(1, 3)
+    matrix, keep = view.current_matrix()
+    r = window.controller.inspection
+    assert np.array_equal(matrix, r.attentions[1, 3])
+    view.hide_special.setChecked(True)
+    matrix, keep = view.current_matrix()
+    assert len(keep) == len(r.tokens) - 2 and np.allclose(matrix.sum(1), 1, atol=1e-5)
+    view.head_combo.setCurrentIndex(0)  # average over heads
+    view.hide_special.setChecked(False)
+    assert np.allclose(view.current_matrix()[0], r.attentions[1].mean(0))
+    view.mode_combo.setCurrentIndex(1)  # rollout
+    assert np.allclose(view.current_matrix()[0].sum(1), 1, atol=1e-5)
+
+
+def test_fill_mask_table_lists_predictions(qtbot, window):
+    type_and_wait(qtbot, window, "the [MASK] sat on the [MASK]")
+    view = window.fill_mask_view
+    assert view.mask_combo.count() == 2 and view.table.rowCount() == 10
+    probabilities = [float(view.table.item(i, 1).text()) for i in range(10)]
+    assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_bad_model_folder_shows_a_dialog_and_keeps_the_model(qtbot, window, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr("bertgui.main_window.QMessageBox.warning", lambda *args: shown.append(args[2]))
+    with qtbot.waitSignal(window.controller.modelLoadFailed, timeout=30_000):
+        window.controller.load_model(str(tmp_path))
+    assert shown and "config.json" in shown[0]
+    assert "still active" in window.model_label.text()
