@@ -18,7 +18,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--text", default="The cat sat on the [MASK].", help="sentence A to open with")
     parser.add_argument("--text-b", default="", help="sentence B to open with")
-    parser.add_argument("--tab", default=None, help="tab to show: tokens, attention or fill-mask")
+    parser.add_argument("--tab", default=None, help="tab to show by name, e.g. tokens, embeddings, attention, fill-mask, model")
     parser.add_argument("--screenshot", default=None, help="render the window to this PNG once ready, then exit")
     return parser.parse_args(argv)
 

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QMainWindow, QMessageBox,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QFormLayout, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QTabWidget, QVBoxLayout, QWidget)
 
 import model
 
 from .controller import Controller
 from .views.attention_view import AttentionView
+from .views.embeddings_view import EmbeddingsView
 from .views.fill_mask_view import FillMaskView
+from .views.heads_view import HeadsView
+from .views.hidden_states_view import HiddenStatesView
+from .views.model_view import ModelView
+from .views.nsp_view import NSPView
 from .views.tokens_view import TokensView
 
 EXAMPLES = [
@@ -48,12 +53,24 @@ class MainWindow(QMainWindow):
         form.addRow("", self.examples)
 
         self.tokens_view = TokensView()
+        self.embeddings_view = EmbeddingsView()
         self.attention_view = AttentionView()
         self.fill_mask_view = FillMaskView()
+        self.hidden_states_view = HiddenStatesView()
+        self.nsp_view = NSPView()
+        self.model_view = ModelView()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.tokens_view, "Tokens")
-        self.tabs.addTab(self.attention_view, "Attention")
-        self.tabs.addTab(self.fill_mask_view, "Fill-mask")
+        for view, name in ((self.tokens_view, "Tokens"), (self.embeddings_view, "Embeddings"),
+                           (self.attention_view, "Attention"), (self.fill_mask_view, "Fill-mask"),
+                           (self.hidden_states_view, "Hidden states"), (self.nsp_view, "Next sentence"),
+                           (self.model_view, "Model")):
+            self.tabs.addTab(view, name)
+        self.heads_view = HeadsView()
+        heads_dock = QDockWidget("Heads", self)
+        heads_dock.setObjectName("heads-dock")
+        heads_dock.setWidget(self.heads_view)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, heads_dock)
+        self.resizeDocks([heads_dock], [240], Qt.Orientation.Horizontal)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -70,6 +87,10 @@ class MainWindow(QMainWindow):
         self.text_a.textChanged.connect(self._on_text_changed)
         self.text_b.textChanged.connect(self._on_text_changed)
         self.examples.activated.connect(self._on_example_chosen)
+        self.tokens_view.tokenDoubleClicked.connect(self._on_tokens_double_clicked)
+        self.heads_view.headToggled.connect(controller.set_head_enabled)
+        self.heads_view.resetRequested.connect(controller.reset_heads)
+        controller.headMaskChanged.connect(self.heads_view.show_mask)
         controller.modelLoading.connect(self._on_controller_model_loading)
         controller.modelLoaded.connect(self._on_controller_model_loaded)
         controller.modelLoadFailed.connect(self._on_controller_model_load_failed)
@@ -106,6 +127,17 @@ class MainWindow(QMainWindow):
         if data:
             self.set_texts(*data)
 
+    @Slot(int)
+    def _on_tokens_double_clicked(self, index: int) -> None:
+        """Replace the token's characters in its sentence by [MASK]."""
+        r = self.controller.inspection
+        if r is None or r.special_tokens_mask[index]:
+            return
+        start, end = (int(v) for v in r.offsets[index])
+        field = self.text_b if r.segment_ids[index] == 1 else self.text_a
+        text = field.text()
+        field.setText(text[:start] + "[MASK]" + text[end:])
+
     @Slot()
     def _on_open_model(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a BERT model folder")
@@ -126,6 +158,8 @@ class MainWindow(QMainWindow):
                                  f"hidden {c.hidden_size}, {bert.parameter_count() / 1e6:.1f}M parameters on "
                                  f"{bert.device.type.upper()} (float32)")
         self.attention_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
+        self.embeddings_view.show_model(bert)
+        self.model_view.show_model(bert)
 
     @Slot(str)
     def _on_controller_model_load_failed(self, message: str) -> None:
@@ -142,6 +176,9 @@ class MainWindow(QMainWindow):
         self.tokens_view.show_inspection(r, unk)
         self.attention_view.show_inspection(r)
         self.fill_mask_view.show_inspection(r)
+        self.embeddings_view.show_inspection(r)
+        self.hidden_states_view.show_inspection(r)
+        self.nsp_view.show_inspection(r)
 
     @Slot(str)
     def _on_controller_inspection_failed(self, message: str) -> None:

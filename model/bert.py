@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .checkpoint import load_checkpoint, save_checkpoint
@@ -62,6 +63,36 @@ class Bert:
 
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.network.parameters())
+
+    def parameter_counts(self) -> dict[str, int]:
+        """Parameters per component, in reading order: embeddings, each layer's attention and
+        feed-forward, pooler, heads. Tied weights are counted once (with the embeddings)."""
+        counts: dict[str, int] = {}
+        seen: set[int] = set()
+        for name, p in self.network.named_parameters():
+            if id(p) in seen:
+                continue
+            seen.add(id(p))
+            parts = name.split(".")
+            if parts[:2] == ["bert", "embeddings"]:
+                group = "embeddings"
+            elif parts[:2] == ["bert", "encoder"]:
+                group = f"layer {parts[3]} {'attention' if parts[4] == 'attention' else 'feed-forward'}"
+            elif parts[:2] == ["bert", "pooler"]:
+                group = "pooler"
+            elif parts[:2] == ["cls", "predictions"]:
+                group = "masked-LM head"
+            elif parts[:2] == ["cls", "seq_relationship"]:
+                group = "next-sentence head"
+            else:
+                group = "classifier head"
+            counts[group] = counts.get(group, 0) + p.numel()
+        return counts
+
+    def position_embedding_table(self) -> np.ndarray:
+        """(max_position_embeddings, hidden) float32: the learned or sinusoidal position vectors."""
+        return np.ascontiguousarray(self.network.bert.embeddings.position_embeddings.weight.detach().float().cpu()
+                                    .numpy())
 
 
 def load(path: str | Path | None = None, device: str | torch.device = "auto") -> Bert:

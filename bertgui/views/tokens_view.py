@@ -31,11 +31,13 @@ class TokenChip(QLabel):
                            f" padding: 3px 6px; }}")
         kind = "special token" if special else ("unknown word piece" if unknown else
                                                 "continuation of the previous word" if continuation else "word piece")
-        self.setToolTip(f"#{index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}")
+        self.setToolTip(f"#{index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}"
+                        + ("" if special else "; double-click to mask it"))
 
 
 class TokensView(QWidget):
     tokenHovered = Signal(int, int, int, int)  # segment, start, end character, token index (-1: none)
+    tokenDoubleClicked = Signal(int)  # token index
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -84,4 +86,6 @@ class TokensView(QWidget):
                 self.tokenHovered.emit(int(self._segments[watched.index]), int(start), int(end), watched.index)
             elif event.type() == QEvent.Type.Leave:
                 self.tokenHovered.emit(0, -1, -1, -1)
+            elif event.type() == QEvent.Type.MouseButtonDblClick:
+                self.tokenDoubleClicked.emit(watched.index)
         return super().eventFilter(watched, event)

@@ -76,3 +76,48 @@ def test_bad_model_folder_shows_a_dialog_and_keeps_the_model(qtbot, window, tmp_
         window.controller.load_model(str(tmp_path))
     assert shown and "config.json" in shown[0]
     assert "still active" in window.model_label.text()
+
+
+def test_unticking_a_head_switches_it_off_everywhere(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    type_and_wait(qtbot, window, "the cat [MASK] on the mat")
+    item = window.heads_view.table.item(1, 2)
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
+        item.setCheckState(Qt.CheckState.Unchecked)
+    r = window.controller.inspection
+    assert r.head_mask[1, 2] == 0 and r.attentions[1, 2].max() == 0
+    assert "L1H2" in window.heads_view.off_label.text()
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
+        qtbot.mouseClick(window.heads_view.reset_button, Qt.MouseButton.LeftButton)
+    assert window.controller.inspection.head_mask.all()
+    assert window.heads_view.table.item(1, 2).checkState() == Qt.CheckState.Checked
+
+
+def test_double_clicking_a_token_masks_it(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    type_and_wait(qtbot, window, "the cat sat", "a dog")
+    chip = window.tokens_view.chips()[6]  # [CLS] the cat sat [SEP] a dog [SEP]: "dog", in sentence B
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
+                          check_params_cb=lambda r: r.text_b == "a [MASK]"):
+        qtbot.mouseDClick(chip, Qt.MouseButton.LeftButton)
+    assert window.fill_mask_view.mask_combo.count() == 1
+
+
+def test_embeddings_hidden_states_nsp_and_model_views(qtbot, window):
+    type_and_wait(qtbot, window, "the cat sat", "a dog ran")
+    r = window.controller.inspection
+    T = len(r.tokens)
+    assert window.embeddings_view.images["sum"].image.shape == (T, 32)
+    assert window.embeddings_view.similarity.image.shape == (40, 40)
+    x, y = window.embeddings_view.norm_curves["token"].getData()
+    assert np.allclose(y, np.linalg.norm(r.token_embeddings, axis=1))
+    view = window.hidden_states_view
+    view.slider.setValue(2)
+    px, py = view.points.getData()
+    assert len(px) == T and np.isfinite(px).all() and np.isfinite(py).all()
+    assert "after layer 2" in view.layer_label.text()
+    assert "P(IsNext)" in window.nsp_view.label.text() and not window.nsp_view.bar.isHidden()
+    rows = window.model_view.params_table.rowCount()
+    assert rows >= 2 + 2 * 2 and window.model_view.params_table.item(rows - 1, 0).text() == "total"

@@ -102,3 +102,11 @@ def test_sinusoidal_model_inspects(tmp_path, vocab_file):
     r = bert.inspect("the cat sat")
     from model.embeddings import sinusoidal_table
     assert np.allclose(r.position_embeddings, sinusoidal_table(16, 16)[: len(r.tokens)].numpy())
+
+
+def test_parameter_counts_add_up_and_count_tied_weights_once(bert):
+    counts = bert.parameter_counts()
+    assert sum(counts.values()) == bert.parameter_count()
+    assert list(counts)[:3] == ["embeddings", "layer 0 attention", "layer 0 feed-forward"]
+    assert {"pooler", "masked-LM head", "next-sentence head"} <= set(counts)
+    assert bert.position_embedding_table().shape == (40, 32)

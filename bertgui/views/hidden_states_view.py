@@ -1,0 +1,77 @@
+"""Hidden states view: the token vectors of one layer projected to 2-D by PCA, tokens as
+labelled points; a slider walks through the layers, so a user sees representations move."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+import model
+
+
+def pca_2d(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(T, hidden) -> (T, 2) projection on the two main axes, and their explained-variance shares."""
+    centred = x - x.mean(axis=0, keepdims=True)
+    if len(x) < 2:
+        return np.zeros((len(x), 2), dtype=np.float32), np.zeros(2, dtype=np.float32)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    components = vt[:2]
+    projected = centred @ components.T
+    if projected.shape[1] < 2:
+        projected = np.pad(projected, ((0, 0), (0, 2 - projected.shape[1])))
+    variance = s ** 2
+    share = variance[:2] / max(float(variance.sum()), 1e-12)
+    return np.ascontiguousarray(projected, dtype=np.float32), np.pad(share, (0, 2 - len(share))).astype(np.float32)
+
+
+class HiddenStatesView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._inspection: model.Inspection | None = None
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setToolTip("Layer: 0 is the embedding output, then the output of each Transformer layer")
+        self.layer_label = QLabel("layer 0")
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.points = pg.ScatterPlotItem(size=9, brush=pg.mkBrush("#2563eb"), pen=pg.mkPen("w"))
+        self.plot.addItem(self.points)
+        self._labels: list[pg.TextItem] = []
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer"))
+        top.addWidget(self.slider, 1)
+        top.addWidget(self.layer_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        self.slider.valueChanged.connect(self._redraw)
+
+    def show_inspection(self, r: model.Inspection) -> None:
+        self._inspection = r
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, r.hidden_states.shape[0] - 1)
+        self.slider.blockSignals(False)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        r = self._inspection
+        if r is None:
+            return
+        layer = self.slider.value()
+        xy, share = pca_2d(r.hidden_states[layer])
+        colours = ["#9ca3af" if special else ("#2563eb" if seg == 0 else "#e11d48")
+                   for special, seg in zip(r.special_tokens_mask, r.segment_ids)]
+        self.points.setData(pos=xy, brush=[pg.mkBrush(c) for c in colours])
+        while len(self._labels) < len(r.tokens):  # labels are made once and reused
+            label = pg.TextItem("", anchor=(0, 1), color="#e5e7eb")
+            self.plot.addItem(label)
+            self._labels.append(label)
+        for i, label in enumerate(self._labels):
+            if i < len(r.tokens):
+                label.setText(r.tokens[i])
+                label.setPos(float(xy[i, 0]), float(xy[i, 1]))
+            label.setVisible(i < len(r.tokens))
+        what = "embedding output" if layer == 0 else f"after layer {layer}"
+        self.layer_label.setText(f"{what}; PC1 {share[0]:.0%}, PC2 {share[1]:.0%} of the variance")
+        self.plot.autoRange(padding=0.15)

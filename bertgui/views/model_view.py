@@ -1,0 +1,57 @@
+"""Model view: the config, the parameter count of each component, and what the checkpoint can do."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+import model
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, (a, b) in enumerate(rows):
+        table.setItem(r, 0, QTableWidgetItem(a))
+        table.setItem(r, 1, QTableWidgetItem(b))
+
+
+class ModelView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.summary = QLabel("No model loaded.")
+        self.summary.setWordWrap(True)
+        self.capabilities = QLabel()
+        self.capabilities.setWordWrap(True)
+        self.config_table = _table(["setting", "value"])
+        self.params_table = _table(["component", "parameters"])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.capabilities)
+        layout.addWidget(QLabel("<b>Parameters per component</b>"))
+        layout.addWidget(self.params_table, 2)
+        layout.addWidget(QLabel("<b>config.json</b>"))
+        layout.addWidget(self.config_table, 1)
+
+    def show_model(self, bert: model.Bert) -> None:
+        heads = bert.heads
+        self.summary.setText(f"<b>{bert.path}</b><br>{heads.architecture}, {bert.parameter_count():,} parameters, "
+                             f"on {bert.device}")
+        can = [("fill-mask (masked-LM head)", heads.mlm), ("next-sentence prediction", heads.nsp)]
+        text = "; ".join(f"{'✔' if ok else '✘'} {what}" for what, ok in can)
+        if heads.classifier:
+            labels = ", ".join((bert.config.id2label or {}).values())
+            text += f"; ✔ {heads.classifier} classifier with {heads.num_labels} labels ({labels})"
+        self.capabilities.setText(text)
+        counts = bert.parameter_counts()
+        total = sum(counts.values())
+        _fill(self.params_table, [(k, f"{v:,} ({v / total:.1%})") for k, v in counts.items()] + [("total", f"{total:,}")])
+        config = bert.config.to_dict()
+        _fill(self.config_table, [(k, str(config[k])) for k in sorted(config)])

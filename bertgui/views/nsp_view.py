@@ -1,0 +1,39 @@
+"""Next-sentence view: for a pair, the probability the model gives that B follows A."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+
+import model
+
+
+class NSPView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.label = QLabel("Type a sentence B to ask whether it follows sentence A.")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setFormat("IsNext %p%")
+        self.bar.setToolTip("P(IsNext) from the next-sentence head, read off the pooled [CLS] vector")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addStretch(2)
+
+    def show_inspection(self, r: model.Inspection) -> None:
+        if r.text_b is None:
+            self.label.setText("Type a sentence B to ask whether it follows sentence A.")
+            self.bar.setVisible(False)
+        elif r.nsp_is_next is None:
+            self.label.setText("This model has no next-sentence head.")
+            self.bar.setVisible(False)
+        else:
+            verdict = "follows" if r.nsp_is_next >= 0.5 else "does not follow"
+            self.label.setText(f"<h2>P(IsNext) = {r.nsp_is_next:.3f}</h2>The model thinks sentence B {verdict} "
+                               f"sentence A.")
+            self.bar.setValue(round(r.nsp_is_next * 1000))
+            self.bar.setVisible(True)
