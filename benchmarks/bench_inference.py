@@ -39,7 +39,8 @@ from typing import Callable
 import numpy as np
 import torch
 import transformers
-from transformers import BertConfig as HFConfig, BertForMaskedLM
+from transformers import BertConfig as HFConfig
+from transformers import BertForMaskedLM
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `model` without installing the project
 

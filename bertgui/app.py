@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         controller.modelLoadFailed.connect(failed)
         QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: failed("timed out waiting for the model"))
 
-    controller.load_model(args.model, args.device)
+    # The model (and torch with it) loads on the worker thread once the window has painted.
+    QTimer.singleShot(0, lambda: controller.load_model(args.model, args.device))
     app.exec()
     return exit_code["value"]

@@ -4,12 +4,15 @@ waits on it, and results for text that has changed since are dropped."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-import model
-
 from .worker import InspectRequest, ModelWorker
+
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    import model
 
 DEBOUNCE_MS = 150  # typing pause before a new forward pass
 

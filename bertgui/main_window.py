@@ -3,12 +3,23 @@ It wires Controller signals to views; views never call the model."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QFormLayout, QLabel, QLineEdit, QMainWindow,
-                               QMessageBox, QTabWidget, QVBoxLayout, QWidget)
-
-import model
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .controller import Controller
 from .views.attention_view import AttentionView
@@ -19,6 +30,9 @@ from .views.hidden_states_view import HiddenStatesView
 from .views.model_view import ModelView
 from .views.nsp_view import NSPView
 from .views.tokens_view import TokensView
+
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    import model
 
 EXAMPLES = [
     ("The cat sat on the [MASK].", ""),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-import model
-
-
+if TYPE_CHECKING:
+    import model
 @dataclass(frozen=True)
 class InspectRequest:
     request_id: int
@@ -45,6 +45,8 @@ class ModelWorker(QObject):
 
     @Slot(int, str, str)
     def load(self, request_id: int, path: str, device: str) -> None:
+        import model  # torch loads here, on the worker thread, never on the GUI thread
+
         try:
             bert = model.load(path or None, device=device)
         except model.BertError as exc:
@@ -58,13 +60,15 @@ class ModelWorker(QObject):
 
     @Slot(object)
     def inspect(self, request: InspectRequest) -> None:
+        import model
+
         with self._lock:
             stale = request.request_id < self._newest_inspect
         if stale or self._bert is None:
             return
         try:
             result = self._bert.inspect(request.text, request.text_b, head_mask=request.head_mask,
-                                        top_k=request.top_k)
+                                        top_k=request.top_k, rollout=True)
         except model.BertError as exc:
             self.inspectFailed.emit(request.request_id, str(exc))
             return

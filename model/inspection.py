@@ -9,6 +9,7 @@ import torch
 
 from .errors import BertError
 from .heads import BertWithHeads
+from .rollout import attention_rollout
 from .tokenizer import BertTokenizer, Encoding
 
 
@@ -47,6 +48,7 @@ class Inspection:
     nsp_is_next: float | None  # P(IsNext) for a pair, when the checkpoint has an NSP head
     position_predictions: list[MaskPrediction] | None = None  # top-k at every position (on request)
     token_probabilities: np.ndarray | None = None  # (T,) float32, P(actual token) at each position (on request)
+    rollout: np.ndarray | None = None  # (layers, T, T) float32 attention rollout (on request)
 
     @property
     def num_layers(self) -> int:
@@ -82,7 +84,7 @@ def top_k_predictions(logits: torch.Tensor, positions: list[int], tokenizer: Ber
 @torch.inference_mode()
 def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: torch.device, text: str,
                    text_b: str | None = None, head_mask=None, top_k: int = 10,
-                   all_positions: bool = False) -> Inspection:
+                   all_positions: bool = False, rollout: bool = False) -> Inspection:
     enc: Encoding = tokenizer.encode(text, text_b)
     config = network.config
     mask = check_head_mask(head_mask, config.num_hidden_layers, config.num_attention_heads)
@@ -115,6 +117,7 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
 
     parts = enc_out.embedding_parts
     hidden = enc_out.hidden_states[:, 0]  # (layers + 1, T, hidden)
+    attentions = _numpy(enc_out.attentions[:, 0])  # (layers, heads, T, T)
     return Inspection(
         text=text, text_b=text_b, tokens=enc.tokens,
         input_ids=np.asarray(enc.ids, dtype=np.int64), segment_ids=np.asarray(enc.segment_ids, dtype=np.int64),
@@ -122,9 +125,10 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
         special_tokens_mask=np.asarray(enc.special_tokens_mask, dtype=bool), truncated=enc.truncated,
         token_embeddings=_numpy(parts.token[0]), segment_embeddings=_numpy(parts.segment[0]),
         position_embeddings=_numpy(parts.position[0]), normalized_sum=_numpy(hidden[0]),
-        hidden_states=_numpy(hidden), attentions=_numpy(enc_out.attentions[:, 0]),
+        hidden_states=_numpy(hidden), attentions=attentions,
         head_mask=mask, fill_mask=fill_mask, mlm_available=network.heads.mlm, nsp_is_next=nsp,
-        position_predictions=position_predictions, token_probabilities=token_probabilities)
+        position_predictions=position_predictions, token_probabilities=token_probabilities,
+        rollout=attention_rollout(attentions) if rollout else None)
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:

@@ -4,13 +4,16 @@ average over heads, or attention rollout; [CLS]/[SEP] can be hidden (rows renorm
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
-import model
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    import model
+
 
 COLORMAP = "viridis"
 AVERAGE = -1  # head selector value for the mean over heads
@@ -19,7 +22,7 @@ AVERAGE = -1  # head selector value for the mean over heads
 def displayed_matrix(r: model.Inspection, layer: int, head: int, mode: str, hide_special: bool) -> tuple[np.ndarray, list[int]]:
     """The (n, n) float32 matrix to draw and the token indices it covers."""
     if mode == "rollout":
-        matrix = model.attention_rollout(r.attentions)[layer]
+        matrix = r.rollout[layer]  # computed with the inspection, on the worker thread
     elif head == AVERAGE:
         matrix = r.attentions[layer].mean(axis=0)
     else:

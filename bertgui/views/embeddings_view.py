@@ -5,11 +5,15 @@ sinusoidal ones a smooth ridge)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-import model
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    import model
+
 
 PARTS = (("token", "Token embedding"), ("segment", "Segment embedding"), ("position", "Position embedding"),
          ("sum", "LayerNorm(token + segment + position)"))

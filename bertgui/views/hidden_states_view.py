@@ -3,12 +3,16 @@ labelled points; a slider walks through the layers, so a user sees representatio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-import model
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    import model
+
 
 
 def pca_2d(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

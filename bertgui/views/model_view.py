@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-import model
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    import model
+
 
 
 def _table(headers: list[str]) -> QTableWidget:

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-import model
-
 from .flow_layout import FlowLayout
+
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    import model
 
 SEGMENT_COLOURS = ("#dbeafe", "#fde2e4")  # sentence A blue, sentence B rose
 SPECIAL_COLOUR = "#e5e7eb"

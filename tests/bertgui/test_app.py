@@ -25,3 +25,10 @@ def test_screenshot_of_a_bad_model_fails_with_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "main.py", "--model", str(tmp_path / "nope"), "--screenshot",
                            str(tmp_path / "x.png")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 2 and "error: " in proc.stderr and "no such folder" in proc.stderr
+
+
+def test_the_gui_thread_does_not_import_torch_to_show_the_window():
+    code = ("import sys; from bertgui import app, controller, main_window; "
+            "print('torch' in sys.modules or 'model' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "False", proc.stderr

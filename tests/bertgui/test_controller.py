@@ -79,8 +79,9 @@ def test_switching_a_head_off_reinspects_with_the_mask(qtbot, controller, model_
 def test_event_loop_keeps_running_while_the_model_works(qtbot, controller, model_folder, monkeypatch):
     import time
 
-    import model.bert
     from PySide6.QtCore import QTimer
+
+    import model.bert
 
     load(qtbot, controller, model_folder)
     original = model.bert.Bert.inspect

@@ -7,7 +7,7 @@ import torch
 
 import model
 from model.errors import BertError
-from model.pretraining.trainer import PretrainSettings, Pretrainer, parse_duration
+from model.pretraining.trainer import Pretrainer, PretrainSettings, parse_duration
 from model.pretraining.vocab import train_wordpiece
 
 
