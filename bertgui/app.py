@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 SCREENSHOT_TIMEOUT_MS = 120_000
+DEFAULT_TEXT = "The cat sat on the [MASK]."
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bertgui", description="BERT Explorer")
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
-    parser.add_argument("--text", default="The cat sat on the [MASK].", help="sentence A to open with")
-    parser.add_argument("--text-b", default="", help="sentence B to open with")
+    parser.add_argument("--text", default=None, help="sentence A to open with (default: the last one)")
+    parser.add_argument("--text-b", default=None, help="sentence B to open with")
     parser.add_argument("--tab", default=None, help="tab to show by name, e.g. tokens, embeddings, attention, fill-mask, model")
     parser.add_argument("--screenshot", default=None, help="render the window to this PNG once ready, then exit")
     return parser.parse_args(argv)
@@ -31,17 +33,31 @@ def main(argv: list[str] | None = None) -> int:
 
     from .controller import Controller
     from .main_window import MainWindow
+    from .palette import apply_palette
+    from .settings import AppSettings
 
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("BERT Explorer")
+    apply_palette(app, dark=False)
+    # A screenshot shows exactly what the arguments say: no remembered state is read or written.
+    settings = None if args.screenshot else AppSettings()
     controller = Controller()
-    window = MainWindow(controller, show_dialogs=not args.screenshot)
+    window = MainWindow(controller, show_dialogs=not args.screenshot, settings=settings)
     if args.tab:
         names = [window.tabs.tabText(i).lower() for i in range(window.tabs.count())]
         if args.tab.lower() in names:
             window.tabs.setCurrentIndex(names.index(args.tab.lower()))
-    window.set_texts(args.text, args.text_b)
+    remembered_a, remembered_b = settings.text if settings else ("", "")
+    if args.text is not None:
+        window.set_texts(args.text, args.text_b or "")
+    elif remembered_a or remembered_b:
+        window.set_texts(remembered_a, remembered_b)
+    else:
+        window.set_texts(DEFAULT_TEXT)
+    model_path = args.model
+    if model_path is None and settings and settings.last_model and Path(settings.last_model).is_dir():
+        model_path = settings.last_model
     window.show()
     exit_code = {"value": 0}
 
@@ -59,6 +75,6 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: failed("timed out waiting for the model"))
 
     # The model (and torch with it) loads on the worker thread once the window has painted.
-    QTimer.singleShot(0, lambda: controller.load_model(args.model, args.device))
+    QTimer.singleShot(0, lambda: controller.load_model(model_path, args.device))
     app.exec()
     return exit_code["value"]

@@ -25,9 +25,16 @@ class Controller(QObject):
     inspectionFailed = Signal(str)
     headMaskChanged = Signal(object)  # (layers, heads) float32 array, 1 = on
     busyChanged = Signal(bool)
+    devicesAvailable = Signal(list)  # ["cpu", "cuda:0", ...]
+    deviceChanged = Signal(str)
+    deviceChangeFailed = Signal(str)
+    exportFinished = Signal(str)  # path written
+    exportFailed = Signal(str)
 
     _loadRequested = Signal(int, str, str)
     _inspectRequested = Signal(object)
+    _moveRequested = Signal(str)
+    _exportRequested = Signal(str)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -47,6 +54,13 @@ class Controller(QObject):
         self._worker.moveToThread(self._thread)
         self._loadRequested.connect(self._worker.load)
         self._inspectRequested.connect(self._worker.inspect)
+        self._moveRequested.connect(self._worker.move)
+        self._exportRequested.connect(self._worker.export)
+        self._worker.devicesFound.connect(self.devicesAvailable)
+        self._worker.moved.connect(self._on_worker_moved)
+        self._worker.moveFailed.connect(self._on_worker_move_failed)
+        self._worker.exported.connect(self.exportFinished)
+        self._worker.exportFailed.connect(self.exportFailed)
         self._worker.loaded.connect(self._on_worker_loaded)
         self._worker.loadFailed.connect(self._on_worker_load_failed)
         self._worker.inspected.connect(self._on_worker_inspected)
@@ -68,6 +82,17 @@ class Controller(QObject):
         self.modelLoading.emit(path or "")
         self.busyChanged.emit(True)
         self._loadRequested.emit(self._request_id, path or "", self.device)
+
+    def set_device(self, device: str) -> None:
+        """Move the model (on the worker thread) and re-run the current text there."""
+        self.device = device
+        if self.bert is not None:
+            self.busyChanged.emit(True)
+            self._moveRequested.emit(device)
+
+    def export_inspection(self, path: str) -> None:
+        """Write the current inspection's arrays (.npz) and summary (.json), on the worker thread."""
+        self._exportRequested.emit(path)
 
     def set_text(self, text: str, text_b: str | None = None) -> None:
         """Record the text and schedule a forward pass once typing pauses."""
@@ -120,6 +145,17 @@ class Controller(QObject):
         self.modelLoaded.emit(bert)
         self.headMaskChanged.emit(self.head_mask)
         self.inspect_now()
+
+    @Slot(object)
+    def _on_worker_moved(self, bert: model.Bert) -> None:
+        self.busyChanged.emit(False)
+        self.deviceChanged.emit(str(bert.device))
+        self.inspect_now()
+
+    @Slot(str)
+    def _on_worker_move_failed(self, message: str) -> None:
+        self.busyChanged.emit(False)
+        self.deviceChangeFailed.emit(message)
 
     @Slot(int, str)
     def _on_worker_load_failed(self, request_id: int, message: str) -> None:

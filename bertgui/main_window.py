@@ -3,11 +3,15 @@ It wires Controller signals to views; views never call the model."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QRectF, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QFileDialog,
@@ -22,6 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from .controller import Controller
+from .hf_cache import find_cached_berts
+from .palette import apply_palette
+from .settings import AppSettings
 from .views.attention_view import AttentionView
 from .views.embeddings_view import EmbeddingsView
 from .views.fill_mask_view import FillMaskView
@@ -44,10 +51,11 @@ EXAMPLES = [
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: Controller, show_dialogs: bool = True):
+    def __init__(self, controller: Controller, show_dialogs: bool = True, settings: AppSettings | None = None):
         super().__init__()
         self.controller = controller
         self.show_dialogs = show_dialogs  # False when rendering a screenshot: nobody is there to click OK
+        self.settings = settings  # None: remember nothing (screenshots, tests)
         self.setWindowTitle("BERT Explorer")
 
         self.text_a = QLineEdit()
@@ -94,8 +102,14 @@ class MainWindow(QMainWindow):
 
         self.model_label = QLabel("No model")
         self.busy_label = QLabel("")
+        self.memory_label = QLabel("")
+        self.memory_label.setToolTip("Memory used by BERT Explorer (resident set size)")
         self.statusBar().addWidget(self.model_label, 1)
         self.statusBar().addPermanentWidget(self.busy_label)
+        self.statusBar().addPermanentWidget(self.memory_label)
+        self._memory_timer = QTimer(self)
+        self._memory_timer.timeout.connect(self._on_memory_timer)
+        self._memory_timer.start(2000)
         self._build_menu()
 
         self.text_a.textChanged.connect(self._on_text_changed)
@@ -111,19 +125,56 @@ class MainWindow(QMainWindow):
         controller.inspectionReady.connect(self._on_controller_inspection_ready)
         controller.inspectionFailed.connect(self._on_controller_inspection_failed)
         controller.busyChanged.connect(self._on_controller_busy_changed)
+        controller.devicesAvailable.connect(self._on_controller_devices_available)
+        controller.deviceChanged.connect(self._on_controller_device_changed)
+        controller.deviceChangeFailed.connect(self._on_controller_error)
+        controller.exportFinished.connect(self._on_controller_export_finished)
+        controller.exportFailed.connect(self._on_controller_error)
         self.resize(1200, 800)
+        self._restore_settings()
 
     def _build_menu(self) -> None:
+        def action(menu, text, slot, shortcut=None, tip=""):
+            a = QAction(text, self)
+            if shortcut is not None:
+                a.setShortcut(shortcut)
+            a.setToolTip(tip or text)
+            a.setStatusTip(tip or text)
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            return a
+
         file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open model…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.setToolTip("Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)")
-        open_action.triggered.connect(self._on_open_model)
-        file_menu.addAction(open_action)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        action(file_menu, "&Open model…", self._on_open_model, QKeySequence.StandardKey.Open,
+               "Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
+        self.cache_menu = file_menu.addMenu("From the Hugging Face &cache")
+        self.cache_menu.setToolTip("BERT checkpoints already downloaded on this machine (no network used)")
+        self.cache_menu.aboutToShow.connect(self._on_cache_menu_about_to_show)
+        action(file_menu, "&Bundled model", lambda: self.controller.load_model(None), None,
+               "Open the small BERT that ships with BERT Explorer")
+        file_menu.addSeparator()
+        action(file_menu, "Export view as &PNG…", lambda: self._export_view("png"), QKeySequence("Ctrl+E"))
+        action(file_menu, "Export view as &SVG…", lambda: self._export_view("svg"), QKeySequence("Ctrl+Shift+S"))
+        action(file_menu, "Export inspection &arrays…", self._on_export_arrays, QKeySequence("Ctrl+Shift+E"),
+               "Save tokens, embeddings, hidden states and attention maps as .npz, with a .json summary")
+        file_menu.addSeparator()
+        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        model_menu = self.menuBar().addMenu("&Model")
+        self.device_menu = model_menu.addMenu("&Device")
+        self.device_group = QActionGroup(self)
+        action(model_menu, "&Run again", self.controller.inspect_now, QKeySequence("F5"),
+               "Run the model again on the current text")
+        action(model_menu, "Switch all &heads on", self.controller.reset_heads, QKeySequence("Ctrl+R"))
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.dark_action = action(view_menu, "&Dark palette", self._on_dark_toggled, QKeySequence("Ctrl+Shift+D"))
+        self.dark_action.setCheckable(True)
+        for index in range(self.tabs.count()):
+            action(view_menu, self.tabs.tabText(index), lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+                   QKeySequence(f"Ctrl+{index + 1}"), f"Show the {self.tabs.tabText(index)} view")
 
     # --- user actions ---------------------------------------------------------------------
 
@@ -157,6 +208,62 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Open a BERT model folder")
         if folder:
             self.controller.load_model(folder)
+
+    @Slot()
+    def _on_recent_menu_about_to_show(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_models if self.settings else []
+        for path in recent:
+            self.recent_menu.addAction(path, lambda p=path: self.controller.load_model(p))
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    @Slot()
+    def _on_cache_menu_about_to_show(self) -> None:
+        self.cache_menu.clear()
+        cached = find_cached_berts()
+        for entry in cached:
+            self.cache_menu.addAction(entry.name, lambda p=str(entry.path): self.controller.load_model(p))
+        if not cached:
+            self.cache_menu.addAction("(no BERT checkpoints in the local cache)").setEnabled(False)
+
+    def _export_view(self, kind: str) -> None:
+        view = self.tabs.currentWidget()
+        name = self.tabs.tabText(self.tabs.currentIndex()).lower().replace(" ", "-")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the {name} view", f"{name}.{kind}",
+                                              f"{kind.upper()} (*.{kind})")
+        if path:
+            self.export_widget(view, path)
+
+    def export_widget(self, widget: QWidget, path: str) -> None:
+        """PNG: the widget as shown; SVG: the widget painted into a vector file."""
+        if path.lower().endswith(".svg"):
+            generator = QSvgGenerator()
+            generator.setFileName(path)
+            generator.setSize(widget.size())
+            generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
+            generator.setTitle("BERT Explorer")
+            widget.render(generator)  # QSvgGenerator is a paint device: the widget paints into the file
+            ok = Path(path).is_file()
+        else:
+            ok = widget.grab().save(path)
+        if ok:
+            self.statusBar().showMessage(f"Saved {path}", 5000)
+        else:
+            self._on_controller_error(f"{path}: could not write the image (check the folder and the name)")
+
+    @Slot()
+    def _on_export_arrays(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export the inspection arrays", "inspection.npz",
+                                              "NumPy arrays (*.npz)")
+        if path:
+            self.controller.export_inspection(path)
+
+    @Slot(bool)
+    def _on_dark_toggled(self, dark: bool) -> None:
+        apply_palette(QApplication.instance(), dark)
+        if self.settings:
+            self.settings.dark = dark
 
     # --- controller events ----------------------------------------------------------------
 
@@ -202,6 +309,73 @@ class MainWindow(QMainWindow):
     def _on_controller_busy_changed(self, busy: bool) -> None:
         self.busy_label.setText("working…" if busy else "")
 
+    @Slot(list)
+    def _on_controller_devices_available(self, devices: list) -> None:
+        self.device_menu.clear()
+        for device in devices:
+            a = self.device_menu.addAction(device.upper() if device == "cpu" else device,
+                                           lambda d=device: self.controller.set_device(d))
+            a.setCheckable(True)
+            a.setData(device)
+            self.device_group.addAction(a)
+        self._check_device(str(self.controller.bert.device) if self.controller.bert else "cpu")
+
+    def _check_device(self, device: str) -> None:
+        for a in self.device_group.actions():
+            a.setChecked(a.data() == device or (device == "cuda" and a.data() == "cuda:0"))
+
+    @Slot(str)
+    def _on_controller_device_changed(self, device: str) -> None:
+        self._check_device(device)
+        if self.controller.bert is not None:
+            self._on_controller_model_loaded(self.controller.bert)
+
+    @Slot(str)
+    def _on_controller_export_finished(self, path: str) -> None:
+        self.statusBar().showMessage(f"Saved {path} and its .json summary", 5000)
+
+    @Slot(str)
+    def _on_controller_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+        if self.show_dialogs:
+            QMessageBox.warning(self, "BERT Explorer", message)
+
+    @Slot()
+    def _on_memory_timer(self) -> None:
+        rss = resident_memory_mb()
+        self.memory_label.setText(f"{rss:,.0f} MB" if rss else "")
+
+    # --- settings ---------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        if self.settings is None:
+            return
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self.tabs.setCurrentIndex(min(self.settings.tab, self.tabs.count() - 1))
+        self.dark_action.setChecked(self.settings.dark)
+        if self.settings.dark:
+            apply_palette(QApplication.instance(), True)
+
     def closeEvent(self, event) -> None:
+        if self.settings is not None:
+            self.settings.save_window_state(self.saveGeometry(), self.saveState())
+            self.settings.text = (self.text_a.text(), self.text_b.text())
+            self.settings.tab = self.tabs.currentIndex()
+            if self.controller.bert is not None and self.controller.bert.path is not None:
+                self.settings.last_model = str(self.controller.bert.path)
+            self.settings.sync()
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def resident_memory_mb() -> float | None:
+    """This process's resident memory in MB (Linux /proc; None elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20

@@ -31,10 +31,16 @@ class ModelWorker(QObject):
     loadFailed = Signal(int, str)  # request id, one-line message
     inspected = Signal(int, object)  # request id, model.Inspection
     inspectFailed = Signal(int, str)
+    devicesFound = Signal(list)  # ["cpu", "cuda:0", ...]
+    moved = Signal(object)  # model.Bert, now on its new device
+    moveFailed = Signal(str)
+    exported = Signal(str)  # path of the .npz written
+    exportFailed = Signal(str)
 
     def __init__(self):
         super().__init__()
         self._bert: model.Bert | None = None
+        self._last: model.Inspection | None = None  # the latest result, for export
         self._lock = threading.Lock()
         self._newest_inspect = 0  # requests older than this are skipped unseen
 
@@ -53,8 +59,10 @@ class ModelWorker(QObject):
             self.loadFailed.emit(request_id, str(exc))
             return
         except Exception as exc:  # an unexpected library failure must not kill the thread
-            self.loadFailed.emit(request_id, f"could not load the model: {type(exc).__name__}: {exc}")
+            self.loadFailed.emit(request_id, f"could not load the model: {type(exc).__name__}: {exc}".splitlines()[0])
             return
+        if self._bert is None:
+            self.devicesFound.emit(available_devices())
         self._bert = bert
         self.loaded.emit(request_id, bert)
 
@@ -73,6 +81,52 @@ class ModelWorker(QObject):
             self.inspectFailed.emit(request.request_id, str(exc))
             return
         except Exception as exc:
-            self.inspectFailed.emit(request.request_id, f"the forward pass failed: {type(exc).__name__}: {exc}")
+            self.inspectFailed.emit(request.request_id, describe_failure(exc))
             return
+        self._last = result
         self.inspected.emit(request.request_id, result)
+
+    @Slot(str)
+    def move(self, device: str) -> None:
+        import model
+
+        if self._bert is None:
+            return
+        try:
+            self._bert.to(device)
+        except model.BertError as exc:
+            self.moveFailed.emit(str(exc))
+            return
+        except Exception as exc:
+            self._bert.to("cpu")
+            self.moveFailed.emit(describe_failure(exc))
+            return
+        self.moved.emit(self._bert)
+
+    @Slot(str)
+    def export(self, path: str) -> None:
+        from model.export import save_inspection
+
+        if self._last is None:
+            self.exportFailed.emit("nothing to export yet: type a sentence first")
+            return
+        try:
+            arrays, _ = save_inspection(self._last, path, str(self._bert.path) if self._bert else None)
+        except OSError as exc:
+            self.exportFailed.emit(f"{path}: could not write ({exc.strerror or exc})")
+            return
+        self.exported.emit(str(arrays))
+
+
+def available_devices() -> list[str]:
+    import torch
+
+    return ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+
+
+def describe_failure(exc: Exception) -> str:
+    """One line for an unexpected failure; GPU memory gets a suggestion."""
+    if "out of memory" in str(exc).lower():
+        return ("the GPU ran out of memory for this input: switch to the CPU (Model > Device) "
+                "or use a shorter text")
+    return f"the forward pass failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

@@ -7,14 +7,10 @@ one line on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
-from .atomic import atomic_write_bytes, atomic_write_text
 from .bert import Bert, load
 from .errors import BertError
 from .pretraining.trainer import PretrainSettings
@@ -132,24 +128,11 @@ def cmd_fill_mask(bert: Bert, args) -> None:
 
 
 def cmd_inspect(bert: Bert, args) -> None:
+    from .export import save_inspection
+
     r = bert.inspect(args.text, args.text_b, top_k=args.top_k)
-    out = args.out if args.out.suffix == ".npz" else args.out.with_suffix(".npz")
-    arrays = {"input_ids": r.input_ids, "segment_ids": r.segment_ids, "offsets": r.offsets,
-              "special_tokens_mask": r.special_tokens_mask, "token_embeddings": r.token_embeddings,
-              "segment_embeddings": r.segment_embeddings, "position_embeddings": r.position_embeddings,
-              "normalized_sum": r.normalized_sum, "hidden_states": r.hidden_states, "attentions": r.attentions,
-              "head_mask": r.head_mask}
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
-    atomic_write_bytes(out, buffer.getvalue())
-    summary = {"text": r.text, "text_b": r.text_b, "tokens": r.tokens, "truncated": r.truncated,
-               "model": str(bert.path), "layers": r.num_layers, "heads": r.num_heads,
-               "arrays": {k: list(v.shape) for k, v in arrays.items()},
-               "fill_mask": [{"index": m.index, "predictions": [{"token": p.token, "score": p.score}
-                                                                for p in m.predictions]} for m in r.fill_mask],
-               "nsp_is_next": r.nsp_is_next}
-    atomic_write_text(out.with_suffix(".json"), json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {out} and {out.with_suffix('.json')}")
+    arrays, summary = save_inspection(r, args.out, str(bert.path))
+    print(f"wrote {arrays} and {summary}")
 
 
 def cmd_evaluate_mlm(bert: Bert, args) -> None:

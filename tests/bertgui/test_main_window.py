@@ -121,3 +121,45 @@ def test_embeddings_hidden_states_nsp_and_model_views(qtbot, window):
     assert "P(IsNext)" in window.nsp_view.label.text() and not window.nsp_view.bar.isHidden()
     rows = window.model_view.params_table.rowCount()
     assert rows >= 2 + 2 * 2 and window.model_view.params_table.item(rows - 1, 0).text() == "total"
+
+
+def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_folder, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from bertgui.main_window import MainWindow
+    from bertgui.settings import AppSettings
+
+    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(controller, settings=settings)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
+        controller.load_model(model_folder, "cpu")
+    w.set_texts("the cat", "a dog")
+    w.tabs.setCurrentIndex(2)
+    w.close()
+    again = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    assert again.text == ("the cat", "a dog") and again.tab == 2
+    assert again.last_model == model_folder and again.recent_models == [model_folder]
+    assert again.window_state()[0] is not None
+
+
+def test_export_view_and_arrays(qtbot, window, tmp_path):
+    type_and_wait(qtbot, window, "the cat sat")
+    window.tabs.setCurrentWidget(window.attention_view)
+    window.export_widget(window.attention_view, str(tmp_path / "a.png"))
+    window.export_widget(window.attention_view, str(tmp_path / "a.svg"))
+    assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
+    assert b"<svg" in (tmp_path / "a.svg").read_bytes()[:2000]
+    with qtbot.waitSignal(window.controller.exportFinished, timeout=30_000):
+        window.controller.export_inspection(str(tmp_path / "run.npz"))
+    arrays = np.load(tmp_path / "run.npz")
+    assert np.array_equal(arrays["attentions"], window.controller.inspection.attentions)
+    assert (tmp_path / "run.json").is_file()
+
+
+def test_device_menu_lists_the_cpu_and_switching_keeps_working(qtbot, window):
+    devices = [a.data() for a in window.device_group.actions()]
+    assert devices[0] == "cpu"
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
+        window.controller.set_device("cpu")
+    assert window.device_group.actions()[0].isChecked()
