@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.text_b.textChanged.connect(self._on_text_changed)
         self.examples.activated.connect(self._on_example_chosen)
         self.tokens_view.tokenDoubleClicked.connect(self._on_tokens_double_clicked)
+        self.tokens_view.tokenHovered.connect(self._on_tokens_hovered)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)
         controller.headMaskChanged.connect(self.heads_view.show_mask)
@@ -191,6 +192,14 @@ class MainWindow(QMainWindow):
         data = self.examples.itemData(index)
         if data:
             self.set_texts(*data)
+
+    @Slot(int, int, int, int)
+    def _on_tokens_hovered(self, segment: int, start: int, end: int, index: int) -> None:
+        """Select the hovered token's characters in its sentence (the offsets come from the tokenizer)."""
+        for field in (self.text_a, self.text_b):
+            field.deselect()
+        if index >= 0 and end > start:
+            (self.text_b if segment == 1 else self.text_a).setSelection(start, end - start)
 
     @Slot(int)
     def _on_tokens_double_clicked(self, index: int) -> None:

@@ -163,3 +163,14 @@ def test_device_menu_lists_the_cpu_and_switching_keeps_working(qtbot, window):
     with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
         window.controller.set_device("cpu")
     assert window.device_group.actions()[0].isChecked()
+
+
+def test_hovering_a_token_selects_its_characters(qtbot, window):
+    type_and_wait(qtbot, window, "the sits sat", "a dog")
+    view = window.tokens_view
+    chips = view.chips()
+    view.tokenHovered.emit(0, *[int(v) for v in window.controller.inspection.offsets[2]], 2)  # "sit" of "sits"
+    assert window.text_a.selectedText() == "sit"
+    view.tokenHovered.emit(1, *[int(v) for v in window.controller.inspection.offsets[7]], 7)  # "dog"
+    assert window.text_b.selectedText() == "dog" and window.text_a.selectedText() == ""
+    assert len(chips) == 9
