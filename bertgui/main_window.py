@@ -41,6 +41,7 @@ from .views.tokens_view import TokensView
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
+MAX_INPUT_CHARS = 1_000_000  # the tokenizer truncates to the model's length, visibly
 EXAMPLES = [
     ("The cat sat on the [MASK].", ""),
     ("Paris is the [MASK] of France.", ""),
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
         self.text_b = QLineEdit()
         self.text_b.setPlaceholderText("Sentence B (optional): makes a pair, as in next-sentence prediction")
         self.text_b.setToolTip("Optional second sentence (segment B)")
+        for field in (self.text_a, self.text_b):
+            field.setMaxLength(MAX_INPUT_CHARS)  # Qt's default (32,767) would cut a long paste silently
         self.examples = QComboBox()
         self.examples.addItem("Examples…")
         for a, b in EXAMPLES:

@@ -174,3 +174,45 @@ def test_hovering_a_token_selects_its_characters(qtbot, window):
     view.tokenHovered.emit(1, *[int(v) for v in window.controller.inspection.offsets[7]], 7)  # "dog"
     assert window.text_b.selectedText() == "dog" and window.text_a.selectedText() == ""
     assert len(chips) == 9
+
+
+BAD_INPUTS = {
+    "empty": ("", ""),
+    "whitespace": ("   \t ", ""),
+    "long paste": ("the cat sat on the mat . " * 4000, ""),
+    "emoji": ("😀🐱 the cat", ""),
+    "cjk": ("猫狗 中国人", ""),
+    "control characters": ("the\x00cat\x07 sat\u200b", ""),
+    "ten masks": (" ".join(["[MASK]"] * 10), ""),
+    "b without a": ("", "a dog ran"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_inputs_give_a_result_and_the_app_keeps_working(qtbot, window, case):
+    text, text_b = BAD_INPUTS[case]
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
+                          check_params_cb=lambda r: r.text == text and (r.text_b or "") == text_b):
+        window.set_texts(text, text_b)
+        window.controller.inspect_now()  # also when the fields already held this text
+    r = window.controller.inspection
+    assert len(window.tokens_view.chips()) == len(r.tokens) <= 40
+    assert window.fill_mask_view.mask_combo.count() == len(r.fill_mask)
+    if case == "ten masks":
+        assert len(r.fill_mask) == 10
+    if case == "long paste":
+        assert "cut" in window.tokens_view._notice.text()
+    type_and_wait(qtbot, window, "still working")
+
+
+def test_model_without_mlm_head_says_so_and_other_views_work(qtbot, controller, hf_folder):
+    from bertgui.main_window import MainWindow
+
+    folder, _ = hf_folder("BertModel")
+    w = MainWindow(controller)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(controller.modelLoaded, timeout=30_000):
+        controller.load_model(str(folder), "cpu")
+    type_and_wait(qtbot, w, "the cat [MASK]")
+    assert "no MLM head" in w.fill_mask_view.message.text()
+    assert len(w.tokens_view.chips()) == 5 and w.attention_view.current_matrix() is not None
