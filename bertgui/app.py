@@ -77,4 +77,5 @@ def main(argv: list[str] | None = None) -> int:
     # The model (and torch with it) loads on the worker thread once the window has painted.
     QTimer.singleShot(0, lambda: controller.load_model(model_path, args.device))
     app.exec()
+    controller.shutdown()  # whatever ended the event loop, the worker thread ends cleanly
     return exit_code["value"]

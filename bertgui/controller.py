@@ -14,7 +14,7 @@ from .worker import InspectRequest, ModelWorker
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
-DEBOUNCE_MS = 150  # typing pause before a new forward pass
+DEBOUNCE_MS = 40  # typing pause before a new forward pass; stale requests are dropped anyway
 
 
 class Controller(QObject):

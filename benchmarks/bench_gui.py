@@ -1,0 +1,163 @@
+"""GUI responsiveness, measured on the real window offscreen.
+
+- edit latency: from a change of the text (as a keystroke makes it) to every view updated and
+  the window repainted, median over 50 edits; for the chosen model at 32 tokens and for a
+  BERT-base-sized model (random weights) at 128 tokens;
+- launch: from process start to the first painted main window (a fresh interpreter);
+- peak memory (max resident set size) of the process after the edits, and for BERT-base-sized
+  at 512 tokens with all 144 heads drawn.
+
+    python benchmarks/bench_gui.py [--model DIR] [--edits 50] [--skip-base]
+
+Goals (issue 4): 150 ms at 32 tokens with the bundled model, 300 ms at 128 tokens for
+BERT-base-sized, first paint within 2 s, 700 MB with the bundled model, 1.5 GB with
+BERT-base-sized at 512 tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORDS = ("the cat sat on a warm mat while the old dog slept near the open door of a small house "
+         "in the quiet town by the river and the children played").split()
+
+
+def sentence(n_tokens: int, variant: int) -> str:
+    """About n_tokens word pieces ([CLS]/[SEP] included), different for each variant, one [MASK]."""
+    words = [WORDS[(i + variant) % len(WORDS)] for i in range(n_tokens - 3)]
+    words[len(words) // 2] = "[MASK]"
+    return " ".join(words) + "."
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_edits(model_dir: str | None, n_tokens: int, edits: int) -> tuple[float, int]:
+    from PySide6.QtWidgets import QApplication
+
+    import pyqtgraph as pg
+    from bertgui.controller import Controller
+    from bertgui.main_window import MainWindow
+
+    pg.setConfigOptions(imageAxisOrder="row-major")
+    app = QApplication.instance() or QApplication([])
+    controller = Controller()
+    window = MainWindow(controller, show_dialogs=False)
+    window.tabs.setCurrentWidget(window.attention_view)
+    window.show()
+    done = {"flag": False}
+    controller.modelLoaded.connect(lambda _: done.update(flag=True))
+    controller.load_model(model_dir, "cpu")
+    while not done["flag"]:
+        app.processEvents()
+        time.sleep(0.005)
+    times = []
+    arrived: list = []
+    controller.inspectionReady.connect(arrived.append)  # connected after the window: runs after it rendered
+    for i in range(edits + 3):
+        arrived.clear()
+        start = time.perf_counter()
+        window.text_a.setText(sentence(n_tokens, i))
+        while not arrived:
+            app.processEvents()
+            time.sleep(0.0005)
+        window.repaint()  # the paint of every updated view
+        app.processEvents()
+        if i >= 3:  # warm-up edits are not counted
+            times.append(time.perf_counter() - start)
+    tokens = len(arrived[-1].tokens)
+    window.close()
+    return statistics.median(times) * 1000, tokens
+
+
+def measure_launch(model_dir: str | None) -> float:
+    """Seconds from interpreter start to the first paint of the main window."""
+    code = f"""
+import os, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QObject, QEvent
+from PySide6.QtWidgets import QApplication
+started = {{}}
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and "t" not in started:
+            started["t"] = time.time()
+            obj.close()
+        return False
+app = QApplication([])
+watcher = FirstPaint()
+from bertgui import app as bertgui_app
+import bertgui.main_window as mw
+original_show = mw.MainWindow.show
+def show(self):
+    self.installEventFilter(watcher)
+    original_show(self)
+mw.MainWindow.show = show
+bertgui_app.main(["--text", "The cat sat on the [MASK]."] + ({["--model", model_dir] if model_dir else []!r}))
+print(started["t"])
+"""
+    launch = time.time()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr)
+    return float(proc.stdout.strip().splitlines()[-1]) - launch
+
+
+def base_model_folder(folder: Path) -> str:
+    """A BERT-base-sized checkpoint with random weights (for timing only)."""
+    import torch
+
+    import model
+    from model.tokenizer import BertTokenizer
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, "."]
+    vocab += [f"w{i}" for i in range(30522 - len(vocab))]
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    config = model.BertConfig()
+    torch.manual_seed(0)
+    net = model.BertWithHeads(config, model.HeadSpec())
+    net.init_weights()
+    model.save_checkpoint(net, BertTokenizer.from_folder(folder, 512), folder / "base")
+    return str(folder / "base")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
+    parser.add_argument("--edits", type=int, default=50)
+    parser.add_argument("--skip-base", action="store_true", help="skip the BERT-base-sized measurements")
+    args = parser.parse_args()
+    name = args.model or "bundled model"
+    launch = measure_launch(args.model)
+    print(f"launch to first paint ({name}): {launch:.2f} s (goal 2 s)")
+    ms, tokens = measure_edits(args.model, 32, args.edits)
+    print(f"edit latency, {name}, {tokens} tokens: median {ms:.0f} ms over {args.edits} edits (goal 150 ms)")
+    print(f"peak memory so far: {peak_rss_mb():.0f} MB (goal 700 MB with the bundled model)")
+    if not args.skip_base:
+        with tempfile.TemporaryDirectory() as tmp:
+            base = base_model_folder(Path(tmp))
+            ms, tokens = measure_edits(base, 128, args.edits)
+            print(f"edit latency, BERT-base-sized, {tokens} tokens: median {ms:.0f} ms (goal 300 ms)")
+            ms, tokens = measure_edits(base, 512, 5)
+            print(f"edit latency, BERT-base-sized, {tokens} tokens: median {ms:.0f} ms over 5 edits")
+            print(f"peak memory with BERT-base-sized at 512 tokens, 144 heads shown: {peak_rss_mb():.0f} MB "
+                  "(goal 1.5 GB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
