@@ -44,6 +44,7 @@ class Controller(QObject):
         self.head_mask: np.ndarray | None = None
         self.device = "auto"
         self.inspection: model.Inspection | None = None
+        self.all_positions = False  # fill-mask scores every position
         self._request_id = 0
         self._pending_inspect = 0
         self._pending_load = 0
@@ -99,6 +100,10 @@ class Controller(QObject):
         self.text, self.text_b = text, (text_b or None)
         self._debounce.start()
 
+    def set_all_positions(self, on: bool) -> None:
+        self.all_positions = on
+        self.inspect_now()
+
     def set_head_enabled(self, layer: int, head: int, enabled: bool) -> None:
         if self.head_mask is None:
             return
@@ -124,7 +129,8 @@ class Controller(QObject):
         self._pending_inspect = self._request_id
         self._worker.note_newest(self._request_id)
         self.busyChanged.emit(True)
-        self._inspectRequested.emit(InspectRequest(self._request_id, self.text, self.text_b, self.head_mask))
+        self._inspectRequested.emit(InspectRequest(self._request_id, self.text, self.text_b, self.head_mask,
+                                                   all_positions=self.all_positions))
 
     def shutdown(self) -> None:
         """Stop the worker thread (waits for a forward pass in flight to finish)."""

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.examples.activated.connect(self._on_example_chosen)
         self.tokens_view.tokenDoubleClicked.connect(self._on_tokens_double_clicked)
         self.tokens_view.tokenHovered.connect(self._on_tokens_hovered)
+        self.fill_mask_view.scoreAllPositionsToggled.connect(controller.set_all_positions)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)
         controller.headMaskChanged.connect(self.heads_view.show_mask)

@@ -22,6 +22,7 @@ class InspectRequest:
     text_b: str | None
     head_mask: np.ndarray | None
     top_k: int = 10
+    all_positions: bool = False  # score every position, not only the [MASK]s
 
 
 class ModelWorker(QObject):
@@ -76,7 +77,8 @@ class ModelWorker(QObject):
             return
         try:
             result = self._bert.inspect(request.text, request.text_b, head_mask=request.head_mask,
-                                        top_k=request.top_k, rollout=True)
+                                        top_k=request.top_k, rollout=True, all_positions=request.all_positions,
+                                        logit_lens=True)
         except model.BertError as exc:
             self.inspectFailed.emit(request.request_id, str(exc))
             return

@@ -12,12 +12,12 @@ from .checkpoint import load_checkpoint, save_checkpoint
 from .config import BertConfig
 from .errors import BertError, CapabilityError, CheckpointError, ModelNotFoundError
 from .heads import BertWithHeads, HeadSpec
-from .inspection import Inspection, MaskPrediction, Prediction
+from .inspection import Inspection, LogitLens, MaskPrediction, Prediction
 from .rollout import attention_rollout
 from .tokenizer import BertTokenizer, Encoding
 
 __all__ = [
     "BUNDLED_MODEL", "Bert", "BertConfig", "BertError", "BertTokenizer", "BertWithHeads", "CapabilityError",
-    "CheckpointError", "Encoding", "HeadSpec", "Inspection", "MaskPrediction", "ModelNotFoundError",
+    "CheckpointError", "Encoding", "HeadSpec", "Inspection", "LogitLens", "MaskPrediction", "ModelNotFoundError",
     "Prediction", "attention_rollout", "load", "load_checkpoint", "save_checkpoint",
 ]

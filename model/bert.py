@@ -44,12 +44,13 @@ class Bert:
         return self.tokenizer.encode(text, text_b)
 
     def inspect(self, text: str, text_b: str | None = None, head_mask=None, top_k: int = 10,
-                all_positions: bool = False, rollout: bool = False) -> Inspection:
+                all_positions: bool = False, rollout: bool = False, logit_lens: bool = False) -> Inspection:
         """One forward pass with everything captured; see Inspection. `all_positions` adds top-k
         predictions and the probability of the actual token at every position; `rollout` adds
-        attention rollout."""
+        attention rollout; `logit_lens` adds the MLM head's top-k at each [MASK] after every layer
+        (read from the same pass's hidden states)."""
         return run_inspection(self.network, self.tokenizer, self.device, text, text_b, head_mask, top_k,
-                              all_positions, rollout)
+                              all_positions, rollout, logit_lens)
 
     def fill_mask(self, text: str, text_b: str | None = None, top_k: int = 10, head_mask=None) -> list[MaskPrediction]:
         self.require_mlm()

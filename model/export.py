@@ -21,7 +21,7 @@ def save_inspection(r: Inspection, path: str | Path, model_path: str | None = No
     out = Path(path)
     out = out if out.suffix == ".npz" else out.with_suffix(".npz")
     arrays = {name: getattr(r, name) for name in ARRAYS}
-    for name in ("rollout", "token_probabilities"):
+    for name in ("rollout", "token_probabilities", "logit_lens_final_probability"):
         if getattr(r, name) is not None:
             arrays[name] = getattr(r, name)
     buffer = io.BytesIO()

@@ -27,6 +27,15 @@ class MaskPrediction:
 
 
 @dataclass
+class LogitLens:
+    """One [MASK] read through the MLM head after every layer ("logit lens", nostalgebraist 2020):
+    where in the network the final prediction appears."""
+
+    index: int  # position in the token sequence
+    layers: list[list[Prediction]]  # layers + 1 entries, [0] = embedding output; top-k each, most probable first
+
+
+@dataclass
 class Inspection:
     text: str
     text_b: str | None
@@ -49,6 +58,8 @@ class Inspection:
     position_predictions: list[MaskPrediction] | None = None  # top-k at every position (on request)
     token_probabilities: np.ndarray | None = None  # (T,) float32, P(actual token) at each position (on request)
     rollout: np.ndarray | None = None  # (layers, T, T) float32 attention rollout (on request)
+    logit_lens: list[LogitLens] | None = None  # one per [MASK], as in fill_mask (on request, MLM head only)
+    logit_lens_final_probability: np.ndarray | None = None  # (layers + 1, masks) float32, P(final top-1) per layer
 
     @property
     def num_layers(self) -> int:
@@ -81,10 +92,27 @@ def top_k_predictions(logits: torch.Tensor, positions: list[int], tokenizer: Ber
     return out, probs
 
 
+def logit_lens_predictions(network: BertWithHeads, hidden: torch.Tensor, positions: list[int],
+                           tokenizer: BertTokenizer, top_k: int) -> tuple[list[LogitLens], np.ndarray]:
+    """hidden: (layers + 1, T, hidden) of the pass already run -> the MLM head's top-k at each of
+    `positions` after every layer, and the (layers + 1, N) probability that each layer gives the
+    token the last layer ranks first."""
+    n_states, n = hidden.shape[0], len(positions)
+    # One head call for every layer at once, on just the (layers + 1) x N vectors that are read.
+    logits = network.cls.predictions(hidden[:, positions])  # (layers + 1, N, vocab)
+    flat, probs = top_k_predictions(logits.flatten(0, 1), positions * n_states, tokenizer, top_k)
+    lenses = [LogitLens(pos, [flat[layer * n + m].predictions for layer in range(n_states)])
+              for m, pos in enumerate(positions)]
+    final_top1 = torch.tensor([lens.layers[-1][0].token_id for lens in lenses], dtype=torch.long,
+                              device=probs.device)  # (N,)
+    curve = probs.view(logits.shape)[:, torch.arange(n, device=probs.device), final_top1]  # (layers + 1, N)
+    return lenses, _numpy(curve)
+
+
 @torch.inference_mode()
 def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: torch.device, text: str,
                    text_b: str | None = None, head_mask=None, top_k: int = 10,
-                   all_positions: bool = False, rollout: bool = False) -> Inspection:
+                   all_positions: bool = False, rollout: bool = False, logit_lens: bool = False) -> Inspection:
     enc: Encoding = tokenizer.encode(text, text_b)
     config = network.config
     mask = check_head_mask(head_mask, config.num_hidden_layers, config.num_attention_heads)
@@ -100,8 +128,9 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
                   mlm_positions=mlm_positions, nsp=text_b is not None, classify=False)
     enc_out = out.encoder
 
+    hidden = enc_out.hidden_states[:, 0]  # (layers + 1, T, hidden)
     fill_mask: list[MaskPrediction] = []
-    position_predictions = token_probabilities = None
+    position_predictions = token_probabilities = lenses = lens_curve = None
     if out.mlm_logits is not None:
         mask_positions = is_mask[0].nonzero().flatten().tolist()
         if all_positions:
@@ -111,12 +140,13 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
             token_probabilities = _numpy(probs.gather(-1, ids[0].unsqueeze(-1)).squeeze(-1))
         else:
             fill_mask, _ = top_k_predictions(out.mlm_logits, mask_positions, tokenizer, top_k)
+        if logit_lens:
+            lenses, lens_curve = logit_lens_predictions(network, hidden, mask_positions, tokenizer, top_k)
     nsp = None
     if out.nsp_logits is not None:
         nsp = float(out.nsp_logits.float().softmax(-1)[0, 0])
 
     parts = enc_out.embedding_parts
-    hidden = enc_out.hidden_states[:, 0]  # (layers + 1, T, hidden)
     attentions = _numpy(enc_out.attentions[:, 0])  # (layers, heads, T, T)
     return Inspection(
         text=text, text_b=text_b, tokens=enc.tokens,
@@ -128,7 +158,8 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
         hidden_states=_numpy(hidden), attentions=attentions,
         head_mask=mask, fill_mask=fill_mask, mlm_available=network.heads.mlm, nsp_is_next=nsp,
         position_predictions=position_predictions, token_probabilities=token_probabilities,
-        rollout=attention_rollout(attentions) if rollout else None)
+        rollout=attention_rollout(attentions) if rollout else None,
+        logit_lens=lenses, logit_lens_final_probability=lens_curve)
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:

@@ -216,3 +216,12 @@ def test_model_without_mlm_head_says_so_and_other_views_work(qtbot, controller, 
     type_and_wait(qtbot, w, "the cat [MASK]")
     assert "no MLM head" in w.fill_mask_view.message.text()
     assert len(w.tokens_view.chips()) == 5 and w.attention_view.current_matrix() is not None
+
+
+def test_score_every_position_and_logit_lens_through_the_window(qtbot, window):
+    type_and_wait(qtbot, window, "the cat [MASK] on the mat")
+    assert window.controller.inspection.logit_lens is not None  # the worker always asks for the lens
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
+                          check_params_cb=lambda r: r.token_probabilities is not None):
+        window.fill_mask_view.score_all.setChecked(True)
+    assert len(window.controller.inspection.token_probabilities) == 8

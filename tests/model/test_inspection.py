@@ -110,3 +110,40 @@ def test_parameter_counts_add_up_and_count_tied_weights_once(bert):
     assert list(counts)[:3] == ["embeddings", "layer 0 attention", "layer 0 feed-forward"]
     assert {"pooler", "masked-LM head", "next-sentence head"} <= set(counts)
     assert bert.position_embedding_table().shape == (40, 32)
+
+
+@pytest.mark.parametrize("all_positions", [False, True])
+def test_logit_lens_at_the_last_layer_is_fill_mask(bert, all_positions):
+    r = bert.inspect("[MASK] cat [MASK] on the mat", top_k=4, all_positions=all_positions, logit_lens=True)
+    assert [lens.index for lens in r.logit_lens] == [m.index for m in r.fill_mask] == [1, 3]
+    for m, lens in zip(r.fill_mask, r.logit_lens):
+        last = lens.layers[-1]
+        assert [p.token for p in last] == [p.token for p in m.predictions]
+        assert np.allclose([p.score for p in last], [p.score for p in m.predictions], atol=1e-6, rtol=0)
+
+
+def test_logit_lens_shapes_and_final_probability_curve(bert):
+    r = bert.inspect("the [MASK] sat on the [MASK] .", top_k=3, logit_lens=True)
+    curve = r.logit_lens_final_probability
+    assert curve.shape == (2 + 1, 2) and curve.dtype == np.float32 and curve.flags["C_CONTIGUOUS"]
+    for m, lens in enumerate(r.logit_lens):
+        assert len(lens.layers) == 3 and all(len(layer) == 3 for layer in lens.layers)
+        assert curve[-1, m] == pytest.approx(lens.layers[-1][0].score, abs=1e-6)
+        # Every layer is the MLM head applied to that layer's hidden state at the [MASK].
+        hidden = torch.from_numpy(r.hidden_states[:, lens.index])  # (layers + 1, hidden)
+        with torch.no_grad():
+            probs = bert.network.cls.predictions(hidden).softmax(-1)
+        assert np.allclose(curve[:, m], probs[:, lens.layers[-1][0].token_id].numpy(), atol=1e-6)
+        assert [layer[0].token_id for layer in lens.layers] == probs.argmax(-1).tolist()
+
+
+def test_logit_lens_is_opt_in_and_empty_without_masks(bert):
+    assert bert.inspect("the [MASK] sat").logit_lens is None
+    r = bert.inspect("the cat sat", logit_lens=True)
+    assert r.logit_lens == [] and r.logit_lens_final_probability.shape == (3, 0)
+
+
+def test_no_logit_lens_without_an_mlm_head(hf_folder):
+    folder, _ = hf_folder("BertModel")
+    r = model.load(folder, device="cpu").inspect("the [MASK] sat", logit_lens=True)
+    assert r.logit_lens is None and r.logit_lens_final_probability is None and r.fill_mask == []
