@@ -221,10 +221,12 @@ MASK_PROB = 0.15
 
 
 def make_batch(corpus: TokenizedCorpus, rows: np.ndarray, indices: np.ndarray, tokenizer: BertTokenizer,
-               seed: int, epoch: int) -> PretrainingBatch:
+               seed: int, epoch: int, pad_to: int | None = None) -> PretrainingBatch:
     """Assemble [CLS] A [SEP] B [SEP] for each row and mask it: 15% of the non-special
     positions are chosen; of those 80% become [MASK], 10% a random token, 10% stay.
-    The masks of example i in epoch e come from rng(seed, e, i + 1): new every epoch."""
+    The masks of example i in epoch e come from rng(seed, e, i + 1): new every epoch.
+    `pad_to` fixes the batch width: one tensor shape for the whole run keeps the CPU kernels'
+    per-shape caches (and the allocator) from growing without bound over a long run."""
     cls, sep, mask, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.mask_token_id, \
         tokenizer.pad_token_id
     vocab = tokenizer.vocab_size
@@ -247,7 +249,7 @@ def make_batch(corpus: TokenizedCorpus, rows: np.ndarray, indices: np.ndarray, t
         seqs.append((ids, original))
         types.append(seg)
         chosen_rows.append(picks)
-    T = max(len(ids) for ids, _ in seqs)
+    T = max(max(len(ids) for ids, _ in seqs), pad_to or 0)
     B = len(seqs)
     input_ids = torch.full((B, T), pad, dtype=torch.long)
     token_type_ids = torch.zeros((B, T), dtype=torch.long)

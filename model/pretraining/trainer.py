@@ -127,7 +127,7 @@ class Pretrainer:
             # What the data and the model are made of must not change mid-run; the budget may.
             for key in ("corpus", "init", "vocab", "vocab_size", "layers", "hidden", "heads", "intermediate", "max_len",
                         "batch_size", "seed"):
-                setattr(settings, key, saved[key])
+                setattr(settings, key, saved.get(key, getattr(settings, key)))
         self.settings = s = settings
         self.out = out
         self.device = resolve_device(s.device)
@@ -205,7 +205,7 @@ class Pretrainer:
             self.examples = epoch_examples(self.data, s.max_len, s.seed, self.epoch)
         idx = np.arange(self.position, self.position + s.batch_size)
         self.position += s.batch_size
-        return make_batch(self.data, self.examples[idx], idx, self.tokenizer, s.seed, self.epoch)
+        return make_batch(self.data, self.examples[idx], idx, self.tokenizer, s.seed, self.epoch, pad_to=s.max_len)
 
     def train_step(self) -> dict[str, float]:
         batch = self.next_batch()
