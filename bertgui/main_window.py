@@ -32,6 +32,7 @@ from .settings import AppSettings
 from .views.attention_view import AttentionView
 from .views.embeddings_view import EmbeddingsView
 from .views.fill_mask_view import FillMaskView
+from .views.head_lines_view import HeadLinesView
 from .views.heads_view import HeadsView
 from .views.hidden_states_view import HiddenStatesView
 from .views.model_view import ModelView
@@ -80,13 +81,15 @@ class MainWindow(QMainWindow):
         self.tokens_view = TokensView()
         self.embeddings_view = EmbeddingsView()
         self.attention_view = AttentionView()
+        self.head_lines_view = HeadLinesView()
         self.fill_mask_view = FillMaskView()
         self.hidden_states_view = HiddenStatesView()
         self.nsp_view = NSPView()
         self.model_view = ModelView()
         self.tabs = QTabWidget()
         for view, name in ((self.tokens_view, "Tokens"), (self.embeddings_view, "Embeddings"),
-                           (self.attention_view, "Attention"), (self.fill_mask_view, "Fill-mask"),
+                           (self.attention_view, "Attention"), (self.head_lines_view, "Head view"),
+                           (self.fill_mask_view, "Fill-mask"),
                            (self.hidden_states_view, "Hidden states"), (self.nsp_view, "Next sentence"),
                            (self.model_view, "Model")):
             self.tabs.addTab(view, name)
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self.tokens_view.tokenDoubleClicked.connect(self._on_tokens_double_clicked)
         self.tokens_view.tokenHovered.connect(self._on_tokens_hovered)
         self.fill_mask_view.scoreAllPositionsToggled.connect(controller.set_all_positions)
+        self.attention_view.headSelected.connect(self._on_attention_head_selected)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)
         controller.headMaskChanged.connect(self.heads_view.show_mask)
@@ -204,6 +208,12 @@ class MainWindow(QMainWindow):
             field.deselect()
         if index >= 0 and end > start:
             (self.text_b if segment == 1 else self.text_a).setSelection(start, end - start)
+
+    @Slot(int, int)
+    def _on_attention_head_selected(self, layer: int, head: int) -> None:
+        """A thumbnail clicked in the grid is also the head the line view shows."""
+        self.head_lines_view.set_layer(layer)
+        self.head_lines_view.set_heads([head])
 
     @Slot(int)
     def _on_tokens_double_clicked(self, index: int) -> None:
@@ -292,6 +302,7 @@ class MainWindow(QMainWindow):
                                  f"hidden {c.hidden_size}, {bert.parameter_count() / 1e6:.1f}M parameters on "
                                  f"{bert.device.type.upper()} (float32)")
         self.attention_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
+        self.head_lines_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
         self.embeddings_view.show_model(bert)
         self.model_view.show_model(bert)
 
@@ -309,6 +320,7 @@ class MainWindow(QMainWindow):
         unk = self.controller.bert.tokenizer.unk_token_id if self.controller.bert else None
         self.tokens_view.show_inspection(r, unk)
         self.attention_view.show_inspection(r)
+        self.head_lines_view.show_inspection(r)
         self.fill_mask_view.show_inspection(r)
         self.embeddings_view.show_inspection(r)
         self.hidden_states_view.show_inspection(r)
