@@ -93,6 +93,14 @@ class MainWindow(QMainWindow):
                            (self.hidden_states_view, "Hidden states"), (self.nsp_view, "Next sentence"),
                            (self.model_view, "Model")):
             self.tabs.addTab(view, name)
+        self._renderers = {self.tokens_view: self._show_tokens, self.embeddings_view: self.embeddings_view.show_inspection,
+                           self.attention_view: self.attention_view.show_inspection,
+                           self.head_lines_view: self.head_lines_view.show_inspection,
+                           self.fill_mask_view: self.fill_mask_view.show_inspection,
+                           self.hidden_states_view: self.hidden_states_view.show_inspection,
+                           self.nsp_view: self.nsp_view.show_inspection}
+        self._stale_views: set[QWidget] = set()  # views that have not drawn the latest inspection yet
+        self.tabs.currentChanged.connect(self._render_current_tab)
         self.heads_view = HeadsView()
         heads_dock = QDockWidget("Heads", self)
         heads_dock.setObjectName("heads-dock")
@@ -317,14 +325,22 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_controller_inspection_ready(self, r: model.Inspection) -> None:
+        # Only the visible tab renders now; the others render when they are shown, so a
+        # keystroke costs one view's drawing, not eight.
+        self._stale_views = set(self._renderers)
+        self._render_current_tab()
+
+    @Slot()
+    def _render_current_tab(self) -> None:
+        view = self.tabs.currentWidget()
+        r = self.controller.inspection
+        if r is not None and view in self._stale_views:
+            self._stale_views.discard(view)
+            self._renderers[view](r)
+
+    def _show_tokens(self, r: model.Inspection) -> None:
         unk = self.controller.bert.tokenizer.unk_token_id if self.controller.bert else None
         self.tokens_view.show_inspection(r, unk)
-        self.attention_view.show_inspection(r)
-        self.head_lines_view.show_inspection(r)
-        self.fill_mask_view.show_inspection(r)
-        self.embeddings_view.show_inspection(r)
-        self.hidden_states_view.show_inspection(r)
-        self.nsp_view.show_inspection(r)
 
     @Slot(str)
     def _on_controller_inspection_failed(self, message: str) -> None:

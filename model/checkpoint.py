@@ -137,7 +137,8 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
     if config.id2label is None and heads.classifier:
         config.id2label = {i: f"LABEL_{i}" for i in range(heads.num_labels)}
 
-    network = BertWithHeads(config, heads)
+    with torch.device("meta"):  # shapes only: the checkpoint's tensors become the parameters below
+        network = BertWithHeads(config, heads)
     expected = network.state_dict()
     tied = heads.mlm and config.tie_word_embeddings
     if tied:
@@ -152,8 +153,11 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
         if not state[key].is_floating_point():
             raise CheckpointError(f"{weights_file}: tensor '{key}' has dtype {state[key].dtype}, expected floating point")
     ignored = sorted(k for k in state if k not in expected)
-    network.load_state_dict({k: state[k].float() for k in expected}, strict=False)
+    # assign=True adopts the loaded tensors instead of copying them into freshly initialised
+    # ones, so a checkpoint costs its size in memory once, not twice.
+    network.load_state_dict({k: state[k].float() for k in expected}, strict=False, assign=True)
     network.tie_weights()
+    network.bert.embeddings.materialize_buffers()
     network.eval()
 
     tokenizer = BertTokenizer.from_folder(folder, config.max_position_embeddings)

@@ -85,6 +85,13 @@ class BertEmbeddings(nn.Module):
         self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
 
+    def materialize_buffers(self) -> None:
+        """Recompute the fixed sinusoidal table after building on the meta device (it is not
+        in checkpoints, so loading cannot supply it)."""
+        if isinstance(self.position_embeddings, PositionalEncoding):
+            pe = self.position_embeddings
+            pe.weight = sinusoidal_table(*pe.weight.shape)
+
     def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor,
                 keep_parts: bool = False) -> tuple[torch.Tensor, EmbeddingParts | None]:
         # input_ids, token_type_ids: (B, T)

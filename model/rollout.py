@@ -13,7 +13,7 @@ def attention_rollout(attentions: np.ndarray, add_residual: bool = True) -> np.n
     (A' = 0.5 A + 0.5 I, rows renormalised), because the residual stream carries half of
     each token forward untouched. Rollout[l] = A'_l @ ... @ A'_0; every row sums to 1.
     """
-    attentions = np.asarray(attentions, dtype=np.float64)
+    attentions = np.asarray(attentions)
     if attentions.ndim != 4 or attentions.shape[-1] != attentions.shape[-2]:
         raise ValueError(f"expected attentions of shape (layers, heads, T, T), got {attentions.shape}")
     layers, _, T, _ = attentions.shape
@@ -21,7 +21,7 @@ def attention_rollout(attentions: np.ndarray, add_residual: bool = True) -> np.n
     rollout = np.empty((layers, T, T), dtype=np.float64)
     joint = eye
     for layer in range(layers):
-        a = attentions[layer].mean(axis=0)  # (T, T)
+        a = attentions[layer].mean(axis=0, dtype=np.float64)  # (T, T); one layer at a time in float64
         if add_residual:
             a = 0.5 * a + 0.5 * eye
         row_sums = a.sum(axis=-1, keepdims=True)

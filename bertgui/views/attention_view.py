@@ -17,6 +17,20 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 COLORMAP = "viridis"
 AVERAGE = -1  # head selector value for the mean over heads
+THUMBNAIL_SIDE = 96  # thumbnails of longer inputs are block-averaged down to about this many pixels
+
+
+def thumbnail(matrix: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
+    """Block-average a (T, T) map to at most about side x side: a thumbnail is drawn a hundred
+    pixels wide, and 144 full-size 512 x 512 images would cost time and memory for nothing."""
+    step = -(-matrix.shape[0] // side)  # ceil division
+    if step <= 1:
+        return matrix
+    T = matrix.shape[0]
+    padded = np.zeros((-(-T // step) * step,) * 2, dtype=np.float32)
+    padded[:T, :T] = matrix
+    n = padded.shape[0] // step
+    return np.ascontiguousarray(padded.reshape(n, step, n, step).mean(axis=(1, 3)))
 
 
 def displayed_matrix(r: model.Inspection, layer: int, head: int, mode: str, hide_special: bool) -> tuple[np.ndarray, list[int]]:
@@ -139,7 +153,7 @@ class AttentionView(QWidget):
         for layer in range(r.num_layers):
             for head in range(r.num_heads):
                 thumb = self._thumbs[layer][head]
-                thumb.setImage(r.attentions[layer, head], levels=levels)
+                thumb.setImage(thumbnail(r.attentions[layer, head]), levels=levels)
                 thumb.setOpacity(1.0 if r.head_mask[layer, head] else 0.25)
                 self._thumb_boxes[layer][head].autoRange(padding=0.02)
         self._redraw_large()

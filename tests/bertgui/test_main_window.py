@@ -44,6 +44,7 @@ def test_truncation_and_unknown_notices(qtbot, window):
 
 
 def test_attention_grid_and_large_view(qtbot, window):
+    window.tabs.setCurrentWidget(window.attention_view)
     type_and_wait(qtbot, window, "the cat sat on the mat")
     view = window.attention_view
     assert len(view._thumbs) == 2 and len(view._thumbs[0]) == 4
@@ -62,6 +63,7 @@ def test_attention_grid_and_large_view(qtbot, window):
 
 
 def test_fill_mask_table_lists_predictions(qtbot, window):
+    window.tabs.setCurrentWidget(window.fill_mask_view)
     type_and_wait(qtbot, window, "the [MASK] sat on the [MASK]")
     view = window.fill_mask_view
     assert view.mask_combo.count() == 2 and view.table.rowCount() == 10
@@ -102,12 +104,16 @@ def test_double_clicking_a_token_masks_it(qtbot, window):
     with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
                           check_params_cb=lambda r: r.text_b == "a [MASK]"):
         qtbot.mouseDClick(chip, Qt.MouseButton.LeftButton)
+    window.tabs.setCurrentWidget(window.fill_mask_view)
     assert window.fill_mask_view.mask_combo.count() == 1
 
 
 def test_embeddings_hidden_states_nsp_and_model_views(qtbot, window):
     type_and_wait(qtbot, window, "the cat sat", "a dog ran")
     r = window.controller.inspection
+    assert window.embeddings_view.images["sum"].image is None  # hidden tabs draw when shown
+    for view in (window.embeddings_view, window.hidden_states_view, window.nsp_view):
+        window.tabs.setCurrentWidget(view)
     T = len(r.tokens)
     assert window.embeddings_view.images["sum"].image.shape == (T, 32)
     assert window.embeddings_view.similarity.image.shape == (40, 40)
@@ -144,8 +150,8 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
 
 
 def test_export_view_and_arrays(qtbot, window, tmp_path):
-    type_and_wait(qtbot, window, "the cat sat")
     window.tabs.setCurrentWidget(window.attention_view)
+    type_and_wait(qtbot, window, "the cat sat")
     window.export_widget(window.attention_view, str(tmp_path / "a.png"))
     window.export_widget(window.attention_view, str(tmp_path / "a.svg"))
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
@@ -197,11 +203,13 @@ def test_bad_inputs_give_a_result_and_the_app_keeps_working(qtbot, window, case)
         window.controller.inspect_now()  # also when the fields already held this text
     r = window.controller.inspection
     assert len(window.tokens_view.chips()) == len(r.tokens) <= 40
+    window.tabs.setCurrentWidget(window.fill_mask_view)
     assert window.fill_mask_view.mask_combo.count() == len(r.fill_mask)
     if case == "ten masks":
         assert len(r.fill_mask) == 10
     if case == "long paste":
         assert "cut" in window.tokens_view._notice.text()
+    window.tabs.setCurrentWidget(window.tokens_view)
     type_and_wait(qtbot, window, "still working")
 
 
@@ -214,11 +222,16 @@ def test_model_without_mlm_head_says_so_and_other_views_work(qtbot, controller, 
     with qtbot.waitSignal(controller.modelLoaded, timeout=30_000):
         controller.load_model(str(folder), "cpu")
     type_and_wait(qtbot, w, "the cat [MASK]")
+    w.tabs.setCurrentWidget(w.fill_mask_view)
     assert "no MLM head" in w.fill_mask_view.message.text()
-    assert len(w.tokens_view.chips()) == 5 and w.attention_view.current_matrix() is not None
+    w.tabs.setCurrentWidget(w.tokens_view)
+    assert len(w.tokens_view.chips()) == 5
+    w.tabs.setCurrentWidget(w.attention_view)
+    assert w.attention_view.current_matrix() is not None
 
 
 def test_score_every_position_and_logit_lens_through_the_window(qtbot, window):
+    window.tabs.setCurrentWidget(window.fill_mask_view)
     type_and_wait(qtbot, window, "the cat [MASK] on the mat")
     assert window.controller.inspection.logit_lens is not None  # the worker always asks for the lens
     with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,

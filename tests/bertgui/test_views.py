@@ -26,3 +26,14 @@ def test_position_similarity_is_cosine():
     w = np.array([[1, 0], [0, 2], [3, 3]], dtype=np.float32)
     s = position_similarity(w)
     assert np.allclose(np.diag(s), 1) and abs(s[0, 1]) < 1e-6 and np.isclose(s[0, 2], 1 / np.sqrt(2))
+
+
+def test_thumbnails_of_long_inputs_are_block_averages():
+    from bertgui.views.attention_view import thumbnail
+
+    small = np.random.default_rng(0).random((40, 40)).astype(np.float32)
+    assert thumbnail(small) is small
+    big = np.random.default_rng(1).random((512, 512)).astype(np.float32)
+    t = thumbnail(big)
+    assert t.shape == (86, 86) and t.flags["C_CONTIGUOUS"]
+    assert np.isclose(t[0, 0], big[:6, :6].mean())
