@@ -14,11 +14,9 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -26,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .flow_layout import FlowLayout
+from .flow_layout import ChipArea
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -162,18 +160,13 @@ class FillMaskView(QWidget):
         legend.addWidget(ramp)
         legend.addWidget(QLabel("1"))
         legend.addStretch(1)
-        self._chips_host = QWidget()
-        self._flow = FlowLayout(self._chips_host)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._chips_host)
+        self._chip_area = ChipArea()
         pane = QWidget()
         column = QVBoxLayout(pane)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(title)
         column.addLayout(legend)
-        column.addWidget(scroll, 1)
+        column.addWidget(self._chip_area, 1)
         return pane
 
     # --- rendering ----------------------------------------------------------------------------
@@ -196,7 +189,7 @@ class FillMaskView(QWidget):
         self._show_token_scores(r)
 
     def score_chips(self) -> list[ScoreChip]:
-        return [self._flow.itemAt(i).widget() for i in range(self._flow.count())]
+        return self._chip_area.chips()
 
     def _show_mask(self) -> None:
         index = self.mask_combo.currentIndex()
@@ -248,11 +241,11 @@ class FillMaskView(QWidget):
         self.lens_plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(0, len(curve), step)]])
 
     def _show_token_scores(self, r: model.Inspection) -> None:
-        while self._flow.count():
-            self._flow.takeAt(0).widget().deleteLater()
         if r.token_probabilities is None:
+            self._chip_area.set_chips([])
             self.score_pane.hide()
             return
+        chips = []
         masks = {m.index for m in r.fill_mask}  # P([MASK]) there says nothing about the text
         for i, (token, probability) in enumerate(zip(r.tokens, r.token_probabilities.tolist())):
             if r.special_tokens_mask[i] or i in masks:
@@ -260,9 +253,9 @@ class FillMaskView(QWidget):
                                  + ("; its predictions are above" if i in masks else ""))
             else:
                 chip = ScoreChip(i, token, probability, True, score_tooltip(r, i))
-            self._flow.addWidget(chip)
+            chips.append(chip)
+        self._chip_area.set_chips(chips)
         self.score_pane.show()
-        self._chips_host.updateGeometry()
 
     def _on_score_all_toggled(self, checked: bool) -> None:
         if not checked:  # hide at once; the next inspection comes without the scores

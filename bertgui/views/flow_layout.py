@@ -1,9 +1,10 @@
-"""A layout that places widgets left to right and wraps them onto new lines, like words."""
+"""A layout that places widgets left to right and wraps them onto new lines, like words,
+and a scroll area of such chips."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QFrame, QLayout, QLayoutItem, QScrollArea, QWidget
 
 
 class FlowLayout(QLayout):
@@ -62,3 +63,26 @@ class FlowLayout(QLayout):
             x += hint.width() + self._spacing
             line_height = max(line_height, hint.height())
         return y + line_height - rect.y() + m.bottom()
+
+
+class ChipArea(QScrollArea):
+    """A scrollable area of small widgets (token chips) that wrap like words."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._host = QWidget()
+        self._flow = FlowLayout(self._host)
+        self.setWidget(self._host)
+
+    def chips(self) -> list[QWidget]:
+        return [self._flow.itemAt(i).widget() for i in range(self._flow.count())]
+
+    def set_chips(self, chips: list[QWidget]) -> None:
+        """Replace every chip (the old ones are deleted)."""
+        while self._flow.count():
+            self._flow.takeAt(0).widget().deleteLater()
+        for chip in chips:
+            self._flow.addWidget(chip)
+        self._host.updateGeometry()

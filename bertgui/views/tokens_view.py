@@ -7,9 +7,9 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from .flow_layout import FlowLayout
+from .flow_layout import ChipArea
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -47,30 +47,24 @@ class TokensView(QWidget):
         self._notice.setWordWrap(True)
         self._notice.setStyleSheet("color: #b45309; font-weight: bold;")
         self._notice.hide()
-        self._chips_host = QWidget()
-        self._flow = FlowLayout(self._chips_host)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._chips_host)
+        self._chip_area = ChipArea()
         layout = QVBoxLayout(self)
         layout.addWidget(self._notice)
-        layout.addWidget(scroll)
+        layout.addWidget(self._chip_area)
         self._offsets = None
         self._segments = None
 
     def chips(self) -> list[TokenChip]:
-        return [self._flow.itemAt(i).widget() for i in range(self._flow.count())]
+        return self._chip_area.chips()
 
     def show_inspection(self, r: model.Inspection, unk_token_id: int | None = None) -> None:
-        while self._flow.count():
-            item = self._flow.takeAt(0)
-            item.widget().deleteLater()
         self._offsets, self._segments = r.offsets, r.segment_ids
+        chips = []
         for i, (tok, tid, seg, special) in enumerate(zip(r.tokens, r.input_ids, r.segment_ids, r.special_tokens_mask)):
             chip = TokenChip(i, tok, int(tid), int(seg), bool(special), unk_token_id is not None and tid == unk_token_id)
             chip.installEventFilter(self)
-            self._flow.addWidget(chip)
+            chips.append(chip)
+        self._chip_area.set_chips(chips)
         notes = []
         if r.truncated:
             notes.append(f"The input was longer than the model's maximum of {len(r.tokens)} tokens and was cut.")
@@ -79,7 +73,6 @@ class TokensView(QWidget):
             notes.append(f"{unknown} piece(s) are not in the vocabulary ([UNK], outlined red).")
         self._notice.setText(" ".join(notes))
         self._notice.setVisible(bool(notes))
-        self._chips_host.updateGeometry()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(watched, TokenChip) and self._offsets is not None:
