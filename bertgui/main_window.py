@@ -38,6 +38,7 @@ from .views.hidden_states_view import HiddenStatesView
 from .views.model_view import ModelView
 from .views.nsp_view import NSPView
 from .views.tokens_view import TokensView
+from .worker import GPU_OUT_OF_MEMORY
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -344,7 +345,11 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_controller_inspection_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10_000)
+        self.statusBar().showMessage(message, 15_000)
+        if message.startswith(GPU_OUT_OF_MEMORY) and self.show_dialogs:
+            answer = QMessageBox.question(self, "Out of GPU memory", f"{message}.\n\nRun on the CPU instead?")
+            if answer == QMessageBox.StandardButton.Yes:
+                self.controller.set_device("cpu")
 
     @Slot(bool)
     def _on_controller_busy_changed(self, busy: bool) -> None:

@@ -126,9 +126,11 @@ def available_devices() -> list[str]:
     return ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
 
 
+GPU_OUT_OF_MEMORY = "the GPU ran out of memory for this input"
+
+
 def describe_failure(exc: Exception) -> str:
     """One line for an unexpected failure; GPU memory gets a suggestion."""
     if "out of memory" in str(exc).lower():
-        return ("the GPU ran out of memory for this input: switch to the CPU (Model > Device) "
-                "or use a shorter text")
+        return f"{GPU_OUT_OF_MEMORY}: switch to the CPU (Model > Device) or use a shorter text"
     return f"the forward pass failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

@@ -238,3 +238,26 @@ def test_score_every_position_and_logit_lens_through_the_window(qtbot, window):
                           check_params_cb=lambda r: r.token_probabilities is not None):
         window.fill_mask_view.score_all.setChecked(True)
     assert len(window.controller.inspection.token_probabilities) == 8
+
+
+def test_gpu_out_of_memory_offers_the_cpu(qtbot, window, monkeypatch):
+    import model.bert
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr("bertgui.main_window.QMessageBox.question",
+                        lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    window.show_dialogs = True
+    original = model.bert.Bert.inspect
+
+    def out_of_memory(self, *args, **kwargs):  # what CUDA raises, simulated: CI has no GPU
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(model.bert.Bert, "inspect", out_of_memory)
+    with qtbot.waitSignal(window.controller.inspectionFailed, timeout=30_000):
+        window.controller.set_text("the cat")
+    assert asked and "ran out of memory" in asked[0]
+    monkeypatch.setattr(model.bert.Bert, "inspect", original)
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
+        pass  # the switch to the CPU re-runs the text there
+    assert window.controller.device == "cpu"
