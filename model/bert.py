@@ -5,7 +5,7 @@ This is the API the GUI, the CLI and scripts use; none of them run forward code 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ class Bert:
     config: BertConfig
     path: Path | None
     device: torch.device
+    ignored_keys: list[str] = field(default_factory=list)  # checkpoint tensors with no place here (e.g. a QA head)
 
     @property
     def heads(self) -> HeadSpec:
@@ -111,4 +112,4 @@ def load(path: str | Path | None = None, device: str | torch.device = "auto") ->
     dev = resolve_device(device)
     ckpt = load_checkpoint(path)
     ckpt.network.to(dev)
-    return Bert(ckpt.network, ckpt.tokenizer, ckpt.config, Path(path), dev)
+    return Bert(ckpt.network, ckpt.tokenizer, ckpt.config, Path(path), dev, ckpt.ignored_keys)

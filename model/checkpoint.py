@@ -37,7 +37,6 @@ TRUNK_PREFIXES = ("embeddings.", "encoder.", "pooler.")  # BertModel saves its k
 DROPPED_KEYS = ("bert.embeddings.position_ids", "bert.embeddings.token_type_ids")  # buffers, not weights
 DECODER_BIAS = "cls.predictions.decoder.bias"  # an alias of cls.predictions.bias
 DECODER_WEIGHT = "cls.predictions.decoder.weight"  # tied to the word embeddings when the config says so
-WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight"
 
 
 @dataclass

@@ -76,11 +76,6 @@ class BertTokenizer:
     def vocab_size(self) -> int:
         return self._tok.get_vocab_size(with_added_tokens=True)
 
-    @property
-    def backend(self) -> Tokenizer:
-        """The `tokenizers` object (for saving and for training code)."""
-        return self._tok
-
     # --- use ------------------------------------------------------------------------
 
     def encode(self, text: str, text_b: str | None = None) -> Encoding:

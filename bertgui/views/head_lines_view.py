@@ -95,7 +95,6 @@ class _TokenColumns(pg.GraphicsObject):
         super().__init__()
         self.texts: list[str] = []
         self.backgrounds: list[QColor] = []
-        self.tooltips: list[str] = []
         self.focus_row: int | None = None
         self.focus_bars: list[tuple[QColor, np.ndarray]] = []  # per head, the focused row's weights
         self.font = QFont()

@@ -53,6 +53,9 @@ class ModelView(QWidget):
         if heads.classifier:
             labels = ", ".join((bert.config.id2label or {}).values())
             text += f"; ✔ {heads.classifier} classifier with {heads.num_labels} labels ({labels})"
+        if bert.ignored_keys:
+            shown = ", ".join(bert.ignored_keys[:4]) + (" …" if len(bert.ignored_keys) > 4 else "")
+            text += f"<br>Not used ({len(bert.ignored_keys)} tensor(s) with no place in BERT Explorer): {shown}"
         self.capabilities.setText(text)
         counts = bert.parameter_counts()
         total = sum(counts.values())

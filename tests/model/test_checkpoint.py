@@ -194,3 +194,10 @@ def test_checkpoint_without_mlm_head_loads_but_cannot_fill_masks(hf_folder):
     assert result.attentions.shape[0] == 2 and not result.mlm_available and result.fill_mask == []
     with pytest.raises(model.CapabilityError, match="no MLM head"):
         bert.fill_mask("the cat [MASK] .")
+
+
+def test_tensors_with_no_place_are_reported(reference):
+    folder, _ = reference
+    rewrite_weights(folder, lambda s: {**s, "qa_outputs.weight": torch.zeros(2, 32), "qa_outputs.bias": torch.zeros(2)})
+    bert = model.load(folder, device="cpu")
+    assert bert.ignored_keys == ["qa_outputs.bias", "qa_outputs.weight"]
