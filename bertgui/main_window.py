@@ -402,6 +402,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.tabs.setCurrentIndex(min(self.settings.tab, self.tabs.count() - 1))
+        self.attention_view.set_options(self.settings.view_options("attention"))
         self.dark_action.setChecked(self.settings.dark)
         if self.settings.dark:
             apply_palette(QApplication.instance(), True)
@@ -411,6 +412,7 @@ class MainWindow(QMainWindow):
             self.settings.save_window_state(self.saveGeometry(), self.saveState())
             self.settings.text = (self.text_a.text(), self.text_b.text())
             self.settings.tab = self.tabs.currentIndex()
+            self.settings.set_view_options("attention", self.attention_view.options())
             if self.controller.bert is not None and self.controller.bert.path is not None:
                 self.settings.last_model = str(self.controller.bert.path)
             self.settings.sync()

@@ -62,6 +62,14 @@ class AppSettings:
     def tab(self, index: int) -> None:
         self._s.setValue("view/tab", index)
 
+    def view_options(self, view: str) -> dict:
+        """A view's own options (checkboxes, modes), as it last saved them."""
+        value = self._s.value(f"view/{view}", {})
+        return value if isinstance(value, dict) else {}
+
+    def set_view_options(self, view: str, options: dict) -> None:
+        self._s.setValue(f"view/{view}", options)
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self._s.value("window/geometry"), self._s.value("window/state")
 

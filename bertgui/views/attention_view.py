@@ -158,6 +158,16 @@ class AttentionView(QWidget):
                 self._thumb_boxes[layer][head].autoRange(padding=0.02)
         self._redraw_large()
 
+    def options(self) -> dict:
+        """What the user chose, for the settings."""
+        return {"mode": self.mode_combo.currentData(), "hide_special": self.hide_special.isChecked()}
+
+    def set_options(self, options: dict) -> None:
+        index = self.mode_combo.findData(options.get("mode"))
+        if index >= 0:
+            self.mode_combo.setCurrentIndex(index)
+        self.hide_special.setChecked(str(options.get("hide_special", False)).lower() == "true")
+
     def select(self, layer: int, head: int) -> None:
         self.layer_spin.setValue(layer)
         self.head_combo.setCurrentIndex(self.head_combo.findData(head))

@@ -142,11 +142,17 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
         controller.load_model(model_folder, "cpu")
     w.set_texts("the cat", "a dog")
     w.tabs.setCurrentIndex(2)
+    w.attention_view.hide_special.setChecked(True)
+    w.attention_view.mode_combo.setCurrentIndex(1)
     w.close()
     again = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     assert again.text == ("the cat", "a dog") and again.tab == 2
     assert again.last_model == model_folder and again.recent_models == [model_folder]
     assert again.window_state()[0] is not None
+    restored = MainWindow(controller, settings=again)
+    qtbot.addWidget(restored)
+    assert restored.attention_view.hide_special.isChecked()
+    assert restored.attention_view.mode_combo.currentData() == "rollout" and restored.tabs.currentIndex() == 2
 
 
 def test_export_view_and_arrays(qtbot, window, tmp_path):
