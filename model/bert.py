@@ -57,6 +57,19 @@ class Bert:
         self.require_mlm()
         return self.inspect(text, text_b, head_mask=head_mask, top_k=top_k).fill_mask
 
+    @torch.inference_mode()
+    def classify(self, text: str, text_b: str | None = None) -> dict[str, float]:
+        """Class probabilities of a sequence-classification checkpoint, label -> probability."""
+        if self.heads.classifier != "sequence":
+            raise CapabilityError(f"this model has no sequence-classification head (saved as "
+                                  f"{self.heads.architecture}); fine-tune one first")
+        enc = self.tokenizer.encode(text, text_b)
+        ids = torch.tensor([enc.ids], device=self.device)
+        types = torch.tensor([enc.segment_ids], device=self.device)
+        logits = self.network(ids, types, mlm_positions=False, nsp=False).classifier_logits[0]
+        probabilities = logits.float().softmax(-1).tolist()
+        return {self.config.id2label[i]: p for i, p in enumerate(probabilities)}
+
     def require_mlm(self) -> None:
         if not self.heads.mlm:
             raise CapabilityError(f"this model has no MLM head (saved as {self.heads.architecture}), so it cannot "

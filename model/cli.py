@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .bert import Bert, load
 from .errors import BertError
+from .finetuning.trainer import FinetuneSettings
 from .pretraining.trainer import PretrainSettings
 
 EXIT_USER_ERROR = 2
@@ -80,7 +81,69 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-every", type=int, default=PretrainSettings.log_every)
     p.add_argument("--checkpoint-every", type=int, default=PretrainSettings.checkpoint_every)
     p.add_argument("--device", default="auto")
+
+    defaults = FinetuneSettings(train="", out="")
+    p = sub.add_parser("finetune", help="fine-tune a classifier on a labelled CSV/TSV/JSONL file")
+    p.add_argument("--train", required=True, help="text,label (or text_a,text_b,label) rows")
+    p.add_argument("--eval", default=None, help="eval file (default: hold out --eval-fraction of --train)")
+    p.add_argument("--eval-fraction", type=float, default=defaults.eval_fraction)
+    p.add_argument("--model", default=None, help="base model folder (default: the bundled model)")
+    p.add_argument("--out", required=True, help="where the fine-tuned model folder is written")
+    for name in ("text_column", "text_b_column", "label_column"):
+        p.add_argument("--" + name.replace("_", "-"), default=None)
+    p.add_argument("--epochs", type=int, default=defaults.epochs)
+    p.add_argument("--max-steps", type=int, default=None)
+    p.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    p.add_argument("--lr", type=float, default=defaults.lr)
+    p.add_argument("--warmup-ratio", type=float, default=defaults.warmup_ratio)
+    p.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
+    p.add_argument("--dropout", type=float, default=None)
+    p.add_argument("--max-len", type=int, default=defaults.max_len)
+    p.add_argument("--grad-accum", type=int, default=defaults.grad_accum)
+    p.add_argument("--clip", type=float, default=defaults.clip)
+    p.add_argument("--freeze-embeddings", action="store_true")
+    p.add_argument("--freeze-layers", type=int, default=0)
+    p.add_argument("--seed", type=int, default=defaults.seed)
+    p.add_argument("--log-every", type=int, default=defaults.log_every)
+    p.add_argument("--device", default="auto")
+
+    p = sub.add_parser("predict", help="class probabilities of a fine-tuned classifier")
+    p.add_argument("text")
+    p.add_argument("--text-b", default=None)
+    p.add_argument("--json", action="store_true")
+    add_model_options(p)
     return parser
+
+
+def cmd_finetune(args) -> None:
+    from .finetuning.trainer import FineTuner
+
+    fields = {f: getattr(args, f) for f in FinetuneSettings.__dataclass_fields__ if hasattr(args, f)}
+    tuner = FineTuner(FinetuneSettings(**fields))
+    print(f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}; "
+          f"{tuner.total_steps()} steps", flush=True)
+
+    def on_step(e) -> None:
+        eta = e.elapsed_s / e.step * (e.total_steps - e.step)
+        print(f"step {e.step}/{e.total_steps} | epoch {e.epoch} | loss {e.loss:.4f} | lr {e.lr:.2e} | "
+              f"{e.tokens_per_s:,.0f} tok/s | ETA {eta:.0f}s", flush=True)
+
+    def on_eval(step, m) -> None:
+        print(f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}", flush=True)
+
+    result = tuner.run(on_step=on_step, on_eval=on_eval)
+    print(json.dumps({**result.metrics.as_dict(), "output": str(result.output)}))
+
+
+def cmd_predict(bert: Bert, args) -> None:
+    probabilities = bert.classify(args.text, args.text_b)
+    label = max(probabilities, key=probabilities.get)
+    if args.json:
+        print(json.dumps({"label": label, "probabilities": probabilities}, ensure_ascii=False))
+        return
+    print(label)
+    for name, p in sorted(probabilities.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<20} {p:.4f}")
 
 
 def cmd_pretrain(args) -> None:
@@ -158,7 +221,7 @@ def cmd_evaluate_nsp(bert: Bert, args) -> None:
 
 
 COMMANDS = {"tokenize": cmd_tokenize, "fill-mask": cmd_fill_mask, "inspect": cmd_inspect,
-            "evaluate-mlm": cmd_evaluate_mlm, "evaluate-nsp": cmd_evaluate_nsp}
+            "evaluate-mlm": cmd_evaluate_mlm, "evaluate-nsp": cmd_evaluate_nsp, "predict": cmd_predict}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "pretrain":
             cmd_pretrain(args)
+        elif args.command == "finetune":
+            cmd_finetune(args)
         else:
             bert = load(args.model, device=args.device)
             COMMANDS[args.command](bert, args)

@@ -72,6 +72,10 @@ class BertTokenizer:
             return cls(wordpiece_from_vocab(vocab_txt, **options), max_length)
         raise CheckpointError(f"{folder}: no vocab.txt or tokenizer.json; a model folder needs one of them")
 
+    def with_max_length(self, max_length: int) -> "BertTokenizer":
+        """The same vocabulary and normalisation, truncating at another length."""
+        return BertTokenizer(Tokenizer.from_str(self._tok.to_str()), max_length)
+
     @property
     def vocab_size(self) -> int:
         return self._tok.get_vocab_size(with_added_tokens=True)

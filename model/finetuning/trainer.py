@@ -1,0 +1,208 @@
+"""The fine-tuning loop: a BERT with a fresh classification head, trained on labelled
+sentences or pairs, in plain PyTorch. It reports through callbacks and checks a stop flag
+between steps, so the GUI can run it on a worker thread and the CLI in a terminal."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..bert import load
+from ..checkpoint import save_checkpoint
+from ..errors import BertError
+from ..heads import BertWithHeads, HeadSpec
+from .datasets import LabelledDataset, check_trainable, load_dataset, split_off
+from .metrics import ClassificationMetrics, classification_metrics
+
+
+@dataclass
+class FinetuneSettings:
+    train: str  # CSV/TSV/JSONL with text + label (or text_a + text_b + label)
+    out: str  # output model folder (written atomically at the end)
+    eval: str | None = None  # eval file; without one, eval_fraction of train is held out
+    eval_fraction: float = 0.1
+    model: str | None = None  # base model folder; None = the bundled model
+    text_column: str | None = None
+    text_b_column: str | None = None
+    label_column: str | None = None
+    epochs: int = 3
+    max_steps: int | None = None  # stop after this many optimizer steps (overrides epochs)
+    batch_size: int = 32
+    lr: float = 1e-4  # peak learning rate
+    warmup_ratio: float = 0.1  # share of the steps spent warming up, then linear decay to 0
+    weight_decay: float = 0.01
+    dropout: float | None = None  # hidden and classifier dropout; None = the model's own
+    max_len: int = 128  # tokens per example, [CLS]/[SEP] included
+    grad_accum: int = 1  # batches per optimizer step
+    clip: float = 1.0
+    freeze_embeddings: bool = False
+    freeze_layers: int = 0  # the lowest N encoder layers stay fixed
+    seed: int = 0
+    device: str = "auto"
+    log_every: int = 20
+
+
+@dataclass
+class StepEvent:
+    step: int
+    total_steps: int
+    epoch: int
+    loss: float
+    lr: float
+    tokens_per_s: float
+    elapsed_s: float
+
+
+@dataclass
+class FinetuneResult:
+    metrics: ClassificationMetrics
+    output: Path | None  # None when stopped before the end: nothing half-written
+    steps: int
+    labels: list[str]
+
+
+class FineTuner:
+    def __init__(self, settings: FinetuneSettings):
+        s = self.settings = settings
+        train = load_dataset(s.train, s.text_column, s.text_b_column, s.label_column)
+        if s.eval:
+            eval_set = load_dataset(s.eval, s.text_column, s.text_b_column, s.label_column)
+        else:
+            train, eval_set = split_off(train, s.eval_fraction, s.seed)
+        check_trainable(train, s.batch_size, eval_set)
+        self.train_set, self.eval_set = train, eval_set
+        self.labels = train.label_names
+        base = load(s.model, device=s.device)
+        self.device = base.device
+        self.tokenizer = base.tokenizer.with_max_length(min(s.max_len, base.config.max_position_embeddings))
+        self.network = self._classifier_from(base)
+        self._freeze()
+        self.train_batches = self._encode(train)
+        self.eval_batches = self._encode(eval_set)
+
+    def _classifier_from(self, base) -> BertWithHeads:
+        s = self.settings
+        config = replace(base.config, id2label=dict(enumerate(self.labels)), architectures=None,
+                         extra=dict(base.config.extra))
+        if s.dropout is not None:
+            config.hidden_dropout_prob = config.classifier_dropout = s.dropout
+        torch.manual_seed(s.seed)
+        network = BertWithHeads(config, HeadSpec(mlm=False, nsp=False, classifier="sequence",
+                                                 num_labels=len(self.labels)))
+        network.init_weights()  # the new head (and a pooler the base may lack) start from BERT's init
+        trunk = {k: v for k, v in base.network.state_dict().items() if k.startswith("bert.")}
+        network.load_state_dict(trunk, strict=False)
+        return network.to(self.device)
+
+    def _freeze(self) -> None:
+        s = self.settings
+        bert = self.network.bert
+        frozen = list(bert.embeddings.parameters()) if s.freeze_embeddings else []
+        for layer in bert.encoder.layer[: s.freeze_layers]:
+            frozen += list(layer.parameters())
+        for p in frozen:
+            p.requires_grad_(False)
+
+    def _encode(self, ds: LabelledDataset) -> list[tuple[list[int], list[int], int]]:
+        label_id = {name: i for i, name in enumerate(self.labels)}
+        out = []
+        for e in ds.examples:
+            enc = self.tokenizer.encode(e.text, e.text_b)
+            out.append((enc.ids, enc.segment_ids, label_id[e.label]))
+        return out
+
+    def _collate(self, items) -> tuple[torch.Tensor, ...]:
+        T = max(len(ids) for ids, _, _ in items)
+        ids = torch.full((len(items), T), self.tokenizer.pad_token_id, dtype=torch.long)
+        types = torch.zeros_like(ids)
+        mask = torch.zeros_like(ids)
+        for r, (i, t, _) in enumerate(items):
+            ids[r, : len(i)] = torch.tensor(i)
+            types[r, : len(t)] = torch.tensor(t)
+            mask[r, : len(i)] = 1
+        labels = torch.tensor([label for _, _, label in items])
+        return tuple(x.to(self.device) for x in (ids, types, mask, labels))
+
+    def _logits(self, ids, types, mask) -> torch.Tensor:
+        return self.network(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
+
+    @torch.no_grad()
+    def evaluate(self) -> ClassificationMetrics:
+        self.network.eval()
+        losses, true, predicted = [], [], []
+        for start in range(0, len(self.eval_batches), 64):
+            ids, types, mask, labels = self._collate(self.eval_batches[start:start + 64])
+            logits = self._logits(ids, types, mask).float()
+            losses.append(F.cross_entropy(logits, labels, reduction="sum").item())
+            true.append(labels.cpu().numpy())
+            predicted.append(logits.argmax(-1).cpu().numpy())
+        self.network.train()
+        return classification_metrics(np.concatenate(true), np.concatenate(predicted), len(self.labels),
+                                      sum(losses) / len(self.eval_batches))
+
+    def total_steps(self) -> int:
+        s = self.settings
+        per_epoch = math.ceil(len(self.train_batches) / (s.batch_size * s.grad_accum))
+        return s.max_steps if s.max_steps is not None else per_epoch * s.epochs
+
+    def run(self, on_step: Callable[[StepEvent], None] | None = None,
+            on_eval: Callable[[int, ClassificationMetrics], None] | None = None,
+            should_stop: Callable[[], bool] = lambda: False) -> FinetuneResult:
+        s = self.settings
+        total = self.total_steps()
+        warmup = max(1, round(s.warmup_ratio * total))
+        params = [(n, p) for n, p in self.network.named_parameters() if p.requires_grad]
+        decay = [p for n, p in params if p.ndim >= 2 and "LayerNorm" not in n]
+        no_decay = [p for n, p in params if p.ndim < 2 or "LayerNorm" in n]
+        optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": s.weight_decay},
+                                       {"params": no_decay, "weight_decay": 0.0}], lr=s.lr)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup))))
+        generator = torch.Generator().manual_seed(s.seed)
+        torch.manual_seed(s.seed)  # dropout: same seed, same data, same device -> same result
+        self.network.train()
+        step, epoch, started, tokens = 0, 0, time.monotonic(), 0
+        stopped = False
+        while step < total and not stopped:
+            order = torch.randperm(len(self.train_batches), generator=generator).tolist()
+            batches = [order[i:i + s.batch_size] for i in range(0, len(order), s.batch_size)]
+            for group_start in range(0, len(batches), s.grad_accum):
+                if step >= total or should_stop():
+                    stopped = step < total
+                    break
+                optimizer.zero_grad(set_to_none=True)
+                group = batches[group_start:group_start + s.grad_accum]
+                loss_sum = 0.0
+                for batch in group:
+                    ids, types, mask, labels = self._collate([self.train_batches[i] for i in batch])
+                    loss = F.cross_entropy(self._logits(ids, types, mask).float(), labels)
+                    if not torch.isfinite(loss):
+                        raise BertError(f"the loss became {loss.item()} at step {step + 1}; "
+                                        "lower the learning rate and start again")
+                    (loss / len(group)).backward()
+                    loss_sum += loss.item() / len(group)
+                    tokens += int(mask.sum())
+                torch.nn.utils.clip_grad_norm_(self.network.parameters(), s.clip)
+                optimizer.step()
+                scheduler.step()
+                step += 1
+                if on_step and (step % s.log_every == 0 or step == total):
+                    elapsed = time.monotonic() - started
+                    on_step(StepEvent(step, total, epoch, loss_sum, scheduler.get_last_lr()[0],
+                                      tokens / max(elapsed, 1e-9), elapsed))
+            epoch += 1
+            if not stopped and on_eval:
+                on_eval(step, self.evaluate())
+        metrics = self.evaluate()
+        output = None
+        if not stopped:
+            self.network.eval()
+            output = save_checkpoint(self.network, self.tokenizer, Path(s.out))
+        return FinetuneResult(metrics, output, step, self.labels)

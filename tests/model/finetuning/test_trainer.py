@@ -1,0 +1,129 @@
+"""The fine-tuning loop on a tiny model and a separable toy dataset."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import model
+from model.finetuning.trainer import FinetuneSettings, FineTuner
+
+ANIMALS = ["the cat sat", "a dog ran", "the cats played", "a dog slept", "the cat drank tea", "dogs run"]
+CITIES = ["paris is big", "london is old", "the city of paris", "london river", "paris and london", "a big city"]
+
+
+@pytest.fixture
+def data(tmp_path):
+    rows = [f"{t},animal" for t in ANIMALS] + [f"{t},city" for t in CITIES]
+    train = tmp_path / "train.csv"
+    train.write_text("text,label\n" + "\n".join(rows * 4) + "\n")
+    test = tmp_path / "test.csv"
+    test.write_text("text,label\n" + "\n".join(rows) + "\n")
+    return train, test
+
+
+def settings(folder, data, out, **overrides):
+    values = dict(train=str(data[0]), eval=str(data[1]), model=str(folder), out=str(out), epochs=6, batch_size=8,
+                  lr=2e-3, max_len=16, device="cpu", log_every=1)
+    values.update(overrides)
+    return FinetuneSettings(**values)
+
+
+def test_learns_a_separable_task_and_saves_a_transformers_loadable_model(hf_folder, data, tmp_path):
+    from transformers import BertForSequenceClassification
+
+    folder, _ = hf_folder("BertForMaskedLM")
+    events, evals = [], []
+    result = FineTuner(settings(folder, data, tmp_path / "out")).run(on_step=events.append,
+                                                                       on_eval=lambda s, m: evals.append(m))
+    assert result.metrics.accuracy == 1.0 and result.metrics.macro_f1 == 1.0
+    assert events[-1].step == result.steps == 36 and len(evals) == 6
+    assert result.metrics.confusion.sum() == 12
+    ours = model.load(result.output, device="cpu")
+    assert ours.config.id2label == {0: "animal", 1: "city"}
+    probabilities = ours.classify("the dog ran")
+    assert max(probabilities, key=probabilities.get) == "animal"
+    ref = BertForSequenceClassification.from_pretrained(result.output, attn_implementation="eager").eval()
+    enc = ours.tokenize("paris is old", "a cat")
+    with torch.no_grad():
+        ref_logits = ref(input_ids=torch.tensor([enc.ids]), token_type_ids=torch.tensor([enc.segment_ids])).logits
+        our_logits = ours.network(torch.tensor([enc.ids]), torch.tensor([enc.segment_ids])).classifier_logits
+    assert (ref_logits - our_logits).abs().max() < 1e-5
+    assert ref.config.id2label == {0: "animal", 1: "city"}
+
+
+def test_same_seed_same_result(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    a = FineTuner(settings(folder, data, tmp_path / "a", max_steps=5))
+    a.run()
+    b = FineTuner(settings(folder, data, tmp_path / "b", max_steps=5))
+    b.run()
+    for (name, x), y in zip(a.network.state_dict().items(), b.network.state_dict().values()):
+        assert torch.equal(x, y), name
+
+
+def test_stop_leaves_no_half_written_model(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    calls = []
+    result = FineTuner(settings(folder, data, tmp_path / "out")).run(should_stop=lambda: len(calls.append(1) or calls) > 3)
+    assert result.output is None and result.steps == 3 and not (tmp_path / "out").exists()
+
+
+def test_non_finite_loss_names_the_step(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", lr=1e30, clip=1e30))
+    with pytest.raises(model.BertError, match=r"the loss became .* at step \d+"):
+        tuner.run()
+
+
+def test_frozen_layers_do_not_move(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", max_steps=3, freeze_embeddings=True, freeze_layers=1))
+    before = {k: v.clone() for k, v in tuner.network.state_dict().items()}
+    tuner.run()
+    after = tuner.network.state_dict()
+    assert torch.equal(before["bert.embeddings.word_embeddings.weight"], after["bert.embeddings.word_embeddings.weight"])
+    assert torch.equal(before["bert.encoder.layer.0.output.dense.weight"], after["bert.encoder.layer.0.output.dense.weight"])
+    assert not torch.equal(before["bert.encoder.layer.1.output.dense.weight"], after["bert.encoder.layer.1.output.dense.weight"])
+
+
+def test_pairs_use_segment_b(hf_folder, tmp_path):
+    folder, _ = hf_folder("BertForPreTraining")
+    rows = ["a cat,the cat,same", "a dog,the dog,same", "a cat,paris,different", "a dog,london,different"] * 4
+    train = tmp_path / "pairs.csv"
+    train.write_text("text_a,text_b,label\n" + "\n".join(rows) + "\n")
+    tuner = FineTuner(settings(folder, (train, train), tmp_path / "out", max_steps=2))
+    assert tuner.train_set.is_pair and 1 in tuner.train_batches[0][1]
+    tuner.run()
+
+
+def test_cli_finetune_then_predict(hf_folder, data, tmp_path, capsys):
+    import json
+
+    from model.cli import main
+
+    folder, _ = hf_folder("BertForMaskedLM")
+    out = tmp_path / "clf"
+    code = main(["finetune", "--train", str(data[0]), "--eval", str(data[1]), "--model", str(folder), "--out",
+                 str(out), "--epochs", "6", "--batch-size", "8", "--lr", "2e-3", "--max-len", "16", "--device", "cpu"])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert code == 0 and lines[0].startswith("48 training and 12 eval rows") and "step 36/36" in "\n".join(lines)
+    last = json.loads(lines[-1])
+    assert set(last) == {"accuracy", "macro_f1", "eval_loss", "output"} and last["accuracy"] == 1.0
+    assert main(["predict", "--model", last["output"], "a dog ran", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["label"] == "animal" and set(answer["probabilities"]) == {"animal", "city"}
+    assert main(["predict", "--model", str(folder), "x"]) == 2
+    assert "no sequence-classification head" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_bad_dataset_with_one_line(tmp_path, hf_folder, capsys):
+    from model.cli import main
+
+    folder, _ = hf_folder("BertForMaskedLM")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\nfine,a\n,b\n")
+    capsys.readouterr()  # the fixture's own output
+    code = main(["finetune", "--train", str(bad), "--model", str(folder), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "bad.csv, line 3: empty text" in err
