@@ -120,6 +120,9 @@ def cmd_finetune(args) -> None:
 
     fields = {f: getattr(args, f) for f in FinetuneSettings.__dataclass_fields__ if hasattr(args, f)}
     tuner = FineTuner(FinetuneSettings(**fields))
+    if tuner.rank != 0:  # under torchrun only rank 0 talks
+        tuner.run()
+        return
     print(f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}; "
           f"{tuner.total_steps()} steps", flush=True)
 

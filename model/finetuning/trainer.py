@@ -1,10 +1,16 @@
 """The fine-tuning loop: a BERT with a fresh classification head, trained on labelled
 sentences or pairs, in plain PyTorch. It reports through callbacks and checks a stop flag
-between steps, so the GUI can run it on a worker thread and the CLI in a terminal."""
+between steps, so the GUI can run it on a worker thread and the CLI in a terminal.
+
+Under `torchrun` (WORLD_SIZE > 1) the same loop runs data-parallel: one process per device,
+each global batch split across the ranks (`batch_size` is per process), gradients averaged by
+DistributedDataParallel, eval metrics summed across ranks, and only rank 0 reports and writes."""
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -12,7 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel
 
 from ..bert import load
 from ..checkpoint import save_checkpoint
@@ -38,7 +46,7 @@ class FinetuneSettings:
     lr: float = 1e-4  # peak learning rate
     warmup_ratio: float = 0.1  # share of the steps spent warming up, then linear decay to 0
     weight_decay: float = 0.01
-    dropout: float | None = None  # hidden and classifier dropout; None = the model's own
+    dropout: float | None = None  # hidden, attention and classifier dropout; None = the model's own
     max_len: int = 128  # tokens per example, [CLS]/[SEP] included
     grad_accum: int = 1  # batches per optimizer step
     clip: float = 1.0
@@ -68,9 +76,23 @@ class FinetuneResult:
     labels: list[str]
 
 
+def _start_distributed() -> tuple[int, int]:
+    """(rank, world size); joins the process group torchrun describes, if any."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    if dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
 class FineTuner:
     def __init__(self, settings: FinetuneSettings):
         s = self.settings = settings
+        self.rank, self.world = _start_distributed()
+        device = s.device
+        if self.world > 1 and torch.cuda.is_available() and device in ("auto", "cuda"):
+            device = f"cuda:{os.environ.get('LOCAL_RANK', self.rank)}"
         train = load_dataset(s.train, s.text_column, s.text_b_column, s.label_column)
         if s.eval:
             eval_set = load_dataset(s.eval, s.text_column, s.text_b_column, s.label_column)
@@ -79,20 +101,22 @@ class FineTuner:
         check_trainable(train, s.batch_size, eval_set)
         self.train_set, self.eval_set = train, eval_set
         self.labels = train.label_names
-        base = load(s.model, device=s.device)
+        base = load(s.model, device=device)
         self.device = base.device
         self.tokenizer = base.tokenizer.with_max_length(min(s.max_len, base.config.max_position_embeddings))
         self.network = self._classifier_from(base)
         self._freeze()
         self.train_batches = self._encode(train)
         self.eval_batches = self._encode(eval_set)
+        self.trained = (DistributedDataParallel(self.network, device_ids=[self.device] if self.device.type == "cuda"
+                                                else None) if self.world > 1 else self.network)
 
     def _classifier_from(self, base) -> BertWithHeads:
         s = self.settings
         config = replace(base.config, id2label=dict(enumerate(self.labels)), architectures=None,
                          extra=dict(base.config.extra))
         if s.dropout is not None:
-            config.hidden_dropout_prob = config.classifier_dropout = s.dropout
+            config.hidden_dropout_prob = config.attention_probs_dropout_prob = config.classifier_dropout = s.dropout
         torch.manual_seed(s.seed)
         network = BertWithHeads(config, HeadSpec(mlm=False, nsp=False, classifier="sequence",
                                                  num_labels=len(self.labels)))
@@ -130,26 +154,34 @@ class FineTuner:
         labels = torch.tensor([label for _, _, label in items])
         return tuple(x.to(self.device) for x in (ids, types, mask, labels))
 
-    def _logits(self, ids, types, mask) -> torch.Tensor:
-        return self.network(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
+    def _logits(self, ids, types, mask, module=None) -> torch.Tensor:
+        return (module or self.network)(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
 
     @torch.no_grad()
     def evaluate(self) -> ClassificationMetrics:
         self.network.eval()
-        losses, true, predicted = [], [], []
-        for start in range(0, len(self.eval_batches), 64):
-            ids, types, mask, labels = self._collate(self.eval_batches[start:start + 64])
+        shard = self.eval_batches[self.rank::self.world]  # each rank scores its share
+        loss_sum = 0.0
+        n = len(self.labels)
+        confusion = torch.zeros(n * n, dtype=torch.float64)
+        for start in range(0, len(shard), 64):
+            ids, types, mask, labels = self._collate(shard[start:start + 64])
             logits = self._logits(ids, types, mask).float()
-            losses.append(F.cross_entropy(logits, labels, reduction="sum").item())
-            true.append(labels.cpu().numpy())
-            predicted.append(logits.argmax(-1).cpu().numpy())
+            loss_sum += F.cross_entropy(logits, labels, reduction="sum").item()
+            pairs = (labels * n + logits.argmax(-1)).cpu()
+            confusion += torch.bincount(pairs, minlength=n * n).double()
+        totals = torch.cat([confusion, torch.tensor([loss_sum], dtype=torch.float64)])
+        if self.world > 1:
+            dist.all_reduce(totals)  # gloo and NCCL both sum float64 on the CPU/GPU it lives on
         self.network.train()
-        return classification_metrics(np.concatenate(true), np.concatenate(predicted), len(self.labels),
-                                      sum(losses) / len(self.eval_batches))
+        matrix = totals[:-1].view(n, n).long().numpy()
+        true = np.repeat(np.arange(n), matrix.sum(1))
+        predicted = np.concatenate([np.repeat(np.arange(n), row) for row in matrix])
+        return classification_metrics(true, predicted, n, float(totals[-1]) / len(self.eval_batches))
 
     def total_steps(self) -> int:
         s = self.settings
-        per_epoch = math.ceil(len(self.train_batches) / (s.batch_size * s.grad_accum))
+        per_epoch = math.ceil(len(self.train_batches) / (s.batch_size * self.world * s.grad_accum))
         return s.max_steps if s.max_steps is not None else per_epoch * s.epochs
 
     def run(self, on_step: Callable[[StepEvent], None] | None = None,
@@ -170,9 +202,11 @@ class FineTuner:
         self.network.train()
         step, epoch, started, tokens = 0, 0, time.monotonic(), 0
         stopped = False
+        global_batch = s.batch_size * self.world
         while step < total and not stopped:
-            order = torch.randperm(len(self.train_batches), generator=generator).tolist()
-            batches = [order[i:i + s.batch_size] for i in range(0, len(order), s.batch_size)]
+            order = torch.randperm(len(self.train_batches), generator=generator).tolist()  # the same on every rank
+            batches = [order[i:i + global_batch][self.rank::self.world] for i in range(0, len(order), global_batch)]
+            batches = [b for b in batches if b]
             for group_start in range(0, len(batches), s.grad_accum):
                 if step >= total or should_stop():
                     stopped = step < total
@@ -180,29 +214,39 @@ class FineTuner:
                 optimizer.zero_grad(set_to_none=True)
                 group = batches[group_start:group_start + s.grad_accum]
                 loss_sum = 0.0
-                for batch in group:
+                for k, batch in enumerate(group):
                     ids, types, mask, labels = self._collate([self.train_batches[i] for i in batch])
-                    loss = F.cross_entropy(self._logits(ids, types, mask).float(), labels)
+                    last = k == len(group) - 1
+                    sync = self.trained.no_sync() if self.world > 1 and not last else contextlib.nullcontext()
+                    with sync:  # DDP averages gradients once per optimizer step
+                        loss = F.cross_entropy(self._logits(ids, types, mask, self.trained).float(), labels)
+                        if torch.isfinite(loss):
+                            (loss / len(group)).backward()
                     if not torch.isfinite(loss):
                         raise BertError(f"the loss became {loss.item()} at step {step + 1}; "
                                         "lower the learning rate and start again")
-                    (loss / len(group)).backward()
                     loss_sum += loss.item() / len(group)
                     tokens += int(mask.sum())
                 torch.nn.utils.clip_grad_norm_(self.network.parameters(), s.clip)
                 optimizer.step()
                 scheduler.step()
                 step += 1
-                if on_step and (step % s.log_every == 0 or step == total):
+                if on_step and self.rank == 0 and (step % s.log_every == 0 or step == total):
                     elapsed = time.monotonic() - started
                     on_step(StepEvent(step, total, epoch, loss_sum, scheduler.get_last_lr()[0],
                                       tokens / max(elapsed, 1e-9), elapsed))
             epoch += 1
-            if not stopped and on_eval:
-                on_eval(step, self.evaluate())
+            if not stopped and (on_eval or self.world > 1):
+                metrics = self.evaluate()  # every rank takes part in the reduction, reporting or not
+                if on_eval and self.rank == 0:
+                    on_eval(step, metrics)
         metrics = self.evaluate()
         output = None
         if not stopped:
             self.network.eval()
-            output = save_checkpoint(self.network, self.tokenizer, Path(s.out))
+            if self.rank == 0:
+                output = save_checkpoint(self.network, self.tokenizer, Path(s.out))
+            if self.world > 1:
+                dist.barrier()  # no rank returns before the model is on disk
+                output = Path(s.out)
         return FinetuneResult(metrics, output, step, self.labels)

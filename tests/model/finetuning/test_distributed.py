@@ -1,0 +1,48 @@
+"""The fine-tuning loop under torchrun: two CPU processes (gloo) with half the batch each give
+the model a single process gets with the whole batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_processes_match_one_with_the_same_global_batch(hf_folder, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    train = tmp_path / "train.csv"
+    rows = [f"the cat sat {i},animal" for i in range(12)] + [f"paris is big {i},city" for i in range(12)]
+    train.write_text("text,label\n" + "\n".join(rows) + "\n")
+    common = ["finetune", "--train", str(train), "--eval", str(train), "--model", str(folder), "--max-steps", "4",
+              "--lr", "1e-3", "--max-len", "16", "--dropout", "0", "--device", "cpu"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    single = subprocess.run([sys.executable, "-m", "model", *common, "--batch-size", "8", "--out",
+                             str(tmp_path / "one")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert single.returncode == 0, single.stderr
+    double = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
+                             "--master_addr", "127.0.0.1", "--master_port", str(free_port()), "-m", "model", *common,
+                             "--batch-size", "4", "--out", str(tmp_path / "two")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert double.returncode == 0, double.stderr[-3000:]
+    one = json.loads(single.stdout.strip().splitlines()[-1])
+    two = json.loads(double.stdout.strip().splitlines()[-1])
+    assert abs(one["accuracy"] - two["accuracy"]) < 1e-9 and abs(one["eval_loss"] - two["eval_loss"]) < 1e-4
+    a = load_file(str(tmp_path / "one" / "model.safetensors"))
+    b = load_file(str(tmp_path / "two" / "model.safetensors"))
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.allclose(a[key], b[key], atol=1e-5), key
