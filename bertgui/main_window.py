@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from .controller import Controller
+from .finetune_controller import FinetuneController
 from .hf_cache import find_cached_berts
 from .palette import apply_palette
 from .settings import AppSettings
 from .views.attention_view import AttentionView
 from .views.embeddings_view import EmbeddingsView
 from .views.fill_mask_view import FillMaskView
+from .views.finetune_view import FinetuneView
 from .views.head_lines_view import HeadLinesView
 from .views.heads_view import HeadsView
 from .views.hidden_states_view import HiddenStatesView
@@ -87,12 +89,14 @@ class MainWindow(QMainWindow):
         self.hidden_states_view = HiddenStatesView()
         self.nsp_view = NSPView()
         self.model_view = ModelView()
+        self.finetune_view = FinetuneView()
+        self.finetune = FinetuneController(self)
         self.tabs = QTabWidget()
         for view, name in ((self.tokens_view, "Tokens"), (self.embeddings_view, "Embeddings"),
                            (self.attention_view, "Attention"), (self.head_lines_view, "Head view"),
                            (self.fill_mask_view, "Fill-mask"),
                            (self.hidden_states_view, "Hidden states"), (self.nsp_view, "Next sentence"),
-                           (self.model_view, "Model")):
+                           (self.model_view, "Model"), (self.finetune_view, "Fine-tune")):
             self.tabs.addTab(view, name)
         self._renderers = {self.tokens_view: self._show_tokens, self.embeddings_view: self.embeddings_view.show_inspection,
                            self.attention_view: self.attention_view.show_inspection,
@@ -134,6 +138,16 @@ class MainWindow(QMainWindow):
         self.tokens_view.tokenHovered.connect(self._on_tokens_hovered)
         self.fill_mask_view.scoreAllPositionsToggled.connect(controller.set_all_positions)
         self.attention_view.headSelected.connect(self._on_attention_head_selected)
+        self.finetune_view.startRequested.connect(self._on_finetune_start_requested)
+        self.finetune_view.pauseToggled.connect(self.finetune.set_paused)
+        self.finetune_view.cancelRequested.connect(self.finetune.cancel)
+        self.finetune_view.openModelRequested.connect(self._on_finetune_open_model_requested)
+        self.finetune.runningChanged.connect(self.finetune_view.set_running)
+        self.finetune.runStarted.connect(self.finetune_view.run_started)
+        self.finetune.progressed.connect(self.finetune_view.show_step)
+        self.finetune.evaluated.connect(self.finetune_view.show_eval)
+        self.finetune.runFinished.connect(self.finetune_view.run_finished)
+        self.finetune.runFailed.connect(self.finetune_view.run_failed)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)
         controller.headMaskChanged.connect(self.heads_view.show_mask)
@@ -217,6 +231,18 @@ class MainWindow(QMainWindow):
             field.deselect()
         if index >= 0 and end > start:
             (self.text_b if segment == 1 else self.text_a).setSelection(start, end - start)
+
+    @Slot(dict)
+    def _on_finetune_start_requested(self, options: dict) -> None:
+        """Fine-tune the model the inspector has loaded (the bundled one when none is)."""
+        bert = self.controller.bert
+        self.finetune.start({**options, "model": str(bert.path) if bert and bert.path else None,
+                             "device": self.controller.device})
+
+    @Slot(str)
+    def _on_finetune_open_model_requested(self, path: str) -> None:
+        self.controller.load_model(path)
+        self.tabs.setCurrentWidget(self.tokens_view)
 
     @Slot(int, int)
     def _on_attention_head_selected(self, layer: int, head: int) -> None:
@@ -408,6 +434,13 @@ class MainWindow(QMainWindow):
             apply_palette(QApplication.instance(), True)
 
     def closeEvent(self, event) -> None:
+        if self.finetune.running and self.show_dialogs:
+            answer = QMessageBox.question(self, "Fine-tuning in progress",
+                                          "A fine-tuning run is in progress. Stop it and quit? Nothing of it is saved.")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.finetune.shutdown()
         if self.settings is not None:
             self.settings.save_window_state(self.saveGeometry(), self.saveState())
             self.settings.text = (self.text_a.text(), self.text_b.text())

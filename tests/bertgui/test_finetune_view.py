@@ -1,0 +1,98 @@
+"""The Fine-tune tab: a real run on a worker thread, live updates, cancel, and closing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+
+@pytest.fixture
+def data(tmp_path):
+    rows = [f"the cat sat {i},animal" for i in range(16)] + [f"paris is big {i},city" for i in range(16)]
+    path = tmp_path / "train.csv"
+    path.write_text("text,label\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.fixture
+def window(qtbot, controller, model_folder):
+    from bertgui.main_window import MainWindow
+
+    w = MainWindow(controller)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(controller.modelLoaded, timeout=30_000):
+        controller.load_model(model_folder, "cpu")
+    w.tabs.setCurrentWidget(w.finetune_view)
+    return w
+
+
+def fill(view, data, out, epochs=4):
+    view.train_edit.setText(str(data))
+    view.out_edit.setText(str(out))
+    view.epochs.setValue(epochs)
+    view.batch.setValue(8)
+    view.lr.setValue(0.002)
+    view.max_len.setValue(16)
+
+
+def test_a_run_trains_draws_curves_and_opens_its_model(qtbot, window, data, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    view = window.finetune_view
+    fill(view, data, tmp_path / "out")
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    with qtbot.waitSignal(window.finetune.runFinished, timeout=120_000) as blocker:
+        view.start_button.click()
+    timer.stop()
+    result = blocker.args[0]
+    assert result.output is not None and (tmp_path / "out" / "model.safetensors").is_file()
+    assert len(ticks) >= 5  # the event loop kept running during training
+    x, y = view.loss_raw.getData()
+    assert len(x) == result.steps and view.progress.value() == result.steps
+    assert len(view.eval_accuracy.getData()[0]) == 4 and "Saved to" in view.status.text()
+    with qtbot.waitSignal(window.controller.modelLoaded, timeout=30_000):
+        view.open_button.click()
+    assert window.controller.bert.heads.classifier == "sequence"
+
+
+def test_cancel_stops_within_a_second_and_writes_nothing(qtbot, window, data, tmp_path):
+    view = window.finetune_view
+    fill(view, data, tmp_path / "out", epochs=100)
+    with qtbot.waitSignal(window.finetune.progressed, timeout=60_000):
+        view.start_button.click()
+    started = time.monotonic()
+    with qtbot.waitSignal(window.finetune.runFinished, timeout=10_000) as blocker:
+        view.cancel_button.click()
+    assert time.monotonic() - started < 1.0
+    assert blocker.args[0].output is None and not (tmp_path / "out").exists()
+    assert "Cancelled" in view.status.text() and view.start_button.isEnabled()
+
+
+def test_bad_dataset_is_reported_and_nothing_starts(qtbot, window, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\nonly,x\nrows,x\n")
+    view = window.finetune_view
+    fill(view, bad, tmp_path / "out")
+    with qtbot.waitSignal(window.finetune.runFailed, timeout=30_000):
+        view.start_button.click()
+    assert "every row has the label 'x'" in view.status.text() and view.start_button.isEnabled()
+
+
+def test_closing_during_a_run_asks_then_stops_cleanly(qtbot, window, data, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    view = window.finetune_view
+    fill(view, data, tmp_path / "out", epochs=100)
+    with qtbot.waitSignal(window.finetune.progressed, timeout=60_000):
+        view.start_button.click()
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr("bertgui.main_window.QMessageBox.question", lambda *args: answers.pop(0))
+    window.close()
+    assert window.isVisible() and window.finetune.running  # "No": the run goes on
+    window.close()
+    assert not window.isVisible() and not window.finetune._thread.isRunning()
