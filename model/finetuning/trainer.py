@@ -194,7 +194,8 @@ class FineTuner:
         decay = [p for n, p in params if p.ndim >= 2 and "LayerNorm" not in n]
         no_decay = [p for n, p in params if p.ndim < 2 or "LayerNorm" in n]
         optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": s.weight_decay},
-                                       {"params": no_decay, "weight_decay": 0.0}], lr=s.lr)
+                                       {"params": no_decay, "weight_decay": 0.0}], lr=s.lr,
+                                      fused=True)  # one kernel for all tensors: the same update, a little faster
         scheduler = torch.optim.lr_scheduler.LambdaLR(
             optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup))))
         generator = torch.Generator().manual_seed(s.seed)

@@ -1,0 +1,110 @@
+"""Fine-tuning throughput: our training step against transformers' BertForSequenceClassification.
+
+Same config, same initial weights, same batches, same optimizer (AdamW) and loss; each side
+runs the same number of steps, alternating rounds so that background load hits both alike;
+prints tokens/s and the ratio ours/reference (goal on CPU: at least 1.2).
+
+    python benchmarks/bench_finetune.py [--configs small base] [--batch 16] [--length 128] [--steps 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from transformers import BertConfig as HFConfig
+from transformers import BertForSequenceClassification, BertTokenizerFast
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import model  # noqa: E402
+
+CONFIGS = {
+    "small": dict(num_hidden_layers=4, hidden_size=256, num_attention_heads=4, intermediate_size=1024,
+                  vocab_size=12000, max_position_embeddings=128),
+    "base": dict(num_hidden_layers=12, hidden_size=768, num_attention_heads=12, intermediate_size=3072,
+                 vocab_size=30522, max_position_embeddings=512),
+}
+
+
+def make_pair(name: str, folder: Path):
+    torch.manual_seed(0)
+    config = HFConfig(**CONFIGS[name], num_labels=2, attn_implementation="sdpa")
+    reference = BertForSequenceClassification(config)
+    reference.save_pretrained(folder)
+    vocab = folder / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+                               + [f"w{i}" for i in range(CONFIGS[name]["vocab_size"] - 5)]) + "\n")
+    BertTokenizerFast(vocab=str(vocab)).save_pretrained(folder)
+    ours = model.load(folder, device="cpu").network
+    return ours.train(), reference.train()
+
+
+def batches(vocab: int, batch: int, length: int, n: int):
+    g = torch.Generator().manual_seed(1)
+    out = []
+    for _ in range(n):
+        ids = torch.randint(5, vocab, (batch, length), generator=g)
+        ids[:, 0] = 2
+        ids[:, -1] = 3
+        out.append((ids, torch.zeros_like(ids), torch.ones_like(ids), torch.randint(0, 2, (batch,), generator=g)))
+    return out
+
+
+def time_steps(step, data) -> float:
+    start = time.perf_counter()
+    for item in data:
+        step(*item)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--length", type=int, default=128)
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s); batch {args.batch} x {args.length} tokens")
+    print("| config | ours tok/s | reference tok/s | ratio ours/ref |")
+    print("|---|---:|---:|---:|")
+    for name in args.configs:
+        with tempfile.TemporaryDirectory() as tmp:
+            ours, reference = make_pair(name, Path(tmp))
+        ours_opt = torch.optim.AdamW(ours.parameters(), lr=1e-5, fused=True)  # as model/finetuning/trainer.py
+        ref_opt = torch.optim.AdamW(reference.parameters(), lr=1e-5)
+
+        def ours_step(ids, types, mask, labels):
+            logits = ours(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
+            F.cross_entropy(logits, labels).backward()
+            ours_opt.step()
+            ours_opt.zero_grad(set_to_none=True)
+
+        def ref_step(ids, types, mask, labels):
+            reference(input_ids=ids, token_type_ids=types, attention_mask=mask, labels=labels).loss.backward()
+            ref_opt.step()
+            ref_opt.zero_grad(set_to_none=True)
+
+        data = batches(CONFIGS[name]["vocab_size"], args.batch, args.length, args.steps)
+        time_steps(ours_step, data[:1])  # warm-up
+        time_steps(ref_step, data[:1])
+        ours_t, ref_t = [], []
+        for r in range(args.rounds):
+            pair = [(ours_step, ours_t), (ref_step, ref_t)]
+            for step, times in (pair if r % 2 == 0 else pair[::-1]):
+                times.append(time_steps(step, data))
+        tokens = args.batch * args.length * args.steps
+        ours_tps, ref_tps = tokens / statistics.median(ours_t), tokens / statistics.median(ref_t)
+        print(f"| {name} | {ours_tps:,.0f} | {ref_tps:,.0f} | {ours_tps / ref_tps:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
