@@ -46,9 +46,9 @@ def peak_rss_mb() -> float:
 
 
 def measure_edits(model_dir: str | None, n_tokens: int, edits: int) -> tuple[float, int]:
+    import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
-    import pyqtgraph as pg
     from bertgui.controller import Controller
     from bertgui.main_window import MainWindow
 

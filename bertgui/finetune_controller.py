@@ -31,7 +31,7 @@ class FinetuneWorker(QObject):
     @Slot(dict)
     def run(self, options: dict) -> None:
         from model.errors import BertError
-        from model.finetuning.trainer import FinetuneSettings, FineTuner
+        from model.finetuning.trainer import FineTuner, FinetuneSettings
 
         try:
             tuner = FineTuner(FinetuneSettings(**options))

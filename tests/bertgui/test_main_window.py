@@ -247,8 +247,9 @@ def test_score_every_position_and_logit_lens_through_the_window(qtbot, window):
 
 
 def test_gpu_out_of_memory_offers_the_cpu(qtbot, window, monkeypatch):
-    import model.bert
     from PySide6.QtWidgets import QMessageBox
+
+    import model.bert
 
     asked = []
     monkeypatch.setattr("bertgui.main_window.QMessageBox.question",

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import model
-from model.finetuning.trainer import FinetuneSettings, FineTuner
+from model.finetuning.trainer import FineTuner, FinetuneSettings
 
 ANIMALS = ["the cat sat", "a dog ran", "the cats played", "a dog slept", "the cat drank tea", "dogs run"]
 CITIES = ["paris is big", "london is old", "the city of paris", "london river", "paris and london", "a big city"]
