@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         for view, name in ((self.tokens_view, "Tokens"), (self.embeddings_view, "Embeddings"),
                            (self.attention_view, "Attention"), (self.head_lines_view, "Head view"),
                            (self.fill_mask_view, "Fill-mask"),
-                           (self.hidden_states_view, "Hidden states"), (self.nsp_view, "Next sentence"),
+                           (self.hidden_states_view, "Hidden states"), (self.nsp_view, "Sentence"),
                            (self.model_view, "Model"), (self.finetune_view, "Fine-tune")):
             self.tabs.addTab(view, name)
         self._renderers = {self.tokens_view: self._show_tokens, self.embeddings_view: self.embeddings_view.show_inspection,

@@ -55,6 +55,7 @@ class Inspection:
     fill_mask: list[MaskPrediction]  # one entry per [MASK]; empty without an MLM head
     mlm_available: bool  # the checkpoint has a masked-LM head
     nsp_is_next: float | None  # P(IsNext) for a pair, when the checkpoint has an NSP head
+    class_probabilities: dict[str, float] | None = None  # label -> P, for a sequence-classification checkpoint
     position_predictions: list[MaskPrediction] | None = None  # top-k at every position (on request)
     token_probabilities: np.ndarray | None = None  # (T,) float32, P(actual token) at each position (on request)
     rollout: np.ndarray | None = None  # (layers, T, T) float32 attention rollout (on request)
@@ -125,7 +126,7 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
     all_on = bool((mask == 1).all())  # then there is nothing to multiply by
     out = network(ids, segments, head_mask=None if all_on else torch.from_numpy(mask).to(device),
                   output_attentions=True, output_hidden_states=True, output_embedding_parts=True,
-                  mlm_positions=mlm_positions, nsp=text_b is not None, classify=False)
+                  mlm_positions=mlm_positions, nsp=text_b is not None, classify=network.heads.classifier == "sequence")
     enc_out = out.encoder
 
     hidden = enc_out.hidden_states[:, 0]  # (layers + 1, T, hidden)
@@ -142,6 +143,10 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
             fill_mask, _ = top_k_predictions(out.mlm_logits, mask_positions, tokenizer, top_k)
         if logit_lens:
             lenses, lens_curve = logit_lens_predictions(network, hidden, mask_positions, tokenizer, top_k)
+    classes = None
+    if out.classifier_logits is not None:
+        probabilities = out.classifier_logits[0].float().softmax(-1).tolist()
+        classes = {network.config.id2label[i]: p for i, p in enumerate(probabilities)}
     nsp = None
     if out.nsp_logits is not None:
         nsp = float(out.nsp_logits.float().softmax(-1)[0, 0])
@@ -157,6 +162,7 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
         position_embeddings=_numpy(parts.position[0]), normalized_sum=_numpy(hidden[0]),
         hidden_states=_numpy(hidden), attentions=attentions,
         head_mask=mask, fill_mask=fill_mask, mlm_available=network.heads.mlm, nsp_is_next=nsp,
+        class_probabilities=classes,
         position_predictions=position_predictions, token_probabilities=token_probabilities,
         rollout=attention_rollout(attentions) if rollout else None,
         logit_lens=lenses, logit_lens_final_probability=lens_curve)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from model.finetuning.trainer import FinetuneResult, StepEvent
 
 SMOOTHING = 0.9  # exponential moving average of the training loss
+REDRAW_MS = 100  # curves and status redraw at most this often, however fast the steps come
 
 
 def file_row(placeholder: str, tip: str) -> tuple[QLineEdit, QWidget]:
@@ -107,6 +110,10 @@ class FinetuneView(QWidget):
                                                  name="accuracy")
         self.eval_f1 = self.eval_plot.plot([], [], pen=pg.mkPen("#9333ea", width=2), symbol="t", name="macro-F1")
         self.eval_plot.setLabel("bottom", "step")
+        self.confusion = QTableWidget(0, 0)
+        self.confusion.setToolTip("Confusion matrix on the evaluation data: rows = true class, columns = predicted")
+        self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.confusion.hide()
         self.log = QPlainTextEdit(readOnly=True)
         self.log.setMaximumBlockCount(2000)
 
@@ -116,6 +123,7 @@ class FinetuneView(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.curves, 3)
+        layout.addWidget(self.confusion, 1)
         layout.addWidget(self.log, 1)
 
         self.start_button.clicked.connect(self._on_start_clicked)
@@ -123,6 +131,9 @@ class FinetuneView(QWidget):
         self.cancel_button.clicked.connect(self.cancelRequested)
         self.open_button.clicked.connect(lambda: self.openModelRequested.emit(self._output))
         self._output = ""
+        self._redraw_timer = QTimer(self, singleShot=True, interval=REDRAW_MS)
+        self._redraw_timer.timeout.connect(self._redraw)
+        self._last_event = None
         self._reset_curves()
 
     def _reset_curves(self) -> None:
@@ -130,6 +141,7 @@ class FinetuneView(QWidget):
         self._losses: list[float] = []
         self._smoothed: list[float] = []
         self._eval: list[tuple[float, float, float, float]] = []
+        self._last_event = None
         for curve in (self.loss_raw, self.loss_smooth, self.eval_loss, self.eval_accuracy, self.eval_f1):
             curve.setData([], [])
 
@@ -167,11 +179,20 @@ class FinetuneView(QWidget):
         self.log.appendPlainText(f"started: {total_steps} steps, labels {', '.join(labels)}")
 
     def show_step(self, e: StepEvent) -> None:
-        self.progress.setValue(e.step)
+        """Record a step; the drawing is batched (tiny models can step hundreds of times a second)."""
         self._steps.append(e.step)
         self._losses.append(e.loss)
         previous = self._smoothed[-1] if self._smoothed else e.loss
         self._smoothed.append(SMOOTHING * previous + (1 - SMOOTHING) * e.loss)
+        self._last_event = e
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    def _redraw(self) -> None:
+        e = self._last_event
+        if e is None:
+            return
+        self.progress.setValue(e.step)
         x = np.asarray(self._steps, dtype=np.float32)
         self.loss_raw.setData(x, np.asarray(self._losses, dtype=np.float32))
         self.loss_smooth.setData(x, np.asarray(self._smoothed, dtype=np.float32))
@@ -190,6 +211,8 @@ class FinetuneView(QWidget):
                                  f"macro-F1 {m.macro_f1:.4f}")
 
     def run_finished(self, result: FinetuneResult) -> None:
+        self._redraw_timer.stop()
+        self._redraw()  # the last steps, drawn now
         m = result.metrics
         if result.output is None:
             self.status.setText(f"Cancelled at step {result.steps}; nothing was written.")
@@ -197,9 +220,23 @@ class FinetuneView(QWidget):
             return
         self._output = str(result.output)
         self.open_button.setEnabled(True)
+        self._show_confusion(result.labels, m.confusion)
         self.status.setText(f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f}. Saved to {result.output}")
         self.log.appendPlainText(f"saved {result.output}")
 
     def run_failed(self, message: str) -> None:
+        self._redraw_timer.stop()
         self.status.setText(message)
         self.log.appendPlainText(f"error: {message}")
+
+    def _show_confusion(self, labels: list[str], confusion: np.ndarray) -> None:
+        n = len(labels)
+        self.confusion.setRowCount(n)
+        self.confusion.setColumnCount(n)
+        self.confusion.setVerticalHeaderLabels([f"true {label}" for label in labels])
+        self.confusion.setHorizontalHeaderLabels([f"predicted {label}" for label in labels])
+        for i in range(n):
+            for j in range(n):
+                self.confusion.setItem(i, j, QTableWidgetItem(str(int(confusion[i, j]))))
+        self.confusion.resizeColumnsToContents()
+        self.confusion.show()

@@ -1,11 +1,12 @@
-"""Next-sentence view: for a pair, the probability the model gives that B follows A."""
+"""Sentence-level predictions: for a pair, the probability the model gives that B follows A
+(next-sentence head); for a fine-tuned classifier, the probability of every class ("Try it")."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -22,13 +23,23 @@ class NSPView(QWidget):
         self.bar.setRange(0, 1000)
         self.bar.setFormat("IsNext %p%")
         self.bar.setToolTip("P(IsNext) from the next-sentence head, read off the pooled [CLS] vector")
+        self.classes_label = QLabel()
+        self.classes = QTableWidget(0, 2)
+        self.classes.setHorizontalHeaderLabels(["class", "probability"])
+        self.classes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.classes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.classes.verticalHeader().setVisible(False)
+        self.classes.setToolTip("The fine-tuned classifier's probability for each class, for the text above")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
+        layout.addWidget(self.classes_label)
+        layout.addWidget(self.classes)
         layout.addStretch(2)
 
     def show_inspection(self, r: model.Inspection) -> None:
+        self._show_classes(r)
         if r.text_b is None:
             self.label.setText("Type a sentence B to ask whether it follows sentence A.")
             self.bar.setVisible(False)
@@ -41,3 +52,15 @@ class NSPView(QWidget):
                                f"sentence A.")
             self.bar.setValue(round(r.nsp_is_next * 1000))
             self.bar.setVisible(True)
+
+    def _show_classes(self, r: model.Inspection) -> None:
+        probabilities = r.class_probabilities or {}
+        ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+        self.classes.setRowCount(len(ranked))
+        for row, (label, p) in enumerate(ranked):
+            self.classes.setItem(row, 0, QTableWidgetItem(label))
+            self.classes.setItem(row, 1, QTableWidgetItem(f"{p:.3f}"))
+        self.classes.setVisible(bool(ranked))
+        self.classes_label.setVisible(bool(ranked))
+        if ranked:
+            self.classes_label.setText(f"<h3>Classifier: {ranked[0][0]}</h3>")
