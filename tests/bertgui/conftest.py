@@ -22,3 +22,16 @@ def controller(qtbot):
     c = Controller()
     yield c
     c.shutdown()
+
+
+@pytest.fixture
+def window(qtbot, controller, model_folder):
+    """The main window, shown, with a small model loaded and its first inspection drawn."""
+    from bertgui.main_window import MainWindow
+
+    w = MainWindow(controller)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
+        controller.load_model(model_folder, "cpu")
+    return w

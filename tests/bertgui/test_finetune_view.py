@@ -16,16 +16,9 @@ def data(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, controller, model_folder):
-    from bertgui.main_window import MainWindow
-
-    w = MainWindow(controller)
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(controller.modelLoaded, timeout=30_000):
-        controller.load_model(model_folder, "cpu")
-    w.tabs.setCurrentWidget(w.finetune_view)
-    return w
+def window(window):
+    window.tabs.setCurrentWidget(window.finetune_view)
+    return window
 
 
 def fill(view, data, out, epochs=4):

@@ -6,18 +6,6 @@ import numpy as np
 import pytest
 
 
-@pytest.fixture
-def window(qtbot, controller, model_folder):
-    from bertgui.main_window import MainWindow
-
-    w = MainWindow(controller)
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
-        controller.load_model(model_folder, "cpu")
-    return w
-
-
 def type_and_wait(qtbot, window, text, text_b=""):
     with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
                           check_params_cb=lambda r: r.text == text):
