@@ -127,3 +127,12 @@ def test_cli_refuses_a_bad_dataset_with_one_line(tmp_path, hf_folder, capsys):
     code = main(["finetune", "--train", str(bad), "--model", str(folder), "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "bad.csv, line 3: empty text" in err
+
+
+def test_a_dataset_changed_on_disk_mid_run_does_not_matter(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", max_steps=4))
+    data[0].write_text("garbage\n")  # the rows were read and tokenized before the run started
+    data[1].unlink()
+    result = tuner.run()
+    assert result.output is not None and result.steps == 4
