@@ -142,14 +142,20 @@ class BertWithHeads(nn.Module):
                 mlm_positions: torch.Tensor | None | bool = None, nsp: bool = True,
                 classify: bool = True) -> BertOutput:
         """mlm_positions: None = MLM logits at every position (B, T, vocab); a bool (B, T) mask
-        = logits only where it is True, (N, vocab), which skips the big vocabulary projection
-        everywhere else; False = no MLM logits."""
+        = logits only where it is True, (N, vocab); an integer (B, P) index = logits at those
+        positions, (B, P, vocab), one fixed shape per run (see pretraining.data.make_batch).
+        The last two skip the big vocabulary projection everywhere else. False = no MLM logits."""
         enc = self.bert(input_ids, token_type_ids, attention_mask, head_mask,
                         output_attentions, output_hidden_states, output_embedding_parts)
         out = BertOutput(enc)
         h = enc.last_hidden_state  # (B, T, hidden)
         if self.heads.mlm and mlm_positions is not False:
-            selected = h if mlm_positions is None else h[mlm_positions]
+            if mlm_positions is None:
+                selected = h
+            elif mlm_positions.dtype == torch.bool:
+                selected = h[mlm_positions]  # (N, hidden)
+            else:
+                selected = h.gather(1, mlm_positions.unsqueeze(-1).expand(-1, -1, h.shape[-1]))  # (B, P, hidden)
             out.mlm_logits = self.cls.predictions(selected)
         need_pooled = (nsp and self.heads.nsp) or (classify and self.heads.classifier == "sequence")
         pooled = self.pooled(h) if need_pooled else None  # (B, hidden)

@@ -29,7 +29,7 @@ from ..device import resolve_device
 from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
 from ..tokenizer import BertTokenizer
-from .data import TokenizedCorpus, epoch_examples, make_batch, tokenize_corpus
+from .data import IGNORE_LABEL, TokenizedCorpus, epoch_examples, make_batch, tokenize_corpus
 from .vocab import train_wordpiece
 
 STATE_FILE = "training_state.pt"
@@ -215,7 +215,10 @@ class Pretrainer:
             out = self.network(batch.input_ids.to(dev), batch.token_type_ids.to(dev), batch.attention_mask.to(dev),
                                mlm_positions=batch.mlm_positions.to(dev), classify=False)
         labels, nsp = batch.mlm_labels.to(dev), batch.nsp_labels.to(dev)
-        mlm_loss = F.cross_entropy(out.mlm_logits.float(), labels)
+        logits = out.mlm_logits.float().flatten(0, 1)  # (B * P, vocab)
+        labels = labels.flatten()  # (B * P,), IGNORE_LABEL on the padding
+        scored = labels != IGNORE_LABEL
+        mlm_loss = F.cross_entropy(logits, labels, ignore_index=IGNORE_LABEL)
         nsp_loss = F.cross_entropy(out.nsp_logits.float(), nsp)
         loss = mlm_loss + nsp_loss
         if not torch.isfinite(loss):
@@ -227,7 +230,7 @@ class Pretrainer:
         self.scheduler.step()
         self.step += 1
         return {"loss": loss.item(), "mlm_loss": mlm_loss.item(), "nsp_loss": nsp_loss.item(),
-                "mlm_correct": int((out.mlm_logits.argmax(-1) == labels).sum()), "mlm_total": int(labels.numel()),
+                "mlm_correct": int(((logits.argmax(-1) == labels) & scored).sum()), "mlm_total": int(scored.sum()),
                 "nsp_correct": int((out.nsp_logits.argmax(-1) == nsp).sum()), "nsp_total": int(nsp.numel()),
                 "tokens": batch.num_tokens}
 

@@ -103,7 +103,9 @@ def test_mlm_logits_at_selected_positions_equal_full_logits():
     with torch.no_grad():
         full = net(ids).mlm_logits  # (1, T, vocab)
         picked = net(ids, mlm_positions=ids == 4).mlm_logits  # (2, vocab)
+        indexed = net(ids, mlm_positions=torch.tensor([[4, 2, 0]])).mlm_logits  # (1, 3, vocab)
     assert torch.allclose(picked, full[0, [2, 4]], atol=1e-6)
+    assert torch.allclose(indexed[0], full[0, [4, 2, 0]], atol=1e-6)
 
 
 def test_decoder_is_tied_to_word_embeddings():

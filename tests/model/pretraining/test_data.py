@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from model.pretraining.data import epoch_examples, make_batch, tokenize_corpus
+from model.pretraining.data import IGNORE_LABEL, epoch_examples, make_batch, max_predictions, tokenize_corpus
 from model.pretraining.vocab import train_wordpiece
 
 
@@ -46,9 +46,13 @@ def test_masking_is_80_10_10_and_never_touches_special_tokens(prepared):
     rows = epoch_examples(data, 64, seed=0, epoch=0)
     batch = make_batch(data, rows, np.arange(len(rows)), tokenizer, seed=0, epoch=0)
     specials = {tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id}
-    chosen = batch.mlm_positions
-    inputs = batch.input_ids[chosen]
-    labels = batch.mlm_labels
+    scored = batch.mlm_labels != IGNORE_LABEL
+    rows = torch.arange(len(batch.input_ids))[:, None].expand_as(batch.mlm_positions)
+    chosen = torch.zeros_like(batch.input_ids, dtype=torch.bool)
+    chosen[rows[scored], batch.mlm_positions[scored]] = True
+    assert int(chosen.sum()) == int(scored.sum())  # no position is chosen twice
+    inputs = batch.input_ids[rows[scored], batch.mlm_positions[scored]]
+    labels = batch.mlm_labels[scored]
     assert not any(int(t) in specials for t in labels)  # only real tokens are chosen
     real = batch.attention_mask.bool() & ~torch.isin(batch.input_ids, torch.tensor(list(specials))) | chosen
     share = chosen.sum().item() / real.sum().item()
@@ -80,3 +84,14 @@ def test_held_out_files_hold_the_held_out_documents(small_corpus, tmp_path):
     write_heldout(docs, tmp_path)
     assert (tmp_path / "heldout.txt").read_text() == " ".join(docs[0]) + "\n"
     assert list(read_documents(tmp_path / "heldout_documents.txt")) == docs
+
+
+def test_pad_to_fixes_every_shape_for_the_whole_run(prepared):
+    tokenizer, data = prepared
+    rows = epoch_examples(data, 64, seed=0, epoch=0)
+    shapes = set()
+    for start in range(0, len(rows) - 4, 4):
+        idx = np.arange(start, start + 4)
+        batch = make_batch(data, rows[idx], idx, tokenizer, seed=0, epoch=0, pad_to=64)
+        shapes.add((tuple(batch.input_ids.shape), tuple(batch.mlm_positions.shape), tuple(batch.mlm_labels.shape)))
+    assert shapes == {((4, 64), (4, max_predictions(64)), (4, max_predictions(64)))}
