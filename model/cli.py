@@ -14,6 +14,7 @@ from pathlib import Path
 from .bert import Bert, load
 from .errors import BertError
 from .finetuning.trainer import FinetuneSettings
+from .duration import parse_duration
 from .pretraining.trainer import PretrainSettings
 
 EXIT_USER_ERROR = 2
@@ -106,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=defaults.seed)
     p.add_argument("--log-every", type=int, default=defaults.log_every)
     p.add_argument("--device", default="auto")
+    p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=defaults.precision,
+                   help="auto: bf16 autocast on CUDA and on CPUs with native bf16, else fp32")
+    p.add_argument("--time-budget", default=None,
+                   help="end training after this long (e.g. 10m), then evaluate and save as usual")
 
     p = sub.add_parser("predict", help="class probabilities of a fine-tuned classifier")
     p.add_argument("text")
@@ -119,6 +124,7 @@ def cmd_finetune(args) -> None:
     from .finetuning.trainer import FineTuner
 
     fields = {f: getattr(args, f) for f in FinetuneSettings.__dataclass_fields__ if hasattr(args, f)}
+    fields["time_budget_s"] = parse_duration(args.time_budget) if args.time_budget else None
     tuner = FineTuner(FinetuneSettings(**fields))
     if tuner.rank != 0:  # under torchrun only rank 0 talks
         tuner.run()
@@ -150,7 +156,7 @@ def cmd_predict(bert: Bert, args) -> None:
 
 
 def cmd_pretrain(args) -> None:
-    from .pretraining.trainer import Pretrainer, parse_duration
+    from .pretraining.trainer import Pretrainer
 
     settings = PretrainSettings(
         corpus=args.corpus, out=args.out, init=args.init, vocab=args.vocab, vocab_size=args.vocab_size, layers=args.layers,

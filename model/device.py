@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 
 from .errors import BertError
@@ -24,3 +26,26 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     elif dev.type != "cpu":
         raise BertError(f"device '{name}' is not supported; use auto, cpu, cuda or cuda:N")
     return dev
+
+
+def cpu_has_native_bf16() -> bool:
+    """AVX-512 BF16 or AMX: there bf16 autocast trains about twice as fast as fp32 (measured on
+    two cores, 4-layer model); elsewhere it is emulated and slower."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+def use_bf16(precision: str, device: torch.device) -> bool:
+    """Whether to train under bf16 autocast: "bf16", "fp32", or "auto" (where the hardware does bf16 natively)."""
+    if precision == "fp32":
+        return False
+    if precision == "bf16":
+        return True
+    if precision != "auto":
+        raise BertError(f"unknown precision '{precision}'; use auto, bf16 or fp32")
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    return device.type == "cpu" and cpu_has_native_bf16()

@@ -24,6 +24,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from ..bert import load
 from ..checkpoint import save_checkpoint
+from ..device import use_bf16
 from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
 from .datasets import LabelledDataset, check_trainable, load_dataset, split_off
@@ -54,6 +55,8 @@ class FinetuneSettings:
     freeze_layers: int = 0  # the lowest N encoder layers stay fixed
     seed: int = 0
     device: str = "auto"
+    precision: str = "auto"  # bf16 autocast where the hardware does it natively (CUDA, AVX-512 BF16/AMX CPUs), or fp32
+    time_budget_s: float | None = None  # end training after this long, then evaluate and save as usual
     log_every: int = 20
 
 
@@ -103,6 +106,7 @@ class FineTuner:
         self.labels = train.label_names
         base = load(s.model, device=device)
         self.device = base.device
+        self.bf16 = use_bf16(s.precision, self.device)
         self.tokenizer = base.tokenizer.with_max_length(min(s.max_len, base.config.max_position_embeddings))
         self.network = self._classifier_from(base)
         self._freeze()
@@ -143,7 +147,9 @@ class FineTuner:
         return out
 
     def _collate(self, items) -> tuple[torch.Tensor, ...]:
-        T = max(len(ids) for ids, _, _ in items)
+        # Widths rounded up to a multiple of 8: a handful of tensor shapes per run keeps the
+        # kernels' per-shape caches small (the padding is masked out, so the result is the same).
+        T = -(-max(len(ids) for ids, _, _ in items) // 8) * 8
         ids = torch.full((len(items), T), self.tokenizer.pad_token_id, dtype=torch.long)
         types = torch.zeros_like(ids)
         mask = torch.zeros_like(ids)
@@ -155,7 +161,9 @@ class FineTuner:
         return tuple(x.to(self.device) for x in (ids, types, mask, labels))
 
     def _logits(self, ids, types, mask, module=None) -> torch.Tensor:
-        return (module or self.network)(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
+        autocast = torch.autocast(self.device.type, dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
+        with autocast:
+            return (module or self.network)(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
 
     @torch.no_grad()
     def evaluate(self) -> ClassificationMetrics:
@@ -184,6 +192,12 @@ class FineTuner:
         per_epoch = math.ceil(len(self.train_batches) / (s.batch_size * self.world * s.grad_accum))
         return s.max_steps if s.max_steps is not None else per_epoch * s.epochs
 
+    def _out_of_time(self, elapsed: float) -> bool:
+        over = torch.tensor([float(elapsed >= self.settings.time_budget_s)])
+        if self.world > 1:
+            dist.all_reduce(over, op=dist.ReduceOp.MAX)  # the ranks' clocks differ; all stop at the same step
+        return bool(over.item())
+
     def run(self, on_step: Callable[[StepEvent], None] | None = None,
             on_eval: Callable[[int, ClassificationMetrics], None] | None = None,
             should_stop: Callable[[], bool] = lambda: False) -> FinetuneResult:
@@ -202,15 +216,18 @@ class FineTuner:
         torch.manual_seed(s.seed)  # dropout: same seed, same data, same device -> same result
         self.network.train()
         step, epoch, started, tokens = 0, 0, time.monotonic(), 0
-        stopped = False
+        stopped = out_of_time = False  # stopped: cancelled, nothing is saved; out of time: evaluated and saved
         global_batch = s.batch_size * self.world
-        while step < total and not stopped:
+        while step < total and not stopped and not out_of_time:
             order = torch.randperm(len(self.train_batches), generator=generator).tolist()  # the same on every rank
             batches = [order[i:i + global_batch][self.rank::self.world] for i in range(0, len(order), global_batch)]
             batches = [b for b in batches if b]
             for group_start in range(0, len(batches), s.grad_accum):
                 if step >= total or should_stop():
                     stopped = step < total
+                    break
+                if s.time_budget_s is not None and self._out_of_time(time.monotonic() - started):
+                    out_of_time = True
                     break
                 optimizer.zero_grad(set_to_none=True)
                 group = batches[group_start:group_start + s.grad_accum]
@@ -237,7 +254,7 @@ class FineTuner:
                     on_step(StepEvent(step, total, epoch, loss_sum, scheduler.get_last_lr()[0],
                                       tokens / max(elapsed, 1e-9), elapsed))
             epoch += 1
-            if not stopped and (on_eval or self.world > 1):
+            if not stopped and not out_of_time and (on_eval or self.world > 1):
                 metrics = self.evaluate()  # every rank takes part in the reduction, reporting or not
                 if on_eval and self.rank == 0:
                     on_eval(step, metrics)

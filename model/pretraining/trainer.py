@@ -12,7 +12,6 @@ import contextlib
 import io
 import json
 import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -25,7 +24,7 @@ import torch.nn.functional as F
 from ..atomic import atomic_write_bytes
 from ..checkpoint import load_checkpoint, save_checkpoint
 from ..config import BertConfig
-from ..device import resolve_device
+from ..device import resolve_device, use_bf16
 from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
 from ..tokenizer import BertTokenizer
@@ -54,22 +53,11 @@ class PretrainSettings:
     weight_decay: float = 0.01
     clip: float = 1.0  # max global gradient norm
     seed: int = 0
-    precision: str = "auto"  # auto (bf16 on CUDA, fp32 on the CPU), bf16, fp32
+    precision: str = "auto"  # auto (bf16 where the hardware does it natively, else fp32), bf16, fp32
     log_every: int = 50
     checkpoint_every: int = 500
     time_budget_s: float | None = None  # stop cleanly (with a checkpoint) after this many seconds
     device: str = "auto"
-
-
-def parse_duration(text: str) -> float:
-    """'90m', '2h', '1h30m', '45s', '3600' -> seconds."""
-    text = text.strip().lower()
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return float(text)
-    parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", text)
-    if not parts or "".join(n + u for n, u in parts) != text:
-        raise BertError(f"cannot read the duration '{text}'; write it like 90m, 2h or 1h30m")
-    return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
 
 
 @dataclass
@@ -101,16 +89,6 @@ def _empty_window() -> dict[str, float]:
 def _hms(seconds: float) -> str:
     seconds = int(max(0, seconds))
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def use_bf16(precision: str, device: torch.device) -> bool:
-    if precision == "fp32":
-        return False
-    if precision == "bf16":
-        return True
-    # CPU bf16 autocast is faster (about 1.3x here) but, measured with torch 2.13, its resident
-    # memory grew by about 3 MB a step without bound, so on the CPU it is opt-in (--precision bf16).
-    return device.type == "cuda" and torch.cuda.is_bf16_supported()
 
 
 class Pretrainer:

@@ -24,7 +24,7 @@ def data(tmp_path):
 
 def settings(folder, data, out, **overrides):
     values = dict(train=str(data[0]), eval=str(data[1]), model=str(folder), out=str(out), epochs=6, batch_size=8,
-                  lr=2e-3, max_len=16, device="cpu", log_every=1)
+                  lr=2e-3, max_len=16, device="cpu", precision="fp32", log_every=1)
     values.update(overrides)
     return FinetuneSettings(**values)
 
@@ -136,3 +136,21 @@ def test_a_dataset_changed_on_disk_mid_run_does_not_matter(hf_folder, data, tmp_
     data[1].unlink()
     result = tuner.run()
     assert result.output is not None and result.steps == 4
+
+
+def test_time_budget_ends_early_but_still_evaluates_and_saves(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", epochs=50, time_budget_s=0.5))
+    result = tuner.run()
+    assert 0 < result.steps < tuner.total_steps()
+    assert result.output is not None and (result.output / "model.safetensors").is_file()
+    assert result.metrics.confusion.sum() == 12
+
+
+def test_bf16_autocast_trains_on_the_cpu(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", precision="bf16"))
+    assert tuner.bf16
+    result = tuner.run()
+    assert result.metrics.accuracy == 1.0
+    assert next(model.load(result.output, device="cpu").network.parameters()).dtype == torch.float32

@@ -7,7 +7,7 @@ import torch
 
 import model
 from model.errors import BertError
-from model.pretraining.trainer import Pretrainer, PretrainSettings, parse_duration
+from model.pretraining.trainer import Pretrainer, PretrainSettings
 from model.pretraining.vocab import train_wordpiece
 
 
@@ -86,13 +86,3 @@ def test_resume_without_a_run_and_missing_corpus_are_clear_errors(small_corpus, 
         Pretrainer(tiny_settings(small_corpus, tmp_path / "none"), resume=True, log=quiet)
     with pytest.raises(BertError, match="no such corpus file"):
         Pretrainer(tiny_settings(tmp_path / "missing.txt", tmp_path / "x"), log=quiet)
-
-
-@pytest.mark.parametrize("text,seconds", [("90m", 5400), ("2h", 7200), ("1h30m", 5400), ("45s", 45), ("3600", 3600)])
-def test_parse_duration(text, seconds):
-    assert parse_duration(text) == seconds
-
-
-def test_parse_duration_rejects_nonsense():
-    with pytest.raises(BertError, match="90m"):
-        parse_duration("soon")
