@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from .bert import Bert, load
+from .duration import parse_duration
 from .errors import BertError
 from .finetuning.trainer import FinetuneSettings
-from .duration import parse_duration
 from .pretraining.trainer import PretrainSettings
 
 EXIT_USER_ERROR = 2
