@@ -1,5 +1,7 @@
 """Fine-tuning runs on a thread of their own (the inspector's worker stays free), with
-pause, resume and cancel checked between training steps."""
+pause, resume and cancel checked between training steps. The same thread previews datasets
+before a run and, after it, answers "try it" and compares the new model's attention with the
+base model's, so the GUI thread never reads a file or runs a model."""
 
 from __future__ import annotations
 
@@ -9,18 +11,47 @@ import time
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 
+def _one_line(exc: Exception) -> str:
+    from model.errors import BertError
+
+    if isinstance(exc, BertError):
+        return str(exc)
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "out of memory" in message.lower():
+        message = "the GPU ran out of memory: use a smaller batch size or a shorter maximum length"
+    return message
+
+
 class FinetuneWorker(QObject):
     started = Signal(int, list)  # total steps, label names
     progressed = Signal(object)  # model.finetuning.trainer.StepEvent
     evaluated = Signal(int, object)  # step, ClassificationMetrics
     finished = Signal(object)  # FinetuneResult (output None when cancelled)
     failed = Signal(str)
+    previewed = Signal(object)  # model.finetuning.datasets.DatasetPreview
+    previewFailed = Signal(str)
+    classified = Signal(str, object)  # text, {label: probability}
+    compared = Signal(object)  # model.attention_change.AttentionChange
+    resultFailed = Signal(str)  # try-it or comparison could not run
 
     def __init__(self):
         super().__init__()
         self.cancel = threading.Event()
         self.resume = threading.Event()
         self.resume.set()
+        self._models: dict[tuple[str | None, str], object] = {}  # (folder, device) -> Bert, base and fine-tuned
+        self._base: str | None = None
+        self._tuned: str | None = None
+        self._device = "auto"
+
+    def _model(self, folder: str | None):
+        from model.bert import load
+
+        key = (folder, self._device)
+        if key not in self._models:
+            self._models = {k: v for k, v in self._models.items() if k[0] in (self._base, self._tuned)}
+            self._models[key] = load(folder, device=self._device)
+        return self._models[key]
 
     def should_stop(self) -> bool:
         """Called between steps: blocks while paused, True once cancelled."""
@@ -30,7 +61,6 @@ class FinetuneWorker(QObject):
 
     @Slot(dict)
     def run(self, options: dict) -> None:
-        from model.errors import BertError
         from model.finetuning.trainer import FineTuner, FinetuneSettings
 
         try:
@@ -38,16 +68,43 @@ class FinetuneWorker(QObject):
             self.started.emit(tuner.total_steps(), tuner.labels)
             result = tuner.run(on_step=self.progressed.emit, on_eval=self.evaluated.emit,
                                should_stop=self.should_stop)
-        except BertError as exc:
-            self.failed.emit(str(exc))
-            return
         except Exception as exc:  # the thread must survive anything and say what happened
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            if "out of memory" in message.lower():
-                message = "the GPU ran out of memory: use a smaller batch size or a shorter maximum length"
-            self.failed.emit(message)
+            self.failed.emit(_one_line(exc))
             return
+        if result.output is not None:
+            self._base, self._tuned = options.get("model"), str(result.output)
+            self._device = options.get("device", "auto")
+            self._models.clear()
         self.finished.emit(result)
+
+    @Slot(str, str, str, str)
+    def preview(self, path: str, text_column: str, text_b_column: str, label_column: str) -> None:
+        """Columns: "" = detect (for text B, "-" = none)."""
+        from model.finetuning.datasets import preview_dataset
+
+        try:
+            b = None if text_b_column == "" else ("" if text_b_column == "-" else text_b_column)
+            self.previewed.emit(preview_dataset(path, text_column or None, b, label_column or None))
+        except Exception as exc:
+            self.previewFailed.emit(_one_line(exc))
+
+    @Slot(str, str)
+    def classify(self, text: str, text_b: str) -> None:
+        try:
+            tuned = self._model(self._tuned)
+            self.classified.emit(text, tuned.classify(text, text_b or None))
+        except Exception as exc:
+            self.resultFailed.emit(_one_line(exc))
+
+    @Slot(str, str)
+    def compare(self, text: str, text_b: str) -> None:
+        from model.attention_change import attention_change
+
+        try:
+            change = attention_change(self._model(self._base), self._model(self._tuned), text, text_b or None)
+            self.compared.emit(change)
+        except Exception as exc:
+            self.resultFailed.emit(_one_line(exc))
 
 
 class FinetuneController(QObject):
@@ -57,8 +114,16 @@ class FinetuneController(QObject):
     runFinished = Signal(object)
     runFailed = Signal(str)
     runningChanged = Signal(bool)
+    previewReady = Signal(object)
+    previewFailed = Signal(str)
+    classified = Signal(str, object)
+    attentionCompared = Signal(object)
+    resultFailed = Signal(str)
 
     _runRequested = Signal(dict)
+    _previewRequested = Signal(str, str, str, str)
+    _classifyRequested = Signal(str, str)
+    _compareRequested = Signal(str, str)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -73,6 +138,14 @@ class FinetuneController(QObject):
         self._worker.evaluated.connect(self.evaluated)
         self._worker.finished.connect(self._on_worker_finished)
         self._worker.failed.connect(self._on_worker_failed)
+        self._previewRequested.connect(self._worker.preview)
+        self._classifyRequested.connect(self._worker.classify)
+        self._compareRequested.connect(self._worker.compare)
+        self._worker.previewed.connect(self.previewReady)
+        self._worker.previewFailed.connect(self.previewFailed)
+        self._worker.classified.connect(self.classified)
+        self._worker.compared.connect(self.attentionCompared)
+        self._worker.resultFailed.connect(self.resultFailed)
         self._thread.start()
 
     def start(self, options: dict) -> None:
@@ -85,6 +158,18 @@ class FinetuneController(QObject):
         self.running = True
         self.runningChanged.emit(True)
         self._runRequested.emit(options)
+
+    def preview(self, path: str, text_column: str = "", text_b_column: str = "", label_column: str = "") -> None:
+        """Read the dataset's first rows and label counts (columns "" = detected, text B "-" = none)."""
+        self._previewRequested.emit(path, text_column, text_b_column, label_column)
+
+    def classify(self, text: str, text_b: str = "") -> None:
+        """Class probabilities from the model the last run saved."""
+        self._classifyRequested.emit(text, text_b)
+
+    def compare_attention(self, text: str, text_b: str = "") -> None:
+        """Per head, how far the last run's model attends differently from its base model on this text."""
+        self._compareRequested.emit(text, text_b)
 
     def set_paused(self, paused: bool) -> None:
         (self._worker.resume.clear if paused else self._worker.resume.set)()

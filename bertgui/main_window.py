@@ -148,6 +148,15 @@ class MainWindow(QMainWindow):
         self.finetune.evaluated.connect(self.finetune_view.show_eval)
         self.finetune.runFinished.connect(self.finetune_view.run_finished)
         self.finetune.runFailed.connect(self.finetune_view.run_failed)
+        self.finetune.runFinished.connect(self._on_finetune_run_finished)
+        self.finetune_view.previewRequested.connect(self.finetune.preview)
+        self.finetune.previewReady.connect(self.finetune_view.show_preview)
+        self.finetune.previewFailed.connect(self.finetune_view.show_preview_error)
+        self.finetune_view.classifyRequested.connect(self.finetune.classify)
+        self.finetune.classified.connect(self.finetune_view.show_probabilities)
+        self.finetune_view.compareRequested.connect(self._on_finetune_compare_requested)
+        self.finetune.attentionCompared.connect(self.finetune_view.show_attention_change)
+        self.finetune.resultFailed.connect(self.finetune_view.show_result_error)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)
         controller.headMaskChanged.connect(self.heads_view.show_mask)
@@ -238,6 +247,17 @@ class MainWindow(QMainWindow):
         bert = self.controller.bert
         self.finetune.start({**options, "model": str(bert.path) if bert and bert.path else None,
                              "device": self.controller.device})
+
+    @Slot(object)
+    def _on_finetune_run_finished(self, result) -> None:
+        if result.output is not None:
+            self._on_finetune_compare_requested()
+
+    @Slot()
+    def _on_finetune_compare_requested(self) -> None:
+        """How the new model's attention differs from its base model's, on the sentence in the inspector."""
+        text = self.text_a.text().strip() or "The cat sat on the mat."
+        self.finetune.compare_attention(text, self.text_b.text().strip())
 
     @Slot(str)
     def _on_finetune_open_model_requested(self, path: str) -> None:
@@ -340,6 +360,7 @@ class MainWindow(QMainWindow):
         self.head_lines_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
         self.embeddings_view.show_model(bert)
         self.model_view.show_model(bert)
+        self.finetune_view.set_model_defaults(c.hidden_size, c.num_hidden_layers)
 
     @Slot(str)
     def _on_controller_model_load_failed(self, message: str) -> None:

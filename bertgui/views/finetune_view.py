@@ -1,5 +1,6 @@
-"""Fine-tune tab: choose a dataset, set the run, watch it train (progress, live curves, log),
-then open the model it made in the inspector."""
+"""Fine-tune tab: choose and preview a dataset, set the run, watch it train (progress, live
+curves, log), then look at what it made: the confusion matrix, how its attention changed, and
+its class probabilities for any sentence ("Try it")."""
 
 from __future__ import annotations
 
@@ -7,23 +8,31 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+
+from .attention_change_view import AttentionChangeView
+from .dataset_panel import DatasetPanel
+from .probability_table import ProbabilityTable
 
 if TYPE_CHECKING:
     from model.finetuning.metrics import ClassificationMetrics
@@ -31,27 +40,25 @@ if TYPE_CHECKING:
 
 SMOOTHING = 0.9  # exponential moving average of the training loss
 REDRAW_MS = 100  # curves and status redraw at most this often, however fast the steps come
+TRY_IT_DEBOUNCE_MS = 150
 
 
-def file_row(placeholder: str, tip: str) -> tuple[QLineEdit, QWidget]:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    edit.setToolTip(tip)
-    browse = QPushButton("Browse…")
-    browse.setToolTip(tip)
-    browse.clicked.connect(lambda: _browse_into(edit))
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(edit, 1)
-    layout.addWidget(browse)
-    return edit, row
+def duration_text(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds // 60 % 60:02d} min"
 
 
-def _browse_into(edit: QLineEdit) -> None:
-    path, _ = QFileDialog.getOpenFileName(edit, "Choose a dataset", "", "Datasets (*.csv *.tsv *.jsonl *.json)")
-    if path:
-        edit.setText(path)
+def suggested_learning_rate(hidden_size: int) -> float:
+    """Small BERTs take larger steps than BERT-base (whose paper range is 2e-5 to 5e-5)."""
+    if hidden_size <= 256:
+        return 2e-4
+    if hidden_size <= 512:
+        return 1e-4
+    return 3e-5
 
 
 class FinetuneView(QWidget):
@@ -59,29 +66,54 @@ class FinetuneView(QWidget):
     pauseToggled = Signal(bool)
     cancelRequested = Signal()
     openModelRequested = Signal(str)
+    previewRequested = Signal(str, str, str, str)  # path, text, text B, label column ("" = detect)
+    classifyRequested = Signal(str, str)  # "Try it": text, text B
+    compareRequested = Signal()  # attention change on the inspector's current sentence
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.train_edit, train_row = file_row("train.csv: text,label or text_a,text_b,label",
-                                              "Labelled training data (CSV, TSV or JSONL)")
-        self.eval_edit, eval_row = file_row("optional: without one, 10% of the training rows are held out",
-                                            "Labelled evaluation data (optional)")
+        self.data = DatasetPanel()
+        self.data.previewRequested.connect(self.previewRequested)
+        self.train_edit, self.eval_edit = self.data.train_edit, self.data.eval_edit
+        data_box = QGroupBox("Data")
+        QVBoxLayout(data_box).addWidget(self.data)
+
         self.out_edit = QLineEdit()
         self.out_edit.setPlaceholderText("folder for the fine-tuned model")
-        self.out_edit.setToolTip("Where the fine-tuned model is written (a Hugging Face-layout folder)")
+        self.out_edit.setToolTip("Where the fine-tuned model is written (a Hugging Face-layout folder); "
+                                 "it appears only once the run has finished")
         self.epochs = QSpinBox(minimum=1, maximum=100, value=3, toolTip="Passes over the training data")
+        self.max_steps = QSpinBox(minimum=0, maximum=1_000_000, value=0, specialValueText="use epochs",
+                                  toolTip="Stop after this many optimizer steps instead of after the epochs")
+        self.time_budget = QSpinBox(minimum=0, maximum=24 * 60, value=0, suffix=" min", specialValueText="none",
+                                    toolTip="End training after this long, then evaluate and save as usual")
         self.batch = QSpinBox(minimum=1, maximum=1024, value=32, toolTip="Examples per step")
         self.lr = QDoubleSpinBox(decimals=6, minimum=1e-6, maximum=1e-2, singleStep=1e-5, value=1e-4,
                                  toolTip="Peak learning rate (warmup, then linear decay)")
+        self.warmup = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=0.5, singleStep=0.05, value=0.1,
+                                     toolTip="Share of the steps spent warming the learning rate up")
+        self.weight_decay = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=0.5, singleStep=0.01, value=0.01,
+                                           toolTip="AdamW weight decay (not on biases and LayerNorm)")
+        self.dropout = QDoubleSpinBox(decimals=2, minimum=-0.05, maximum=0.9, singleStep=0.05, value=-0.05,
+                                      specialValueText="model's own",
+                                      toolTip="Hidden, attention and classifier dropout; against over-fitting")
         self.max_len = QSpinBox(minimum=8, maximum=512, value=128, toolTip="Tokens per example; longer inputs are cut")
-        form = QFormLayout()
-        form.addRow("Training data", train_row)
-        form.addRow("Evaluation data", eval_row)
+        self.grad_accum = QSpinBox(minimum=1, maximum=64, value=1,
+                                   toolTip="Batches per optimizer step: a larger effective batch in the same memory")
+        self.freeze_embeddings = QCheckBox("freeze embeddings", toolTip="Keep the embedding tables fixed")
+        self.freeze_layers = QSpinBox(minimum=0, maximum=48, value=0, toolTip="Keep the lowest N encoder layers fixed")
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0,
+                             toolTip="Same seed, same data, same device: the same result")
+        settings_box = QGroupBox("Settings")
+        form = QFormLayout(settings_box)
         form.addRow("Output folder", self.out_edit)
-        form.addRow("Epochs", self.epochs)
-        form.addRow("Batch size", self.batch)
-        form.addRow("Learning rate", self.lr)
-        form.addRow("Max length", self.max_len)
+        for name, widget in (("Epochs", self.epochs), ("Max steps", self.max_steps), ("Time limit", self.time_budget),
+                             ("Batch size", self.batch), ("Learning rate", self.lr), ("Warmup", self.warmup),
+                             ("Weight decay", self.weight_decay), ("Dropout", self.dropout),
+                             ("Max length", self.max_len), ("Gradient accumulation", self.grad_accum),
+                             ("Freeze lowest layers", self.freeze_layers), ("", self.freeze_embeddings),
+                             ("Seed", self.seed)):
+            form.addRow(name, widget)
 
         self.start_button = QPushButton("Start", toolTip="Fine-tune the loaded model on this data")
         self.pause_button = QPushButton("Pause", checkable=True, enabled=False, toolTip="Pause or resume the run")
@@ -92,11 +124,20 @@ class FinetuneView(QWidget):
         for b in (self.start_button, self.pause_button, self.cancel_button, self.open_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(data_box, 1)
+        left_layout.addWidget(settings_box)
+        left_layout.addLayout(buttons)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(left)
+
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m steps")
         self.status = QLabel("Choose a training file and press Start.")
         self.status.setWordWrap(True)
-
         self.curves = pg.GraphicsLayoutWidget()
         self.loss_plot = self.curves.addPlot(title="Training loss")
         self.loss_plot.addLegend(offset=(-10, 10))
@@ -110,31 +151,69 @@ class FinetuneView(QWidget):
                                                  name="accuracy")
         self.eval_f1 = self.eval_plot.plot([], [], pen=pg.mkPen("#9333ea", width=2), symbol="t", name="macro-F1")
         self.eval_plot.setLabel("bottom", "step")
+
+        self.log = QPlainTextEdit(readOnly=True)
+        self.log.setMaximumBlockCount(2000)
         self.confusion = QTableWidget(0, 0)
         self.confusion.setToolTip("Confusion matrix on the evaluation data: rows = true class, columns = predicted")
         self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.confusion.hide()
-        self.log = QPlainTextEdit(readOnly=True)
-        self.log.setMaximumBlockCount(2000)
+        self.attention_change = AttentionChangeView()
+        self.attention_change.compareRequested.connect(self.compareRequested)
+        self.try_text = QLineEdit(enabled=False, placeholderText="Type a sentence for the fine-tuned classifier",
+                                  toolTip="Class probabilities from the model this run saved")
+        self.try_text_b = QLineEdit(enabled=False, placeholderText="Sentence B (pair tasks)",
+                                    toolTip="Second sentence, for a model fine-tuned on pairs")
+        self.try_table = ProbabilityTable("The fine-tuned model's probability for each class")
+        self.try_status = QLabel("Finish a run to try its model here.")
+        try_it = QWidget()
+        try_layout = QVBoxLayout(try_it)
+        try_layout.addWidget(self.try_text)
+        try_layout.addWidget(self.try_text_b)
+        try_layout.addWidget(self.try_status)
+        try_layout.addWidget(self.try_table, 1)
+        self.results = QTabWidget()
+        self.results.addTab(self.log, "Log")
+        self.results.addTab(self.confusion, "Confusion matrix")
+        self.results.addTab(self.attention_change, "Attention change")
+        self.results.addTab(try_it, "Try it")
 
+        right_split = QSplitter(Qt.Orientation.Vertical)
+        right_split.addWidget(self.curves)
+        right_split.addWidget(self.results)
+        right_split.setSizes([300, 300])
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.progress)
+        right_layout.addWidget(self.status)
+        right_layout.addWidget(right_split, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.curves, 3)
-        layout.addWidget(self.confusion, 1)
-        layout.addWidget(self.log, 1)
+        layout.addWidget(split)
 
         self.start_button.clicked.connect(self._on_start_clicked)
         self.pause_button.toggled.connect(self._on_pause_toggled)
         self.cancel_button.clicked.connect(self.cancelRequested)
         self.open_button.clicked.connect(lambda: self.openModelRequested.emit(self._output))
+        self._try_timer = QTimer(self, singleShot=True, interval=TRY_IT_DEBOUNCE_MS)
+        self._try_timer.timeout.connect(self._on_try_timer_timeout)
+        self.try_text.textChanged.connect(self._try_timer.start)
+        self.try_text_b.textChanged.connect(self._try_timer.start)
         self._output = ""
         self._redraw_timer = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw_timer.timeout.connect(self._redraw)
         self._last_event = None
+        self._budget_s = None
         self._reset_curves()
+
+    def set_model_defaults(self, hidden_size: int, num_layers: int) -> None:
+        """Settings that suit the model just loaded into the inspector (the one a run starts from)."""
+        self.lr.setValue(suggested_learning_rate(hidden_size))
+        self.freeze_layers.setMaximum(num_layers)
 
     def _reset_curves(self) -> None:
         self._steps: list[float] = []
@@ -146,9 +225,21 @@ class FinetuneView(QWidget):
             curve.setData([], [])
 
     def options(self) -> dict:
+        dropout = self.dropout.value()
         return {"train": self.train_edit.text().strip(), "eval": self.eval_edit.text().strip() or None,
-                "out": self.out_edit.text().strip(), "epochs": self.epochs.value(), "batch_size": self.batch.value(),
-                "lr": self.lr.value(), "max_len": self.max_len.value(), "log_every": 1}
+                **self.data.columns(), "out": self.out_edit.text().strip(), "epochs": self.epochs.value(),
+                "max_steps": self.max_steps.value() or None, "batch_size": self.batch.value(), "lr": self.lr.value(),
+                "warmup_ratio": self.warmup.value(), "weight_decay": self.weight_decay.value(),
+                "dropout": None if dropout < 0 else dropout, "max_len": self.max_len.value(),
+                "grad_accum": self.grad_accum.value(), "freeze_embeddings": self.freeze_embeddings.isChecked(),
+                "freeze_layers": self.freeze_layers.value(), "seed": self.seed.value(),
+                "time_budget_s": self.time_budget.value() * 60 or None, "log_every": 1}
+
+    def show_preview(self, preview) -> None:
+        self.data.show_preview(preview)
+
+    def show_preview_error(self, message: str) -> None:
+        self.data.show_error(message)
 
     def _on_start_clicked(self) -> None:
         options = self.options()
@@ -173,6 +264,10 @@ class FinetuneView(QWidget):
     def run_started(self, total_steps: int, labels: list) -> None:
         self._reset_curves()
         self.open_button.setEnabled(False)
+        self.try_text.setEnabled(False)
+        self.try_text_b.setEnabled(False)
+        self.attention_change.set_available(False)
+        self._budget_s = self.time_budget.value() * 60 or None
         self.progress.setRange(0, total_steps)
         self.progress.setValue(0)
         self.status.setText(f"Training: {total_steps} steps, labels {', '.join(labels)}.")
@@ -197,8 +292,10 @@ class FinetuneView(QWidget):
         self.loss_raw.setData(x, np.asarray(self._losses, dtype=np.float32))
         self.loss_smooth.setData(x, np.asarray(self._smoothed, dtype=np.float32))
         eta = e.elapsed_s / e.step * (e.total_steps - e.step)
+        if self._budget_s:
+            eta = min(eta, max(0.0, self._budget_s - e.elapsed_s))
         self.status.setText(f"step {e.step}/{e.total_steps}, epoch {e.epoch + 1}, loss {e.loss:.4f}, "
-                            f"{e.tokens_per_s:,.0f} tokens/s, about {eta:.0f} s left")
+                            f"{e.tokens_per_s:,.0f} tokens/s, {duration_text(eta)} left")
         self.log.appendPlainText(f"step {e.step}: loss {e.loss:.4f}, lr {e.lr:.2e}")
 
     def show_eval(self, step: int, m: ClassificationMetrics) -> None:
@@ -220,6 +317,10 @@ class FinetuneView(QWidget):
             return
         self._output = str(result.output)
         self.open_button.setEnabled(True)
+        self.try_text.setEnabled(True)
+        self.try_text_b.setEnabled(True)
+        self.try_status.setText(f"Type a sentence: the model in {result.output} classifies it as you type.")
+        self.attention_change.set_available(True)
         self._show_confusion(result.labels, m.confusion)
         self.status.setText(f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f}. Saved to {result.output}")
         self.log.appendPlainText(f"saved {result.output}")
@@ -228,6 +329,24 @@ class FinetuneView(QWidget):
         self._redraw_timer.stop()
         self.status.setText(message)
         self.log.appendPlainText(f"error: {message}")
+
+    def show_probabilities(self, text: str, probabilities: dict[str, float]) -> None:
+        if text != self.try_text.text().strip():
+            return  # typed on since
+        ranked = self.try_table.show_probabilities(probabilities)
+        self.try_status.setText(f"<b>{ranked[0][0]}</b> ({ranked[0][1]:.1%})")
+
+    def show_attention_change(self, change) -> None:
+        self.attention_change.show_change(change)
+
+    def show_result_error(self, message: str) -> None:
+        self.try_status.setText(message)
+        self.attention_change.show_error(message)
+
+    def _on_try_timer_timeout(self) -> None:
+        text = self.try_text.text().strip()
+        if text:
+            self.classifyRequested.emit(text, self.try_text_b.text().strip())
 
     def _show_confusion(self, labels: list[str], confusion: np.ndarray) -> None:
         n = len(labels)
@@ -239,4 +358,3 @@ class FinetuneView(QWidget):
             for j in range(n):
                 self.confusion.setItem(i, j, QTableWidgetItem(str(int(confusion[i, j]))))
         self.confusion.resizeColumnsToContents()
-        self.confusion.show()

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from .probability_table import ProbabilityTable
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -24,12 +26,7 @@ class NSPView(QWidget):
         self.bar.setFormat("IsNext %p%")
         self.bar.setToolTip("P(IsNext) from the next-sentence head, read off the pooled [CLS] vector")
         self.classes_label = QLabel()
-        self.classes = QTableWidget(0, 2)
-        self.classes.setHorizontalHeaderLabels(["class", "probability"])
-        self.classes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.classes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.classes.verticalHeader().setVisible(False)
-        self.classes.setToolTip("The fine-tuned classifier's probability for each class, for the text above")
+        self.classes = ProbabilityTable("The fine-tuned classifier's probability for each class, for the text above")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.label)
@@ -54,12 +51,7 @@ class NSPView(QWidget):
             self.bar.setVisible(True)
 
     def _show_classes(self, r: model.Inspection) -> None:
-        probabilities = r.class_probabilities or {}
-        ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
-        self.classes.setRowCount(len(ranked))
-        for row, (label, p) in enumerate(ranked):
-            self.classes.setItem(row, 0, QTableWidgetItem(label))
-            self.classes.setItem(row, 1, QTableWidgetItem(f"{p:.3f}"))
+        ranked = self.classes.show_probabilities(r.class_probabilities or {})
         self.classes.setVisible(bool(ranked))
         self.classes_label.setVisible(bool(ranked))
         if ranked:

@@ -114,10 +114,17 @@ def load_dataset(path: str | Path, text_column: str | None = None, text_b_column
                  label_column: str | None = None) -> LabelledDataset:
     path = Path(path)
     columns, rows = read_rows(path)
+    return dataset_from_rows(path, columns, rows, text_column, text_b_column, label_column)
+
+
+def dataset_from_rows(path: Path, columns: list[str], rows: list[tuple[int, dict]], text_column: str | None = None,
+                      text_b_column: str | None = None, label_column: str | None = None) -> LabelledDataset:
+    """Columns left as None are detected; text_b_column "" means single sentences."""
     auto_text, auto_b, auto_label = detect_columns(columns)
     text_column = text_column or auto_text
     label_column = label_column or auto_label
     text_b_column = text_b_column if text_b_column is not None else (auto_b if text_column == auto_text else None)
+    text_b_column = text_b_column or None
     wanted = [c for c in (text_column, text_b_column, label_column) if c]
     missing = [c for c in wanted if c not in columns]
     if missing:
@@ -136,6 +143,42 @@ def load_dataset(path: str | Path, text_column: str | None = None, text_b_column
     if not examples:
         raise DatasetError(f"{path}: no rows under the header")
     return LabelledDataset(examples, path, text_column, text_b_column, label_column)
+
+
+@dataclass
+class DatasetPreview:
+    """What the GUI shows before a run: the first rows, the columns in use and the label counts."""
+
+    source: Path
+    columns: list[str]
+    rows: list[list[str]]  # the first rows, one value per column
+    total_rows: int
+    text_column: str
+    text_b_column: str | None
+    label_column: str
+    label_counts: dict[str, int]  # empty when `problem` is set
+    problem: str | None  # why these columns cannot be trained on, in one line; None = ready
+
+
+def preview_dataset(path: str | Path, text_column: str | None = None, text_b_column: str | None = None,
+                    label_column: str | None = None, count: int = 8) -> DatasetPreview:
+    """Raises DatasetError only for a file that cannot be read at all; a problem with the chosen
+    columns or rows is reported in `problem`, so the user can choose other columns."""
+    path = Path(path)
+    columns, rows = read_rows(path)
+    auto_text, auto_b, auto_label = detect_columns(columns)
+    text_column = text_column or auto_text
+    label_column = label_column or auto_label
+    if text_b_column is None:
+        text_b_column = auto_b if text_column == auto_text else None
+    text_b_column = text_b_column or None
+    first = [[row.get(c, "") for c in columns] for _, row in rows[:count]]
+    try:
+        dataset = dataset_from_rows(path, columns, rows, text_column, text_b_column or "", label_column)
+        counts, problem = dict(sorted(dataset.label_counts().items())), None
+    except DatasetError as exc:
+        counts, problem = {}, str(exc)
+    return DatasetPreview(path, columns, first, len(rows), text_column, text_b_column, label_column, counts, problem)
 
 
 def check_trainable(train: LabelledDataset, batch_size: int, eval_set: LabelledDataset | None = None) -> None:

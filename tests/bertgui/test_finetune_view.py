@@ -52,6 +52,18 @@ def test_a_run_trains_draws_curves_and_opens_its_model(qtbot, window, data, tmp_
     assert len(view.eval_accuracy.getData()[0]) == 30 and "Saved to" in view.status.text()
     assert view.confusion.rowCount() == 2 and sum(int(view.confusion.item(i, j).text())
                                                   for i in range(2) for j in range(2)) == result.metrics.confusion.sum()
+    # The attention comparison runs by itself at the end, on the inspector's sentence.
+    if view.attention_change.change is None:
+        qtbot.waitSignal(window.finetune.attentionCompared, timeout=30_000).wait()
+    change = view.attention_change.change
+    L, H = window.controller.bert.config.num_hidden_layers, window.controller.bert.config.num_attention_heads
+    assert change.divergence.shape == (L, H) and (change.divergence > 0).any()
+    assert view.attention_change.image.image.shape == (L, H) and "most changed" in view.attention_change.summary.text()
+    # Try it, in the tab itself.
+    with qtbot.waitSignal(window.finetune.classified, timeout=30_000):
+        view.try_text.setText("paris is big 2")
+    assert view.try_table.rowCount() == 2 and view.try_table.item(0, 0).text() == "city"
+    assert "city" in view.try_status.text()
     with qtbot.waitSignal(window.controller.modelLoaded, timeout=30_000):
         view.open_button.click()
     assert window.controller.bert.heads.classifier == "sequence"
@@ -99,3 +111,35 @@ def test_closing_during_a_run_asks_then_stops_cleanly(qtbot, window, data, tmp_p
     assert window.isVisible() and window.finetune.running  # "No": the run goes on
     window.close()
     assert not window.isVisible() and not window.finetune._thread.isRunning()
+
+
+def test_preview_shows_rows_columns_and_counts_and_columns_can_be_chosen(qtbot, window, tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text("id,review,stars\n" + "".join(f"{i},film number {i},{'good' if i % 4 else 'bad'}\n"
+                                                    for i in range(40)))
+    view = window.finetune_view
+    with qtbot.waitSignal(window.finetune.previewReady, timeout=10_000):
+        view.train_edit.setText(str(path))
+        view.train_edit.editingFinished.emit()
+    panel = view.data
+    assert panel.table.columnCount() == 3 and panel.table.rowCount() == 8
+    assert panel.table.item(0, 1).text() == "film number 0"
+    assert "no column named 'text'" in panel.summary.text() and not panel.ready
+    panel.text_combo.setCurrentIndex(panel.text_combo.findData("review"))
+    with qtbot.waitSignal(window.finetune.previewReady, timeout=10_000):
+        panel.text_combo.activated.emit(panel.text_combo.currentIndex())
+    panel.label_combo.setCurrentIndex(panel.label_combo.findData("stars"))
+    with qtbot.waitSignal(window.finetune.previewReady, timeout=10_000):
+        panel.label_combo.activated.emit(panel.label_combo.currentIndex())
+    assert panel.ready and "40 rows of single sentences, 2 labels: bad 10 · good 30" in panel.summary.text()
+    assert view.options()["text_column"] == "review" and view.options()["label_column"] == "stars"
+
+
+def test_an_unreadable_dataset_preview_says_why(qtbot, window, tmp_path):
+    path = tmp_path / "data.xlsx"
+    path.write_bytes(b"PK")
+    view = window.finetune_view
+    with qtbot.waitSignal(window.finetune.previewFailed, timeout=10_000):
+        view.train_edit.setText(str(path))
+        view.train_edit.editingFinished.emit()
+    assert "unknown format '.xlsx'" in view.data.summary.text()

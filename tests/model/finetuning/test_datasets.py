@@ -88,3 +88,30 @@ def test_held_out_split_is_fixed_by_seed(tmp_path):
     assert {e.line for e in train.examples}.isdisjoint(e.line for e in held.examples)
     assert [e.line for e in split_off(ds, 0.2, seed=1)[1].examples] == [e.line for e in held.examples]
     assert [e.line for e in split_off(ds, 0.2, seed=2)[1].examples] != [e.line for e in held.examples]
+
+
+def test_preview_shows_first_rows_detected_columns_and_label_counts(tmp_path):
+    from model.finetuning.datasets import preview_dataset
+
+    path = tmp_path / "pairs.csv"
+    path.write_text("id,text_a,text_b,label\n" + "".join(f"{i},a {i},b {i},{'yes' if i % 3 else 'no'}\n"
+                                                         for i in range(20)))
+    p = preview_dataset(path, count=5)
+    assert p.columns == ["id", "text_a", "text_b", "label"] and p.total_rows == 20
+    assert p.rows[0] == ["0", "a 0", "b 0", "no"] and len(p.rows) == 5
+    assert (p.text_column, p.text_b_column, p.label_column) == ("text_a", "text_b", "label")
+    assert p.label_counts == {"no": 7, "yes": 13} and p.problem is None
+    # Other columns chosen: single sentences (text_b ""), labelled by id: 20 classes of one row each.
+    single = preview_dataset(path, text_column="text_b", text_b_column="", label_column="id")
+    assert single.text_b_column is None and len(single.label_counts) == 20
+    bad = preview_dataset(path, label_column="missing")
+    assert bad.label_counts == {} and "no column named 'missing'" in bad.problem
+
+
+def test_preview_of_an_unreadable_file_raises_one_line(tmp_path):
+    from model.finetuning.datasets import preview_dataset
+
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("text,label\ncaf\xe9,x\n".encode("latin-1"))
+    with pytest.raises(DatasetError, match="line 2: not UTF-8"):
+        preview_dataset(path)

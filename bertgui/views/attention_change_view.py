@@ -1,0 +1,87 @@
+"""How fine-tuning changed attention: a layers x heads map of the Jensen-Shannon divergence
+between the fine-tuned model's attention and its base model's on the current sentence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    from model.attention_change import AttentionChange
+
+MAX_DIVERGENCE = float(np.log(2))  # Jensen-Shannon in nats: disjoint attention
+
+
+class AttentionChangeView(QWidget):
+    compareRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.compare_button = QPushButton("Compare on the current sentence", enabled=False,
+                                          toolTip="Run the base and the fine-tuned model on sentence A (and B) "
+                                                  "and measure, per head, how differently they attend")
+        self.compare_button.clicked.connect(self.compareRequested)
+        self.summary = QLabel("Finish a run to see how fine-tuning changed each head's attention.")
+        self.summary.setWordWrap(True)
+        self.hover_label = QLabel(" ")
+
+        self._cmap = pg.colormap.get("magma")
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setToolTip("Rows: layers, columns: heads. Brighter = the fine-tuned head attends more "
+                               "differently from the base model's (Jensen-Shannon divergence, 0 to ln 2)")
+        self.plot = self.canvas.addPlot()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.getViewBox().invertY(True)
+        self.plot.setLabel("left", "layer")
+        self.plot.setLabel("bottom", "head")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(self._cmap)
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(0, MAX_DIVERGENCE), colorMap=self._cmap, interactive=False,
+                                        label="JS divergence")
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.image.hoverEvent = self._on_image_hover
+        self.change: AttentionChange | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(self.compare_button)
+        top.addWidget(self.hover_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.canvas, 1)
+
+    def set_available(self, available: bool) -> None:
+        self.compare_button.setEnabled(available)
+
+    def show_change(self, change: AttentionChange) -> None:
+        self.change = change
+        divergence = np.ascontiguousarray(change.divergence, dtype=np.float32)  # (layers, heads)
+        layers, heads = divergence.shape
+        # A shared, fixed scale (0 to its maximum possible value) so runs can be compared by eye.
+        self.image.setImage(divergence, levels=(0.0, MAX_DIVERGENCE))
+        self.image.setRect(0, 0, heads, layers)
+        self.plot.getAxis("left").setTicks([[(i + 0.5, str(i)) for i in range(layers)]])
+        self.plot.getAxis("bottom").setTicks([[(i + 0.5, str(i)) for i in range(heads)]])
+        self.plot.getViewBox().autoRange(padding=0.01)
+        top = ", ".join(f"layer {layer} head {head} ({value:.3f})" for layer, head, value in change.most_changed(3))
+        sentence = " ".join(change.tokens)
+        self.summary.setText(f"On “{sentence}”: mean divergence {divergence.mean():.3f}; most changed: {top}.")
+
+    def show_error(self, message: str) -> None:
+        self.summary.setText(message)
+
+    def _on_image_hover(self, event) -> None:
+        if self.change is None or event.isExit():
+            self.hover_label.setText(" ")
+            return
+        pos = event.pos()
+        layer, head = int(pos.y()), int(pos.x())
+        divergence = self.change.divergence
+        if 0 <= layer < divergence.shape[0] and 0 <= head < divergence.shape[1]:
+            self.hover_label.setText(f"layer {layer}, head {head}: {divergence[layer, head]:.3f}")

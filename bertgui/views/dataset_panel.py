@@ -1,0 +1,158 @@
+"""The Fine-tune tab's data section: training and evaluation files, the columns to use, and a
+preview of the first rows with the label counts, read on the fine-tune worker thread."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from model.finetuning.datasets import DatasetPreview
+
+DETECT = ""  # combo data: let the loader detect the column
+NO_TEXT_B = "-"  # combo data: single sentences
+
+
+def file_row(placeholder: str, tip: str) -> tuple[QLineEdit, QWidget]:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setToolTip(tip)
+    browse = QPushButton("Browse…")
+    browse.setToolTip(tip)
+    browse.clicked.connect(lambda: _browse_into(edit))
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    layout.addWidget(browse)
+    return edit, row
+
+
+def _browse_into(edit: QLineEdit) -> None:
+    path, _ = QFileDialog.getOpenFileName(edit, "Choose a dataset", "", "Datasets (*.csv *.tsv *.jsonl *.json)")
+    if path:
+        edit.setText(path)
+        edit.editingFinished.emit()
+
+
+class DatasetPanel(QWidget):
+    previewRequested = Signal(str, str, str, str)  # path, text column, text B column, label column ("" = detect)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.train_edit, train_row = file_row("train.csv: text,label or text_a,text_b,label",
+                                              "Labelled training data (CSV, TSV or JSONL)")
+        self.eval_edit, eval_row = file_row("optional: without one, 10% of the training rows are held out",
+                                            "Labelled evaluation data (optional)")
+        self.text_combo = QComboBox(toolTip="The column with the text (sentence A for pairs)")
+        self.text_b_combo = QComboBox(toolTip="The column with sentence B, for sentence-pair tasks")
+        self.label_combo = QComboBox(toolTip="The column with the class label")
+        columns = QHBoxLayout()
+        for name, combo in (("Text", self.text_combo), ("Text B", self.text_b_combo), ("Label", self.label_combo)):
+            columns.addWidget(QLabel(name))
+            columns.addWidget(combo, 1)
+        self.table = QTableWidget(0, 0)
+        self.table.setToolTip("The first rows of the training file")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumHeight(120)
+        self.summary = QLabel("Choose a training file to see its first rows and label counts.")
+        self.summary.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Training data", train_row)
+        form.addRow("Evaluation data", eval_row)
+        form.addRow("Columns", columns)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+
+        self._reset_combos([])
+        self.train_edit.editingFinished.connect(self._on_train_edit_finished)
+        for combo in (self.text_combo, self.text_b_combo, self.label_combo):
+            combo.activated.connect(self._request_preview)
+        self._previewed_path = ""
+        self.ready = False  # the chosen columns can be trained on
+
+    def columns(self) -> dict:
+        """FinetuneSettings column fields: None = detected, text_b "" = single sentences."""
+        text, text_b, label = (c.currentData() for c in (self.text_combo, self.text_b_combo, self.label_combo))
+        return {"text_column": text or None, "label_column": label or None,
+                "text_b_column": None if text_b == DETECT else ("" if text_b == NO_TEXT_B else text_b)}
+
+    def _on_train_edit_finished(self) -> None:
+        path = self.train_edit.text().strip()
+        if path and path != self._previewed_path:
+            self._reset_combos([])
+            self._request_preview()
+
+    def _request_preview(self) -> None:
+        path = self.train_edit.text().strip()
+        if not path:
+            return
+        self._previewed_path = path
+        text, text_b, label = (c.currentData() for c in (self.text_combo, self.text_b_combo, self.label_combo))
+        self.summary.setText("Reading…")
+        self.previewRequested.emit(path, text, text_b, label)
+
+    def _reset_combos(self, columns: list[str]) -> None:
+        self._columns = list(columns)
+        for combo, first in ((self.text_combo, ("detect", DETECT)), (self.text_b_combo, ("detect", DETECT)),
+                             (self.label_combo, ("detect", DETECT))):
+            with QSignalBlocker(combo):
+                combo.clear()
+                combo.addItem(*first)
+                if combo is self.text_b_combo:
+                    combo.addItem("none (single sentences)", NO_TEXT_B)
+                for column in columns:
+                    combo.addItem(column, column)
+
+    def show_preview(self, p: DatasetPreview) -> None:
+        if str(p.source) != self.train_edit.text().strip():
+            return  # the user has since chosen another file
+        if p.columns != self._columns:
+            self._reset_combos(p.columns)
+        for combo, column in ((self.text_combo, p.text_column), (self.label_combo, p.label_column),
+                              (self.text_b_combo, p.text_b_column or NO_TEXT_B)):
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(max(0, combo.findData(column)))
+        self.table.setColumnCount(len(p.columns))
+        self.table.setRowCount(len(p.rows))
+        used = {p.text_column: "text", p.text_b_column: "text B", p.label_column: "label"}
+        self.table.setHorizontalHeaderLabels([f"{c} ({used[c]})" if c in used else c for c in p.columns])
+        for r, row in enumerate(p.rows):
+            for c, value in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        kind = "sentence pairs" if p.text_b_column else "single sentences"
+        if p.problem:
+            self.ready = False
+            self.summary.setText(f"{p.total_rows:,} rows. <b>Cannot train on these columns:</b> {p.problem}")
+        else:
+            self.ready = True
+            counts = " · ".join(f"{label} {n:,}" for label, n in p.label_counts.items())
+            self.summary.setText(f"{p.total_rows:,} rows of {kind}, {len(p.label_counts)} labels: {counts}")
+
+    def show_error(self, message: str) -> None:
+        self.ready = False
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.summary.setText(message)

@@ -1,0 +1,35 @@
+"""A ranked table of label probabilities with a bar in each row (classifier outputs)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHeaderView, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
+
+
+class ProbabilityTable(QTableWidget):
+    def __init__(self, tooltip: str, parent: QWidget | None = None):
+        super().__init__(0, 2, parent)
+        self.setHorizontalHeaderLabels(["class", "probability"])
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.verticalHeader().setVisible(False)
+        self.setToolTip(tooltip)
+
+    def show_probabilities(self, probabilities: dict[str, float]) -> list[tuple[str, float]]:
+        """Most probable first; returns the ranking shown."""
+        ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+        self.setRowCount(len(ranked))
+        for row, (label, p) in enumerate(ranked):
+            self.setItem(row, 0, QTableWidgetItem(label))
+            bar = self.cellWidget(row, 1)
+            if not isinstance(bar, QProgressBar):
+                bar = QProgressBar()
+                bar.setRange(0, 1000)
+                self.setCellWidget(row, 1, bar)
+            bar.setValue(round(p * 1000))
+            bar.setFormat(f"{p:.3f}")
+        return ranked
+
+    def probability_text(self, row: int) -> str:
+        """The probability shown in a row, as text (for tests and screen readers)."""
+        return self.cellWidget(row, 1).text()
