@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     from model.attention_change import AttentionChange
 
-MAX_DIVERGENCE = float(np.log(2))  # Jensen-Shannon in nats: disjoint attention
 
 
 class AttentionChangeView(QWidget):
@@ -42,7 +41,7 @@ class AttentionChangeView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(self._cmap)
         self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(values=(0, MAX_DIVERGENCE), colorMap=self._cmap, interactive=False,
+        self.colorbar = pg.ColorBarItem(values=(0, float(np.log(2))), colorMap=self._cmap, interactive=False,
                                         label="JS divergence")
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.image.hoverEvent = self._on_image_hover
@@ -63,8 +62,11 @@ class AttentionChangeView(QWidget):
         self.change = change
         divergence = np.ascontiguousarray(change.divergence, dtype=np.float32)  # (layers, heads)
         layers, heads = divergence.shape
-        # A shared, fixed scale (0 to its maximum possible value) so runs can be compared by eye.
-        self.image.setImage(divergence, levels=(0.0, MAX_DIVERGENCE))
+        # From 0 to the largest change: fine-tuning moves most heads only a little, and on a fixed
+        # 0..ln 2 scale they would all look black. The summary gives the absolute numbers.
+        levels = (0.0, max(float(divergence.max()), 1e-4))
+        self.image.setImage(divergence, levels=levels)
+        self.colorbar.setLevels(levels)
         self.image.setRect(0, 0, heads, layers)
         self.plot.getAxis("left").setTicks([[(i + 0.5, str(i)) for i in range(layers)]])
         self.plot.getAxis("bottom").setTicks([[(i + 0.5, str(i)) for i in range(heads)]])

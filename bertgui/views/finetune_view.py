@@ -190,8 +190,9 @@ class FinetuneView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
         split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(1, 1)  # extra width goes to the curves
+        split.setSizes([470, 700])
+        scroll.setMinimumWidth(360)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
