@@ -14,9 +14,11 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -57,6 +59,9 @@ class ScoreChip(QLabel):
         self.setToolTip(tooltip)
 
 
+MIN_PANE_HEIGHT = 230  # pixels: ten bars with legible labels
+
+
 class FillMaskView(QWidget):
     scoreAllPositionsToggled = Signal(bool)  # the user wants token_probabilities computed (or no longer)
 
@@ -84,11 +89,18 @@ class FillMaskView(QWidget):
         self.score_pane = self._build_score_pane()
         for pane in (self.predictions_pane, self.lens_pane, self.score_pane):
             self.splitter.addWidget(pane)
+            pane.setMinimumHeight(MIN_PANE_HEIGHT)
             pane.hide()  # each appears when an inspection has something for it
+        # In a short window the panes keep a readable height and the tab scrolls, rather than
+        # squeezing ten bar labels into a few pixels.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.splitter)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addLayout(top)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(scroll, 1)
         self.mask_combo.currentIndexChanged.connect(self._show_mask)
         self.score_all.toggled.connect(self._on_score_all_toggled)
 
