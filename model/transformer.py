@@ -77,6 +77,12 @@ class TransformerLayer(nn.Module):
         a, probs = self.attention(x, attention_bias, head_mask, need_weights, probs_out)  # (B, T, hidden)
         return self.output(self.intermediate(a), a), probs
 
+    def forward_packed(self, x, keep, batch, length, attention_bias, head_mask=None):
+        """The same layer on the real tokens of a padded batch only: x (N, hidden), keep (N,)."""
+        context = self.attention.self.forward_packed(x, keep, batch, length, attention_bias, head_mask)
+        a = self.attention.output(context, x)  # (N, hidden)
+        return self.output(self.intermediate(a), a)
+
 
 class BertEncoder(nn.Module):
     def __init__(self, config: BertConfig):
@@ -109,6 +115,11 @@ def attention_bias_from_mask(attention_mask: torch.Tensor, dtype: torch.dtype) -
     return bias
 
 
+def _unpack(x: torch.Tensor, keep: torch.Tensor, batch: int, length: int) -> torch.Tensor:
+    """(N, hidden) real-token rows -> (batch, length, hidden), zeros at the padding."""
+    return x.new_zeros(batch * length, x.shape[-1]).index_copy(0, keep, x).view(batch, length, -1)
+
+
 class BertModel(nn.Module):
     """Embeddings, the encoder stack and (optionally) the pooler (Hugging Face: `bert`)."""
 
@@ -137,6 +148,17 @@ class BertModel(nn.Module):
         attentions = x.new_empty((L, B, H, T, T)) if output_attentions else None
         if hidden_states is not None:
             hidden_states[0] = x
+        if bias is not None and not output_attentions:
+            # A padded batch: every position-wise part (projections, feed-forward, LayerNorm)
+            # runs on the real tokens alone, which for a batch of short sentences is often
+            # half the work. Padding positions come out as zeros.
+            keep = attention_mask.reshape(-1).nonzero().squeeze(1)  # (N,) flat positions of real tokens
+            x = x.reshape(B * T, C).index_select(0, keep)  # (N, hidden)
+            for i, layer in enumerate(self.encoder.layer):
+                x = layer.forward_packed(x, keep, B, T, bias, None if head_mask is None else head_mask[i])
+                if hidden_states is not None:
+                    hidden_states[i + 1] = _unpack(x, keep, B, T)
+            return EncoderOutput(_unpack(x, keep, B, T), hidden_states, attentions, parts)
         for i, layer in enumerate(self.encoder.layer):
             probs_out = attentions[i] if attentions is not None else None
             x, probs = layer(x, bias, None if head_mask is None else head_mask[i], output_attentions, probs_out)

@@ -121,3 +121,54 @@ def test_config_round_trips_through_json(tmp_path):
     path.write_text(config.to_json_string())
     again = BertConfig.from_json_file(path)
     assert again == config and again.label2id == {"neg": 0, "pos": 1}
+
+
+def _padded_batch():
+    ids = torch.tensor([[2, 7, 8, 9, 10, 11, 3, 12, 13, 3], [2, 14, 15, 3, 0, 0, 0, 0, 0, 0],
+                        [2, 16, 3, 0, 0, 0, 0, 0, 0, 0]])
+    types = torch.tensor([[0] * 7 + [1] * 3, [0] * 10, [0] * 10])
+    mask = (ids != 0).long()
+    return ids, types, mask
+
+
+def _classifier(seed=0):
+    torch.manual_seed(seed)
+    config = BertConfig(**{**CONFIG.__dict__, "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0,
+                           "extra": {}})
+    net = BertWithHeads(config, HeadSpec(mlm=True, nsp=False, classifier="sequence", num_labels=3))
+    net.init_weights()
+    return net
+
+
+def test_packed_padded_batch_equals_the_explicit_path_at_real_tokens_and_is_zero_at_padding():
+    """A padded batch without attention weights runs on its real tokens only (forward_packed);
+    the explicit path, which the inspector uses, computes every position."""
+    net = _classifier().eval()
+    ids, types, mask = _padded_batch()
+    with torch.no_grad():
+        packed = net.bert(ids, types, mask, output_hidden_states=True)
+        explicit = net.bert(ids, types, mask, output_hidden_states=True, output_attentions=True)
+    real = mask.bool()
+    assert torch.allclose(packed.last_hidden_state[real], explicit.last_hidden_state[real], atol=1e-5)
+    assert torch.allclose(packed.hidden_states[:, real], explicit.hidden_states[:, real], atol=1e-5)
+    assert (packed.last_hidden_state[~real] == 0).all() and (packed.hidden_states[1:, ~real] == 0).all()
+
+
+@pytest.mark.parametrize("padded", [True, False])
+def test_training_paths_give_the_gradients_of_the_explicit_path(padded):
+    """Training uses the fused query/key/value GEMM, and forward_packed for padded batches."""
+    ids, types, mask = _padded_batch()
+    if not padded:
+        mask = torch.ones_like(mask)
+    labels = torch.tensor([0, 2, 1])
+    grads = []
+    for explicit in (False, True):
+        net = _classifier().train()
+        out = net.bert(ids, types, mask, output_attentions=explicit).last_hidden_state
+        logits = net.classifier(net.pooled(out))
+        loss = torch.nn.functional.cross_entropy(logits, labels) + out[mask.bool()].pow(2).mean()
+        loss.backward()
+        grads.append({n: p.grad.clone() for n, p in net.named_parameters() if p.grad is not None})
+    assert grads[0].keys() == grads[1].keys() and len(grads[0]) > 10
+    for name in grads[0]:
+        assert torch.allclose(grads[0][name], grads[1][name], atol=1e-5), name
