@@ -11,6 +11,12 @@ import time
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 
+def _bundled() -> str:
+    from model.bert import BUNDLED_MODEL
+
+    return str(BUNDLED_MODEL)
+
+
 def _one_line(exc: Exception) -> str:
     from model.errors import BertError
 
@@ -33,6 +39,8 @@ class FinetuneWorker(QObject):
     classified = Signal(str, object)  # text, {label: probability}
     compared = Signal(object)  # model.attention_change.AttentionChange
     resultFailed = Signal(str)  # try-it or comparison could not run
+    pretrainFinished = Signal(str, int, bool)  # model folder, steps, stopped early
+    logged = Signal(str)  # a line for the log pane
 
     def __init__(self):
         super().__init__()
@@ -77,6 +85,39 @@ class FinetuneWorker(QObject):
             self._models.clear()
         self.finished.emit(result)
 
+    @Slot(dict)
+    def pretrain(self, options: dict) -> None:
+        """Continue masked-LM (and next-sentence) pretraining of the base model on a text file."""
+        from model.finetuning.trainer import StepEvent
+        from model.pretraining.trainer import Pretrainer, PretrainSettings
+
+        try:
+            steps = options["max_steps"]
+            settings = PretrainSettings(
+                corpus=options["train"], out=options["out"], init=options.get("model") or _bundled(),
+                max_len=options["max_len"], batch_size=options["batch_size"], lr=options["lr"],
+                warmup_steps=max(1, round(options.get("warmup_ratio", 0.1) * steps)), max_steps=steps,
+                weight_decay=options.get("weight_decay", 0.01), seed=options.get("seed", 0),
+                log_every=1, checkpoint_every=max(100, steps // 10), time_budget_s=options.get("time_budget_s"),
+                device=options.get("device", "auto"))
+            trainer = Pretrainer(settings, log=lambda line: None if line.startswith("step") else self.logged.emit(line))
+            self.started.emit(steps, [])
+
+            def report(r) -> None:
+                self.progressed.emit(StepEvent(r.step, steps, r.epoch, r.loss, r.lr, r.tokens_per_s, r.elapsed_s))
+                if r.step % 50 == 0 or r.step == steps:
+                    self.logged.emit(f"step {r.step}: MLM accuracy {r.mlm_accuracy:.3f}, "
+                                     f"NSP accuracy {r.nsp_accuracy:.3f}")
+
+            step = trainer.run(should_stop=self.should_stop, on_report=report)
+        except Exception as exc:
+            self.failed.emit(_one_line(exc))
+            return
+        self._base, self._tuned = options.get("model"), str(trainer.out / "model")
+        self._device = options.get("device", "auto")
+        self._models.clear()
+        self.pretrainFinished.emit(self._tuned, step, step < steps)
+
     @Slot(str, str, str, str)
     def preview(self, path: str, text_column: str, text_b_column: str, label_column: str) -> None:
         """Columns: "" = detect (for text B, "-" = none)."""
@@ -119,8 +160,11 @@ class FinetuneController(QObject):
     classified = Signal(str, object)
     attentionCompared = Signal(object)
     resultFailed = Signal(str)
+    pretrainFinished = Signal(str, int, bool)
+    logged = Signal(str)
 
     _runRequested = Signal(dict)
+    _pretrainRequested = Signal(dict)
     _previewRequested = Signal(str, str, str, str)
     _classifyRequested = Signal(str, str)
     _compareRequested = Signal(str, str)
@@ -138,6 +182,9 @@ class FinetuneController(QObject):
         self._worker.evaluated.connect(self.evaluated)
         self._worker.finished.connect(self._on_worker_finished)
         self._worker.failed.connect(self._on_worker_failed)
+        self._pretrainRequested.connect(self._worker.pretrain)
+        self._worker.pretrainFinished.connect(self._on_worker_pretrain_finished)
+        self._worker.logged.connect(self.logged)
         self._previewRequested.connect(self._worker.preview)
         self._classifyRequested.connect(self._worker.classify)
         self._compareRequested.connect(self._worker.compare)
@@ -158,6 +205,16 @@ class FinetuneController(QObject):
         self.running = True
         self.runningChanged.emit(True)
         self._runRequested.emit(options)
+
+    def start_pretraining(self, options: dict) -> None:
+        """Continue pretraining (MLM + NSP) on options["train"], a text file of blank-line-separated documents."""
+        if self.running:
+            return
+        self._worker.cancel.clear()
+        self._worker.resume.set()
+        self.running = True
+        self.runningChanged.emit(True)
+        self._pretrainRequested.emit(options)
 
     def preview(self, path: str, text_column: str = "", text_b_column: str = "", label_column: str = "") -> None:
         """Read the dataset's first rows and label counts (columns "" = detected, text B "-" = none)."""
@@ -188,6 +245,12 @@ class FinetuneController(QObject):
         self.running = False
         self.runningChanged.emit(False)
         self.runFinished.emit(result)
+
+    @Slot(str, int, bool)
+    def _on_worker_pretrain_finished(self, folder: str, steps: int, stopped: bool) -> None:
+        self.running = False
+        self.runningChanged.emit(False)
+        self.pretrainFinished.emit(folder, steps, stopped)
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:

@@ -149,6 +149,10 @@ class MainWindow(QMainWindow):
         self.finetune.runFinished.connect(self.finetune_view.run_finished)
         self.finetune.runFailed.connect(self.finetune_view.run_failed)
         self.finetune.runFinished.connect(self._on_finetune_run_finished)
+        self.finetune_view.pretrainRequested.connect(self._on_finetune_pretrain_requested)
+        self.finetune.pretrainFinished.connect(self.finetune_view.pretrain_finished)
+        self.finetune.pretrainFinished.connect(self._on_finetune_compare_requested)
+        self.finetune.logged.connect(self.finetune_view.log.appendPlainText)
         self.finetune_view.previewRequested.connect(self.finetune.preview)
         self.finetune.previewReady.connect(self.finetune_view.show_preview)
         self.finetune.previewFailed.connect(self.finetune_view.show_preview_error)
@@ -247,6 +251,12 @@ class MainWindow(QMainWindow):
         bert = self.controller.bert
         self.finetune.start({**options, "model": str(bert.path) if bert and bert.path else None,
                              "device": self.controller.device})
+
+    @Slot(dict)
+    def _on_finetune_pretrain_requested(self, options: dict) -> None:
+        bert = self.controller.bert
+        self.finetune.start_pretraining({**options, "model": str(bert.path) if bert and bert.path else None,
+                                         "device": self.controller.device})
 
     @Slot(object)
     def _on_finetune_run_finished(self, result) -> None:

@@ -71,7 +71,9 @@ class DatasetPanel(QWidget):
         self.summary = QLabel("Choose a training file to see its first rows and label counts.")
         self.summary.setWordWrap(True)
 
-        form = QFormLayout()
+        self._eval_row = eval_row
+        self._labelled = True
+        self.form = form = QFormLayout()
         form.addRow("Training data", train_row)
         form.addRow("Evaluation data", eval_row)
         form.addRow("Text column", self.text_combo)
@@ -90,6 +92,22 @@ class DatasetPanel(QWidget):
         self._previewed_path = ""
         self.ready = False  # the chosen columns can be trained on
 
+    def set_labelled(self, labelled: bool) -> None:
+        """Labelled rows (classification) or plain text (continued pretraining): only the
+        former has an evaluation file, columns and a preview."""
+        self._labelled = labelled
+        for field in (self._eval_row, self.text_combo, self.text_b_combo, self.label_combo):
+            self.form.setRowVisible(field, labelled)
+        self.table.setVisible(labelled)
+        self.train_edit.setPlaceholderText("train.csv: text,label or text_a,text_b,label" if labelled else
+                                           "corpus.txt: documents separated by blank lines, one sentence per line")
+        if labelled:
+            self._previewed_path = ""
+            self._on_train_edit_finished()
+        else:
+            self.summary.setText("Plain text: documents separated by blank lines, one sentence per line. "
+                                 "The model keeps its vocabulary and learns from masked words and sentence pairs.")
+
     def columns(self) -> dict:
         """FinetuneSettings column fields: None = detected, text_b "" = single sentences."""
         text, text_b, label = (c.currentData() for c in (self.text_combo, self.text_b_combo, self.label_combo))
@@ -97,6 +115,8 @@ class DatasetPanel(QWidget):
                 "text_b_column": None if text_b == DETECT else ("" if text_b == NO_TEXT_B else text_b)}
 
     def _on_train_edit_finished(self) -> None:
+        if not self._labelled:
+            return  # plain text for pretraining: nothing to preview
         path = self.train_edit.text().strip()
         if path and path != self._previewed_path:
             self._reset_combos([])

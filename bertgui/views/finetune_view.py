@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -63,6 +64,7 @@ def suggested_learning_rate(hidden_size: int) -> float:
 
 class FinetuneView(QWidget):
     startRequested = Signal(dict)  # FinetuneSettings fields (without the base model)
+    pretrainRequested = Signal(dict)  # the same fields, for continued pretraining on a text file
     pauseToggled = Signal(bool)
     cancelRequested = Signal()
     openModelRequested = Signal(str)
@@ -75,8 +77,15 @@ class FinetuneView(QWidget):
         self.data = DatasetPanel()
         self.data.previewRequested.connect(self.previewRequested)
         self.train_edit, self.eval_edit = self.data.train_edit, self.data.eval_edit
+        self.task = QComboBox(toolTip="Train a classifier on labelled rows, or continue the model's pretraining "
+                                      "(masked words and next sentence) on your own text, keeping its vocabulary")
+        self.task.addItem("Classify sentences or pairs (labelled rows)", "classify")
+        self.task.addItem("Continue pretraining on a text file (masked LM + NSP)", "pretrain")
+        self.task.currentIndexChanged.connect(self._on_task_changed)
         data_box = QGroupBox("Data")
-        QVBoxLayout(data_box).addWidget(self.data)
+        data_layout = QVBoxLayout(data_box)
+        data_layout.addWidget(self.task)
+        data_layout.addWidget(self.data)
 
         self.out_edit = QLineEdit()
         self.out_edit.setPlaceholderText("folder for the fine-tuned model")
@@ -225,6 +234,19 @@ class FinetuneView(QWidget):
         for curve in (self.loss_raw, self.loss_smooth, self.eval_loss, self.eval_accuracy, self.eval_f1):
             curve.setData([], [])
 
+    def is_pretraining(self) -> bool:
+        return self.task.currentData() == "pretrain"
+
+    def _on_task_changed(self) -> None:
+        pretraining = self.is_pretraining()
+        self.data.set_labelled(not pretraining)
+        self.epochs.setEnabled(not pretraining)
+        if pretraining and self.max_steps.value() == 0:
+            self.max_steps.setValue(1000)  # plain text has no natural epoch for a short run
+        self.max_steps.setMinimum(1 if pretraining else 0)
+        self.start_button.setToolTip("Continue pretraining the loaded model on this text" if pretraining else
+                                     "Fine-tune the loaded model on this data")
+
     def options(self) -> dict:
         dropout = self.dropout.value()
         return {"train": self.train_edit.text().strip(), "eval": self.eval_edit.text().strip() or None,
@@ -247,7 +269,7 @@ class FinetuneView(QWidget):
         if not options["train"] or not options["out"]:
             self.status.setText("Choose a training file and an output folder first.")
             return
-        self.startRequested.emit(options)
+        (self.pretrainRequested if self.is_pretraining() else self.startRequested).emit(options)
 
     def _on_pause_toggled(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
@@ -325,6 +347,16 @@ class FinetuneView(QWidget):
         self._show_confusion(result.labels, m.confusion)
         self.status.setText(f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f}. Saved to {result.output}")
         self.log.appendPlainText(f"saved {result.output}")
+
+    def pretrain_finished(self, folder: str, steps: int, stopped: bool) -> None:
+        self._redraw_timer.stop()
+        self._redraw()
+        self._output = folder
+        self.open_button.setEnabled(True)
+        self.attention_change.set_available(True)
+        how = f"stopped at step {steps}; the last checkpoint" if stopped else f"{steps} steps"
+        self.status.setText(f"Continued pretraining done ({how}). Saved to {folder}")
+        self.log.appendPlainText(f"saved {folder}")
 
     def run_failed(self, message: str) -> None:
         self._redraw_timer.stop()

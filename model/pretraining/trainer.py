@@ -225,8 +225,10 @@ class Pretrainer:
         save_checkpoint(self.network, self.tokenizer, self.out / "model")
         self.network.train()
 
-    def run(self, should_stop: Callable[[], bool] = lambda: False) -> int:
-        """Train until max_steps, the time budget, or should_stop(); always ends with a checkpoint."""
+    def run(self, should_stop: Callable[[], bool] = lambda: False,
+            on_report: Callable[[StepReport], None] | None = None) -> int:
+        """Train until max_steps, the time budget, or should_stop(); always ends with a checkpoint.
+        on_report receives what each log line says, every log_every steps."""
         s = self.settings
         started = time.monotonic()
         elapsed_before = self.elapsed
@@ -251,6 +253,8 @@ class Pretrainer:
                 if self.step % s.log_every == 0 or self.step == s.max_steps:
                     report = self._report(window, time.monotonic() - window_started, run_time)
                     self.log(report.line())
+                    if on_report is not None:
+                        on_report(report)
                     log_file.write(json.dumps(asdict(report)) + "\n")
                     log_file.flush()
                     window = _empty_window()

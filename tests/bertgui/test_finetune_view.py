@@ -143,3 +143,29 @@ def test_an_unreadable_dataset_preview_says_why(qtbot, window, tmp_path):
         view.train_edit.setText(str(path))
         view.train_edit.editingFinished.emit()
     assert "unknown format '.xlsx'" in view.data.summary.text()
+
+
+def test_continued_pretraining_on_a_text_file_saves_a_model_that_opens(qtbot, window, tmp_path):
+    corpus = tmp_path / "domain.txt"
+    documents = [f"the cat sat on mat number {i} .\nthen the cat slept .\n" for i in range(12)]
+    corpus.write_text("\n".join(documents))
+    view = window.finetune_view
+    view.task.setCurrentIndex(view.task.findData("pretrain"))
+    assert not view.data.table.isVisibleTo(view) and not view.epochs.isEnabled()
+    view.train_edit.setText(str(corpus))
+    view.out_edit.setText(str(tmp_path / "continued"))
+    view.max_steps.setValue(6)
+    view.batch.setValue(4)
+    view.max_len.setValue(24)
+    with qtbot.waitSignal(window.finetune.pretrainFinished, timeout=120_000) as blocker:
+        view.start_button.click()
+    folder, steps, stopped = blocker.args
+    assert steps == 6 and not stopped and (tmp_path / "continued" / "model" / "model.safetensors").is_file()
+    assert view.progress.value() == 6 and "Continued pretraining done" in view.status.text()
+    assert len(view.loss_raw.getData()[0]) == 6
+    if view.attention_change.change is None:  # the comparison with the base model follows by itself
+        qtbot.waitSignal(window.finetune.attentionCompared, timeout=30_000).wait()
+    assert view.attention_change.change.divergence.shape == (2, 4)
+    with qtbot.waitSignal(window.controller.modelLoaded, timeout=30_000):
+        view.open_button.click()
+    assert str(window.controller.bert.path) == folder and window.controller.bert.heads.mlm
