@@ -166,11 +166,26 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
     return LoadedCheckpoint(network, config, tokenizer, weights_file, ignored)
 
 
+def check_output_folder(folder: str | Path, source: str | Path | None = None) -> None:
+    """Refuse a destination that saving would destroy: a model folder is replaced whole, so it
+    may be new, empty or an earlier model folder, but not a folder of other files, and not the
+    `source` model being read."""
+    folder = Path(folder).expanduser()
+    if source is not None and folder.resolve() == Path(source).expanduser().resolve():
+        raise CheckpointError(f"{folder}: is the model being read; choose another folder for the result")
+    if folder.exists() and not folder.is_dir():
+        raise CheckpointError(f"{folder}: is a file; choose a folder for the model")
+    if folder.is_dir() and not (folder / "config.json").is_file() and any(folder.iterdir()):
+        raise CheckpointError(f"{folder}: holds other files and would be replaced whole; choose a new or empty folder")
+
+
 def save_checkpoint(network: BertWithHeads, tokenizer: BertTokenizer, folder: str | Path,
                     dtype: torch.dtype = torch.float32) -> Path:
     """Write a Hugging Face-layout folder atomically: config.json, model.safetensors,
-    vocab.txt, tokenizer.json, tokenizer_config.json. `transformers` loads it as is."""
+    vocab.txt, tokenizer.json, tokenizer_config.json. `transformers` loads it as is.
+    An existing model folder there is replaced; any other non-empty folder is refused."""
     folder = Path(folder).expanduser()
+    check_output_folder(folder)
     config = network.config
     config.architectures = [network.heads.architecture]
     state = {k: v.detach().to("cpu", dtype).contiguous() for k, v in network.state_dict().items()}

@@ -1,4 +1,5 @@
-"""`python -m model`: tokenize, fill-mask, inspect and evaluate-mlm from the command line.
+"""`python -m model`: tokenize, fill-mask, inspect, evaluate, pretrain, fine-tune, predict and convert
+from the command line.
 
 Every subcommand takes --model DIR (default: the bundled model) and --device. Errors are
 one line on stderr and a non-zero exit code.
@@ -111,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto: bf16 autocast on CUDA and on CPUs with native bf16, else fp32")
     p.add_argument("--time-budget", default=None,
                    help="end training after this long (e.g. 10m), then evaluate and save as usual")
+
+    p = sub.add_parser("convert", help="write a model folder again, e.g. with fp16 weights to halve its size")
+    p.add_argument("--out", type=Path, required=True, help="folder to write (replaced atomically)")
+    p.add_argument("--dtype", choices=("fp16", "bf16", "fp32"), default="fp16", help="dtype of the saved weights")
+    add_model_options(p)
 
     p = sub.add_parser("predict", help="class probabilities of a fine-tuned classifier")
     p.add_argument("text")
@@ -229,7 +235,19 @@ def cmd_evaluate_nsp(bert: Bert, args) -> None:
               f"({result.random_share:.0%} NotNext)")
 
 
-COMMANDS = {"tokenize": cmd_tokenize, "fill-mask": cmd_fill_mask, "inspect": cmd_inspect,
+def cmd_convert(bert: Bert, args) -> None:
+    import torch
+
+    from .checkpoint import check_output_folder, save_checkpoint
+
+    check_output_folder(args.out, source=bert.path)
+    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}[args.dtype]
+    save_checkpoint(bert.network, bert.tokenizer, args.out, dtype=dtype)
+    size = sum(f.stat().st_size for f in args.out.iterdir())
+    print(f"wrote {args.out} ({args.dtype} weights, {size / 1e6:.1f} MB)")
+
+
+COMMANDS = {"tokenize": cmd_tokenize, "convert": cmd_convert, "fill-mask": cmd_fill_mask, "inspect": cmd_inspect,
             "evaluate-mlm": cmd_evaluate_mlm, "evaluate-nsp": cmd_evaluate_nsp, "predict": cmd_predict}
 
 

@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 from ..bert import load
-from ..checkpoint import save_checkpoint
+from ..checkpoint import check_output_folder, save_checkpoint
 from ..device import use_bf16
 from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
@@ -73,7 +73,7 @@ class StepEvent:
 
 @dataclass
 class FinetuneResult:
-    metrics: ClassificationMetrics
+    metrics: ClassificationMetrics | None  # None when cancelled: a cancel stops at once, without an evaluation
     output: Path | None  # None when stopped before the end: nothing half-written
     steps: int
     labels: list[str]
@@ -105,6 +105,7 @@ class FineTuner:
         self.train_set, self.eval_set = train, eval_set
         self.labels = train.label_names
         base = load(s.model, device=device)
+        check_output_folder(s.out, source=base.path)  # before any work: the result must not destroy a folder
         self.device = base.device
         self.bf16 = use_bf16(s.precision, self.device)
         self.tokenizer = base.tokenizer.with_max_length(min(s.max_len, base.config.max_position_embeddings))
@@ -258,13 +259,14 @@ class FineTuner:
                 metrics = self.evaluate()  # every rank takes part in the reduction, reporting or not
                 if on_eval and self.rank == 0:
                     on_eval(step, metrics)
+        if stopped:
+            return FinetuneResult(None, None, step, self.labels)
         metrics = self.evaluate()
+        self.network.eval()
         output = None
-        if not stopped:
-            self.network.eval()
-            if self.rank == 0:
-                output = save_checkpoint(self.network, self.tokenizer, Path(s.out))
-            if self.world > 1:
-                dist.barrier()  # no rank returns before the model is on disk
-                output = Path(s.out)
+        if self.rank == 0:
+            output = save_checkpoint(self.network, self.tokenizer, Path(s.out))
+        if self.world > 1:
+            dist.barrier()  # no rank returns before the model is on disk
+            output = Path(s.out)
         return FinetuneResult(metrics, output, step, self.labels)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -63,6 +64,23 @@ def test_evaluate_mlm_json(folder, tmp_path, capsys):
     assert code == 0, err
     data = json.loads(out)
     assert 0.0 <= data["accuracy"] <= 1.0 and data["masked_tokens"] > 0
+
+
+def test_convert_to_fp16_halves_the_weights_and_keeps_the_predictions(folder, tmp_path, capsys):
+    import model
+
+    out = tmp_path / "half"
+    code, stdout, err = run_cli(capsys, "convert", "--model", folder, "--out", str(out), "--dtype", "fp16")
+    assert code == 0 and "fp16" in stdout, err
+    full_size = (Path(folder) / "model.safetensors").stat().st_size
+    assert (out / "model.safetensors").stat().st_size < 0.6 * full_size
+    text = "the cat [MASK] on the mat ."
+    full, half = model.load(folder, device="cpu").inspect(text), model.load(out, device="cpu").inspect(text)
+    assert half.tokens == full.tokens
+    assert np.allclose(half.attentions, full.attentions, atol=1e-2)
+    assert half.fill_mask[0].predictions[0].token == full.fill_mask[0].predictions[0].token
+    code, _, err = run_cli(capsys, "convert", "--model", folder, "--out", folder)
+    assert code == 2 and "choose another folder" in err
 
 
 def test_errors_are_one_line_on_stderr(tmp_path, capsys, monkeypatch):

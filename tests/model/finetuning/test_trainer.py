@@ -67,6 +67,23 @@ def test_stop_leaves_no_half_written_model(hf_folder, data, tmp_path):
     calls = []
     result = FineTuner(settings(folder, data, tmp_path / "out")).run(should_stop=lambda: len(calls.append(1) or calls) > 3)
     assert result.output is None and result.steps == 3 and not (tmp_path / "out").exists()
+    assert result.metrics is None  # a cancel does not wait for an evaluation
+
+
+def test_an_output_folder_that_saving_would_destroy_is_refused_before_training(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work")
+    for out, message in ((documents, "holds other files"), (folder, "is the model being read"),
+                         (documents / "thesis.txt", "is a file")):
+        with pytest.raises(model.CheckpointError, match=message):
+            FineTuner(settings(folder, data, out))
+    assert (documents / "thesis.txt").read_text() == "years of work" and (folder / "config.json").is_file()
+    # An earlier model folder may be replaced: that is how a second run overwrites a first.
+    first = tmp_path / "first"
+    FineTuner(settings(folder, data, first, max_steps=1)).run()
+    assert FineTuner(settings(folder, data, first, max_steps=1)).run().output == first
 
 
 def test_non_finite_loss_names_the_step(hf_folder, data, tmp_path):
