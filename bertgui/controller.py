@@ -161,6 +161,9 @@ class Controller(QObject):
     @Slot(str)
     def _on_worker_move_failed(self, message: str) -> None:
         self.busyChanged.emit(False)
+        if self.bert is not None:  # where the model really is now (the worker falls back to the CPU)
+            self.device = str(self.bert.device)
+            self.deviceChanged.emit(self.device)
         self.deviceChangeFailed.emit(message)
 
     @Slot(int, str)

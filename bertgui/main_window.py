@@ -289,6 +289,8 @@ class MainWindow(QMainWindow):
         start, end = (int(v) for v in r.offsets[index])
         field = self.text_b if r.segment_ids[index] == 1 else self.text_a
         text = field.text()
+        if text != ((r.text_b or "") if r.segment_ids[index] == 1 else r.text):
+            return  # typed since this inspection: its offsets no longer point at that token
         field.setText(text[:start] + "[MASK]" + text[end:])
 
     @Slot()
@@ -365,7 +367,10 @@ class MainWindow(QMainWindow):
         name = bert.path.name if bert.path else "model"
         self.model_label.setText(f"{name}: {c.num_hidden_layers} layers × {c.num_attention_heads} heads, "
                                  f"hidden {c.hidden_size}, {bert.parameter_count() / 1e6:.1f}M parameters on "
-                                 f"{bert.device.type.upper()} (float32)")
+                                 f"{bert.device.type.upper()} "
+                                 f"({str(next(bert.network.parameters()).dtype).removeprefix('torch.')})")
+        if self.settings is not None and bert.path is not None:
+            self.settings.last_model = str(bert.path)  # recent models: every one opened, not just the last
         self.attention_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
         self.head_lines_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
         self.embeddings_view.show_model(bert)
@@ -467,7 +472,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.finetune.running and self.show_dialogs:
             answer = QMessageBox.question(self, "Fine-tuning in progress",
-                                          "A fine-tuning run is in progress. Stop it and quit? Nothing of it is saved.")
+                                          "A training run is in progress. Stop it and quit? A fine-tuning run "
+                                          "saves nothing; continued pretraining keeps its last checkpoint.")
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
@@ -477,8 +483,6 @@ class MainWindow(QMainWindow):
             self.settings.text = (self.text_a.text(), self.text_b.text())
             self.settings.tab = self.tabs.currentIndex()
             self.settings.set_view_options("attention", self.attention_view.options())
-            if self.controller.bert is not None and self.controller.bert.path is not None:
-                self.settings.last_model = str(self.controller.bert.path)
             self.settings.sync()
         self.controller.shutdown()
         super().closeEvent(event)

@@ -102,3 +102,10 @@ def test_event_loop_keeps_running_while_the_model_works(qtbot, controller, model
     timer.stop()
     assert time.monotonic() - started >= 0.6
     assert len(ticks) >= 20  # the GUI thread kept serving events during the forward pass
+
+
+def test_a_failed_device_move_reports_where_the_model_really_is(qtbot, controller, model_folder):
+    load(qtbot, controller, model_folder)
+    with qtbot.waitSignals([controller.deviceChanged, controller.deviceChangeFailed], timeout=30_000):
+        controller.set_device("cuda:99")  # no such device on any machine this runs on
+    assert controller.device == "cpu" and str(controller.bert.device) == "cpu"

@@ -256,3 +256,13 @@ def test_gpu_out_of_memory_offers_the_cpu(qtbot, window, monkeypatch):
     with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
         pass  # the switch to the CPU re-runs the text there
     assert window.controller.device == "cpu"
+
+
+def test_double_click_after_an_edit_does_not_mask_the_wrong_characters(qtbot, window):
+    window.set_texts("the cat sat")
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
+                          check_params_cb=lambda r: r.text == "the cat sat"):
+        window.controller.inspect_now()
+    window.text_a.setText("a dog sat")  # typed; the inspection for it has not arrived yet
+    window._on_tokens_double_clicked(2)
+    assert window.text_a.text() == "a dog sat"
