@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--heads", type=int, default=PretrainSettings.heads)
     p.add_argument("--intermediate", type=int, default=PretrainSettings.intermediate)
     p.add_argument("--max-len", type=int, default=PretrainSettings.max_len)
+    p.add_argument("--dropout", type=float, default=None, help="hidden and attention dropout (default: 0.1, BERT's)")
+    p.add_argument("--position-init", choices=("sinusoidal", "random"), default=PretrainSettings.position_init,
+                   help="how learned position embeddings start (from scratch only)")
     p.add_argument("--batch-size", type=int, default=PretrainSettings.batch_size)
     p.add_argument("--lr", type=float, default=PretrainSettings.lr)
     p.add_argument("--warmup-steps", type=int, default=PretrainSettings.warmup_steps)
@@ -167,6 +170,7 @@ def cmd_pretrain(args) -> None:
     settings = PretrainSettings(
         corpus=args.corpus, out=args.out, init=args.init, vocab=args.vocab, vocab_size=args.vocab_size, layers=args.layers,
         hidden=args.hidden, heads=args.heads, intermediate=args.intermediate, max_len=args.max_len,
+        dropout=args.dropout, position_init=args.position_init,
         batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps, max_steps=args.max_steps,
         weight_decay=args.weight_decay, clip=args.clip, seed=args.seed, precision=args.precision,
         log_every=args.log_every, checkpoint_every=args.checkpoint_every,

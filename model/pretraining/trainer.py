@@ -25,6 +25,7 @@ from ..atomic import atomic_write_bytes
 from ..checkpoint import load_checkpoint, save_checkpoint
 from ..config import BertConfig
 from ..device import resolve_device, use_bf16
+from ..embeddings import sinusoidal_table
 from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
 from ..tokenizer import BertTokenizer
@@ -46,6 +47,10 @@ class PretrainSettings:
     heads: int = 4
     intermediate: int = 1024
     max_len: int = 128  # tokens per example, [CLS]/[SEP] included; also max_position_embeddings
+    dropout: float | None = None  # hidden and attention dropout while pretraining; None = BERT's 0.1 (or --init's)
+    position_init: str = "sinusoidal"  # from scratch: the learned position embeddings start as a sinusoidal
+    # table scaled to the other embeddings' std ("random": N(0, 0.02) as in BERT). Relative offsets are then
+    # one linear map from the start, so previous/next-token heads form thousands of steps sooner.
     batch_size: int = 64
     lr: float = 5e-4  # peak learning rate
     warmup_steps: int = 1_000
@@ -104,7 +109,7 @@ class Pretrainer:
             saved = self.state["settings"]
             # What the data and the model are made of must not change mid-run; the budget may.
             for key in ("corpus", "init", "vocab", "vocab_size", "layers", "hidden", "heads", "intermediate", "max_len",
-                        "batch_size", "seed"):
+                        "dropout", "position_init", "batch_size", "seed"):
                 setattr(settings, key, saved.get(key, getattr(settings, key)))
         self.settings = s = settings
         self.out = out
@@ -146,6 +151,7 @@ class Pretrainer:
             ckpt = load_checkpoint(s.init)
             config = ckpt.config
             config.id2label = None
+            self._set_dropout(config)
             s.max_len = min(s.max_len, config.max_position_embeddings)
             network = BertWithHeads(config, heads)
             network.init_weights()
@@ -164,10 +170,22 @@ class Pretrainer:
                             num_attention_heads=s.heads, intermediate_size=s.intermediate,
                             max_position_embeddings=s.max_len)
         config.validate("settings")
+        self._set_dropout(config)
+        if s.position_init not in ("sinusoidal", "random"):
+            raise BertError(f"unknown position initialisation '{s.position_init}'; use sinusoidal or random")
         torch.manual_seed(s.seed)
         network = BertWithHeads(config, heads)
         network.init_weights()
+        if s.position_init == "sinusoidal":
+            table = sinusoidal_table(config.max_position_embeddings, config.hidden_size)
+            with torch.no_grad():
+                network.bert.embeddings.position_embeddings.weight.copy_(
+                    table * (config.initializer_range / table.std()))
         return tokenizer, network
+
+    def _set_dropout(self, config: BertConfig) -> None:
+        if self.settings.dropout is not None:
+            config.hidden_dropout_prob = config.attention_probs_dropout_prob = self.settings.dropout
 
     def _lr_factor(self, step: int) -> float:
         s = self.settings

@@ -86,3 +86,18 @@ def test_resume_without_a_run_and_missing_corpus_are_clear_errors(small_corpus, 
         Pretrainer(tiny_settings(small_corpus, tmp_path / "none"), resume=True, log=quiet)
     with pytest.raises(BertError, match="no such corpus file"):
         Pretrainer(tiny_settings(tmp_path / "missing.txt", tmp_path / "x"), log=quiet)
+
+
+def test_position_embeddings_start_sinusoidal_and_dropout_can_be_set(small_corpus, tmp_path):
+    from model.embeddings import sinusoidal_table
+
+    trainer = Pretrainer(tiny_settings(small_corpus, tmp_path / "a", dropout=0.0), log=quiet)
+    weight = trainer.network.bert.embeddings.position_embeddings.weight.detach()
+    table = sinusoidal_table(48, 32)
+    assert torch.allclose(weight / weight.std(), table / table.std(), atol=1e-5)
+    assert abs(weight.std().item() - trainer.network.config.initializer_range) < 1e-6
+    assert trainer.network.config.hidden_dropout_prob == trainer.network.config.attention_probs_dropout_prob == 0.0
+    plain = Pretrainer(tiny_settings(small_corpus, tmp_path / "b", position_init="random"), log=quiet)
+    weight = plain.network.bert.embeddings.position_embeddings.weight.detach()
+    assert not torch.allclose(weight / weight.std(), table / table.std(), atol=0.1)
+    assert plain.network.config.hidden_dropout_prob == 0.1  # BERT's own when not set
