@@ -55,7 +55,7 @@ class FinetuneSettings:
     freeze_layers: int = 0  # the lowest N encoder layers stay fixed
     seed: int = 0
     device: str = "auto"
-    precision: str = "auto"  # bf16 autocast where the hardware does it natively (CUDA, AVX-512 BF16/AMX CPUs), or fp32
+    precision: str = "auto"  # bf16 autocast where the hardware does it natively (CUDA, AMX CPUs), or fp32
     time_budget_s: float | None = None  # end training after this long, then evaluate and save as usual
     log_every: int = 20
 
