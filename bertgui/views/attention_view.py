@@ -11,6 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
+from .token_axis import set_token_ticks
+
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
@@ -187,9 +189,9 @@ class AttentionView(QWidget):
         self.image.setImage(matrix, levels=levels)
         self.colorbar.setLevels(levels)
         self.image.setRect(0, 0, matrix.shape[1], matrix.shape[0])
-        labels = [(i + 0.5, self._inspection.tokens[t]) for i, t in enumerate(keep)]
-        self.plot.getAxis("left").setTicks([labels])
-        self.plot.getAxis("bottom").setTicks([labels])
+        labels = [self._inspection.tokens[t] for t in keep]
+        set_token_ticks(self.plot.getAxis("left"), labels)
+        set_token_ticks(self.plot.getAxis("bottom"), labels)
         self.plot.getViewBox().autoRange(padding=0.01)
         head = self.head_combo.currentData()
         what = "rollout" if self.mode_combo.currentData() == "rollout" else (

@@ -11,6 +11,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from .token_axis import set_token_ticks
+
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
@@ -71,14 +73,13 @@ class EmbeddingsView(QWidget):
     def show_inspection(self, r: model.Inspection) -> None:
         arrays = {"token": r.token_embeddings, "segment": r.segment_embeddings, "position": r.position_embeddings,
                   "sum": r.normalized_sum}
-        ticks = [[(i + 0.5, t) for i, t in enumerate(r.tokens)]]
         for (key, _), axis in zip(PARTS, self._axes):
             data = arrays[key]
             bound = max(float(np.abs(data).max()), 1e-6)  # symmetric, so 0 is the middle colour
             self.images[key].setImage(data, levels=(-bound, bound))
             self.images[key].getViewBox().autoRange(padding=0)
-            axis.setTicks(ticks)
+            set_token_ticks(axis, r.tokens)
         x = np.arange(len(r.tokens), dtype=np.float32)
         for key, curve in self.norm_curves.items():
             curve.setData(x, np.linalg.norm(arrays[key], axis=1).astype(np.float32))
-        self.norm_plot.getAxis("bottom").setTicks([[(i, t) for i, t in enumerate(r.tokens)]])
+        set_token_ticks(self.norm_plot.getAxis("bottom"), r.tokens, offset=0.0)

@@ -37,3 +37,14 @@ def test_thumbnails_of_long_inputs_are_block_averages():
     t = thumbnail(big)
     assert t.shape == (86, 86) and t.flags["C_CONTIGUOUS"]
     assert np.isclose(t[0, 0], big[:6, :6].mean())
+
+
+def test_token_ticks_come_in_levels_that_thin_out_evenly():
+    from bertgui.views.token_axis import token_tick_levels
+
+    tokens = [f"t{i}" for i in range(20)]
+    levels = token_tick_levels(tokens)
+    assert [pos for pos, _ in levels[0]] == [0.5, 8.5, 16.5]  # always drawn: every 8th token
+    assert [pos for pos, _ in levels[1]] == [4.5, 12.5]
+    assert sorted(label for level in levels for _, label in level) == sorted(tokens)  # each exactly once
+    assert token_tick_levels(["[CLS]", "hi"]) == [[(0.5, "[CLS]")], [(1.5, "hi")]]
