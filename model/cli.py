@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=defaults.epochs)
     p.add_argument("--max-steps", type=int, default=None)
     p.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    p.add_argument("--lr", type=float, default=defaults.lr)
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate (default: suited to the model's size)")
     p.add_argument("--warmup-ratio", type=float, default=defaults.warmup_ratio)
     p.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
     p.add_argument("--dropout", type=float, default=None)

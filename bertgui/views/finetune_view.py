@@ -53,15 +53,6 @@ def duration_text(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds // 60 % 60:02d} min"
 
 
-def suggested_learning_rate(hidden_size: int) -> float:
-    """Small BERTs take larger steps than BERT-base (whose paper range is 2e-5 to 5e-5)."""
-    if hidden_size <= 256:
-        return 2e-4
-    if hidden_size <= 512:
-        return 1e-4
-    return 3e-5
-
-
 class FinetuneView(QWidget):
     startRequested = Signal(dict)  # FinetuneSettings fields (without the base model)
     pretrainRequested = Signal(dict)  # the same fields, for continued pretraining on a text file
@@ -222,6 +213,8 @@ class FinetuneView(QWidget):
 
     def set_model_defaults(self, hidden_size: int, num_layers: int) -> None:
         """Settings that suit the model just loaded into the inspector (the one a run starts from)."""
+        from model.finetuning.trainer import suggested_learning_rate  # torch is loaded by now, with the model
+
         self.lr.setValue(suggested_learning_rate(hidden_size))
         self.freeze_layers.setMaximum(num_layers)
 

@@ -8,6 +8,7 @@ that names the file and the line, so nothing starts on bad data.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import random
 from collections import Counter
@@ -77,7 +78,9 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
         raise DatasetError(f"{path}, line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     if suffix in (".jsonl", ".json"):
         rows, columns = [], []
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Only "\n" ends a line: str.splitlines() would also cut at U+2028, form feeds and
+        # other characters that JSON allows raw inside a string.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
@@ -91,7 +94,9 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
         return columns, rows
     if suffix not in (".csv", ".tsv"):
         raise DatasetError(f"{path}: unknown format '{suffix}'; use .csv, .tsv or .jsonl")
-    reader = csv.reader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ",")
+    # The csv module splits lines itself (newline=""), so a quoted field may hold a line break
+    # or a character such as U+2028 that str.splitlines() would wrongly cut at.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if suffix == ".tsv" else ",")
     try:
         header = next(reader)
     except StopIteration:

@@ -44,7 +44,7 @@ class FinetuneSettings:
     epochs: int = 3
     max_steps: int | None = None  # stop after this many optimizer steps (overrides epochs)
     batch_size: int = 32
-    lr: float = 1e-4  # peak learning rate
+    lr: float | None = None  # peak learning rate; None = suggested_learning_rate(the model's hidden size)
     warmup_ratio: float = 0.1  # share of the steps spent warming up, then linear decay to 0
     weight_decay: float = 0.01
     dropout: float | None = None  # hidden, attention and classifier dropout; None = the model's own
@@ -58,6 +58,15 @@ class FinetuneSettings:
     precision: str = "auto"  # bf16 autocast where the hardware does it natively (CUDA, AMX CPUs), or fp32
     time_budget_s: float | None = None  # end training after this long, then evaluate and save as usual
     log_every: int = 20
+
+
+def suggested_learning_rate(hidden_size: int) -> float:
+    """Small BERTs take larger steps than BERT-base (whose paper range is 2e-5 to 5e-5)."""
+    if hidden_size <= 256:
+        return 2e-4
+    if hidden_size <= 512:
+        return 1e-4
+    return 3e-5
 
 
 @dataclass
@@ -105,6 +114,8 @@ class FineTuner:
         self.train_set, self.eval_set = train, eval_set
         self.labels = train.label_names
         base = load(s.model, device=device)
+        if s.lr is None:
+            s.lr = suggested_learning_rate(base.config.hidden_size)
         check_output_folder(s.out, source=base.path)  # before any work: the result must not destroy a folder
         self.device = base.device
         self.bf16 = use_bf16(s.precision, self.device)

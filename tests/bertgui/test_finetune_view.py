@@ -39,14 +39,18 @@ def test_a_run_trains_draws_curves_and_opens_its_model(qtbot, window, data, tmp_
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(10)
-    timer_started = time.monotonic()
+    ticks_at_progress = []  # how many timer ticks the GUI thread had handled at each progress report
+    window.finetune.progressed.connect(lambda _event: ticks_at_progress.append(len(ticks)))
     with qtbot.waitSignal(window.finetune.runFinished, timeout=120_000) as blocker:
         view.start_button.click()
     timer.stop()
-    elapsed = timer_started and time.monotonic() - timer_started
     result = blocker.args[0]
     assert result.output is not None and (tmp_path / "out" / "model.safetensors").is_file()
-    assert len(ticks) >= max(3, elapsed / 0.01 / 4)  # the event loop kept running during training
+    # The event loop kept running during training: between most pairs of consecutive progress
+    # reports it also handled timer ticks (a blocked GUI thread would show none until the end).
+    # No rate is asserted, only that ticks were interleaved with training, so load cannot fail it.
+    gaps_with_ticks = sum(b > a for a, b in zip(ticks_at_progress, ticks_at_progress[1:]))
+    assert len(ticks_at_progress) >= 10 and gaps_with_ticks >= (len(ticks_at_progress) - 1) // 2
     x, y = view.loss_raw.getData()
     assert len(x) == result.steps and view.progress.value() == result.steps
     assert len(view.eval_accuracy.getData()[0]) == 30 and "Saved to" in view.status.text()

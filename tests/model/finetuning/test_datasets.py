@@ -23,6 +23,17 @@ def test_csv_single_sentences(tmp_path):
     assert ds.label_names == ["negative", "positive"]
 
 
+def test_line_breaks_and_separators_inside_fields_stay_in_the_field(tmp_path):
+    odd = "one\u2028two\x0cthree"
+    path = write(tmp_path, "d.csv", f'text,label\r\n"two\nlines",a\r\n"{odd}",b\r\nlast,a\r\n')
+    ds = load_dataset(path)
+    assert [e.text for e in ds.examples] == ["two\nlines", odd, "last"]
+    assert [e.line for e in ds.examples] == [3, 4, 5]  # the line where each row ends
+    path = write(tmp_path, "d.jsonl", json.dumps({"text": odd, "label": "a"}, ensure_ascii=False) + "\r\n"
+                 + json.dumps({"text": "x", "label": "b"}) + "\n")
+    assert [e.text for e in load_dataset(path).examples] == [odd, "x"]
+
+
 def test_tsv_pairs_are_detected(tmp_path):
     path = write(tmp_path, "d.tsv", "text_a\ttext_b\tlabel\nA man runs.\tA person moves.\tentailment\n"
                                     "A cat.\tA dog.\tnot_entailment\n")
