@@ -72,16 +72,29 @@ def test_unticking_a_head_switches_it_off_everywhere(qtbot, window):
     from PySide6.QtCore import Qt
 
     type_and_wait(qtbot, window, "the cat [MASK] on the mat")
+    window.tabs.setCurrentWidget(window.fill_mask_view)
+
+    def shown_predictions():
+        table = window.fill_mask_view.table
+        return [(table.item(i, 0).text(), table.item(i, 1).text()) for i in range(table.rowCount())]
+
+    before = shown_predictions()
+    scores_before = [p.score for p in window.controller.inspection.fill_mask[0].predictions]
     item = window.heads_view.table.item(1, 2)
     with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
         item.setCheckState(Qt.CheckState.Unchecked)
     r = window.controller.inspection
     assert r.head_mask[1, 2] == 0 and r.attentions[1, 2].max() == 0
     assert "L1H2" in window.heads_view.off_label.text()
+    assert [p.score for p in r.fill_mask[0].predictions] != scores_before  # the prediction changed
+    # The table shows the new inspection (the tiny random test model moves the scores by less
+    # than the table's three decimals, so compare with what it should show).
+    assert shown_predictions() == [(p.token, f"{p.score:.3f}") for p in r.fill_mask[0].predictions]
     with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
         qtbot.mouseClick(window.heads_view.reset_button, Qt.MouseButton.LeftButton)
     assert window.controller.inspection.head_mask.all()
     assert window.heads_view.table.item(1, 2).checkState() == Qt.CheckState.Checked
+    assert shown_predictions() == before  # and back after the reset
 
 
 def test_double_clicking_a_token_masks_it(qtbot, window):
@@ -94,6 +107,10 @@ def test_double_clicking_a_token_masks_it(qtbot, window):
         qtbot.mouseDClick(chip, Qt.MouseButton.LeftButton)
     window.tabs.setCurrentWidget(window.fill_mask_view)
     assert window.fill_mask_view.mask_combo.count() == 1
+    (mask,) = window.controller.inspection.fill_mask
+    assert window.controller.inspection.tokens[mask.index] == "[MASK]"
+    table = window.fill_mask_view.table
+    assert [table.item(i, 0).text() for i in range(table.rowCount())] == [p.token for p in mask.predictions]
 
 
 def test_embeddings_hidden_states_nsp_and_model_views(qtbot, window):
