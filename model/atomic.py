@@ -45,6 +45,7 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _give_default_permissions(tmp)
     old = None
     if path.exists():
         old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old"))
@@ -59,3 +60,20 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     finally:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+UMASK = _current_umask()  # read once, at import, not while worker threads may be creating files
+
+
+def _give_default_permissions(folder: Path) -> None:
+    """mkdtemp makes the folder private (0700) and some writers make their files 0600; a saved
+    model should have the permissions any folder the user made would have."""
+    os.chmod(folder, 0o777 & ~UMASK)
+    for item in folder.rglob("*"):
+        os.chmod(item, (0o777 if item.is_dir() else 0o666) & ~UMASK)
