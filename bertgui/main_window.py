@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from .controller import Controller
 from .finetune_controller import FinetuneController
 from .hf_cache import find_cached_berts
-from .palette import apply_palette
+from .palette import apply_palette, plots_follow_palette
 from .settings import AppSettings
 from .views.attention_view import AttentionView
 from .views.embeddings_view import EmbeddingsView
@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         controller.exportFinished.connect(self._on_controller_export_finished)
         controller.exportFailed.connect(self._on_controller_error)
         self.resize(1200, 800)
+        plots_follow_palette(self)
         self._restore_settings()
 
     def _build_menu(self) -> None:
@@ -464,10 +465,16 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.tabs.setCurrentIndex(min(self.settings.tab, self.tabs.count() - 1))
-        self.attention_view.set_options(self.settings.view_options("attention"))
+        for name, view in self._views_with_options().items():
+            view.set_options(self.settings.view_options(name))
         self.dark_action.setChecked(self.settings.dark)
         if self.settings.dark:
             apply_palette(QApplication.instance(), True)
+
+    def _views_with_options(self) -> dict:
+        """The views whose controls are remembered across launches, by settings key."""
+        return {"attention": self.attention_view, "head_lines": self.head_lines_view,
+                "fill_mask": self.fill_mask_view, "finetune": self.finetune_view}
 
     def closeEvent(self, event) -> None:
         if self.finetune.running and self.show_dialogs:
@@ -482,7 +489,8 @@ class MainWindow(QMainWindow):
             self.settings.save_window_state(self.saveGeometry(), self.saveState())
             self.settings.text = (self.text_a.text(), self.text_b.text())
             self.settings.tab = self.tabs.currentIndex()
-            self.settings.set_view_options("attention", self.attention_view.options())
+            for name, view in self._views_with_options().items():
+                self.settings.set_view_options(name, view.options())
             self.settings.sync()
         self.controller.shutdown()
         super().closeEvent(event)

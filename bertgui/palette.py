@@ -1,9 +1,12 @@
-"""Light and dark palettes for the whole app (Fusion style, so both look the same everywhere)."""
+"""Light and dark palettes for the whole app (Fusion style, so both look the same everywhere), and
+the pyqtgraph canvases kept in the palette's colours."""
 
 from __future__ import annotations
 
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 DARK = {
     QPalette.ColorRole.Window: "#1f2328", QPalette.ColorRole.WindowText: "#e6edf3",
@@ -18,9 +21,48 @@ DARK = {
 def apply_palette(app: QApplication, dark: bool) -> None:
     app.setStyle("Fusion")
     if not dark:
-        app.setPalette(app.style().standardPalette())
-        return
-    palette = QPalette()
-    for role, colour in DARK.items():
-        palette.setColor(role, QColor(colour))
+        palette = app.style().standardPalette()
+    else:
+        palette = QPalette()
+        for role, colour in DARK.items():
+            palette.setColor(role, QColor(colour))
+    # Plot items made from now on (axes, labels) start in the palette's colours too.
+    pg.setConfigOptions(background=palette.color(QPalette.ColorRole.Base),
+                        foreground=palette.color(QPalette.ColorRole.Text))
     app.setPalette(palette)
+
+
+def plots_follow_palette(root: QWidget) -> None:
+    """Give every pyqtgraph canvas under root the palette's background and text colours, now and
+    whenever the palette changes (pyqtgraph has its own colours and ignores Qt's palette)."""
+    for canvas in root.findChildren(pg.GraphicsView):
+        if canvas.findChild(_PlotColours) is None:
+            _PlotColours(canvas)
+
+
+class _PlotColours(QObject):
+    def __init__(self, canvas: pg.GraphicsView):
+        super().__init__(canvas)
+        self._canvas = canvas
+        canvas.installEventFilter(self)
+        self.apply()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        palette = self._canvas.palette()
+        background = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        self._canvas.setBackground(background)
+        for item in self._canvas.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setPen(text)
+                item.setTextPen(text)
+            elif isinstance(item, pg.LabelItem):  # plot titles
+                item.setAttr("color", text.name())
+                item.setText(item.text)
+            elif isinstance(item, pg.LegendItem):
+                item.setLabelTextColor(text)

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from .token_axis import set_token_ticks
+from .view_options import control_values, set_control_values
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -162,13 +164,13 @@ class AttentionView(QWidget):
 
     def options(self) -> dict:
         """What the user chose, for the settings."""
-        return {"mode": self.mode_combo.currentData(), "hide_special": self.hide_special.isChecked()}
+        return control_values(self._remembered_controls())
 
     def set_options(self, options: dict) -> None:
-        index = self.mode_combo.findData(options.get("mode"))
-        if index >= 0:
-            self.mode_combo.setCurrentIndex(index)
-        self.hide_special.setChecked(str(options.get("hide_special", False)).lower() == "true")
+        set_control_values(self._remembered_controls(), options)
+
+    def _remembered_controls(self) -> dict:
+        return {"mode": self.mode_combo, "hide_special": self.hide_special}
 
     def select(self, layer: int, head: int) -> None:
         self.layer_spin.setValue(layer)
@@ -181,6 +183,7 @@ class AttentionView(QWidget):
                                 self.mode_combo.currentData(), self.hide_special.isChecked())
 
     def _redraw_large(self) -> None:
+        self._outline_shown_heads()
         current = self.current_matrix()
         if current is None:
             return
@@ -197,6 +200,17 @@ class AttentionView(QWidget):
         what = "rollout" if self.mode_combo.currentData() == "rollout" else (
             "mean over heads" if head == AVERAGE else f"head {head}")
         self.plot.setTitle(f"layer {self.layer_spin.value()}, {what}")
+
+    def _outline_shown_heads(self) -> None:
+        """Outline the thumbnails the large plot is made of: one head, a layer's heads for the average,
+        or every layer up to this one for rollout."""
+        layer, head = self.layer_spin.value(), self.head_combo.currentData()
+        rollout = self.mode_combo.currentData() == "rollout"
+        outline = pg.mkPen(self.palette().color(QPalette.ColorRole.Highlight), width=3)
+        for l, boxes in enumerate(self._thumb_boxes):
+            for h, vb in enumerate(boxes):
+                shown = (l <= layer) if rollout else (l == layer and head in (h, AVERAGE))
+                vb.setBorder(outline if shown else None)
 
     def _on_image_hover(self, event) -> None:
         current = self.current_matrix()

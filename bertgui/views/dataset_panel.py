@@ -3,6 +3,7 @@ preview of the first rows with the label counts, read on the fine-tune worker th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Signal
@@ -28,13 +29,14 @@ DETECT = ""  # combo data: let the loader detect the column
 NO_TEXT_B = "-"  # combo data: single sentences
 
 
-def file_row(placeholder: str, tip: str) -> tuple[QLineEdit, QWidget]:
+def path_row(placeholder: str, tip: str, choose: Callable[[QWidget], str]) -> tuple[QLineEdit, QWidget]:
+    """A path field with a Browse button; choose(parent) opens the dialog and returns "" on cancel."""
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)
     edit.setToolTip(tip)
     browse = QPushButton("Browse…")
     browse.setToolTip(tip)
-    browse.clicked.connect(lambda: _browse_into(edit))
+    browse.clicked.connect(lambda: _browse_into(edit, choose))
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -43,8 +45,17 @@ def file_row(placeholder: str, tip: str) -> tuple[QLineEdit, QWidget]:
     return edit, row
 
 
-def _browse_into(edit: QLineEdit) -> None:
-    path, _ = QFileDialog.getOpenFileName(edit, "Choose a dataset", "", "Datasets (*.csv *.tsv *.jsonl *.json)")
+def choose_dataset(parent: QWidget) -> str:
+    return QFileDialog.getOpenFileName(parent, "Choose a dataset", "",
+                                       "Datasets and text (*.csv *.tsv *.jsonl *.json *.txt);;All files (*)")[0]
+
+
+def choose_folder(parent: QWidget) -> str:
+    return QFileDialog.getExistingDirectory(parent, "Choose or create an empty folder for the model")
+
+
+def _browse_into(edit: QLineEdit, choose: Callable[[QWidget], str]) -> None:
+    path = choose(edit)
     if path:
         edit.setText(path)
         edit.editingFinished.emit()
@@ -55,10 +66,11 @@ class DatasetPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.train_edit, train_row = file_row("train.csv: text,label or text_a,text_b,label",
-                                              "Labelled training data (CSV, TSV or JSONL)")
-        self.eval_edit, eval_row = file_row("optional: without one, 10% of the training rows are held out",
-                                            "Labelled evaluation data (optional)")
+        self.train_edit, train_row = path_row("train.csv: text,label or text_a,text_b,label",
+                                              "Labelled training data (CSV, TSV or JSONL)",
+                                              choose_dataset)
+        self.eval_edit, eval_row = path_row("optional: without one, 10% of the training rows are held out",
+                                            "Labelled evaluation data (optional)", choose_dataset)
         self.text_combo = QComboBox(toolTip="The column with the text (sentence A for pairs)")
         self.text_b_combo = QComboBox(toolTip="The column with sentence B, for sentence-pair tasks")
         self.label_combo = QComboBox(toolTip="The column with the class label")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from .flow_layout import ChipArea
+from .view_options import control_values, set_control_values
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -103,6 +104,13 @@ class FillMaskView(QWidget):
         layout.addWidget(scroll, 1)
         self.mask_combo.currentIndexChanged.connect(self._show_mask)
         self.score_all.toggled.connect(self._on_score_all_toggled)
+
+    def options(self) -> dict:
+        """What the user chose, for the settings."""
+        return control_values({"score_all": self.score_all})
+
+    def set_options(self, options: dict) -> None:
+        set_control_values({"score_all": self.score_all}, options)
 
     # --- construction: every plot item is made once and later updated in place --------------
 

@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from .attention_change_view import AttentionChangeView
-from .dataset_panel import DatasetPanel
+from .dataset_panel import DatasetPanel, choose_folder, path_row
 from .probability_table import ProbabilityTable
+from .view_options import control_values, set_control_values
 
 if TYPE_CHECKING:
     from model.finetuning.metrics import ClassificationMetrics
@@ -78,10 +79,10 @@ class FinetuneView(QWidget):
         data_layout.addWidget(self.task)
         data_layout.addWidget(self.data)
 
-        self.out_edit = QLineEdit()
-        self.out_edit.setPlaceholderText("folder for the fine-tuned model")
-        self.out_edit.setToolTip("Where the fine-tuned model is written (a Hugging Face-layout folder); "
-                                 "it appears only once the run has finished")
+        self.out_edit, out_row = path_row("folder for the fine-tuned model",
+                                          "Where the fine-tuned model is written (a Hugging Face-layout folder, "
+                                          "new or empty); it appears only once the run has finished",
+                                          choose_folder)
         self.epochs = QSpinBox(minimum=1, maximum=100, value=3, toolTip="Passes over the training data")
         self.max_steps = QSpinBox(minimum=0, maximum=1_000_000, value=0, specialValueText="use epochs",
                                   toolTip="Stop after this many optimizer steps instead of after the epochs")
@@ -106,7 +107,7 @@ class FinetuneView(QWidget):
                              toolTip="Same seed, same data, same device: the same result")
         settings_box = QGroupBox("Settings")
         form = QFormLayout(settings_box)
-        form.addRow("Output folder", self.out_edit)
+        form.addRow("Output folder", out_row)
         for name, widget in (("Epochs", self.epochs), ("Max steps", self.max_steps), ("Time limit", self.time_budget),
                              ("Batch size", self.batch), ("Learning rate", self.lr), ("Warmup", self.warmup),
                              ("Weight decay", self.weight_decay), ("Dropout", self.dropout),
@@ -241,6 +242,24 @@ class FinetuneView(QWidget):
                                      "Fine-tune the loaded model on this data")
 
     def options(self) -> dict:
+        """The form as the user left it, for the settings (the data columns depend on the file, and
+        are detected again when it is previewed)."""
+        return control_values(self._remembered_controls())
+
+    def set_options(self, options: dict) -> None:
+        set_control_values(self._remembered_controls(), options)
+        if self.train_edit.text().strip():
+            self.train_edit.editingFinished.emit()  # show the remembered dataset's preview again
+
+    def _remembered_controls(self) -> dict:
+        return {"task": self.task, "train": self.train_edit, "eval": self.eval_edit, "out": self.out_edit,
+                "epochs": self.epochs, "max_steps": self.max_steps, "time_budget": self.time_budget,
+                "batch": self.batch, "lr": self.lr, "warmup": self.warmup, "weight_decay": self.weight_decay,
+                "dropout": self.dropout, "max_len": self.max_len, "grad_accum": self.grad_accum,
+                "freeze_embeddings": self.freeze_embeddings, "freeze_layers": self.freeze_layers, "seed": self.seed}
+
+    def run_options(self) -> dict:
+        """The settings of the run the Start button asks for."""
         dropout = self.dropout.value()
         return {"train": self.train_edit.text().strip(), "eval": self.eval_edit.text().strip() or None,
                 **self.data.columns(), "out": self.out_edit.text().strip(), "epochs": self.epochs.value(),
@@ -258,7 +277,7 @@ class FinetuneView(QWidget):
         self.data.show_error(message)
 
     def _on_start_clicked(self) -> None:
-        options = self.options()
+        options = self.run_options()
         if not options["train"] or not options["out"]:
             self.status.setText("Choose a training file and an output folder first.")
             return

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from .flow_layout import FlowLayout
 from .tokens_view import SEGMENT_COLOURS, SPECIAL_COLOUR
+from .view_options import control_values, set_control_values
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -300,6 +301,16 @@ class HeadLinesView(QWidget):
         self._apply_palette()
 
     # --- public API -----------------------------------------------------------------------
+
+    def options(self) -> dict:
+        """What the user chose, for the settings (the layer and heads depend on the model)."""
+        return control_values(self._remembered_controls())
+
+    def set_options(self, options: dict) -> None:
+        set_control_values(self._remembered_controls(), options)
+
+    def _remembered_controls(self) -> dict:
+        return {"hide_special": self.hide_special, "threshold": self.threshold_spin}
 
     def set_model_shape(self, layers: int, heads: int) -> None:
         if (layers, heads) == (self._layers, self._heads):

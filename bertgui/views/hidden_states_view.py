@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -51,6 +52,15 @@ class HiddenStatesView(QWidget):
         layout.addWidget(self.plot, 1)
         self.slider.valueChanged.connect(self._redraw)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            for label in self._labels:
+                label.setColor(self._label_colour())
+        super().changeEvent(event)
+
+    def _label_colour(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.Text)
+
     def show_inspection(self, r: model.Inspection) -> None:
         self._inspection = r
         self.slider.blockSignals(True)
@@ -68,7 +78,7 @@ class HiddenStatesView(QWidget):
                    for special, seg in zip(r.special_tokens_mask, r.segment_ids)]
         self.points.setData(pos=xy, brush=[pg.mkBrush(c) for c in colours])
         while len(self._labels) < len(r.tokens):  # labels are made once and reused
-            label = pg.TextItem("", anchor=(0, 1), color="#e5e7eb")
+            label = pg.TextItem("", anchor=(0, 1), color=self._label_colour())
             self.plot.addItem(label)
             self._labels.append(label)
         for i, label in enumerate(self._labels):

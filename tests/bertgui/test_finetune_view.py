@@ -136,7 +136,7 @@ def test_preview_shows_rows_columns_and_counts_and_columns_can_be_chosen(qtbot, 
     with qtbot.waitSignal(window.finetune.previewReady, timeout=10_000):
         panel.label_combo.activated.emit(panel.label_combo.currentIndex())
     assert panel.ready and "40 rows of single sentences, 2 labels: bad 10 · good 30" in panel.summary.text()
-    assert view.options()["text_column"] == "review" and view.options()["label_column"] == "stars"
+    assert view.run_options()["text_column"] == "review" and view.run_options()["label_column"] == "stars"
 
 
 def test_an_unreadable_dataset_preview_says_why(qtbot, window, tmp_path):
@@ -173,3 +173,25 @@ def test_continued_pretraining_on_a_text_file_saves_a_model_that_opens(qtbot, wi
     with qtbot.waitSignal(window.controller.modelLoaded, timeout=30_000):
         view.open_button.click()
     assert str(window.controller.bert.path) == folder and window.controller.bert.heads.mlm
+
+
+def test_browse_buttons_fill_the_dataset_and_output_fields(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+
+    from bertgui.views.finetune_view import FinetuneView
+
+    view = FinetuneView()
+    qtbot.addWidget(view)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "train.csv"), ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "out"))
+    previews = []
+    view.previewRequested.connect(lambda path, *_: previews.append(path))
+
+    def browse_next_to(edit):
+        return next(b for b in edit.parentWidget().findChildren(QPushButton) if b.text() == "Browse…")
+
+    qtbot.mouseClick(browse_next_to(view.out_edit), Qt.MouseButton.LeftButton)
+    assert view.out_edit.text() == str(tmp_path / "out")
+    qtbot.mouseClick(browse_next_to(view.train_edit), Qt.MouseButton.LeftButton)
+    assert view.train_edit.text() == str(tmp_path / "train.csv") and previews == [str(tmp_path / "train.csv")]

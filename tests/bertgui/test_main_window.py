@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 
 def type_and_wait(qtbot, window, text, text_b=""):
@@ -36,10 +37,19 @@ def test_attention_grid_and_large_view(qtbot, window):
     type_and_wait(qtbot, window, "the cat sat on the mat")
     view = window.attention_view
     assert len(view._thumbs) == 2 and len(view._thumbs[0]) == 4
-    view.select(1, 3)
-    matrix, keep = view.current_matrix()
+    qtbot.waitExposed(view.grid)
+    thumbnail = view._thumb_boxes[1][3]
+    centre = view.grid.mapFromScene(thumbnail.sceneBoundingRect().center())
+    with qtbot.waitSignal(view.headSelected, timeout=5_000) as clicked:
+        qtbot.mouseClick(view.grid.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert clicked.args == [1, 3]
     r = window.controller.inspection
-    assert np.array_equal(matrix, r.attentions[1, 3])
+    np.testing.assert_array_equal(view.image.image, r.attentions[1, 3])  # what the large plot draws
+    assert view.plot.titleLabel.text == "layer 1, head 3"
+    outlined = [(l, h) for l, boxes in enumerate(view._thumb_boxes) for h, vb in enumerate(boxes)
+                if vb.border.style() != Qt.PenStyle.NoPen]
+    assert outlined == [(1, 3)]
+    matrix, keep = view.current_matrix()
     view.hide_special.setChecked(True)
     matrix, keep = view.current_matrix()
     assert len(keep) == len(r.tokens) - 2 and np.allclose(matrix.sum(1), 1, atol=1e-5)
@@ -149,6 +159,14 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
     w.tabs.setCurrentIndex(2)
     w.attention_view.hide_special.setChecked(True)
     w.attention_view.mode_combo.setCurrentIndex(1)
+    w.head_lines_view.threshold_spin.setValue(0.125)
+    w.head_lines_view.hide_special.setChecked(True)
+    w.fill_mask_view.score_all.setChecked(True)
+    w.finetune_view.task.setCurrentIndex(1)  # continued pretraining
+    w.finetune_view.train_edit.setText(str(tmp_path / "notes.txt"))
+    w.finetune_view.out_edit.setText(str(tmp_path / "out"))
+    w.finetune_view.lr.setValue(3e-4)
+    w.finetune_view.freeze_embeddings.setChecked(True)
     w.close()
     again = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     assert again.text == ("the cat", "a dog") and again.tab == 2
@@ -158,6 +176,49 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
     qtbot.addWidget(restored)
     assert restored.attention_view.hide_special.isChecked()
     assert restored.attention_view.mode_combo.currentData() == "rollout" and restored.tabs.currentIndex() == 2
+    assert restored.head_lines_view.threshold_spin.value() == 0.125 and restored.head_lines_view.hide_special.isChecked()
+    assert restored.fill_mask_view.score_all.isChecked()
+    ft = restored.finetune_view
+    assert ft.is_pretraining() and ft.train_edit.text() == str(tmp_path / "notes.txt")
+    assert ft.out_edit.text() == str(tmp_path / "out") and ft.lr.value() == 3e-4 and ft.freeze_embeddings.isChecked()
+
+
+def test_a_corrupt_settings_file_leaves_the_controls_as_they_were(qtbot, controller, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from bertgui.main_window import MainWindow
+    from bertgui.settings import AppSettings
+
+    (tmp_path / "settings.ini").write_text("[view]\nhead_lines=@Invalid()\nfill_mask=12\n"
+                                           "finetune=@Variant(garbage)\n")
+    w = MainWindow(controller, settings=AppSettings(QSettings(str(tmp_path / "settings.ini"),
+                                                              QSettings.Format.IniFormat)))
+    qtbot.addWidget(w)
+    assert w.head_lines_view.threshold_spin.value() > 0 and not w.fill_mask_view.score_all.isChecked()
+
+
+def test_dark_palette_reaches_the_plots(qtbot, window):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from bertgui.palette import apply_palette
+
+    def plot_colours():
+        canvas = window.attention_view.large
+        axis = window.attention_view.plot.getAxis("left")
+        return canvas.backgroundBrush().color().name(), axis.textPen().color().name()
+
+    try:
+        window.dark_action.trigger()
+        qtbot.waitUntil(lambda: plot_colours()[0] == "#161b22", timeout=5_000)
+        assert plot_colours()[1] == QApplication.palette().color(QPalette.ColorRole.Text).name() == "#e6edf3"
+        assert window.hidden_states_view.plot.backgroundBrush().color().name() == "#161b22"
+        window.dark_action.trigger()
+        light = QApplication.palette()
+        qtbot.waitUntil(lambda: plot_colours()[0] == light.color(QPalette.ColorRole.Base).name(), timeout=5_000)
+        assert plot_colours()[1] == light.color(QPalette.ColorRole.Text).name()
+    finally:
+        apply_palette(QApplication.instance(), dark=False)
 
 
 def test_export_view_and_arrays(qtbot, window, tmp_path):
