@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         if self.finetune.running and self.show_dialogs:
             answer = QMessageBox.question(self, "Fine-tuning in progress",
                                           "A training run is in progress. Stop it and quit? A fine-tuning run "
-                                          "saves nothing; continued pretraining keeps its last checkpoint.")
+                                          "keeps only its last complete checkpoint (Save every), if it wrote one.")
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return

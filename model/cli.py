@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto: bf16 autocast on CUDA and on CPUs with native bf16, else fp32")
     p.add_argument("--time-budget", default=None,
                    help="end training after this long (e.g. 10m), then evaluate and save as usual")
+    p.add_argument("--checkpoint-every", type=int, default=None,
+                   help="also save the model to --out every N steps (a stopped run keeps the latest)")
 
     p = sub.add_parser("convert", help="write a model folder again, e.g. with fp16 weights to halve its size")
     p.add_argument("--out", type=Path, required=True, help="folder to write (replaced atomically)")

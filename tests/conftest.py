@@ -73,3 +73,24 @@ def hf_folder(tmp_path, vocab_file):
         return folder, hf
 
     return make
+
+
+@pytest.fixture
+def torchrun():
+    """run(args, processes=2): `python -m model ARGS` as a torchrun job of CPU processes (gloo)."""
+    import socket
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+
+    def run(args: list[str], processes: int = 2) -> subprocess.CompletedProcess:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        launcher = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(processes),
+                    "--master_addr", "127.0.0.1", "--master_port", str(port)] if processes > 1 else [sys.executable]
+        return subprocess.run([*launcher, "-m", "model", *args], cwd=root, env={**os.environ, "OMP_NUM_THREADS": "1"},
+                              capture_output=True, text=True, timeout=300)
+
+    return run

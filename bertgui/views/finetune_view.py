@@ -103,6 +103,10 @@ class FinetuneView(QWidget):
                                    toolTip="Batches per optimizer step: a larger effective batch in the same memory")
         self.freeze_embeddings = QCheckBox("freeze embeddings", toolTip="Keep the embedding tables fixed")
         self.freeze_layers = QSpinBox(minimum=0, maximum=48, value=0, toolTip="Keep the lowest N encoder layers fixed")
+        self.checkpoint_every = QSpinBox(minimum=0, maximum=1_000_000, value=0, singleStep=50, suffix=" steps",
+                                         specialValueText="at the end only",
+                                         toolTip="Also save the model every N steps, so that a cancelled run "
+                                                 "keeps its latest checkpoint")
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0,
                              toolTip="Same seed, same data, same device: the same result")
         settings_box = QGroupBox("Settings")
@@ -113,12 +117,12 @@ class FinetuneView(QWidget):
                              ("Weight decay", self.weight_decay), ("Dropout", self.dropout),
                              ("Max length", self.max_len), ("Gradient accumulation", self.grad_accum),
                              ("Freeze lowest layers", self.freeze_layers), ("", self.freeze_embeddings),
-                             ("Seed", self.seed)):
+                             ("Save every", self.checkpoint_every), ("Seed", self.seed)):
             form.addRow(name, widget)
 
         self.start_button = QPushButton("Start", toolTip="Fine-tune the loaded model on this data")
         self.pause_button = QPushButton("Pause", checkable=True, enabled=False, toolTip="Pause or resume the run")
-        self.cancel_button = QPushButton("Cancel", enabled=False, toolTip="Stop the run; nothing is written")
+        self.cancel_button = QPushButton("Cancel", enabled=False, toolTip="Stop the run; only a complete checkpoint (see Save every) is kept")
         self.open_button = QPushButton("Open in inspector", enabled=False,
                                        toolTip="Load the fine-tuned model into the other tabs")
         buttons = QHBoxLayout()
@@ -256,7 +260,8 @@ class FinetuneView(QWidget):
                 "epochs": self.epochs, "max_steps": self.max_steps, "time_budget": self.time_budget,
                 "batch": self.batch, "lr": self.lr, "warmup": self.warmup, "weight_decay": self.weight_decay,
                 "dropout": self.dropout, "max_len": self.max_len, "grad_accum": self.grad_accum,
-                "freeze_embeddings": self.freeze_embeddings, "freeze_layers": self.freeze_layers, "seed": self.seed}
+                "freeze_embeddings": self.freeze_embeddings, "freeze_layers": self.freeze_layers,
+                "checkpoint_every": self.checkpoint_every, "seed": self.seed}
 
     def run_options(self) -> dict:
         """The settings of the run the Start button asks for."""
@@ -268,7 +273,8 @@ class FinetuneView(QWidget):
                 "dropout": None if dropout < 0 else dropout, "max_len": self.max_len.value(),
                 "grad_accum": self.grad_accum.value(), "freeze_embeddings": self.freeze_embeddings.isChecked(),
                 "freeze_layers": self.freeze_layers.value(), "seed": self.seed.value(),
-                "time_budget_s": self.time_budget.value() * 60 or None, "log_every": 1}
+                "time_budget_s": self.time_budget.value() * 60 or None,
+                "checkpoint_every": self.checkpoint_every.value() or None, "log_every": 1}
 
     def show_preview(self, preview) -> None:
         self.data.show_preview(preview)
@@ -356,6 +362,10 @@ class FinetuneView(QWidget):
         self.try_text_b.setEnabled(True)
         self.try_status.setText(f"Type a sentence: the model in {result.output} classifies it as you type.")
         self.attention_change.set_available(True)
+        if m is None:  # cancelled after a checkpoint: that model is complete and usable
+            self.status.setText(f"Cancelled at step {result.steps}; the last checkpoint is kept in {result.output}")
+            self.log.appendPlainText(f"cancelled; last checkpoint in {result.output}")
+            return
         self._show_confusion(result.labels, m.confusion)
         self.status.setText(f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f}. Saved to {result.output}")
         self.log.appendPlainText(f"saved {result.output}")

@@ -1,16 +1,16 @@
-"""The fine-tuning loop: a BERT with a fresh classification head, trained on labelled
-sentences or pairs, in plain PyTorch. It reports through callbacks and checks a stop flag
-between steps, so the GUI can run it on a worker thread and the CLI in a terminal.
+"""Fine-tuning: a BERT with a fresh classification head, trained on labelled sentences or
+pairs by the shared training loop (model/train_loop.py), which reports through callbacks and
+checks a stop flag between steps, so the GUI can run it on a worker thread and the CLI in a
+terminal.
 
-Under `torchrun` (WORLD_SIZE > 1) the same loop runs data-parallel: one process per device,
-each global batch split across the ranks (`batch_size` is per process), gradients averaged by
-DistributedDataParallel, eval metrics summed across ranks, and only rank 0 reports and writes."""
+Under `torchrun` (WORLD_SIZE > 1) it runs data-parallel: one process per device, each global
+batch split across the ranks (`batch_size` is per process), eval metrics summed across ranks,
+and only rank 0 reports and writes."""
 
 from __future__ import annotations
 
 import contextlib
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -20,13 +20,12 @@ import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
-from torch.nn.parallel import DistributedDataParallel
 
 from ..bert import load
 from ..checkpoint import check_output_folder, save_checkpoint
 from ..device import use_bf16
-from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
+from ..train_loop import LoopSettings, StepStats, TrainLoop, distributed_device, start_distributed
 from .datasets import LabelledDataset, check_trainable, load_dataset, split_off
 from .metrics import ClassificationMetrics, classification_metrics
 
@@ -57,6 +56,7 @@ class FinetuneSettings:
     device: str = "auto"
     precision: str = "auto"  # bf16 autocast where the hardware does it natively (CUDA, AMX CPUs), or fp32
     time_budget_s: float | None = None  # end training after this long, then evaluate and save as usual
+    checkpoint_every: int | None = None  # also save the model every N steps: a cancel then keeps the latest
     log_every: int = 20
 
 
@@ -88,23 +88,11 @@ class FinetuneResult:
     labels: list[str]
 
 
-def _start_distributed() -> tuple[int, int]:
-    """(rank, world size); joins the process group torchrun describes, if any."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
-    if dist.is_initialized():
-        return dist.get_rank(), dist.get_world_size()
-    return 0, 1
-
-
 class FineTuner:
     def __init__(self, settings: FinetuneSettings):
         s = self.settings = settings
-        self.rank, self.world = _start_distributed()
-        device = s.device
-        if self.world > 1 and torch.cuda.is_available() and device in ("auto", "cuda"):
-            device = f"cuda:{os.environ.get('LOCAL_RANK', self.rank)}"
+        self.rank, self.world = start_distributed()
+        device = distributed_device(s.device)
         train = load_dataset(s.train, s.text_column, s.text_b_column, s.label_column)
         if s.eval:
             eval_set = load_dataset(s.eval, s.text_column, s.text_b_column, s.label_column)
@@ -124,8 +112,7 @@ class FineTuner:
         self._freeze()
         self.train_batches = self._encode(train)
         self.eval_batches = self._encode(eval_set)
-        self.trained = (DistributedDataParallel(self.network, device_ids=[self.device] if self.device.type == "cuda"
-                                                else None) if self.world > 1 else self.network)
+        self.checkpointed = False  # a complete model is in settings.out from a checkpoint of this run
 
     def _classifier_from(self, base) -> BertWithHeads:
         s = self.settings
@@ -172,10 +159,25 @@ class FineTuner:
         labels = torch.tensor([label for _, _, label in items])
         return tuple(x.to(self.device) for x in (ids, types, mask, labels))
 
-    def _logits(self, ids, types, mask, module=None) -> torch.Tensor:
+    def _logits(self, ids, types, mask) -> torch.Tensor:
         autocast = torch.autocast(self.device.type, dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
         with autocast:
-            return (module or self.network)(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
+            return self.network(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
+
+    # --- the task the training loop runs ----------------------------------------------------
+
+    def epoch(self, epoch: int, rank: int, world: int) -> list[np.ndarray]:
+        """This rank's micro-batches (example indices): each global batch of batch_size x world
+        shuffled examples, split across the ranks; the order depends only on the seed and epoch."""
+        order = np.random.default_rng([self.settings.seed, epoch]).permutation(len(self.train_batches))
+        size = self.settings.batch_size * world
+        batches = [order[i:i + size][rank::world] for i in range(0, len(order), size)]
+        return [b for b in batches if len(b)]
+
+    def loss(self, module: torch.nn.Module, batch: np.ndarray) -> tuple[torch.Tensor, dict[str, float]]:
+        ids, types, mask, labels = self._collate([self.train_batches[i] for i in batch])
+        logits = module(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits
+        return F.cross_entropy(logits.float(), labels), {"tokens": int(mask.sum())}
 
     @torch.no_grad()
     def evaluate(self) -> ClassificationMetrics:
@@ -204,80 +206,48 @@ class FineTuner:
         per_epoch = math.ceil(len(self.train_batches) / (s.batch_size * self.world * s.grad_accum))
         return s.max_steps if s.max_steps is not None else per_epoch * s.epochs
 
-    def _out_of_time(self, elapsed: float) -> bool:
-        over = torch.tensor([float(elapsed >= self.settings.time_budget_s)])
-        if self.world > 1:
-            dist.all_reduce(over, op=dist.ReduceOp.MAX)  # the ranks' clocks differ; all stop at the same step
-        return bool(over.item())
-
     def run(self, on_step: Callable[[StepEvent], None] | None = None,
             on_eval: Callable[[int, ClassificationMetrics], None] | None = None,
             should_stop: Callable[[], bool] = lambda: False) -> FinetuneResult:
         s = self.settings
         total = self.total_steps()
-        warmup = max(1, round(s.warmup_ratio * total))
-        params = [(n, p) for n, p in self.network.named_parameters() if p.requires_grad]
-        decay = [p for n, p in params if p.ndim >= 2 and "LayerNorm" not in n]
-        no_decay = [p for n, p in params if p.ndim < 2 or "LayerNorm" in n]
-        optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": s.weight_decay},
-                                       {"params": no_decay, "weight_decay": 0.0}], lr=s.lr,
-                                      fused=True)  # one kernel for all tensors: the same update, a little faster
-        scheduler = torch.optim.lr_scheduler.LambdaLR(
-            optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup))))
-        generator = torch.Generator().manual_seed(s.seed)
+        loop = TrainLoop(self.network, self, LoopSettings(
+            lr=s.lr, total_steps=total, warmup_steps=max(1, round(s.warmup_ratio * total)),
+            weight_decay=s.weight_decay, clip=s.clip, grad_accum=s.grad_accum, bf16=self.bf16,
+            time_budget_s=s.time_budget_s, checkpoint_every=s.checkpoint_every), self.rank, self.world)
         torch.manual_seed(s.seed)  # dropout: same seed, same data, same device -> same result
-        self.network.train()
-        step, epoch, started, tokens = 0, 0, time.monotonic(), 0
-        stopped = out_of_time = False  # stopped: cancelled, nothing is saved; out of time: evaluated and saved
-        global_batch = s.batch_size * self.world
-        while step < total and not stopped and not out_of_time:
-            order = torch.randperm(len(self.train_batches), generator=generator).tolist()  # the same on every rank
-            batches = [order[i:i + global_batch][self.rank::self.world] for i in range(0, len(order), global_batch)]
-            batches = [b for b in batches if b]
-            for group_start in range(0, len(batches), s.grad_accum):
-                if step >= total or should_stop():
-                    stopped = step < total
-                    break
-                if s.time_budget_s is not None and self._out_of_time(time.monotonic() - started):
-                    out_of_time = True
-                    break
-                optimizer.zero_grad(set_to_none=True)
-                group = batches[group_start:group_start + s.grad_accum]
-                loss_sum = 0.0
-                for k, batch in enumerate(group):
-                    ids, types, mask, labels = self._collate([self.train_batches[i] for i in batch])
-                    last = k == len(group) - 1
-                    sync = self.trained.no_sync() if self.world > 1 and not last else contextlib.nullcontext()
-                    with sync:  # DDP averages gradients once per optimizer step
-                        loss = F.cross_entropy(self._logits(ids, types, mask, self.trained).float(), labels)
-                        if torch.isfinite(loss):
-                            (loss / len(group)).backward()
-                    if not torch.isfinite(loss):
-                        raise BertError(f"the loss became {loss.item()} at step {step + 1}; "
-                                        "lower the learning rate and start again")
-                    loss_sum += loss.item() / len(group)
-                    tokens += int(mask.sum())
-                torch.nn.utils.clip_grad_norm_(self.network.parameters(), s.clip)
-                optimizer.step()
-                scheduler.step()
-                step += 1
-                if on_step and self.rank == 0 and (step % s.log_every == 0 or step == total):
-                    elapsed = time.monotonic() - started
-                    on_step(StepEvent(step, total, epoch, loss_sum, scheduler.get_last_lr()[0],
-                                      tokens / max(elapsed, 1e-9), elapsed))
-            epoch += 1
-            if not stopped and not out_of_time and (on_eval or self.world > 1):
+        started, tokens = time.monotonic(), 0
+
+        def report(stats: StepStats) -> None:
+            nonlocal tokens
+            tokens += stats.sums["tokens"]
+            if on_step and self.rank == 0 and (stats.step % s.log_every == 0 or stats.step == total):
+                elapsed = time.monotonic() - started
+                on_step(StepEvent(stats.step, total, stats.epoch, stats.loss, stats.lr,
+                                  tokens / max(elapsed, 1e-9), elapsed))
+
+        def evaluate_epoch(_epoch: int) -> None:
+            if on_eval or self.world > 1:
                 metrics = self.evaluate()  # every rank takes part in the reduction, reporting or not
                 if on_eval and self.rank == 0:
-                    on_eval(step, metrics)
-        if stopped:
-            return FinetuneResult(None, None, step, self.labels)
+                    on_eval(loop.step, metrics)
+
+        ended = loop.run(should_stop, report, evaluate_epoch, self._save)
+        if ended == "stopped":  # at once, without an evaluation; only a complete checkpoint remains
+            return FinetuneResult(None, Path(s.out) if self.checkpointed else None, loop.step, self.labels)
         metrics = self.evaluate()
+        if on_eval and self.rank == 0:
+            on_eval(loop.step, metrics)
+        self._save()
         self.network.eval()
-        output = None
+        return FinetuneResult(metrics, Path(s.out), loop.step, self.labels)
+
+    def _save(self) -> None:
+        """Write the model to settings.out (atomically; rank 0 only, the others wait for it)."""
         if self.rank == 0:
-            output = save_checkpoint(self.network, self.tokenizer, Path(s.out))
+            self.network.eval()
+            save_checkpoint(self.network, self.tokenizer, Path(self.settings.out))
+            self.network.train()
         if self.world > 1:
-            dist.barrier()  # no rank returns before the model is on disk
-            output = Path(s.out)
-        return FinetuneResult(metrics, output, step, self.labels)
+            dist.barrier()
+        self.checkpointed = True

@@ -1,5 +1,7 @@
-"""The pretraining loop: MLM + NSP, AdamW, warmup then linear decay, clipping, atomic
-checkpoints, exact resume and a wall-clock budget.
+"""Pretraining, from scratch or continued from a model: MLM + NSP examples from a text corpus,
+trained by the shared training loop (model/train_loop.py: AdamW, warmup then linear decay,
+clipping, a wall-clock budget), with atomic checkpoints and an exact resume. Under `torchrun`
+it runs data-parallel like fine-tuning; only rank 0 logs and writes.
 
 out/ holds:  model/ (the latest Hugging Face-layout export, loadable by the app),
 training_state.pt (weights, optimizer, schedule, RNG, data position; read back with
@@ -8,7 +10,6 @@ weights_only=True), cache/ (the tokenized corpus and heldout.txt), log.jsonl (ev
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import math
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 
 from ..atomic import atomic_write_bytes
@@ -29,6 +31,7 @@ from ..embeddings import sinusoidal_table
 from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
 from ..tokenizer import BertTokenizer
+from ..train_loop import LoopSettings, StepStats, TrainLoop, distributed_device, start_distributed
 from .data import IGNORE_LABEL, TokenizedCorpus, epoch_examples, make_batch, tokenize_corpus
 from .vocab import train_wordpiece
 
@@ -113,36 +116,43 @@ class Pretrainer:
                 setattr(settings, key, saved.get(key, getattr(settings, key)))
         self.settings = s = settings
         self.out = out
-        self.device = resolve_device(s.device)
+        self.device = resolve_device(distributed_device(s.device))
         self.bf16 = use_bf16(s.precision, self.device)
         corpus = Path(s.corpus)
         if not corpus.is_file():
             raise BertError(f"{corpus}: no such corpus file")
         out.mkdir(parents=True, exist_ok=True)
 
+        self.rank, self.world = start_distributed()
+        if self.rank != 0:
+            self.log = log = _quiet
         self.tokenizer, self.network = self._build_model(out)
-        self.data: TokenizedCorpus = tokenize_corpus(corpus, self.tokenizer, out / "cache", log)
+        if self.rank == 0:  # the others wait, then read the cache rank 0 wrote
+            self.data: TokenizedCorpus = tokenize_corpus(corpus, self.tokenizer, out / "cache", log)
+        _barrier(self.world)
+        if self.rank != 0:
+            self.data = tokenize_corpus(corpus, self.tokenizer, out / "cache", log)
         if self.data.num_documents < 2:
             raise BertError(f"{corpus}: next-sentence pairs need at least two documents (separate them by blank lines)")
-        self.network.to(self.device).train()
-        decay, no_decay = [], []
-        for name, p in self.network.named_parameters():
-            (no_decay if p.ndim < 2 or "LayerNorm" in name else decay).append(p)
-        self.optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": s.weight_decay},
-                                            {"params": no_decay, "weight_decay": 0.0}],
-                                           lr=s.lr, betas=(0.9, 0.999), eps=1e-6)
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
-        self.step, self.epoch, self.position, self.elapsed = 0, 0, 0, 0.0
+        self.network.to(self.device)
         torch.manual_seed(s.seed)
+        self.loop = TrainLoop(self.network, self, LoopSettings(
+            lr=s.lr, total_steps=s.max_steps, warmup_steps=s.warmup_steps, weight_decay=s.weight_decay,
+            adam_eps=1e-6, clip=s.clip, bf16=self.bf16, time_budget_s=s.time_budget_s,
+            checkpoint_every=s.checkpoint_every), self.rank, self.world)
         if self.state is not None:
             self.network.load_state_dict(self.state["model"])
-            self.optimizer.load_state_dict(self.state["optimizer"])
-            self.scheduler.load_state_dict(self.state["scheduler"])
-            self.step, self.epoch, self.position = (int(self.state[k]) for k in ("step", "epoch", "position"))
-            self.elapsed = float(self.state["elapsed"])
-            torch.set_rng_state(self.state["torch_rng"])
-            log(f"resumed at step {self.step} (epoch {self.epoch}, example {self.position})")
-        self.examples = epoch_examples(self.data, s.max_len, s.seed, self.epoch)
+            # The state counts examples, so a run can resume with another number of processes.
+            self.loop.load_state_dict({**self.state, "position": int(self.state["position"]) // self._global_batch})
+            log(f"resumed at step {self.step} (epoch {self.loop.epoch}, example {self.state['position']})")
+
+    @property
+    def step(self) -> int:
+        return self.loop.step
+
+    @property
+    def _global_batch(self) -> int:
+        return self.settings.batch_size * self.world
 
     def _build_model(self, out: Path) -> tuple[BertTokenizer, BertWithHeads]:
         s = self.settings
@@ -163,9 +173,17 @@ class Pretrainer:
             tokenizer = BertTokenizer.from_folder(out / "model", s.max_len)
         elif s.vocab:
             tokenizer = BertTokenizer.from_folder(Path(s.vocab), s.max_len)
-        else:
-            self.log(f"training a {s.vocab_size:,}-token WordPiece vocabulary on {s.corpus}")
-            tokenizer = train_wordpiece(Path(s.corpus), s.vocab_size, s.max_len)
+        else:  # training a vocabulary is not deterministic: rank 0 trains it and the others read it
+            shared = out / "cache" / "vocab"
+            if self.rank == 0:
+                self.log(f"training a {s.vocab_size:,}-token WordPiece vocabulary on {s.corpus}")
+                tokenizer = train_wordpiece(Path(s.corpus), s.vocab_size, s.max_len)
+                if self.world > 1:
+                    shared.mkdir(parents=True, exist_ok=True)
+                    tokenizer.save(shared)
+            _barrier(self.world)
+            if self.rank != 0:
+                tokenizer = BertTokenizer.from_folder(shared, s.max_len)
         config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=s.hidden, num_hidden_layers=s.layers,
                             num_attention_heads=s.heads, intermediate_size=s.intermediate,
                             max_position_embeddings=s.max_len)
@@ -187,61 +205,48 @@ class Pretrainer:
         if self.settings.dropout is not None:
             config.hidden_dropout_prob = config.attention_probs_dropout_prob = self.settings.dropout
 
-    def _lr_factor(self, step: int) -> float:
-        s = self.settings
-        if step < s.warmup_steps:
-            return (step + 1) / s.warmup_steps
-        return max(0.0, (s.max_steps - step) / max(1, s.max_steps - s.warmup_steps))
+    # --- the task the training loop runs ----------------------------------------------------
 
-    def next_batch(self):
-        s = self.settings
-        if self.position + s.batch_size > len(self.examples):
-            self.epoch += 1
-            self.position = 0
-            self.examples = epoch_examples(self.data, s.max_len, s.seed, self.epoch)
-        idx = np.arange(self.position, self.position + s.batch_size)
-        self.position += s.batch_size
-        return make_batch(self.data, self.examples[idx], idx, self.tokenizer, s.seed, self.epoch, pad_to=s.max_len)
+    def epoch(self, epoch: int, rank: int, world: int) -> _EpochBatches:
+        return _EpochBatches(self, epoch_examples(self.data, self.settings.max_len, self.settings.seed, epoch),
+                             epoch, rank, world)
 
-    def train_step(self) -> dict[str, float]:
-        batch = self.next_batch()
+    def loss(self, module: torch.nn.Module, batch) -> tuple[torch.Tensor, dict[str, float]]:
         dev = self.device
-        autocast = torch.autocast(dev.type, dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
-        with autocast:
-            out = self.network(batch.input_ids.to(dev), batch.token_type_ids.to(dev), batch.attention_mask.to(dev),
-                               mlm_positions=batch.mlm_positions.to(dev), classify=False)
-        labels, nsp = batch.mlm_labels.to(dev), batch.nsp_labels.to(dev)
+        out = module(batch.input_ids.to(dev), batch.token_type_ids.to(dev), batch.attention_mask.to(dev),
+                     mlm_positions=batch.mlm_positions.to(dev), classify=False)
+        labels, nsp = batch.mlm_labels.to(dev).flatten(), batch.nsp_labels.to(dev)  # (B * P,), IGNORE_LABEL on padding
         logits = out.mlm_logits.float().flatten(0, 1)  # (B * P, vocab)
-        labels = labels.flatten()  # (B * P,), IGNORE_LABEL on the padding
         scored = labels != IGNORE_LABEL
-        mlm_loss = F.cross_entropy(logits, labels, ignore_index=IGNORE_LABEL)
+        # The mean over every masked token of the global batch: with several ranks each divides its
+        # sum by the global count (times the world, as DDP averages the ranks' gradients), so N
+        # processes compute exactly the gradient of one process with the whole batch.
+        masked = scored.sum().double()
+        if self.world > 1:
+            dist.all_reduce(masked)
+        mlm_loss = F.cross_entropy(logits, labels, ignore_index=IGNORE_LABEL, reduction="sum") \
+            * (self.world / masked.clamp(min=1).float())
         nsp_loss = F.cross_entropy(out.nsp_logits.float(), nsp)
-        loss = mlm_loss + nsp_loss
-        if not torch.isfinite(loss):
-            raise BertError(f"the loss became {loss.item()} at step {self.step + 1}; lower --lr and --resume")
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(self.network.parameters(), self.settings.clip)
-        self.optimizer.step()
-        self.scheduler.step()
-        self.step += 1
-        return {"loss": loss.item(), "mlm_loss": mlm_loss.item(), "nsp_loss": nsp_loss.item(),
-                "mlm_correct": int(((logits.argmax(-1) == labels) & scored).sum()), "mlm_total": int(scored.sum()),
-                "nsp_correct": int((out.nsp_logits.argmax(-1) == nsp).sum()), "nsp_total": int(nsp.numel()),
-                "tokens": batch.num_tokens}
+        return mlm_loss + nsp_loss, {
+            "loss": (mlm_loss + nsp_loss).item(), "mlm_loss": mlm_loss.item(), "nsp_loss": nsp_loss.item(),
+            "mlm_correct": int(((logits.argmax(-1) == labels) & scored).sum()), "mlm_total": int(scored.sum()),
+            "nsp_correct": int((out.nsp_logits.argmax(-1) == nsp).sum()), "nsp_total": int(nsp.numel()),
+            "tokens": batch.num_tokens}
+
+    # --- checkpoints and the run ------------------------------------------------------------
 
     def save(self) -> None:
-        """Write training_state.pt and the model/ export, each atomically."""
-        state = {"model": self.network.state_dict(), "optimizer": self.optimizer.state_dict(),
-                 "scheduler": self.scheduler.state_dict(), "torch_rng": torch.get_rng_state(),
-                 "step": self.step, "epoch": self.epoch, "position": self.position, "elapsed": self.elapsed,
-                 "settings": asdict(self.settings)}
-        buffer = io.BytesIO()
-        torch.save(state, buffer)
-        atomic_write_bytes(self.out / STATE_FILE, buffer.getvalue())
-        self.network.eval()
-        save_checkpoint(self.network, self.tokenizer, self.out / "model")
-        self.network.train()
+        """Write training_state.pt and the model/ export, each atomically (rank 0; the others wait)."""
+        if self.rank == 0:
+            state = {"model": self.network.state_dict(), **self.loop.state_dict(),
+                     "position": self.loop.position * self._global_batch, "settings": asdict(self.settings)}
+            buffer = io.BytesIO()
+            torch.save(state, buffer)
+            atomic_write_bytes(self.out / STATE_FILE, buffer.getvalue())
+            self.network.eval()
+            save_checkpoint(self.network, self.tokenizer, self.out / "model")
+            self.network.train()
+        _barrier(self.world)
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,
             on_report: Callable[[StepReport], None] | None = None) -> int:
@@ -249,39 +254,32 @@ class Pretrainer:
         on_report receives what each log line says, every log_every steps."""
         s = self.settings
         started = time.monotonic()
-        elapsed_before = self.elapsed
-        window = _empty_window()
-        window_started = time.monotonic()
-        log_file = open(self.out / "log.jsonl", "a", encoding="utf-8")
-        reason = "max steps reached"
-        try:
-            while self.step < s.max_steps:
-                if should_stop():
-                    reason = "stopped"
-                    break
-                run_time = time.monotonic() - started
-                if s.time_budget_s is not None and run_time >= s.time_budget_s:
-                    reason = "time budget used"
-                    break
-                stats = self.train_step()
-                self.elapsed = elapsed_before + time.monotonic() - started
-                for k in stats:
-                    window[k] += stats[k]
-                window["steps"] += 1
-                if self.step % s.log_every == 0 or self.step == s.max_steps:
-                    report = self._report(window, time.monotonic() - window_started, run_time)
-                    self.log(report.line())
-                    if on_report is not None:
-                        on_report(report)
-                    log_file.write(json.dumps(asdict(report)) + "\n")
+        window, window_started = _empty_window(), time.monotonic()
+        log_file = open(self.out / "log.jsonl", "a", encoding="utf-8") if self.rank == 0 else None
+
+        def report(stats: StepStats) -> None:
+            nonlocal window, window_started
+            for k, v in stats.sums.items():
+                window[k] += v
+            window["steps"] += 1
+            if stats.step % s.log_every == 0 or stats.step == s.max_steps:
+                sums = _sum_over_ranks(window, self.world)
+                r = self._report(sums, time.monotonic() - window_started, time.monotonic() - started)
+                self.log(r.line())
+                if on_report is not None and self.rank == 0:
+                    on_report(r)
+                if log_file is not None:
+                    log_file.write(json.dumps(asdict(r)) + "\n")
                     log_file.flush()
-                    window = _empty_window()
-                    window_started = time.monotonic()
-                if self.step % s.checkpoint_every == 0:
-                    self.save()
+                window, window_started = _empty_window(), time.monotonic()
+
+        try:
+            ended = self.loop.run(should_stop, report, on_checkpoint=self.save)
         finally:
-            log_file.close()
+            if log_file is not None:
+                log_file.close()
         self.save()
+        reason = {"done": "max steps reached", "out of time": "time budget used"}.get(ended, ended)
         self.log(f"{reason} at step {self.step}; model saved to {self.out / 'model'}")
         return self.step
 
@@ -292,8 +290,52 @@ class Pretrainer:
         eta = (s.max_steps - self.step) * per_step
         if s.time_budget_s is not None:
             eta = min(eta, max(0.0, s.time_budget_s - run_time))
-        return StepReport(step=self.step, epoch=self.epoch, loss=w["loss"] / n, mlm_loss=w["mlm_loss"] / n,
+        return StepReport(step=self.step, epoch=self.loop.epoch, loss=w["loss"] / n, mlm_loss=w["mlm_loss"] / n,
                           nsp_loss=w["nsp_loss"] / n, mlm_accuracy=w["mlm_correct"] / max(1, w["mlm_total"]),
                           nsp_accuracy=w["nsp_correct"] / max(1, w["nsp_total"]),
-                          lr=self.scheduler.get_last_lr()[0], tokens_per_s=w["tokens"] / max(window_s, 1e-9),
-                          elapsed_s=self.elapsed, eta_s=eta if math.isfinite(eta) else 0.0)
+                          lr=self.loop.scheduler.get_last_lr()[0], tokens_per_s=w["tokens"] / max(window_s, 1e-9),
+                          elapsed_s=self.loop.elapsed, eta_s=eta if math.isfinite(eta) else 0.0)
+
+
+class _EpochBatches:
+    """One epoch's micro-batches for one rank, made when the loop reaches them: global batch j is
+    examples [j * B * world, (j + 1) * B * world) and this rank masks and trains on its share."""
+
+    def __init__(self, trainer: Pretrainer, examples: np.ndarray, epoch: int, rank: int, world: int):
+        self.trainer, self.examples, self.epoch, self.rank, self.world = trainer, examples, epoch, rank, world
+        self.batch_size = trainer.settings.batch_size
+
+    def __len__(self) -> int:
+        return len(self.examples) // (self.batch_size * self.world)
+
+    def __getitem__(self, span: slice) -> list:
+        t = self.trainer
+        batches = []
+        for j in range(len(self))[span]:
+            first = (j * self.world + self.rank) * self.batch_size
+            idx = np.arange(first, first + self.batch_size)
+            batches.append(make_batch(t.data, self.examples[idx], idx, t.tokenizer, t.settings.seed, self.epoch,
+                                      pad_to=t.settings.max_len))
+        return batches
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+def _barrier(world: int) -> None:
+    if world > 1:
+        dist.barrier()
+
+
+def _sum_over_ranks(window: dict[str, float], world: int) -> dict[str, float]:
+    """The log window's sums over every rank (each rank saw its own share of the batch)."""
+    if world == 1:
+        return window
+    keys = [k for k in window if k != "steps"]
+    t = torch.tensor([float(window[k]) for k in keys], dtype=torch.float64)
+    dist.all_reduce(t)
+    sums = dict(zip(keys, t.tolist()))
+    for k in ("loss", "mlm_loss", "nsp_loss"):  # means: the ranks' sums of means, back to one mean
+        sums[k] /= world
+    return {**sums, "steps": window["steps"]}

@@ -92,6 +92,40 @@ def test_cancel_stops_within_a_second_and_writes_nothing(qtbot, window, data, tm
     assert "Cancelled" in view.status.text() and view.start_button.isEnabled()
 
 
+def test_cancel_after_a_checkpoint_keeps_it_and_it_can_be_tried(qtbot, window, data, tmp_path):
+    view = window.finetune_view
+    fill(view, data, tmp_path / "out", epochs=100)
+    view.checkpoint_every.setValue(1)
+    with qtbot.waitSignal(window.finetune.progressed, timeout=60_000):
+        view.start_button.click()
+    qtbot.waitUntil(lambda: (tmp_path / "out" / "model.safetensors").is_file(), timeout=30_000)
+    with qtbot.waitSignal(window.finetune.runFinished, timeout=10_000) as blocker:
+        view.cancel_button.click()
+    assert blocker.args[0].output == tmp_path / "out" and blocker.args[0].metrics is None
+    assert "last checkpoint is kept" in view.status.text() and view.open_button.isEnabled()
+    with qtbot.waitSignal(window.finetune.classified, timeout=30_000):
+        view.try_text.setText("the cat sat")
+    assert view.try_table.rowCount() == 2  # animal, city
+
+
+def test_running_out_of_gpu_memory_stops_the_run_with_advice(qtbot, window, data, tmp_path, monkeypatch):
+    import torch
+
+    from model.finetuning.trainer import FineTuner
+
+    def out_of_memory(self, module, batch):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 12.00 GiB")  # as on a full GPU
+
+    monkeypatch.setattr(FineTuner, "loss", out_of_memory)
+    view = window.finetune_view
+    fill(view, data, tmp_path / "out")
+    with qtbot.waitSignal(window.finetune.runFailed, timeout=60_000) as failed:
+        view.start_button.click()
+    assert "ran out of memory at step 1; use a smaller batch size" in failed.args[0]
+    assert failed.args[0] in view.status.text() and view.start_button.isEnabled()
+    assert not (tmp_path / "out").exists()
+
+
 def test_bad_dataset_is_reported_and_nothing_starts(qtbot, window, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("text,label\nonly,x\nrows,x\n")

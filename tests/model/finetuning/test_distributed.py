@@ -4,25 +4,12 @@ the model a single process gets with the whole batch."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import torch
 from safetensors.torch import load_file
 
-ROOT = Path(__file__).resolve().parents[3]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_two_processes_match_one_with_the_same_global_batch(hf_folder, tmp_path):
+def test_two_processes_match_one_with_the_same_global_batch(hf_folder, tmp_path, torchrun):
     folder, _ = hf_folder("BertForMaskedLM")
     train = tmp_path / "train.csv"
     rows = [f"the cat sat {i},animal" for i in range(12)] + [f"paris is big {i},city" for i in range(12)]
@@ -30,14 +17,9 @@ def test_two_processes_match_one_with_the_same_global_batch(hf_folder, tmp_path)
     common = ["finetune", "--train", str(train), "--eval", str(train), "--model", str(folder), "--max-steps", "4",
               "--lr", "1e-3", "--max-len", "16", "--dropout", "0", "--device", "cpu",
               "--precision", "fp32"]  # exact comparison: bf16 rounding would differ with the reduction order
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    single = subprocess.run([sys.executable, "-m", "model", *common, "--batch-size", "8", "--out",
-                             str(tmp_path / "one")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    single = torchrun([*common, "--batch-size", "8", "--out", str(tmp_path / "one")], processes=1)
     assert single.returncode == 0, single.stderr
-    double = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
-                             "--master_addr", "127.0.0.1", "--master_port", str(free_port()), "-m", "model", *common,
-                             "--batch-size", "4", "--out", str(tmp_path / "two")],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    double = torchrun([*common, "--batch-size", "4", "--out", str(tmp_path / "two")], processes=2)
     assert double.returncode == 0, double.stderr[-3000:]
     one = json.loads(single.stdout.strip().splitlines()[-1])
     two = json.loads(double.stdout.strip().splitlines()[-1])

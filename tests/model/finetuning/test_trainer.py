@@ -70,6 +70,24 @@ def test_stop_leaves_no_half_written_model(hf_folder, data, tmp_path):
     assert result.metrics is None  # a cancel does not wait for an evaluation
 
 
+def test_a_cancel_keeps_the_last_complete_checkpoint(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", checkpoint_every=2))
+    saved = []
+    calls = []
+
+    def stop_after_five_steps():
+        if (tmp_path / "out" / "model.safetensors").is_file():
+            saved.append(len(calls))
+        return len(calls.append(1) or calls) > 5
+
+    result = tuner.run(should_stop=stop_after_five_steps)
+    assert result.steps == 5 and result.metrics is None and result.output == tmp_path / "out"
+    assert saved and saved[0] == 2  # first on disk once step 2 was done, before step 3 began
+    reloaded = model.load(tmp_path / "out", device="cpu")
+    assert reloaded.config.id2label == tuner.network.config.id2label
+
+
 def test_an_output_folder_that_saving_would_destroy_is_refused_before_training(hf_folder, data, tmp_path):
     folder, _ = hf_folder("BertForMaskedLM")
     documents = tmp_path / "documents"

@@ -24,9 +24,10 @@ def quiet(_line):
 
 
 def test_a_few_steps_lower_the_loss(small_corpus, tmp_path):
-    trainer = Pretrainer(tiny_settings(small_corpus, tmp_path / "run"), log=quiet)
-    losses = [trainer.train_step()["loss"] for _ in range(60)]
-    assert sum(losses[-10:]) / 10 < sum(losses[:10]) / 10 - 1.0
+    trainer = Pretrainer(tiny_settings(small_corpus, tmp_path / "run", log_every=1), log=quiet)
+    losses = []
+    trainer.run(on_report=lambda r: losses.append(r.loss))
+    assert len(losses) == 60 and sum(losses[-10:]) / 10 < sum(losses[:10]) / 10 - 1.0
 
 
 def test_stopped_and_resumed_run_equals_an_uninterrupted_one(small_corpus, tmp_path):

@@ -1,0 +1,199 @@
+"""The one training loop behind fine-tuning (sentence and pair classification) and
+pretraining (masked LM + next sentence, from scratch or continued on a user's text).
+
+A task says what an epoch's micro-batches are and how one becomes a loss; the loop owns the
+rest: AdamW with BERT's weight-decay groups, warmup then linear decay, gradient accumulation
+and clipping, bf16 autocast, the NaN check, the stop flag and the time budget between steps,
+checkpoint and epoch callbacks, and its own state for an exact resume.
+
+Under `torchrun` (WORLD_SIZE > 1) the same loop runs data-parallel: one process per device,
+each rank taking its share of every global batch from the task, gradients averaged by
+DistributedDataParallel once per optimizer step, and the ranks agreeing on when to stop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+
+from .errors import BertError
+
+
+class Task(Protocol):
+    def epoch(self, epoch: int, rank: int, world: int) -> Sequence[Any]:
+        """This rank's micro-batches of the given epoch, in order (the same for the same epoch)."""
+
+    def loss(self, module: nn.Module, batch: Any) -> tuple[torch.Tensor, dict[str, float]]:
+        """The batch's mean loss, and sums worth reporting (tokens, correct predictions, ...)."""
+
+
+@dataclass
+class LoopSettings:
+    lr: float  # peak learning rate
+    total_steps: int  # optimizer steps; the schedule decays to 0 here and training stops
+    warmup_steps: int  # linear warmup from 0 to lr, then linear decay to 0
+    weight_decay: float = 0.01  # AdamW, not on biases and LayerNorm
+    adam_eps: float = 1e-8
+    clip: float = 1.0  # max global gradient norm
+    grad_accum: int = 1  # micro-batches per optimizer step
+    bf16: bool = False  # bf16 autocast for the forward pass (the loss is computed in fp32)
+    time_budget_s: float | None = None  # stop between steps once this much wall time has passed
+    checkpoint_every: int | None = None  # call on_checkpoint every N steps
+
+
+@dataclass
+class StepStats:
+    step: int  # optimizer steps done
+    epoch: int
+    loss: float  # mean over the step's micro-batches
+    lr: float  # the learning rate the step used
+    sums: dict[str, float] = field(default_factory=dict)  # the task's sums over the step's micro-batches
+
+
+def start_distributed() -> tuple[int, int]:
+    """(rank, world size); joins the process group torchrun describes, if any."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    if dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def distributed_device(device: str) -> str:
+    """Under torchrun with GPUs, each process takes the GPU of its local rank."""
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and torch.cuda.is_available() and device in ("auto", "cuda"):
+        return f"cuda:{os.environ.get('LOCAL_RANK', '0')}"
+    return device
+
+
+def all_ranks_agree(flag: bool, world: int) -> bool:
+    """True on every rank if it is true on any: the ranks' clocks and flags differ, but all must
+    stop at the same step or the next gradient reduction waits forever."""
+    if world == 1:
+        return flag
+    t = torch.tensor([float(flag)])
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return bool(t.item())
+
+
+class TrainLoop:
+    def __init__(self, network: nn.Module, task: Task, settings: LoopSettings, rank: int = 0, world: int = 1):
+        self.network, self.task, self.settings = network, task, settings
+        self.rank, self.world = rank, world
+        self.device = next(network.parameters()).device
+        self.trained = network
+        if world > 1:
+            self.trained = DistributedDataParallel(network, device_ids=[self.device] if self.device.type == "cuda"
+                                                   else None)
+        decay, no_decay = [], []
+        for name, p in network.named_parameters():
+            if p.requires_grad:
+                (no_decay if p.ndim < 2 or "LayerNorm" in name else decay).append(p)
+        self.optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": settings.weight_decay},
+                                            {"params": no_decay, "weight_decay": 0.0}],
+                                           lr=settings.lr, eps=settings.adam_eps,
+                                           fused=True)  # one kernel for all tensors: the same update, faster
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
+        self.step = self.epoch = 0
+        self.position = 0  # micro-batches of the current epoch already trained on
+        self.elapsed = 0.0  # training wall time, over resumes too
+
+    def _lr_factor(self, step: int) -> float:
+        s = self.settings
+        if step < s.warmup_steps:
+            return (step + 1) / s.warmup_steps
+        return max(0.0, (s.total_steps - step) / max(1, s.total_steps - s.warmup_steps))
+
+    # --- state, for an exact resume ------------------------------------------------------
+
+    def state_dict(self) -> dict:
+        return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
+                "torch_rng": torch.get_rng_state(), "step": self.step, "epoch": self.epoch,
+                "position": self.position, "elapsed": self.elapsed}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["torch_rng"])
+        self.step, self.epoch, self.position = (int(state[k]) for k in ("step", "epoch", "position"))
+        self.elapsed = float(state["elapsed"])
+
+    # --- training -------------------------------------------------------------------------
+
+    def run(self, should_stop: Callable[[], bool] = lambda: False,
+            on_step: Callable[[StepStats], None] | None = None,
+            on_epoch_end: Callable[[int], None] | None = None,
+            on_checkpoint: Callable[[], None] | None = None) -> str:
+        """Train until total_steps, the time budget or should_stop() (checked between steps).
+        Returns why it ended: "done", "out of time" or "stopped"."""
+        s = self.settings
+        started, elapsed_before = time.monotonic(), self.elapsed
+        batches = self.task.epoch(self.epoch, self.rank, self.world)
+        self.network.train()
+        while self.step < s.total_steps:
+            if self.position >= len(batches):
+                if not batches:
+                    raise BertError("the training data makes no batch; add data or lower the batch size")
+                if on_epoch_end is not None:
+                    on_epoch_end(self.epoch)
+                    self.network.train()
+                self.epoch, self.position = self.epoch + 1, 0
+                batches = self.task.epoch(self.epoch, self.rank, self.world)
+                continue
+            if all_ranks_agree(should_stop(), self.world):
+                return "stopped"
+            over = s.time_budget_s is not None and time.monotonic() - started >= s.time_budget_s
+            if s.time_budget_s is not None and all_ranks_agree(over, self.world):
+                return "out of time"
+            group = batches[self.position:self.position + s.grad_accum]
+            self.position += len(group)
+            try:
+                stats = self._optimizer_step(group)
+            except torch.OutOfMemoryError:
+                self.optimizer.zero_grad(set_to_none=True)  # give the memory back before saying so
+                if self.device.type == "cuda":
+                    torch.cuda.empty_cache()
+                raise BertError(f"the {self.device.type.upper()} ran out of memory at step {self.step + 1}; "
+                                "use a smaller batch size or a shorter maximum length") from None
+            self.elapsed = elapsed_before + time.monotonic() - started
+            if on_step is not None:
+                on_step(stats)
+            if on_checkpoint is not None and s.checkpoint_every and self.step % s.checkpoint_every == 0:
+                on_checkpoint()
+        return "done"
+
+    def _optimizer_step(self, group: Sequence[Any]) -> StepStats:
+        s = self.settings
+        lr = self.scheduler.get_last_lr()[0]
+        self.optimizer.zero_grad(set_to_none=True)
+        loss_sum, sums = 0.0, {}
+        for k, batch in enumerate(group):
+            last = k == len(group) - 1
+            sync = self.trained.no_sync() if self.world > 1 and not last else contextlib.nullcontext()
+            with sync:  # DDP averages the gradients once, on the step's last micro-batch
+                autocast = (torch.autocast(self.device.type, dtype=torch.bfloat16) if s.bf16
+                            else contextlib.nullcontext())
+                with autocast:
+                    loss, batch_sums = self.task.loss(self.trained, batch)
+                if not torch.isfinite(loss):
+                    raise BertError(f"the loss became {loss.item()} at step {self.step + 1}; "
+                                    "lower the learning rate and start again")
+                (loss / len(group)).backward()
+            loss_sum += loss.item() / len(group)
+            for key, value in batch_sums.items():
+                sums[key] = sums.get(key, 0) + value
+        torch.nn.utils.clip_grad_norm_(self.network.parameters(), s.clip)
+        self.optimizer.step()
+        self.scheduler.step()
+        self.step += 1
+        return StepStats(self.step, self.epoch, loss_sum, lr, sums)

@@ -1,0 +1,102 @@
+"""The shared training loop, on a toy task: accumulation, epochs, stop, budget and resume."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from model.errors import BertError
+from model.train_loop import LoopSettings, TrainLoop
+
+X = torch.randn(24, 3, generator=torch.Generator().manual_seed(0))
+Y = X @ torch.tensor([1.0, -2.0, 0.5])
+
+
+class Regression:
+    """Batches of row indices, in an order fixed by the epoch; mean squared error."""
+
+    def __init__(self, batch_size: int):
+        self.batch_size = batch_size
+        self.epochs_asked: list[int] = []
+
+    def epoch(self, epoch, rank, world):
+        self.epochs_asked.append(epoch)
+        order = torch.randperm(len(X), generator=torch.Generator().manual_seed(epoch)).tolist()
+        return [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+
+    def loss(self, module, batch):
+        return ((module(X[batch]).squeeze(-1) - Y[batch]) ** 2).mean(), {"rows": len(batch)}
+
+
+def net() -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Linear(3, 1)
+
+
+def settings(**overrides) -> LoopSettings:
+    return LoopSettings(**{"lr": 0.05, "total_steps": 9, "warmup_steps": 2, "weight_decay": 0.0, **overrides})
+
+
+def test_two_accumulated_halves_make_the_step_of_the_whole_batch():
+    whole, halves = net(), net()
+    TrainLoop(whole, Regression(8), settings()).run()
+    TrainLoop(halves, Regression(4), settings(grad_accum=2)).run()
+    for a, b in zip(whole.parameters(), halves.parameters()):
+        assert torch.allclose(a, b, atol=1e-6)
+
+
+def test_epochs_steps_and_reports():
+    task, steps, epochs = Regression(8), [], []
+    loop = TrainLoop(net(), task, settings())
+    assert loop.run(on_step=steps.append, on_epoch_end=epochs.append) == "done"
+    assert [s.step for s in steps] == list(range(1, 10)) and loop.step == 9
+    assert epochs == [0, 1] and task.epochs_asked == [0, 1, 2]  # 3 batches an epoch; step 9 ends epoch 2
+    assert all(s.sums == {"rows": 8} for s in steps)
+    assert steps[0].lr == pytest.approx(0.025) and steps[1].lr == pytest.approx(0.05)  # warmup, then decay
+    assert steps[-1].lr < steps[2].lr
+    assert steps[-1].loss < steps[0].loss
+
+
+def test_stop_flag_time_budget_and_checkpoints():
+    calls, saved = [], []
+    loop = TrainLoop(net(), Regression(8), settings(checkpoint_every=2))
+    assert loop.run(should_stop=lambda: len(calls.append(1) or calls) > 5, on_checkpoint=lambda: saved.append(1)) \
+        == "stopped"
+    assert loop.step == 5 and len(saved) == 2
+    assert TrainLoop(net(), Regression(8), settings(time_budget_s=0.0)).run() == "out of time"
+
+
+def test_a_resumed_loop_ends_where_an_uninterrupted_one_does():
+    straight = net()
+    TrainLoop(straight, Regression(8), settings()).run()
+    first, calls = net(), []
+    loop = TrainLoop(first, Regression(8), settings())
+    loop.run(should_stop=lambda: len(calls.append(1) or calls) > 4)
+    state, weights = loop.state_dict(), {k: v.clone() for k, v in first.state_dict().items()}
+    resumed = nn.Linear(3, 1)
+    resumed.load_state_dict(weights)
+    again = TrainLoop(resumed, Regression(8), settings())
+    again.load_state_dict(state)
+    assert (again.step, again.epoch, again.position) == (4, 1, 1)
+    again.run()
+    for a, b in zip(straight.parameters(), resumed.parameters()):
+        assert torch.equal(a, b)
+
+
+def test_a_non_finite_loss_names_the_step():
+    class Exploding(Regression):
+        def loss(self, module, batch):
+            return module(X[batch]).sum() * float("inf"), {}
+
+    with pytest.raises(BertError, match="at step 1"):
+        TrainLoop(net(), Exploding(8), settings()).run()
+
+
+def test_running_out_of_device_memory_says_what_to_change():
+    class Greedy(Regression):
+        def loss(self, module, batch):
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+
+    with pytest.raises(BertError, match="ran out of memory at step 1; use a smaller batch size"):
+        TrainLoop(net(), Greedy(8), settings()).run()
