@@ -131,7 +131,7 @@ def main() -> int:
     for name, kind in [(name, kind) for name in args.configs for kind in args.batches]:
         with tempfile.TemporaryDirectory() as tmp:
             ours, reference = make_pair(name, Path(tmp), device)
-        # The same optimizer for both: fused AdamW, as model/finetuning/trainer.py uses.
+        # The same optimizer for both: fused AdamW, as model/train_loop.py uses.
         ours_opt = torch.optim.AdamW(ours.parameters(), lr=1e-5, fused=True)
         ref_opt = torch.optim.AdamW(reference.parameters(), lr=1e-5, fused=True)
 

@@ -1,7 +1,7 @@
 """Application entry point: `python main.py` or the `bertgui` console script.
 
     python main.py [--model DIR] [--device auto|cpu|cuda] [--text "..."] [--text-b "..."]
-                   [--screenshot FILE.png]
+                   [--tab NAME] [--head LAYER-HEAD] [--screenshot FILE.png]
 """
 
 from __future__ import annotations
@@ -21,8 +21,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--text", default=None, help="sentence A to open with (default: the last one)")
     parser.add_argument("--text-b", default=None, help="sentence B to open with")
     parser.add_argument("--tab", default=None, help="tab to show by name, e.g. tokens, embeddings, attention, fill-mask, model")
+    parser.add_argument("--head", default=None, type=layer_and_head,
+                        help="head to show in the Attention and Head views, as LAYER-HEAD counted from 0, e.g. 1-1")
     parser.add_argument("--screenshot", default=None, help="render the window to this PNG once ready, then exit")
     return parser.parse_args(argv)
+
+
+def layer_and_head(text: str) -> tuple[int, int]:
+    try:
+        layer, head = (int(v) for v in text.split("-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not LAYER-HEAD, e.g. 1-1 (counted from 0)") from None
+    return layer, head
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     model_path = args.model
     if model_path is None and settings and settings.last_model and Path(settings.last_model).is_dir():
         model_path = settings.last_model
+    if args.head:
+        def show_head(bert) -> None:  # once the model's shape is known; a head it lacks is clamped
+            controller.modelLoaded.disconnect(show_head)
+            window.show_head(*args.head)
+
+        controller.modelLoaded.connect(show_head)
     window.show()
     exit_code = {"value": 0}
 

@@ -32,7 +32,7 @@ class FinetuneWorker(QObject):
     started = Signal(int, list)  # total steps, label names
     progressed = Signal(object)  # model.finetuning.trainer.StepEvent
     evaluated = Signal(int, object)  # step, ClassificationMetrics
-    finished = Signal(object)  # FinetuneResult (output None when cancelled)
+    finished = Signal(object)  # FinetuneResult (output None when cancelled before any checkpoint)
     failed = Signal(str)
     previewed = Signal(object)  # model.finetuning.datasets.DatasetPreview
     previewFailed = Signal(str)

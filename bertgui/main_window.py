@@ -275,6 +275,12 @@ class MainWindow(QMainWindow):
         self.controller.load_model(path)
         self.tabs.setCurrentWidget(self.tokens_view)
 
+    def show_head(self, layer: int, head: int) -> None:
+        """Show this head large in the Attention view and alone in the Head view."""
+        view = self.attention_view
+        view.select(layer, head)  # clamped to the model's shape
+        self._on_attention_head_selected(view.layer_spin.value(), view.head_combo.currentData())
+
     @Slot(int, int)
     def _on_attention_head_selected(self, layer: int, head: int) -> None:
         """A thumbnail clicked in the grid is also the head the line view shows."""

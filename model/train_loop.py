@@ -4,7 +4,8 @@ pretraining (masked LM + next sentence, from scratch or continued on a user's te
 A task says what an epoch's micro-batches are and how one becomes a loss; the loop owns the
 rest: AdamW with BERT's weight-decay groups, warmup then linear decay, gradient accumulation
 and clipping, bf16 autocast, the NaN check, the stop flag and the time budget between steps,
-checkpoint and epoch callbacks, and its own state for an exact resume.
+checkpoint and epoch callbacks, and its own state for an exact resume (same device, same number of processes; the CUDA
+random state is not kept, so with dropout on a GPU the resumed run differs slightly).
 
 Under `torchrun` (WORLD_SIZE > 1) the same loop runs data-parallel: one process per device,
 each rank taking its share of every global batch from the task, gradients averaged by
@@ -30,7 +31,9 @@ from .errors import BertError
 
 class Task(Protocol):
     def epoch(self, epoch: int, rank: int, world: int) -> Sequence[Any]:
-        """This rank's micro-batches of the given epoch, in order (the same for the same epoch)."""
+        """This rank's micro-batches of the given epoch, in order (the same for the same epoch),
+        as a sized sequence that can be sliced. Every rank must get as many as the others: each
+        micro-batch is a gradient reduction all ranks take part in."""
 
     def loss(self, module: nn.Module, batch: Any) -> tuple[torch.Tensor, dict[str, float]]:
         """The batch's mean loss, and sums worth reporting (tokens, correct predictions, ...)."""
@@ -63,7 +66,13 @@ def start_distributed() -> tuple[int, int]:
     """(rank, world size); joins the process group torchrun describes, if any."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        if torch.cuda.is_available():
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+            # NCCL for CUDA tensors (gradients), gloo for the CPU ones (stop flags, metric sums) and
+            # for CPU models on a machine that also has a GPU.
+            dist.init_process_group("cuda:nccl,cpu:gloo")
+        else:
+            dist.init_process_group("gloo")
     if dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
     return 0, 1
@@ -141,22 +150,22 @@ class TrainLoop:
         batches = self.task.epoch(self.epoch, self.rank, self.world)
         self.network.train()
         while self.step < s.total_steps:
-            if self.position >= len(batches):
-                if not batches:
-                    raise BertError("the training data makes no batch; add data or lower the batch size")
-                if on_epoch_end is not None:
-                    on_epoch_end(self.epoch)
-                    self.network.train()
-                self.epoch, self.position = self.epoch + 1, 0
-                batches = self.task.epoch(self.epoch, self.rank, self.world)
-                continue
+            # Stop and time first: a cancel at an epoch's end does not wait for its evaluation.
             if all_ranks_agree(should_stop(), self.world):
                 return "stopped"
             over = s.time_budget_s is not None and time.monotonic() - started >= s.time_budget_s
             if s.time_budget_s is not None and all_ranks_agree(over, self.world):
                 return "out of time"
+            if self.position >= len(batches):
+                if batches and on_epoch_end is not None:
+                    on_epoch_end(self.epoch)
+                    self.network.train()
+                if batches:
+                    self.epoch, self.position = self.epoch + 1, 0
+                    batches = self.task.epoch(self.epoch, self.rank, self.world)
+                if not batches:
+                    raise BertError("the training data makes no batch; add data or lower the batch size")
             group = batches[self.position:self.position + s.grad_accum]
-            self.position += len(group)
             try:
                 stats = self._optimizer_step(group)
             except torch.OutOfMemoryError:
@@ -165,10 +174,12 @@ class TrainLoop:
                     torch.cuda.empty_cache()
                 raise BertError(f"the {self.device.type.upper()} ran out of memory at step {self.step + 1}; "
                                 "use a smaller batch size or a shorter maximum length") from None
+            self.position += len(group)  # only once the step is done, so the state stays consistent
             self.elapsed = elapsed_before + time.monotonic() - started
             if on_step is not None:
                 on_step(stats)
-            if on_checkpoint is not None and s.checkpoint_every and self.step % s.checkpoint_every == 0:
+            if (on_checkpoint is not None and s.checkpoint_every and self.step % s.checkpoint_every == 0
+                    and self.step < s.total_steps):  # the last step's model is the caller's to save
                 on_checkpoint()
         return "done"
 

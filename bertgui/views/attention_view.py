@@ -173,8 +173,9 @@ class AttentionView(QWidget):
         return {"mode": self.mode_combo, "hide_special": self.hide_special}
 
     def select(self, layer: int, head: int) -> None:
+        """Show this head large (a layer or head the model lacks is clamped to its last one)."""
         self.layer_spin.setValue(layer)
-        self.head_combo.setCurrentIndex(self.head_combo.findData(head))
+        self.head_combo.setCurrentIndex(self.head_combo.findData(min(head, max(0, self._heads - 1))))
 
     def current_matrix(self) -> tuple[np.ndarray, list[int]] | None:
         if self._inspection is None:

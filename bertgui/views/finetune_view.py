@@ -81,7 +81,7 @@ class FinetuneView(QWidget):
 
         self.out_edit, out_row = path_row("folder for the fine-tuned model",
                                           "Where the fine-tuned model is written (a Hugging Face-layout folder, "
-                                          "new or empty); it appears only once the run has finished",
+                                          "new or empty); it appears once the run has finished, or at the first checkpoint",
                                           choose_folder)
         self.epochs = QSpinBox(minimum=1, maximum=100, value=3, toolTip="Passes over the training data")
         self.max_steps = QSpinBox(minimum=0, maximum=1_000_000, value=0, specialValueText="use epochs",

@@ -33,7 +33,7 @@ from .metrics import ClassificationMetrics, classification_metrics
 @dataclass
 class FinetuneSettings:
     train: str  # CSV/TSV/JSONL with text + label (or text_a + text_b + label)
-    out: str  # output model folder (written atomically at the end)
+    out: str  # output model folder (written atomically at the end, and at checkpoints)
     eval: str | None = None  # eval file; without one, eval_fraction of train is held out
     eval_fraction: float = 0.1
     model: str | None = None  # base model folder; None = the bundled model
@@ -83,7 +83,7 @@ class StepEvent:
 @dataclass
 class FinetuneResult:
     metrics: ClassificationMetrics | None  # None when cancelled: a cancel stops at once, without an evaluation
-    output: Path | None  # None when stopped before the end: nothing half-written
+    output: Path | None  # None when cancelled before any checkpoint: nothing half-written
     steps: int
     labels: list[str]
 
@@ -171,8 +171,8 @@ class FineTuner:
         shuffled examples, split across the ranks; the order depends only on the seed and epoch."""
         order = np.random.default_rng([self.settings.seed, epoch]).permutation(len(self.train_batches))
         size = self.settings.batch_size * world
-        batches = [order[i:i + size][rank::world] for i in range(0, len(order), size)]
-        return [b for b in batches if len(b)]
+        # A last global batch of fewer than `world` rows is dropped: every rank needs a share.
+        return [order[i:i + size][rank::world] for i in range(0, len(order), size) if len(order) - i >= world]
 
     def loss(self, module: torch.nn.Module, batch: np.ndarray) -> tuple[torch.Tensor, dict[str, float]]:
         ids, types, mask, labels = self._collate([self.train_batches[i] for i in batch])
@@ -194,7 +194,7 @@ class FineTuner:
             confusion += torch.bincount(pairs, minlength=n * n).double()
         totals = torch.cat([confusion, torch.tensor([loss_sum], dtype=torch.float64)])
         if self.world > 1:
-            dist.all_reduce(totals)  # gloo and NCCL both sum float64 on the CPU/GPU it lives on
+            dist.all_reduce(totals)  # a CPU tensor: summed by gloo (see train_loop.start_distributed)
         self.network.train()
         matrix = totals[:-1].view(n, n).long().numpy()
         true = np.repeat(np.arange(n), matrix.sum(1))
@@ -226,18 +226,22 @@ class FineTuner:
                 on_step(StepEvent(stats.step, total, stats.epoch, stats.loss, stats.lr,
                                   tokens / max(elapsed, 1e-9), elapsed))
 
+        evaluated: dict[int, ClassificationMetrics] = {}  # by step
+
         def evaluate_epoch(_epoch: int) -> None:
             if on_eval or self.world > 1:
-                metrics = self.evaluate()  # every rank takes part in the reduction, reporting or not
+                evaluated[loop.step] = self.evaluate()  # every rank takes part in the reduction
                 if on_eval and self.rank == 0:
-                    on_eval(loop.step, metrics)
+                    on_eval(loop.step, evaluated[loop.step])
 
         ended = loop.run(should_stop, report, evaluate_epoch, self._save)
         if ended == "stopped":  # at once, without an evaluation; only a complete checkpoint remains
             return FinetuneResult(None, Path(s.out) if self.checkpointed else None, loop.step, self.labels)
-        metrics = self.evaluate()
-        if on_eval and self.rank == 0:
-            on_eval(loop.step, metrics)
+        metrics = evaluated.get(loop.step)  # out of time right after an epoch's evaluation: no second one
+        if metrics is None:
+            metrics = self.evaluate()
+            if on_eval and self.rank == 0:
+                on_eval(loop.step, metrics)
         self._save()
         self.network.eval()
         return FinetuneResult(metrics, Path(s.out), loop.step, self.labels)

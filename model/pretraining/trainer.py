@@ -142,7 +142,7 @@ class Pretrainer:
             checkpoint_every=s.checkpoint_every), self.rank, self.world)
         if self.state is not None:
             self.network.load_state_dict(self.state["model"])
-            # The state counts examples, so a run can resume with another number of processes.
+            # The state counts examples (exact with the same number of processes as before).
             self.loop.load_state_dict({**self.state, "position": int(self.state["position"]) // self._global_batch})
             log(f"resumed at step {self.step} (epoch {self.loop.epoch}, example {self.state['position']})")
 
@@ -236,16 +236,17 @@ class Pretrainer:
     # --- checkpoints and the run ------------------------------------------------------------
 
     def save(self) -> None:
-        """Write training_state.pt and the model/ export, each atomically (rank 0; the others wait)."""
+        """Write the model/ export, then training_state.pt, each atomically (rank 0; the others
+        wait). The state file goes last: a run that resumes from it finds the vocabulary in model/."""
         if self.rank == 0:
+            self.network.eval()
+            save_checkpoint(self.network, self.tokenizer, self.out / "model")
+            self.network.train()
             state = {"model": self.network.state_dict(), **self.loop.state_dict(),
                      "position": self.loop.position * self._global_batch, "settings": asdict(self.settings)}
             buffer = io.BytesIO()
             torch.save(state, buffer)
             atomic_write_bytes(self.out / STATE_FILE, buffer.getvalue())
-            self.network.eval()
-            save_checkpoint(self.network, self.tokenizer, self.out / "model")
-            self.network.train()
         _barrier(self.world)
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,

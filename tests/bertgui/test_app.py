@@ -32,3 +32,15 @@ def test_the_gui_thread_does_not_import_torch_to_show_the_window():
             "print('torch' in sys.modules or 'model' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_head_option_reads_layer_dash_head(capsys):
+    import pytest
+
+    from bertgui.app import parse_args
+
+    assert parse_args(["--head", "1-3"]).head == (1, 3)
+    for bad in ("1", "a-b", "-1-2", "1-2-3"):
+        with pytest.raises(SystemExit):
+            parse_args([f"--head={bad}"])
+        assert "is not LAYER-HEAD" in capsys.readouterr().err

@@ -344,3 +344,12 @@ def test_double_click_after_an_edit_does_not_mask_the_wrong_characters(qtbot, wi
     window.text_a.setText("a dog sat")  # typed; the inspection for it has not arrived yet
     window._on_tokens_double_clicked(2)
     assert window.text_a.text() == "a dog sat"
+
+
+def test_show_head_selects_it_in_both_views_and_clamps_to_the_model(qtbot, window):
+    window.show_head(1, 2)
+    assert window.attention_view.plot.titleLabel.text == "layer 1, head 2"
+    assert window.head_lines_view.layer_spin.value() == 1 and window.head_lines_view.selected_heads() == [2]
+    window.show_head(9, 9)  # the test model has 2 layers of 4 heads
+    assert window.attention_view.plot.titleLabel.text == "layer 1, head 3"
+    assert window.head_lines_view.selected_heads() == [3]

@@ -65,6 +65,17 @@ def test_stop_flag_time_budget_and_checkpoints():
         == "stopped"
     assert loop.step == 5 and len(saved) == 2
     assert TrainLoop(net(), Regression(8), settings(time_budget_s=0.0)).run() == "out of time"
+    saved_at = []
+    loop = TrainLoop(net(), Regression(8), settings(checkpoint_every=3))
+    loop.run(on_checkpoint=lambda: saved_at.append(loop.step))
+    assert saved_at == [3, 6]  # not 9: the final model is the caller's to save, once
+
+
+def test_a_stop_at_the_end_of_an_epoch_does_not_wait_for_its_evaluation():
+    calls, epochs = [], []
+    loop = TrainLoop(net(), Regression(8), settings())  # 3 batches an epoch
+    assert loop.run(should_stop=lambda: len(calls.append(1) or calls) > 3, on_epoch_end=epochs.append) == "stopped"
+    assert loop.step == 3 and epochs == []
 
 
 def test_a_resumed_loop_ends_where_an_uninterrupted_one_does():

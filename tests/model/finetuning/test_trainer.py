@@ -88,6 +88,31 @@ def test_a_cancel_keeps_the_last_complete_checkpoint(hf_folder, data, tmp_path):
     assert reloaded.config.id2label == tuner.network.config.id2label
 
 
+def test_every_rank_gets_as_many_batches_as_the_others(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", batch_size=5))
+    tuner.train_batches = tuner.train_batches[:21]  # two global batches of 10 rows, and 1 row over
+    shares = [tuner.epoch(0, rank, 2) for rank in (0, 1)]
+    assert [len(s) for s in shares] == [2, 2] and all(len(b) == 5 for s in shares for b in s)
+    rows = sorted(int(i) for s in shares for b in s for i in b)
+    assert len(set(rows)) == 20  # each row once; the odd one waits for the next epoch's shuffle
+
+
+def test_datasets_that_change_on_disk_mid_run_do_not_matter(hf_folder, data, tmp_path):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", max_steps=4))
+    steps = []
+
+    def vandalise(event):
+        steps.append(event.step)
+        if event.step == 1:
+            data[0].write_bytes(b"\xff\xfe not a csv any more")
+            data[1].unlink()
+
+    result = tuner.run(on_step=vandalise)  # the rows were read and encoded before the first step
+    assert steps == [1, 2, 3, 4] and result.metrics.accuracy >= 0 and result.output == tmp_path / "out"
+
+
 def test_an_output_folder_that_saving_would_destroy_is_refused_before_training(hf_folder, data, tmp_path):
     folder, _ = hf_folder("BertForMaskedLM")
     documents = tmp_path / "documents"
