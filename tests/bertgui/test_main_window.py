@@ -347,6 +347,7 @@ def test_double_click_after_an_edit_does_not_mask_the_wrong_characters(qtbot, wi
 
 
 def test_show_head_selects_it_in_both_views_and_clamps_to_the_model(qtbot, window):
+    window.tabs.setCurrentWidget(window.attention_view)  # hidden views render when shown
     window.show_head(1, 2)
     assert window.attention_view.plot.titleLabel.text == "layer 1, head 2"
     assert window.head_lines_view.layer_spin.value() == 1 and window.head_lines_view.selected_heads() == [2]
