@@ -145,6 +145,7 @@ class Pretrainer:
             # The state counts examples (exact with the same number of processes as before).
             self.loop.load_state_dict({**self.state, "position": int(self.state["position"]) // self._global_batch})
             log(f"resumed at step {self.step} (epoch {self.loop.epoch}, example {self.state['position']})")
+            self.state = None  # weights and optimizer moments are in place now: free the copy
 
     @property
     def step(self) -> int:
