@@ -98,7 +98,8 @@ class FinetuneWorker(QObject):
                 max_len=options["max_len"], batch_size=options["batch_size"], lr=options["lr"],
                 warmup_steps=max(1, round(options.get("warmup_ratio", 0.1) * steps)), max_steps=steps,
                 weight_decay=options.get("weight_decay", 0.01), seed=options.get("seed", 0),
-                log_every=1, checkpoint_every=options.get("checkpoint_every") or max(100, steps // 10), time_budget_s=options.get("time_budget_s"),
+                log_every=1, checkpoint_every=options.get("checkpoint_every") or max(100, steps // 10),
+                time_budget_s=options.get("time_budget_s"),
                 device=options.get("device", "auto"))
             trainer = Pretrainer(settings, log=lambda line: None if line.startswith("step") else self.logged.emit(line))
             self.started.emit(steps, [])

@@ -148,6 +148,8 @@ class TrainLoop:
         s = self.settings
         started, elapsed_before = time.monotonic(), self.elapsed
         batches = self.task.epoch(self.epoch, self.rank, self.world)
+        if not batches:  # every epoch has the same data, so one check does
+            raise BertError("the training data makes no batch; add data or lower the batch size")
         self.network.train()
         while self.step < s.total_steps:
             # Stop and time first: a cancel at an epoch's end does not wait for its evaluation.
@@ -156,15 +158,12 @@ class TrainLoop:
             over = s.time_budget_s is not None and time.monotonic() - started >= s.time_budget_s
             if s.time_budget_s is not None and all_ranks_agree(over, self.world):
                 return "out of time"
-            if self.position >= len(batches):
-                if batches and on_epoch_end is not None:
+            if self.position >= len(batches):  # the epoch is over
+                if on_epoch_end is not None:
                     on_epoch_end(self.epoch)
                     self.network.train()
-                if batches:
-                    self.epoch, self.position = self.epoch + 1, 0
-                    batches = self.task.epoch(self.epoch, self.rank, self.world)
-                if not batches:
-                    raise BertError("the training data makes no batch; add data or lower the batch size")
+                self.epoch, self.position = self.epoch + 1, 0
+                batches = self.task.epoch(self.epoch, self.rank, self.world)
             group = batches[self.position:self.position + s.grad_accum]
             try:
                 stats = self._optimizer_step(group)

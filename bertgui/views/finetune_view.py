@@ -81,7 +81,8 @@ class FinetuneView(QWidget):
 
         self.out_edit, out_row = path_row("folder for the fine-tuned model",
                                           "Where the fine-tuned model is written (a Hugging Face-layout folder, "
-                                          "new or empty); it appears once the run has finished, or at the first checkpoint",
+                                          "new or empty); it appears once the run has finished, or at the "
+                                          "first checkpoint",
                                           choose_folder)
         self.epochs = QSpinBox(minimum=1, maximum=100, value=3, toolTip="Passes over the training data")
         self.max_steps = QSpinBox(minimum=0, maximum=1_000_000, value=0, specialValueText="use epochs",
@@ -122,7 +123,8 @@ class FinetuneView(QWidget):
 
         self.start_button = QPushButton("Start", toolTip="Fine-tune the loaded model on this data")
         self.pause_button = QPushButton("Pause", checkable=True, enabled=False, toolTip="Pause or resume the run")
-        self.cancel_button = QPushButton("Cancel", enabled=False, toolTip="Stop the run; only a complete checkpoint (see Save every) is kept")
+        self.cancel_button = QPushButton("Cancel", enabled=False,
+                                         toolTip="Stop the run; only a complete checkpoint (see Save every) is kept")
         self.open_button = QPushButton("Open in inspector", enabled=False,
                                        toolTip="Load the fine-tuned model into the other tabs")
         buttons = QHBoxLayout()
@@ -246,8 +248,8 @@ class FinetuneView(QWidget):
                                      "Fine-tune the loaded model on this data")
 
     def options(self) -> dict:
-        """The form as the user left it, for the settings (the data columns depend on the file, and
-        are detected again when it is previewed)."""
+        """The form as the user left it, for the settings. Not the learning rate, which is set to
+        suit each model as it loads, nor the data columns, detected again when the file is previewed."""
         return control_values(self._remembered_controls())
 
     def set_options(self, options: dict) -> None:
@@ -258,7 +260,7 @@ class FinetuneView(QWidget):
     def _remembered_controls(self) -> dict:
         return {"task": self.task, "train": self.train_edit, "eval": self.eval_edit, "out": self.out_edit,
                 "epochs": self.epochs, "max_steps": self.max_steps, "time_budget": self.time_budget,
-                "batch": self.batch, "lr": self.lr, "warmup": self.warmup, "weight_decay": self.weight_decay,
+                "batch": self.batch, "warmup": self.warmup, "weight_decay": self.weight_decay,
                 "dropout": self.dropout, "max_len": self.max_len, "grad_accum": self.grad_accum,
                 "freeze_embeddings": self.freeze_embeddings, "freeze_layers": self.freeze_layers,
                 "checkpoint_every": self.checkpoint_every, "seed": self.seed}

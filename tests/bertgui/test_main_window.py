@@ -165,7 +165,7 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
     w.finetune_view.task.setCurrentIndex(1)  # continued pretraining
     w.finetune_view.train_edit.setText(str(tmp_path / "notes.txt"))
     w.finetune_view.out_edit.setText(str(tmp_path / "out"))
-    w.finetune_view.lr.setValue(3e-4)
+    w.finetune_view.batch.setValue(48)
     w.finetune_view.freeze_embeddings.setChecked(True)
     w.close()
     again = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
@@ -180,7 +180,7 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
     assert restored.fill_mask_view.score_all.isChecked()
     ft = restored.finetune_view
     assert ft.is_pretraining() and ft.train_edit.text() == str(tmp_path / "notes.txt")
-    assert ft.out_edit.text() == str(tmp_path / "out") and ft.lr.value() == 3e-4 and ft.freeze_embeddings.isChecked()
+    assert ft.out_edit.text() == str(tmp_path / "out") and ft.batch.value() == 48 and ft.freeze_embeddings.isChecked()
 
 
 def test_a_corrupt_settings_file_leaves_the_controls_as_they_were(qtbot, controller, tmp_path):

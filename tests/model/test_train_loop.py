@@ -111,3 +111,12 @@ def test_running_out_of_device_memory_says_what_to_change():
 
     with pytest.raises(BertError, match="ran out of memory at step 1; use a smaller batch size"):
         TrainLoop(net(), Greedy(8), settings()).run()
+
+
+def test_data_that_makes_no_batch_is_a_clear_error():
+    class Empty(Regression):
+        def epoch(self, epoch, rank, world):
+            return []
+
+    with pytest.raises(BertError, match="makes no batch"):
+        TrainLoop(net(), Empty(8), settings()).run()
