@@ -20,7 +20,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--text", default=None, help="sentence A to open with (default: the last one)")
     parser.add_argument("--text-b", default=None, help="sentence B to open with")
-    parser.add_argument("--tab", default=None, help="tab to show by name, e.g. tokens, embeddings, attention, fill-mask, model")
+    parser.add_argument("--tab", default=None,
+                        help="tab to show by name, e.g. tokens, embeddings, attention, head-view, fill-mask, model")
     parser.add_argument("--head", default=None, type=layer_and_head,
                         help="head to show in the Attention and Head views, as LAYER-HEAD counted from 0, e.g. 1-1")
     parser.add_argument("--screenshot", default=None, help="render the window to this PNG once ready, then exit")
@@ -33,6 +34,11 @@ def layer_and_head(text: str) -> tuple[int, int]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not LAYER-HEAD, e.g. 1-1 (counted from 0)") from None
     return layer, head
+
+
+def tab_key(name: str) -> str:
+    """A tab's name as the command line spells it: "Head view" is head-view."""
+    return name.strip().lower().replace(" ", "-")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,9 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     controller = Controller()
     window = MainWindow(controller, show_dialogs=not args.screenshot, settings=settings)
     if args.tab:
-        names = [window.tabs.tabText(i).lower() for i in range(window.tabs.count())]
-        if args.tab.lower() in names:
-            window.tabs.setCurrentIndex(names.index(args.tab.lower()))
+        names = [tab_key(window.tabs.tabText(i)) for i in range(window.tabs.count())]
+        if tab_key(args.tab) not in names:
+            print(f"bertgui: error: no tab '{args.tab}'; choose one of {', '.join(names)}", file=sys.stderr)
+            window.close()  # the window and the controller own running worker threads: end them
+            controller.shutdown()
+            return 2
+        window.tabs.setCurrentIndex(names.index(tab_key(args.tab)))
     remembered_a, remembered_b = settings.text if settings else ("", "")
     if args.text is not None:
         window.set_texts(args.text, args.text_b or "")

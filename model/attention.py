@@ -16,7 +16,9 @@ class MultiHeadAttention(nn.Module):
     - `need_weights=False`: `F.scaled_dot_product_attention`, the fused kernel (training, fill-mask);
     - `need_weights=True`: the explicit softmax, whose probabilities the inspector draws;
     - `forward_packed`: a padded batch with only its real tokens passed in (training on short
-      sentences), the projections skipping the padding.
+      sentences), the projections skipping the padding;
+    - `forward_first` and `forward_first_packed`: the [CLS] row alone as the query, for the last
+      layer of a sentence classifier, which reads nothing else.
     A head mask (layers x heads of 0/1 or weights) scales each head's probabilities, which
     switches a head off without touching the others.
     """
@@ -47,6 +49,13 @@ class MultiHeadAttention(nn.Module):
             return F.linear(x, weight, bias)
         return torch.cat([self.query(x), self.key(x), self.value(x)], dim=-1)
 
+    def _kv(self, x: torch.Tensor) -> torch.Tensor:
+        """key and value alone, (..., hidden) -> (..., 2 * hidden), stacked as `_qkv` stacks three."""
+        if torch.is_grad_enabled():
+            weight = torch.cat([self.key.weight, self.value.weight])  # (2 * hidden, hidden)
+            return F.linear(x, weight, torch.cat([self.key.bias, self.value.bias]))
+        return torch.cat([self.key(x), self.value(x)], dim=-1)
+
     def _attend(self, q, k, v, attention_bias, head_mask) -> torch.Tensor:
         context = F.scaled_dot_product_attention(
             q, k, v, attn_mask=attention_bias, dropout_p=self.dropout_p if self.training else 0.0)
@@ -68,6 +77,27 @@ class MultiHeadAttention(nn.Module):
         q, k, v = padded.view(batch, length, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4)
         context = self._attend(q, k, v, attention_bias, head_mask)  # (B, heads, T, head_dim)
         return context.transpose(1, 2).reshape(batch * length, C).index_select(0, keep)
+
+    def forward_first(self, x: torch.Tensor, attention_bias: torch.Tensor | None = None,
+                      head_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """The context vector of position 0 ([CLS]) alone: x (B, T, hidden) -> (B, hidden).
+        Every position is still a key and a value, but only one row is a query."""
+        B, T, C = x.shape
+        q = self.query(x[:, 0]).view(B, self.num_heads, 1, self.head_dim)  # (B, heads, 1, head_dim)
+        k, v = self._kv(x).view(B, T, 2, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        return self._attend(q, k, v, attention_bias, head_mask).reshape(B, C)
+
+    def forward_first_packed(self, x: torch.Tensor, keep: torch.Tensor, firsts: torch.Tensor, batch: int,
+                             length: int, attention_bias: torch.Tensor,
+                             head_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """`forward_first` for the real tokens of a padded batch (see `forward_packed`);
+        firsts: (B,) the rows of x that are each sequence's position 0. Returns (B, hidden)."""
+        N, C = x.shape
+        kv = self._kv(x)  # (N, 2 * hidden), bf16 under autocast while x may be fp32
+        padded = kv.new_zeros(batch * length, 2 * C).index_copy(0, keep, kv)
+        k, v = padded.view(batch, length, 2, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        q = self.query(x.index_select(0, firsts)).view(batch, self.num_heads, 1, self.head_dim)
+        return self._attend(q, k, v, attention_bias, head_mask).reshape(batch, C)
 
     def forward(self, x: torch.Tensor, attention_bias: torch.Tensor | None = None,
                 head_mask: torch.Tensor | None = None, need_weights: bool = False,

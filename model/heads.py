@@ -145,11 +145,15 @@ class BertWithHeads(nn.Module):
         = logits only where it is True, (N, vocab); an integer (B, P) index = logits at those
         positions, (B, P, vocab), one fixed shape per run (see pretraining.data.make_batch).
         The last two skip the big vocabulary projection everywhere else. False = no MLM logits."""
-        enc = self.bert(input_ids, token_type_ids, attention_mask, head_mask,
-                        output_attentions, output_hidden_states, output_embedding_parts)
+        want_mlm = self.heads.mlm and mlm_positions is not False
+        need_pooled = (nsp and self.heads.nsp) or (classify and self.heads.classifier == "sequence")
+        # Only the pooled [CLS] vector is read: the last layer need not compute the other rows.
+        first_token_only = need_pooled and not want_mlm and not (classify and self.heads.classifier == "token")
+        enc = self.bert(input_ids, token_type_ids, attention_mask, head_mask, output_attentions,
+                        output_hidden_states, output_embedding_parts, first_token_only)
         out = BertOutput(enc)
-        h = enc.last_hidden_state  # (B, T, hidden)
-        if self.heads.mlm and mlm_positions is not False:
+        h = enc.last_hidden_state  # (B, T, hidden), or (B, 1, hidden) if first_token_only
+        if want_mlm:
             if mlm_positions is None:
                 selected = h
             elif mlm_positions.dtype == torch.bool:
@@ -157,7 +161,6 @@ class BertWithHeads(nn.Module):
             else:
                 selected = h.gather(1, mlm_positions.unsqueeze(-1).expand(-1, -1, h.shape[-1]))  # (B, P, hidden)
             out.mlm_logits = self.cls.predictions(selected)
-        need_pooled = (nsp and self.heads.nsp) or (classify and self.heads.classifier == "sequence")
         pooled = self.pooled(h) if need_pooled else None  # (B, hidden)
         if nsp and self.heads.nsp:
             out.nsp_logits = self.cls.seq_relationship(pooled)

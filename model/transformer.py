@@ -77,11 +77,25 @@ class TransformerLayer(nn.Module):
         a, probs = self.attention(x, attention_bias, head_mask, need_weights, probs_out)  # (B, T, hidden)
         return self.output(self.intermediate(a), a), probs
 
+    def _after_attention(self, context: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
+        a = self.attention.output(context, residual)  # (rows, hidden)
+        return self.output(self.intermediate(a), a)
+
     def forward_packed(self, x, keep, batch, length, attention_bias, head_mask=None):
         """The same layer on the real tokens of a padded batch only: x (N, hidden), keep (N,)."""
         context = self.attention.self.forward_packed(x, keep, batch, length, attention_bias, head_mask)
-        a = self.attention.output(context, x)  # (N, hidden)
-        return self.output(self.intermediate(a), a)
+        return self._after_attention(context, x)  # (N, hidden)
+
+    def forward_first(self, x, attention_bias=None, head_mask=None):
+        """The layer's output at position 0 alone: x (B, T, hidden) -> (B, hidden)."""
+        context = self.attention.self.forward_first(x, attention_bias, head_mask)
+        return self._after_attention(context, x[:, 0])
+
+    def forward_first_packed(self, x, keep, firsts, batch, length, attention_bias, head_mask=None):
+        """`forward_first` on the real tokens of a padded batch: x (N, hidden) -> (B, hidden)."""
+        context = self.attention.self.forward_first_packed(x, keep, firsts, batch, length, attention_bias,
+                                                           head_mask)
+        return self._after_attention(context, x.index_select(0, firsts))
 
 
 class BertEncoder(nn.Module):
@@ -103,7 +117,7 @@ class BertPooler(nn.Module):
 
 @dataclass
 class EncoderOutput:
-    last_hidden_state: torch.Tensor  # (B, T, hidden)
+    last_hidden_state: torch.Tensor  # (B, T, hidden); (B, 1, hidden) with first_token_only
     hidden_states: torch.Tensor | None  # (layers + 1, B, T, hidden); [0] = embedding output
     attentions: torch.Tensor | None  # (layers, B, heads, T, T)
     embedding_parts: EmbeddingParts | None  # token, segment, position summands
@@ -133,8 +147,13 @@ class BertModel(nn.Module):
     def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor | None = None,
                 attention_mask: torch.Tensor | None = None, head_mask: torch.Tensor | None = None,
                 output_attentions: bool = False, output_hidden_states: bool = False,
-                output_embedding_parts: bool = False) -> EncoderOutput:
-        # input_ids: (B, T); head_mask: (layers, heads) or None
+                output_embedding_parts: bool = False, first_token_only: bool = False) -> EncoderOutput:
+        # input_ids: (B, T); head_mask: (layers, heads) or None.
+        # first_token_only: the caller reads position 0 ([CLS]) of the last layer and nothing
+        # else (a sentence classifier), so the last layer computes that row alone (its
+        # queries, attention output and feed-forward for one position instead of T; keys and
+        # values still come from every position), and last_hidden_state is (B, 1, hidden).
+        # The other outputs need every position, so they turn it off.
         if token_type_ids is None:
             token_type_ids = torch.zeros_like(input_ids)
         x, parts = self.embeddings(input_ids, token_type_ids, keep_parts=output_embedding_parts)
@@ -148,22 +167,37 @@ class BertModel(nn.Module):
         attentions = x.new_empty((L, B, H, T, T)) if output_attentions else None
         if hidden_states is not None:
             hidden_states[0] = x
+        first_token_only = first_token_only and not (output_attentions or output_hidden_states)
+        layers = list(self.encoder.layer)
+        last = layers.pop() if first_token_only else None
+
+        def mask_of(i: int) -> torch.Tensor | None:
+            return None if head_mask is None else head_mask[i]
+
         if bias is not None and not output_attentions:
             # A padded batch: every position-wise part (projections, feed-forward, LayerNorm)
             # runs on the real tokens alone, which for a batch of short sentences is often
             # half the work. Padding positions come out as zeros.
             keep = attention_mask.reshape(-1).nonzero().squeeze(1)  # (N,) flat positions of real tokens
             x = x.reshape(B * T, C).index_select(0, keep)  # (N, hidden)
-            for i, layer in enumerate(self.encoder.layer):
-                x = layer.forward_packed(x, keep, B, T, bias, None if head_mask is None else head_mask[i])
+            for i, layer in enumerate(layers):
+                x = layer.forward_packed(x, keep, B, T, bias, mask_of(i))
                 if hidden_states is not None:
                     hidden_states[i + 1] = _unpack(x, keep, B, T)
-            return EncoderOutput(_unpack(x, keep, B, T), hidden_states, attentions, parts)
-        for i, layer in enumerate(self.encoder.layer):
+            if last is None:
+                return EncoderOutput(_unpack(x, keep, B, T), hidden_states, attentions, parts)
+            # Each sequence's position 0, as rows of x; a left-padded sequence has a zero row there.
+            firsts = torch.searchsorted(keep, torch.arange(B, device=keep.device) * T).clamp(max=len(keep) - 1)
+            first = last.forward_first_packed(x, keep, firsts, B, T, bias, mask_of(L - 1))  # (B, hidden)
+            first = first * attention_mask[:, :1].to(first.dtype)  # zeros where position 0 is padding
+            return EncoderOutput(first[:, None], None, None, parts)
+        for i, layer in enumerate(layers):
             probs_out = attentions[i] if attentions is not None else None
-            x, probs = layer(x, bias, None if head_mask is None else head_mask[i], output_attentions, probs_out)
+            x, probs = layer(x, bias, mask_of(i), output_attentions, probs_out)
             if attentions is not None and probs is not probs_out:
                 attentions[i] = probs  # the autograd path allocates its own
             if hidden_states is not None:
                 hidden_states[i + 1] = x
+        if last is not None:
+            x = last.forward_first(x, bias, mask_of(L - 1))[:, None]  # (B, 1, hidden)
         return EncoderOutput(x, hidden_states, attentions, parts)

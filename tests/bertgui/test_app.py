@@ -44,3 +44,11 @@ def test_head_option_reads_layer_dash_head(capsys):
         with pytest.raises(SystemExit):
             parse_args([f"--head={bad}"])
         assert "is not LAYER-HEAD" in capsys.readouterr().err
+
+
+def test_an_unknown_tab_fails_with_one_line_naming_the_tabs(model_folder, tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "main.py", "--model", model_folder, "--tab", "heads", "--screenshot",
+                           str(tmp_path / "x.png")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 2 and "no tab 'heads'" in proc.stderr and "head-view" in proc.stderr
+    assert not (tmp_path / "x.png").exists()

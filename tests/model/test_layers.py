@@ -172,3 +172,48 @@ def test_training_paths_give_the_gradients_of_the_explicit_path(padded):
     assert grads[0].keys() == grads[1].keys() and len(grads[0]) > 10
     for name in grads[0]:
         assert torch.allclose(grads[0][name], grads[1][name], atol=1e-5), name
+
+
+@pytest.mark.parametrize("padding", ["none", "right", "left"])
+def test_a_sentence_classifier_computes_only_the_cls_row_of_the_last_layer_with_the_same_logits(padding):
+    """With only the pooled [CLS] vector read, the last layer runs one query row per sequence;
+    logits and every gradient equal those of the path that computes all positions."""
+    ids, types, mask = _padded_batch()
+    if padding == "none":
+        mask = torch.ones_like(mask)
+    elif padding == "left":  # the second row's [CLS] is padding: its pooled vector reads zeros
+        mask, ids = mask.flip(1), ids.flip(1)
+        mask[0], ids[0] = 1, _padded_batch()[0][0]
+    labels = torch.tensor([0, 2, 1])
+    head_mask = torch.ones(CONFIG.num_hidden_layers, CONFIG.num_attention_heads)
+    head_mask[-1, 0] = 0.0  # the last layer's head mask is honoured on the short path too
+    results = []
+    for everything in (False, True):
+        net = _classifier().train()
+        out = net(ids, types, mask, head_mask=head_mask, mlm_positions=False, nsp=False,
+                  output_hidden_states=everything)
+        assert out.encoder.last_hidden_state.shape[1] == (ids.shape[1] if everything else 1)
+        torch.nn.functional.cross_entropy(out.classifier_logits, labels).backward()
+        results.append((out.classifier_logits.detach(),
+                        {n: p.grad.clone() for n, p in net.named_parameters() if p.grad is not None}))
+    (logits, grads), (full_logits, full_grads) = results
+    assert torch.allclose(logits, full_logits, atol=1e-5)
+    assert grads.keys() == full_grads.keys() and len(grads) > 10
+    for name in grads:
+        assert torch.allclose(grads[name], full_grads[name], atol=1e-5), name
+
+
+@pytest.mark.parametrize("padding", ["none", "right"])
+def test_the_cls_row_path_runs_under_bf16_autocast(padding):
+    """Under autocast the projections give bf16 while the residual stream stays fp32: the short
+    path must mix them as the full path does (CPU autocast stands in for CUDA's here)."""
+    ids, types, mask = _padded_batch()
+    if padding == "none":
+        mask = torch.ones_like(mask)
+    net = _classifier().train()
+    logits = []
+    for everything in (False, True):
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out = net(ids, types, mask, mlm_positions=False, nsp=False, output_hidden_states=everything)
+        logits.append(out.classifier_logits.float())
+    assert torch.allclose(logits[0], logits[1], atol=5e-2)
