@@ -4,6 +4,7 @@ tokens, ids, segment ids, character offsets, the special-token mask and a trunca
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,12 @@ class BertTokenizer:
     @property
     def vocab_size(self) -> int:
         return self._tok.get_vocab_size(with_added_tokens=True)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the vocabulary and the normalisation rules: two tokenizers with the
+        same fingerprint split every text into the same ids (what a token cache is keyed on)."""
+        return hashlib.sha256(self._untruncated.to_str().encode("utf-8")).hexdigest()[:16]
 
     # --- use ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ exactly the data an uninterrupted one would.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from ..tokenizer import BertTokenizer
 from .corpus import CorpusStats, read_documents
 
 HOLDOUT_EVERY = 50  # document i is held out when i % 50 == 49: 2% of documents, fixed
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass
@@ -51,7 +52,7 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
     cache.mkdir(parents=True, exist_ok=True)
     stat = corpus.stat()
     key = {"version": CACHE_VERSION, "corpus": str(corpus.resolve()), "size": stat.st_size,
-           "mtime": stat.st_mtime, "vocab": tokenizer.vocab_size}
+           "mtime": stat.st_mtime, "tokenizer": tokenizer.fingerprint}
     meta = cache / "meta.json"
     if meta.is_file() and json.loads(meta.read_text()).get("key") == key:
         return load_tokenized(cache)
@@ -76,8 +77,13 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
                 token_chunks.append(np.fromiter((t for ids in kept for t in ids), dtype=np.int32))
         batch.clear()
 
+    # The old cache stops being valid before any of its files changes (meta.json comes last),
+    # and the tokens go to a new file, so that a run reading the old one through a memory map
+    # keeps its data.
+    meta.unlink(missing_ok=True)
     tokens_path = cache / "tokens.int32"
-    with open(tokens_path, "wb") as out:
+    partial = cache / "tokens.int32.partial"
+    with open(partial, "wb") as out:
         for index, document in enumerate(read_documents(corpus, stats)):
             if is_held_out(index):
                 heldout.append(document)
@@ -91,6 +97,7 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
         flush()
         for chunk in token_chunks:
             out.write(chunk.tobytes())
+    os.replace(partial, tokens_path)
     np.save(cache / "sentence_starts.npy", np.concatenate([[0], np.cumsum(sentence_lengths)]).astype(np.int64))
     np.save(cache / "document_starts.npy", np.concatenate([[0], np.cumsum(document_sizes)]).astype(np.int64))
     write_heldout(heldout, cache)

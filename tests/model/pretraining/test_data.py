@@ -95,3 +95,22 @@ def test_pad_to_fixes_every_shape_for_the_whole_run(prepared):
         batch = make_batch(data, rows[idx], idx, tokenizer, seed=0, epoch=0, pad_to=64)
         shapes.add((tuple(batch.input_ids.shape), tuple(batch.mlm_positions.shape), tuple(batch.mlm_labels.shape)))
     assert shapes == {((4, 64), (4, max_predictions(64)), (4, max_predictions(64)))}
+
+
+def test_the_token_cache_is_rebuilt_for_another_vocabulary_of_the_same_size(prepared, small_corpus, tmp_path):
+    from model.tokenizer import BertTokenizer
+
+    tokenizer, _ = prepared
+    first = tokenize_corpus(small_corpus, tokenizer, tmp_path / "cache", log=lambda _: None)
+    tokenizer.save(tmp_path)
+    words = (tmp_path / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    common = int(np.bincount(np.asarray(first.tokens)).argmax())  # a frequent token id, not special
+    words[common], words[-1] = words[-1], words[common]  # same size, two ids swapped
+    (tmp_path / "vocab.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+    (tmp_path / "tokenizer.json").unlink()
+    swapped = BertTokenizer.from_folder(tmp_path, 64)
+    assert swapped.vocab_size == tokenizer.vocab_size and swapped.fingerprint != tokenizer.fingerprint
+    again = tokenize_corpus(small_corpus, swapped, tmp_path / "cache", log=lambda _: None)
+    assert not np.array_equal(np.asarray(first.tokens), np.asarray(again.tokens))
+    assert np.count_nonzero(np.asarray(again.tokens) == len(words) - 1) == np.count_nonzero(
+        np.asarray(first.tokens) == common)
