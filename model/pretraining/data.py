@@ -237,47 +237,61 @@ def make_batch(corpus: TokenizedCorpus, rows: np.ndarray, indices: np.ndarray, t
                seed: int, epoch: int, pad_to: int | None = None) -> PretrainingBatch:
     """Assemble [CLS] A [SEP] B [SEP] for each row and mask it: 15% of the non-special
     positions are chosen; of those 80% become [MASK], 10% a random token, 10% stay.
-    The masks of example i in epoch e come from rng(seed, e, i + 1): new every epoch.
+    Every random number is a hash of (seed, epoch, example index, position): the masks of
+    example i are new every epoch and the same however the examples are batched or shared
+    out among processes, and the whole batch is made by array operations (a GPU waits on this).
     `pad_to` fixes the batch width, and with it the number of predictions per row (as BERT's
     max_predictions_per_seq): one set of tensor shapes for the whole run keeps the CPU kernels'
     per-shape caches (and the allocator) from growing without bound over a long run; measured
     with bf16 autocast, a varying prediction count grew resident memory by about 20 MB a step."""
-    cls, sep, mask, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.mask_token_id, \
-        tokenizer.pad_token_id
-    vocab = tokenizer.vocab_size
+    rows = np.asarray(rows, dtype=np.int64)
+    a0, a1, b0, b1 = (rows[:, j, None] for j in range(4))  # (B, 1) each
+    len_a, len_b = a1 - a0, b1 - b0
+    n = len_a + len_b + 3  # [CLS] A [SEP] B [SEP]
+    T = max(int(n.max()), pad_to or 0)
+    B = len(rows)
+    pos = np.arange(T)[None, :]  # (1, T)
+    in_a = (pos >= 1) & (pos <= len_a)  # (B, T)
+    in_b = (pos >= len_a + 2) & (pos <= len_a + 1 + len_b)
+    real = pos < n
+    source = np.where(in_a, a0 + pos - 1, np.where(in_b, b0 + pos - len_a - 2, 0))
+    original = np.where(in_a | in_b, corpus.tokens[source], tokenizer.pad_token_id).astype(np.int64)
+    original[:, 0] = tokenizer.cls_token_id
+    original[(pos == len_a + 1) | (pos == n - 1)] = tokenizer.sep_token_id
+    segments = ((pos >= len_a + 2) & real).astype(np.int64)
+
+    # Choose k = 15% of each row's A and B positions: those with the k smallest random keys.
+    candidates = in_a | in_b
+    k = np.minimum(np.maximum(1, np.round(MASK_PROB * (len_a + len_b))), len_a + len_b)[:, 0].astype(np.int64)
+    draws = _uniform_hash(seed, epoch, np.asarray(indices, dtype=np.int64), T, streams=3)  # (3, B, T)
+    order = np.argsort(np.where(candidates, draws[0], 2.0), axis=1, kind="stable")
+    P = max(max_predictions(T), int(k.max()))
+    valid = np.arange(P)[None, :] < k[:, None]  # (B, P)
+    positions = np.sort(np.where(valid, order[:, :P], T), axis=1)  # ascending, T after the last pick
+    positions = np.where(valid, positions, 0)  # padding points at 0
+    chosen = np.zeros((B, T), dtype=bool)
+    chosen[np.nonzero(valid)[0], positions[valid]] = True
+    labels = np.where(valid, np.take_along_axis(original, positions, axis=1), IGNORE_LABEL)
+
     first_regular = 5  # the special tokens come first in our vocabularies; random replacements skip them
-    seqs, types, chosen_rows = [], [], []
-    for (a0, a1, b0, b1, _), i in zip(rows, indices):
-        a = corpus.tokens[a0:a1].astype(np.int64)
-        b = corpus.tokens[b0:b1].astype(np.int64)
-        ids = np.concatenate([[cls], a, [sep], b, [sep]])
-        seg = np.concatenate([np.zeros(len(a) + 2, np.int64), np.ones(len(b) + 1, np.int64)])
-        rng = np.random.default_rng([seed, epoch, int(i) + 1])
-        candidates = np.concatenate([np.arange(1, len(a) + 1), np.arange(len(a) + 2, len(a) + 2 + len(b))])
-        k = max(1, round(MASK_PROB * len(candidates)))
-        picks = np.sort(rng.choice(candidates, size=min(k, len(candidates)), replace=False))
-        fate = rng.random(len(picks))
-        original = ids.copy()
-        ids[picks[fate < 0.8]] = mask
-        random_positions = picks[(fate >= 0.8) & (fate < 0.9)]
-        ids[random_positions] = rng.integers(first_regular, vocab, size=len(random_positions))
-        seqs.append((ids, original))
-        types.append(seg)
-        chosen_rows.append(picks)
-    T = max(max(len(ids) for ids, _ in seqs), pad_to or 0)
-    B = len(seqs)
-    input_ids = torch.full((B, T), pad, dtype=torch.long)
-    token_type_ids = torch.zeros((B, T), dtype=torch.long)
-    attention_mask = torch.zeros((B, T), dtype=torch.long)
-    P = max(max_predictions(T), max(len(picks) for picks in chosen_rows))
-    positions = torch.zeros((B, P), dtype=torch.long)
-    labels = torch.full((B, P), IGNORE_LABEL, dtype=torch.long)
-    for r, ((ids, original), seg, picks) in enumerate(zip(seqs, types, chosen_rows)):
-        n = len(ids)
-        input_ids[r, :n] = torch.from_numpy(ids)
-        token_type_ids[r, :n] = torch.from_numpy(seg)
-        attention_mask[r, :n] = 1
-        positions[r, :len(picks)] = torch.from_numpy(picks)
-        labels[r, :len(picks)] = torch.from_numpy(original[picks])
-    nsp = torch.from_numpy(np.ascontiguousarray(rows[:, 4]))
-    return PretrainingBatch(input_ids, token_type_ids, attention_mask, positions, labels, nsp)
+    fate = draws[1]
+    replacement = first_regular + (draws[2] * (tokenizer.vocab_size - first_regular)).astype(np.int64)
+    ids = np.where(chosen & (fate < 0.8), tokenizer.mask_token_id, original)
+    ids = np.where(chosen & (fate >= 0.8) & (fate < 0.9), replacement, ids)
+    return PretrainingBatch(torch.from_numpy(ids), torch.from_numpy(segments), torch.from_numpy(real.astype(np.int64)),
+                            torch.from_numpy(positions.astype(np.int64)), torch.from_numpy(labels.astype(np.int64)),
+                            torch.from_numpy(np.ascontiguousarray(rows[:, 4])))
+
+
+def _uniform_hash(seed: int, epoch: int, indices: np.ndarray, length: int, streams: int) -> np.ndarray:
+    """(streams, B, length) uniform numbers in [0, 1), each a SplitMix64 hash of (seed, epoch,
+    example index, position, stream): independent of how the examples are grouped."""
+    base = np.uint64((seed * 1_000_003 + epoch) * 0x9E3779B97F4A7C15 % (1 << 64))
+    counter = ((indices.astype(np.uint64)[None, :, None] + np.uint64(1)) << np.uint64(24)) \
+        | (np.arange(length, dtype=np.uint64)[None, None, :] << np.uint64(4)) \
+        | np.arange(streams, dtype=np.uint64)[:, None, None]
+    x = counter ^ base
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)  # uint64 arithmetic wraps, as intended
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    x = x ^ (x >> np.uint64(31))
+    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))

@@ -114,3 +114,15 @@ def test_the_token_cache_is_rebuilt_for_another_vocabulary_of_the_same_size(prep
     assert not np.array_equal(np.asarray(first.tokens), np.asarray(again.tokens))
     assert np.count_nonzero(np.asarray(again.tokens) == len(words) - 1) == np.count_nonzero(
         np.asarray(first.tokens) == common)
+
+
+def test_an_examples_masks_do_not_depend_on_the_batch_it_is_in(prepared):
+    """What lets N processes that each mask a share of a global batch reproduce one process."""
+    tokenizer, data = prepared
+    rows = epoch_examples(data, 64, seed=0, epoch=0)[:12]
+    whole = make_batch(data, rows, np.arange(12), tokenizer, seed=0, epoch=0, pad_to=64)
+    part = make_batch(data, rows[5:7], np.arange(5, 7), tokenizer, seed=0, epoch=0, pad_to=64)
+    for name in ("input_ids", "token_type_ids", "attention_mask", "mlm_positions", "mlm_labels", "nsp_labels"):
+        assert torch.equal(getattr(whole, name)[5:7], getattr(part, name)), name
+    other_seed = make_batch(data, rows[5:7], np.arange(5, 7), tokenizer, seed=1, epoch=0, pad_to=64)
+    assert not torch.equal(other_seed.mlm_positions, part.mlm_positions)
