@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 
 def _bundled() -> str:
@@ -199,23 +199,21 @@ class FinetuneController(QObject):
     def start(self, options: dict) -> None:
         """Start a run; `options` are FinetuneSettings fields (built on the worker thread,
         where torch lives)."""
-        if self.running:
-            return
-        self._worker.cancel.clear()
-        self._worker.resume.set()
-        self.running = True
-        self.runningChanged.emit(True)
-        self._runRequested.emit(options)
+        self._begin(self._runRequested, options)
 
     def start_pretraining(self, options: dict) -> None:
         """Continue pretraining (MLM + NSP) on options["train"], a text file of blank-line-separated documents."""
+        self._begin(self._pretrainRequested, options)
+
+    def _begin(self, request: SignalInstance, options: dict) -> None:
+        """Hand a run to the worker thread, unless one is under way."""
         if self.running:
             return
         self._worker.cancel.clear()
         self._worker.resume.set()
         self.running = True
         self.runningChanged.emit(True)
-        self._pretrainRequested.emit(options)
+        request.emit(options)
 
     def preview(self, path: str, text_column: str = "", text_b_column: str = "", label_column: str = "") -> None:
         """Read the dataset's first rows and label counts (columns "" = detected, text B "-" = none)."""
