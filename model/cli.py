@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=PretrainSettings.batch_size)
     p.add_argument("--lr", type=float, default=PretrainSettings.lr)
     p.add_argument("--warmup-steps", type=int, default=PretrainSettings.warmup_steps)
-    p.add_argument("--max-steps", type=int, default=PretrainSettings.max_steps)
+    p.add_argument("--max-steps", type=int, default=None,
+                   help=f"the schedule's length (default: {PretrainSettings.max_steps:,}, or with --time-budget "
+                        "as many steps as the budget allows at the measured speed)")
     p.add_argument("--time-budget", default=None, help="stop cleanly after this long, e.g. 90m or 2h")
     p.add_argument("--weight-decay", type=float, default=PretrainSettings.weight_decay)
     p.add_argument("--clip", type=float, default=PretrainSettings.clip)
@@ -173,7 +175,9 @@ def cmd_pretrain(args) -> None:
         corpus=args.corpus, out=args.out, init=args.init, vocab=args.vocab, vocab_size=args.vocab_size, layers=args.layers,
         hidden=args.hidden, heads=args.heads, intermediate=args.intermediate, max_len=args.max_len,
         dropout=args.dropout, position_init=args.position_init,
-        batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps, max_steps=args.max_steps,
+        batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
+        max_steps=args.max_steps or PretrainSettings.max_steps,
+        fit_schedule=args.max_steps is None and args.time_budget is not None,
         weight_decay=args.weight_decay, clip=args.clip, seed=args.seed, precision=args.precision,
         log_every=args.log_every, checkpoint_every=args.checkpoint_every,
         time_budget_s=parse_duration(args.time_budget) if args.time_budget else None, device=args.device)

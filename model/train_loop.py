@@ -51,6 +51,8 @@ class LoopSettings:
     bf16: bool = False  # bf16 autocast for the forward pass (the loss is computed in fp32)
     time_budget_s: float | None = None  # stop between steps once this much wall time has passed
     checkpoint_every: int | None = None  # call on_checkpoint every N steps
+    fit_to_budget: bool = False  # with a time budget: once the speed is measured, shorten total_steps
+    # so that the decay ends as the budget does (total_steps is then a cap; see TrainLoop._fit_schedule)
 
 
 @dataclass
@@ -116,6 +118,7 @@ class TrainLoop:
         self.step = self.epoch = 0
         self.position = 0  # micro-batches of the current epoch already trained on
         self.elapsed = 0.0  # training wall time, over resumes too
+        self.fitted = False  # total_steps was set from the measured speed (fit_to_budget)
 
     def _lr_factor(self, step: int) -> float:
         s = self.settings
@@ -128,7 +131,8 @@ class TrainLoop:
     def state_dict(self) -> dict:
         return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
                 "torch_rng": torch.get_rng_state(), "step": self.step, "epoch": self.epoch,
-                "position": self.position, "elapsed": self.elapsed}
+                "position": self.position, "elapsed": self.elapsed,
+                "total_steps": self.settings.total_steps, "fitted": self.fitted}
 
     def load_state_dict(self, state: dict) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
@@ -136,6 +140,8 @@ class TrainLoop:
         torch.set_rng_state(state["torch_rng"])
         self.step, self.epoch, self.position = (int(state[k]) for k in ("step", "epoch", "position"))
         self.elapsed = float(state["elapsed"])
+        if self.settings.fit_to_budget and state.get("fitted"):  # an interrupted run keeps the length it chose
+            self.settings.total_steps, self.fitted = int(state["total_steps"]), True
 
     # --- training -------------------------------------------------------------------------
 
@@ -151,6 +157,7 @@ class TrainLoop:
         if not batches:  # every epoch has the same data, so one check does
             raise BertError("the training data makes no batch; add data or lower the batch size")
         self.network.train()
+        first_step_done = None  # (time, step) after this run's first step: the speed is measured from there
         while self.step < s.total_steps:
             # Stop and time first: a cancel at an epoch's end does not wait for its evaluation.
             if all_ranks_agree(should_stop(), self.world):
@@ -174,13 +181,38 @@ class TrainLoop:
                 raise BertError(f"the {self.device.type.upper()} ran out of memory at step {self.step + 1}; "
                                 "use a smaller batch size or a shorter maximum length") from None
             self.position += len(group)  # only once the step is done, so the state stays consistent
-            self.elapsed = elapsed_before + time.monotonic() - started
+            now = time.monotonic()
+            self.elapsed = elapsed_before + now - started
+            if s.fit_to_budget and s.time_budget_s is not None and not self.fitted:
+                if first_step_done is None:  # the first step pays for warming up: leave it out
+                    first_step_done = (now, self.step)
+                elif self._speed_known(now - started, self.step - first_step_done[1]):
+                    rate = (self.step - first_step_done[1]) / max(now - first_step_done[0], 1e-9)
+                    self._fit_schedule(rate, s.time_budget_s - (now - started))
             if on_step is not None:
                 on_step(stats)
             if (on_checkpoint is not None and s.checkpoint_every and self.step % s.checkpoint_every == 0
                     and self.step < s.total_steps):  # the last step's model is the caller's to save
                 on_checkpoint()
         return "done"
+
+    def _speed_known(self, run_s: float, steps: int) -> bool:
+        """Measure over a few steps and 5% of the budget, or until the warm-up ends: inside the
+        warm-up the learning rate does not depend on total_steps, so fitting there changes
+        nothing already done, and the run is as if it had known its length from the start."""
+        s = self.settings
+        return steps >= 3 and (run_s >= 0.05 * s.time_budget_s or self.step >= s.warmup_steps - 1)
+
+    def _fit_schedule(self, steps_per_s: float, remaining_s: float) -> None:
+        """Set total_steps to the steps the rest of the budget allows at this speed (2% short,
+        so that a slower stretch still reaches the end of the decay), capped by the given total."""
+        fitted = self.step + int(steps_per_s * max(0.0, remaining_s) * 0.98)
+        if self.world > 1:  # every rank must stop at the same step
+            t = torch.tensor([float(fitted)])
+            dist.all_reduce(t, op=dist.ReduceOp.MIN)
+            fitted = int(t.item())
+        self.settings.total_steps = max(self.step + 1, min(self.settings.total_steps, fitted))
+        self.fitted = True
 
     def _optimizer_step(self, group: Sequence[Any]) -> StepStats:
         s = self.settings

@@ -58,6 +58,8 @@ class PretrainSettings:
     lr: float = 5e-4  # peak learning rate
     warmup_steps: int = 1_000
     max_steps: int = 100_000  # the schedule's length; training stops here
+    fit_schedule: bool = False  # with a time budget: set the schedule's length from the measured speed so
+    # that the learning rate reaches 0 as the budget ends (max_steps is then a cap); --resume keeps that length
     weight_decay: float = 0.01
     clip: float = 1.0  # max global gradient norm
     seed: int = 0
@@ -139,7 +141,7 @@ class Pretrainer:
         self.loop = TrainLoop(self.network, self, LoopSettings(
             lr=s.lr, total_steps=s.max_steps, warmup_steps=s.warmup_steps, weight_decay=s.weight_decay,
             adam_eps=1e-6, clip=s.clip, bf16=self.bf16, time_budget_s=s.time_budget_s,
-            checkpoint_every=s.checkpoint_every), self.rank, self.world)
+            checkpoint_every=s.checkpoint_every, fit_to_budget=s.fit_schedule), self.rank, self.world)
         if self.state is not None:
             self.network.load_state_dict(self.state["model"])
             # The state counts examples (exact with the same number of processes as before).
@@ -259,12 +261,18 @@ class Pretrainer:
         window, window_started = _empty_window(), time.monotonic()
         log_file = open(self.out / "log.jsonl", "a", encoding="utf-8") if self.rank == 0 else None
 
+        announced = self.loop.fitted  # a resumed run has said so already
+
         def report(stats: StepStats) -> None:
-            nonlocal window, window_started
+            nonlocal window, window_started, announced
             for k, v in stats.sums.items():
                 window[k] += v
             window["steps"] += 1
-            if stats.step % s.log_every == 0 or stats.step == s.max_steps:
+            if self.loop.fitted and not announced:
+                announced = True
+                self.log(f"measured speed: the schedule ends at step {self.loop.settings.total_steps:,}, "
+                         f"with the time budget")
+            if stats.step % s.log_every == 0 or stats.step == self.loop.settings.total_steps:
                 sums = _sum_over_ranks(window, self.world)
                 r = self._report(sums, time.monotonic() - window_started, time.monotonic() - started)
                 self.log(r.line())
@@ -289,7 +297,7 @@ class Pretrainer:
         s = self.settings
         n = max(1, w["steps"])
         per_step = window_s / n
-        eta = (s.max_steps - self.step) * per_step
+        eta = (self.loop.settings.total_steps - self.step) * per_step
         if s.time_budget_s is not None:
             eta = min(eta, max(0.0, s.time_budget_s - run_time))
         return StepReport(step=self.step, epoch=self.loop.epoch, loss=w["loss"] / n, mlm_loss=w["mlm_loss"] / n,

@@ -120,3 +120,61 @@ def test_data_that_makes_no_batch_is_a_clear_error():
 
     with pytest.raises(BertError, match="makes no batch"):
         TrainLoop(net(), Empty(8), settings()).run()
+
+
+class Clock:
+    """Stands in for time.monotonic: every training micro-batch takes exactly `per_batch` seconds."""
+
+    def __init__(self, per_batch: float, first_extra: float = 0.0):
+        self.now, self.per_batch, self.extra = 0.0, per_batch, first_extra
+
+    def __call__(self) -> float:
+        return self.now
+
+    def tick(self) -> None:
+        self.now += self.per_batch + self.extra
+        self.extra = 0.0  # only the first step is slow, as a GPU's is
+
+
+class TimedRegression(Regression):
+    def __init__(self, batch_size: int, clock: Clock):
+        super().__init__(batch_size)
+        self.clock = clock
+
+    def loss(self, module, batch):
+        self.clock.tick()
+        return super().loss(module, batch)
+
+
+def test_a_time_budget_fits_the_schedule_to_the_measured_speed(monkeypatch):
+    import types
+
+    from model import train_loop
+
+    clock = Clock(per_batch=0.1, first_extra=5.0)
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
+    steps = []
+    loop = TrainLoop(net(), TimedRegression(8, clock), settings(
+        total_steps=10_000, warmup_steps=50, time_budget_s=30.0, fit_to_budget=True))
+    assert loop.run(on_step=steps.append) == "done"  # the schedule ended before the budget did
+    # Step 1 takes 5.1 s and is left out; by step 4, 5% of the budget has gone and 3 steps took
+    # 0.3 s: 10 steps/s for the 24.6 s left, 2% short.
+    assert loop.fitted and loop.settings.total_steps == 4 + int(10 * 24.6 * 0.98) == steps[-1].step
+    assert steps[-1].lr < 0.05 * 0.01  # the learning rate decayed to (nearly) 0 inside the budget
+    assert [s.lr for s in steps[:50]] == pytest.approx([0.05 * (i + 1) / 50 for i in range(50)])  # warm-up as usual
+    resumed = TrainLoop(net(), Regression(8), settings(total_steps=10_000, warmup_steps=50, fit_to_budget=True,
+                                                       time_budget_s=30.0))
+    resumed.load_state_dict(loop.state_dict())
+    assert resumed.fitted and resumed.settings.total_steps == loop.settings.total_steps
+
+
+def test_without_fitting_a_time_budget_only_stops_the_run(monkeypatch):
+    import types
+
+    from model import train_loop
+
+    clock = Clock(per_batch=0.1)
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
+    loop = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=50,
+                                                                time_budget_s=3.0))
+    assert loop.run() == "out of time" and not loop.fitted and loop.settings.total_steps == 10_000

@@ -102,3 +102,26 @@ def test_position_embeddings_start_sinusoidal_and_dropout_can_be_set(small_corpu
     weight = plain.network.bert.embeddings.position_embeddings.weight.detach()
     assert not torch.allclose(weight / weight.std(), table / table.std(), atol=0.1)
     assert plain.network.config.hidden_dropout_prob == 0.1  # BERT's own when not set
+
+
+def test_a_time_budget_without_max_steps_ends_the_schedule_with_the_budget(small_corpus, tmp_path, monkeypatch,
+                                                                           capsys):
+    """`pretrain --time-budget 3s` (no --max-steps) measures its speed and decays to 0 by then."""
+    import re
+    import types
+
+    from model import train_loop
+    from model.cli import main
+
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=lambda: next(ticks) * 0.05))
+    tiny = ["--corpus", str(small_corpus), "--vocab-size", "300", "--layers", "2", "--hidden", "32", "--heads", "2",
+            "--intermediate", "64", "--max-len", "48", "--batch-size", "8", "--lr", "2e-3", "--warmup-steps", "1000",
+            "--log-every", "10", "--precision", "fp32", "--device", "cpu", "--time-budget", "3s"]
+    assert main(["pretrain", "--out", str(tmp_path / "fit"), *tiny]) == 0
+    out = capsys.readouterr().out
+    fitted = int(re.search(r"the schedule ends at step (\d+)", out).group(1))
+    assert 10 < fitted < 40 and f"max steps reached at step {fitted};" in out
+    assert main(["pretrain", "--out", str(tmp_path / "cap"), *tiny, "--max-steps", "500"]) == 0
+    out = capsys.readouterr().out
+    assert "schedule ends" not in out and "time budget used" in out  # an explicit length is kept
