@@ -15,7 +15,6 @@ import json
 import math
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -138,8 +137,6 @@ class Pretrainer:
         if self.data.num_documents < 2:
             raise BertError(f"{corpus}: next-sentence pairs need at least two documents (separate them by blank lines)")
         self.network.to(self.device)
-        self._planner: ThreadPoolExecutor | None = None  # plans the next epoch while this one trains
-        self._next_plan: tuple[int, Future] | None = None
         torch.manual_seed(s.seed)
         self.loop = TrainLoop(self.network, self, LoopSettings(
             lr=s.lr, total_steps=s.max_steps, warmup_steps=s.warmup_steps, weight_decay=s.weight_decay,
@@ -214,21 +211,8 @@ class Pretrainer:
     # --- the task the training loop runs ----------------------------------------------------
 
     def epoch(self, epoch: int, rank: int, world: int) -> _EpochBatches:
-        """This epoch's batches; the next epoch's examples are planned meanwhile on a thread of
-        their own (about a second of Python per 57,000 examples, which a GPU would otherwise
-        wait for at every epoch's end). The plan is a function of (seed, epoch) alone."""
-        planned = self._next_plan
-        if planned is not None and planned[0] == epoch:
-            examples = planned[1].result()
-        else:
-            examples = self._plan(epoch)
-        if self._planner is None:
-            self._planner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="epoch-plan")
-        self._next_plan = (epoch + 1, self._planner.submit(self._plan, epoch + 1))
-        return _EpochBatches(self, examples, epoch, rank, world)
-
-    def _plan(self, epoch: int) -> np.ndarray:
-        return epoch_examples(self.data, self.settings.max_len, self.settings.seed, epoch)
+        return _EpochBatches(self, epoch_examples(self.data, self.settings.max_len, self.settings.seed, epoch),
+                             epoch, rank, world)
 
     def loss(self, module: torch.nn.Module, batch) -> tuple[torch.Tensor, dict[str, float]]:
         dev = self.device
@@ -304,9 +288,6 @@ class Pretrainer:
         finally:
             if log_file is not None:
                 log_file.close()
-            if self._planner is not None:  # a plan under way finishes unheeded
-                self._planner.shutdown(wait=False, cancel_futures=True)
-            self._planner, self._next_plan = None, None
         self.save()
         reason = {"done": "max steps reached", "out of time": "time budget used"}.get(ended, ended)
         self.log(f"{reason} at step {self.step}; model saved to {self.out / 'model'}")

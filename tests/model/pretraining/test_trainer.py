@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 
@@ -126,12 +125,3 @@ def test_a_time_budget_without_max_steps_ends_the_schedule_with_the_budget(small
     assert main(["pretrain", "--out", str(tmp_path / "cap"), *tiny, "--max-steps", "500"]) == 0
     out = capsys.readouterr().out
     assert "schedule ends" not in out and "time budget used" in out  # an explicit length is kept
-
-
-def test_epochs_planned_ahead_are_the_epochs_planned_on_demand(small_corpus, tmp_path):
-    from model.pretraining.data import epoch_examples
-
-    trainer = Pretrainer(tiny_settings(small_corpus, tmp_path / "run"), log=quiet)
-    for epoch in (0, 1, 2, 5, 6):  # 5: a resumed run starts wherever its state says
-        planned = trainer.epoch(epoch, 0, 1).examples
-        assert np.array_equal(planned, epoch_examples(trainer.data, 48, 0, epoch))
