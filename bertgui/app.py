@@ -48,9 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .controller import Controller
-    from .main_window import MainWindow
+    from .main_window import TAB_NAMES, MainWindow
     from .palette import apply_palette
     from .settings import AppSettings
+
+    tab_keys = [tab_key(name) for name in TAB_NAMES]
+    if args.tab and tab_key(args.tab) not in tab_keys:  # before any window exists, or settings it could save
+        print(f"bertgui: error: no tab '{args.tab}'; choose one of {', '.join(tab_keys)}", file=sys.stderr)
+        return 2
 
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -61,13 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     controller = Controller()
     window = MainWindow(controller, show_dialogs=not args.screenshot, settings=settings)
     if args.tab:
-        names = [tab_key(window.tabs.tabText(i)) for i in range(window.tabs.count())]
-        if tab_key(args.tab) not in names:
-            print(f"bertgui: error: no tab '{args.tab}'; choose one of {', '.join(names)}", file=sys.stderr)
-            window.close()  # the window and the controller own running worker threads: end them
-            controller.shutdown()
-            return 2
-        window.tabs.setCurrentIndex(names.index(tab_key(args.tab)))
+        window.tabs.setCurrentIndex(tab_keys.index(tab_key(args.tab)))
     remembered_a, remembered_b = settings.text if settings else ("", "")
     if args.text is not None:
         window.set_texts(args.text, args.text_b or "")

@@ -55,6 +55,9 @@ EXAMPLES = [
 ]
 
 
+TAB_NAMES = ("Tokens", "Embeddings", "Attention", "Head view", "Fill-mask", "Hidden states", "Sentence", "Model",
+             "Fine-tune")
+
 class MainWindow(QMainWindow):
     def __init__(self, controller: Controller, show_dialogs: bool = True, settings: AppSettings | None = None):
         super().__init__()
@@ -92,11 +95,9 @@ class MainWindow(QMainWindow):
         self.finetune_view = FinetuneView()
         self.finetune = FinetuneController(self)
         self.tabs = QTabWidget()
-        for view, name in ((self.tokens_view, "Tokens"), (self.embeddings_view, "Embeddings"),
-                           (self.attention_view, "Attention"), (self.head_lines_view, "Head view"),
-                           (self.fill_mask_view, "Fill-mask"),
-                           (self.hidden_states_view, "Hidden states"), (self.nsp_view, "Sentence"),
-                           (self.model_view, "Model"), (self.finetune_view, "Fine-tune")):
+        views = (self.tokens_view, self.embeddings_view, self.attention_view, self.head_lines_view,
+                 self.fill_mask_view, self.hidden_states_view, self.nsp_view, self.model_view, self.finetune_view)
+        for view, name in zip(views, TAB_NAMES, strict=True):
             self.tabs.addTab(view, name)
         self._renderers = {self.tokens_view: self._show_tokens, self.embeddings_view: self.embeddings_view.show_inspection,
                            self.attention_view: self.attention_view.show_inspection,

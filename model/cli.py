@@ -177,7 +177,7 @@ def cmd_pretrain(args) -> None:
         dropout=args.dropout, position_init=args.position_init,
         batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
         max_steps=args.max_steps or PretrainSettings.max_steps,
-        fit_schedule=args.max_steps is None and args.time_budget is not None,
+        fit_schedule=args.max_steps is None,
         weight_decay=args.weight_decay, clip=args.clip, seed=args.seed, precision=args.precision,
         log_every=args.log_every, checkpoint_every=args.checkpoint_every,
         time_budget_s=parse_duration(args.time_budget) if args.time_budget else None, device=args.device)

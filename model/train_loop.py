@@ -51,8 +51,9 @@ class LoopSettings:
     bf16: bool = False  # bf16 autocast for the forward pass (the loss is computed in fp32)
     time_budget_s: float | None = None  # stop between steps once this much wall time has passed
     checkpoint_every: int | None = None  # call on_checkpoint every N steps
-    fit_to_budget: bool = False  # with a time budget: once the speed is measured, shorten total_steps
-    # so that the decay ends as the budget does (total_steps is then a cap; see TrainLoop._fit_schedule)
+    fit_to_budget: bool = False  # the length was not given: a run that starts inside the warm-up with a time
+    # budget sets total_steps (then a cap) from its measured speed so that the decay ends with the budget,
+    # and a resumed run keeps the length it chose (see TrainLoop._fit_schedule)
 
 
 @dataclass
@@ -132,7 +133,8 @@ class TrainLoop:
         return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
                 "torch_rng": torch.get_rng_state(), "step": self.step, "epoch": self.epoch,
                 "position": self.position, "elapsed": self.elapsed,
-                "total_steps": self.settings.total_steps, "fitted": self.fitted}
+                "total_steps": self.settings.total_steps, "warmup_steps": self.settings.warmup_steps,
+                "fitted": self.fitted}
 
     def load_state_dict(self, state: dict) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
@@ -140,8 +142,9 @@ class TrainLoop:
         torch.set_rng_state(state["torch_rng"])
         self.step, self.epoch, self.position = (int(state[k]) for k in ("step", "epoch", "position"))
         self.elapsed = float(state["elapsed"])
-        if self.settings.fit_to_budget and state.get("fitted"):  # an interrupted run keeps the length it chose
-            self.settings.total_steps, self.fitted = int(state["total_steps"]), True
+        if self.settings.fit_to_budget and state.get("fitted"):  # an interrupted run keeps the schedule it chose
+            self.settings.total_steps, self.settings.warmup_steps = int(state["total_steps"]), int(state["warmup_steps"])
+            self.fitted = True
 
     # --- training -------------------------------------------------------------------------
 
@@ -158,6 +161,8 @@ class TrainLoop:
             raise BertError("the training data makes no batch; add data or lower the batch size")
         self.network.train()
         first_step_done = None  # (time, step) after this run's first step: the speed is measured from there
+        # Only inside the warm-up does the schedule not depend on its length yet: a run past it keeps its own.
+        fitting = s.fit_to_budget and s.time_budget_s is not None and not self.fitted and self.step < s.warmup_steps
         while self.step < s.total_steps:
             # Stop and time first: a cancel at an epoch's end does not wait for its evaluation.
             if all_ranks_agree(should_stop(), self.world):
@@ -183,12 +188,14 @@ class TrainLoop:
             self.position += len(group)  # only once the step is done, so the state stays consistent
             now = time.monotonic()
             self.elapsed = elapsed_before + now - started
-            if s.fit_to_budget and s.time_budget_s is not None and not self.fitted:
+            if fitting:
                 if first_step_done is None:  # the first step pays for warming up: leave it out
                     first_step_done = (now, self.step)
-                elif self._speed_known(now - started, self.step - first_step_done[1]):
+                # Every rank decides at the same step (their clocks differ), then they agree on a length.
+                elif all_ranks_agree(self._speed_known(now - started, self.step - first_step_done[1]), self.world):
                     rate = (self.step - first_step_done[1]) / max(now - first_step_done[0], 1e-9)
                     self._fit_schedule(rate, s.time_budget_s - (now - started))
+                    fitting = False
             if on_step is not None:
                 on_step(stats)
             if (on_checkpoint is not None and s.checkpoint_every and self.step % s.checkpoint_every == 0
@@ -205,13 +212,18 @@ class TrainLoop:
 
     def _fit_schedule(self, steps_per_s: float, remaining_s: float) -> None:
         """Set total_steps to the steps the rest of the budget allows at this speed (2% short,
-        so that a slower stretch still reaches the end of the decay), capped by the given total."""
+        so that a slower stretch still reaches the end of the decay), capped by the given total.
+        A budget shorter than the warm-up shortens the warm-up to a tenth of the run, so that
+        the learning rate still climbs and then decays to 0."""
+        s = self.settings
         fitted = self.step + int(steps_per_s * max(0.0, remaining_s) * 0.98)
         if self.world > 1:  # every rank must stop at the same step
             t = torch.tensor([float(fitted)])
             dist.all_reduce(t, op=dist.ReduceOp.MIN)
             fitted = int(t.item())
-        self.settings.total_steps = max(self.step + 1, min(self.settings.total_steps, fitted))
+        s.total_steps = max(self.step + 1, min(s.total_steps, fitted))
+        if s.total_steps <= s.warmup_steps:
+            s.warmup_steps = max(self.step + 1, s.total_steps // 10)
         self.fitted = True
 
     def _optimizer_step(self, group: Sequence[Any]) -> StepStats:

@@ -174,11 +174,12 @@ class BertModel(nn.Module):
         def mask_of(i: int) -> torch.Tensor | None:
             return None if head_mask is None else head_mask[i]
 
-        if bias is not None and not output_attentions:
-            # A padded batch: every position-wise part (projections, feed-forward, LayerNorm)
-            # runs on the real tokens alone, which for a batch of short sentences is often
-            # half the work. Padding positions come out as zeros.
-            keep = attention_mask.reshape(-1).nonzero().squeeze(1)  # (N,) flat positions of real tokens
+        # A padded batch: every position-wise part (projections, feed-forward, LayerNorm) runs on
+        # the real tokens alone, which for a batch of short sentences is often half the work.
+        # Padding positions come out as zeros. (A batch of padding alone takes the plain path.)
+        keep = attention_mask.reshape(-1).nonzero().squeeze(1) if bias is not None and not output_attentions \
+            else None  # (N,) flat positions of real tokens
+        if keep is not None and len(keep) > 0:
             x = x.reshape(B * T, C).index_select(0, keep)  # (N, hidden)
             for i, layer in enumerate(layers):
                 x = layer.forward_packed(x, keep, B, T, bias, mask_of(i))

@@ -58,8 +58,9 @@ class PretrainSettings:
     lr: float = 5e-4  # peak learning rate
     warmup_steps: int = 1_000
     max_steps: int = 100_000  # the schedule's length; training stops here
-    fit_schedule: bool = False  # with a time budget: set the schedule's length from the measured speed so
-    # that the learning rate reaches 0 as the budget ends (max_steps is then a cap); --resume keeps that length
+    fit_schedule: bool = False  # max_steps was not given: with a time budget, the schedule's length comes from
+    # the measured speed so that the learning rate reaches 0 as the budget ends (max_steps is then a cap), and
+    # --resume keeps that length, with or without a budget
     weight_decay: float = 0.01
     clip: float = 1.0  # max global gradient norm
     seed: int = 0

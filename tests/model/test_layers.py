@@ -217,3 +217,12 @@ def test_the_cls_row_path_runs_under_bf16_autocast(padding):
             out = net(ids, types, mask, mlm_positions=False, nsp=False, output_hidden_states=everything)
         logits.append(out.classifier_logits.float())
     assert torch.allclose(logits[0], logits[1], atol=5e-2)
+
+
+def test_a_batch_of_padding_alone_still_gives_logits():
+    ids, types, mask = _padded_batch()
+    net = _classifier().eval()
+    short = net(ids, types, torch.zeros_like(mask), mlm_positions=False, nsp=False).classifier_logits
+    full = net(ids, types, torch.zeros_like(mask), mlm_positions=False, nsp=False,
+               output_hidden_states=True).classifier_logits
+    assert short.shape == (len(ids), 3) and torch.allclose(short, full, atol=1e-5)

@@ -162,10 +162,42 @@ def test_a_time_budget_fits_the_schedule_to_the_measured_speed(monkeypatch):
     assert loop.fitted and loop.settings.total_steps == 4 + int(10 * 24.6 * 0.98) == steps[-1].step
     assert steps[-1].lr < 0.05 * 0.01  # the learning rate decayed to (nearly) 0 inside the budget
     assert [s.lr for s in steps[:50]] == pytest.approx([0.05 * (i + 1) / 50 for i in range(50)])  # warm-up as usual
-    resumed = TrainLoop(net(), Regression(8), settings(total_steps=10_000, warmup_steps=50, fit_to_budget=True,
-                                                       time_budget_s=30.0))
+    # A resumed run keeps the length it chose, given a budget or not.
+    resumed = TrainLoop(net(), Regression(8), settings(total_steps=10_000, warmup_steps=50, fit_to_budget=True))
     resumed.load_state_dict(loop.state_dict())
     assert resumed.fitted and resumed.settings.total_steps == loop.settings.total_steps
+
+
+def test_a_budget_shorter_than_the_warm_up_shortens_the_warm_up(monkeypatch):
+    import types
+
+    from model import train_loop
+
+    clock = Clock(per_batch=0.1)
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
+    steps = []
+    loop = TrainLoop(net(), TimedRegression(8, clock), settings(
+        total_steps=10_000, warmup_steps=1_000, time_budget_s=30.0, fit_to_budget=True))
+    assert loop.run(on_step=steps.append) == "done"
+    total = loop.settings.total_steps
+    assert 250 < total < 300 and loop.settings.warmup_steps == total // 10
+    peak = max(s.lr for s in steps)
+    assert peak == pytest.approx(0.05, rel=0.05) and steps[-1].lr < 0.01 * peak  # climbs, then decays to ~0
+
+
+def test_a_run_resumed_past_its_warm_up_keeps_its_schedule(monkeypatch):
+    import types
+
+    from model import train_loop
+
+    first = TrainLoop(net(), Regression(8), settings(total_steps=10_000, warmup_steps=5))
+    first.run(should_stop=lambda: first.step >= 20)
+    clock = Clock(per_batch=0.1)
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
+    resumed = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=5,
+                                                                   time_budget_s=3.0, fit_to_budget=True))
+    resumed.load_state_dict(first.state_dict())
+    assert resumed.run() == "out of time" and not resumed.fitted and resumed.settings.total_steps == 10_000
 
 
 def test_without_fitting_a_time_budget_only_stops_the_run(monkeypatch):
