@@ -36,3 +36,21 @@ def test_two_processes_pretrain_like_one_and_only_rank_0_writes(small_corpus, tm
     for key in a:
         assert torch.allclose(a[key].float(), b[key].float(), atol=1e-5), key
     assert (tmp_path / "two" / "training_state.pt").is_file()
+
+
+def test_two_processes_fit_one_schedule_to_a_time_budget(small_corpus, tmp_path, torchrun):
+    """Each rank measures its own speed; they decide at the same step and take one length."""
+    import re
+
+    vocab = tmp_path / "vocab"
+    vocab.mkdir()
+    train_wordpiece(small_corpus, 300, 48).save(vocab)
+    run = torchrun(["pretrain", "--corpus", str(small_corpus), "--vocab", str(vocab), "--layers", "2", "--hidden",
+                    "32", "--heads", "2", "--intermediate", "64", "--max-len", "48", "--batch-size", "4",
+                    "--warmup-steps", "100000", "--time-budget", "4s", "--log-every", "1000", "--precision", "fp32",
+                    "--device", "cpu", "--out", str(tmp_path / "two")], processes=2)
+    assert run.returncode == 0, run.stderr[-3000:]
+    fitted = int(re.search(r"the schedule ends at step (\d+)", run.stdout).group(1))
+    assert f"max steps reached at step {fitted};" in run.stdout
+    state = torch.load(tmp_path / "two" / "training_state.pt", weights_only=True)
+    assert state["fitted"] and state["total_steps"] == fitted == state["step"]
