@@ -48,3 +48,35 @@ def test_token_ticks_come_in_levels_that_thin_out_evenly():
     assert [pos for pos, _ in levels[1]] == [4.5, 12.5]
     assert sorted(label for level in levels for _, label in level) == sorted(tokens)  # each exactly once
     assert token_tick_levels(["[CLS]", "hi"]) == [[(0.5, "[CLS]")], [(1.5, "hi")]]
+
+
+def _drawn_token_labels(qtbot, n_tokens: int, width: int) -> list[str]:
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage, QPainter
+
+    from bertgui.views.token_axis import set_token_ticks
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(width, 300)
+    plot.setXRange(0, n_tokens, padding=0)
+    axis = plot.getPlotItem().getAxis("bottom")
+    set_token_ticks(axis, [f"w{i}" for i in range(n_tokens)])
+    plot.show()
+    qtbot.waitExposed(plot)
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, text_specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _, _, text in text_specs]
+
+
+def test_a_short_sentence_labels_every_token_odd_ones_included(qtbot):
+    assert sorted(_drawn_token_labels(qtbot, 16, 800)) == sorted(f"w{i}" for i in range(16))
+
+
+def test_a_long_input_labels_an_even_subset(qtbot):
+    labels = _drawn_token_labels(qtbot, 200, 400)
+    assert len(labels) >= 10 and all(int(label[1:]) % 8 == 0 for label in labels)  # every 8th only
