@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
-from .token_axis import set_token_ticks
+from .token_axis import TokenAxis
 from .view_options import control_values, set_control_values
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -92,7 +92,7 @@ class AttentionView(QWidget):
         self.grid.scene().sigMouseClicked.connect(self._on_grid_clicked)
 
         self.large = pg.GraphicsLayoutWidget()
-        self.plot = self.large.addPlot()
+        self.plot = self.large.addPlot(axisItems={"left": TokenAxis("left"), "bottom": TokenAxis("bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.getViewBox().invertY(True)
         self.plot.getViewBox().setAspectLocked(True)
@@ -189,18 +189,28 @@ class AttentionView(QWidget):
         if current is None:
             return
         matrix, keep = current
-        levels = (0.0, max(float(matrix.max()), 1e-6))
+        # A switched-off head's weights are all 0: a 0..1e-6 scale would dress that up as a pattern.
+        levels = (0.0, float(matrix.max()) if matrix.max() > 0 else 1.0)
         self.image.setImage(matrix, levels=levels)
         self.colorbar.setLevels(levels)
         self.image.setRect(0, 0, matrix.shape[1], matrix.shape[0])
         labels = [self._inspection.tokens[t] for t in keep]
-        set_token_ticks(self.plot.getAxis("left"), labels)
-        set_token_ticks(self.plot.getAxis("bottom"), labels)
+        self.plot.getAxis("left").set_tokens(labels)
+        self.plot.getAxis("bottom").set_tokens(labels)
         self.plot.getViewBox().autoRange(padding=0.01)
-        head = self.head_combo.currentData()
-        what = "rollout" if self.mode_combo.currentData() == "rollout" else (
-            "mean over heads" if head == AVERAGE else f"head {head}")
-        self.plot.setTitle(f"layer {self.layer_spin.value()}, {what}")
+        self.plot.setTitle(self._large_title())
+
+    def _large_title(self) -> str:
+        """What the large plot shows, and which of the heads it is made of are switched off."""
+        layer, head = self.layer_spin.value(), self.head_combo.currentData()
+        off = self._inspection.head_mask == 0
+        if self.mode_combo.currentData() == "rollout":
+            n_off = int(off[: layer + 1].sum())
+            return f"rollout to layer {layer}" + (f" ({n_off} heads switched off)" if n_off else "")
+        if head == AVERAGE:
+            n_off = int(off[layer].sum())
+            return f"layer {layer}, mean over heads" + (f" ({n_off} switched off)" if n_off else "")
+        return f"layer {layer}, head {head}" + (" (switched off: no attention)" if off[layer, head] else "")
 
     def _outline_shown_heads(self) -> None:
         """Outline the thumbnails the large plot is made of: one head, a layer's heads for the average,

@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .token_axis import set_token_ticks
+from .token_axis import TokenAxis
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -19,7 +19,13 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 PARTS = (("token", "Token embedding"), ("segment", "Segment embedding"), ("position", "Position embedding"),
          ("sum", "LayerNorm(token + segment + position)"))
+INPUT_PARTS = ("token", "segment", "position")  # summed into the input: drawn on one colour scale
 NORM_PENS = {"token": "#2563eb", "segment": "#dc2626", "position": "#16a34a"}
+
+
+def symmetric_bound(*arrays: np.ndarray) -> float:
+    """The largest |value| of all arrays, so that 0 is the middle colour of a shared scale."""
+    return max(max(float(np.abs(a).max(initial=0.0)) for a in arrays), 1e-6)
 
 
 def position_similarity(weight: np.ndarray) -> np.ndarray:
@@ -35,8 +41,9 @@ class EmbeddingsView(QWidget):
         cmap = pg.colormap.get("CET-D1")  # diverging: blue negative, red positive
         self.images: dict[str, pg.ImageItem] = {}
         self._axes = []
+        plots = {}
         for i, (key, title) in enumerate(PARTS):
-            plot = self.plots.addPlot(row=i // 2, col=i % 2, title=title)
+            plot = self.plots.addPlot(row=i // 2, col=i % 2, title=title, axisItems={"left": TokenAxis("left")})
             plot.setMenuEnabled(False)
             plot.getViewBox().invertY(True)
             plot.setLabel("bottom", "hidden dimension")
@@ -44,9 +51,19 @@ class EmbeddingsView(QWidget):
             image.setColorMap(cmap)
             plot.addItem(image)
             self.images[key] = image
+            plots[key] = plot
             self._axes.append(plot.getAxis("left"))
-        self.norm_plot = self.plots.addPlot(row=2, col=0, title="Norm of each part per token")
-        self.norm_plot.addLegend(offset=(-10, 10))
+        # One scale for the three parts, so that a small segment vector looks small beside the
+        # token vector; the LayerNorm output lives on another scale and gets its own bar.
+        self.parts_colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=cmap, interactive=False,
+                                              label="token, segment, position")
+        self.parts_colorbar.setImageItem([self.images[key] for key in INPUT_PARTS], insert_in=plots["segment"])
+        self.sum_colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=cmap, interactive=False, label="after LayerNorm")
+        self.sum_colorbar.setImageItem(self.images["sum"], insert_in=plots["sum"])
+        legend = ", ".join(f'<span style="color:{colour}">{key}</span>' for key, colour in NORM_PENS.items())
+        self.norm_plot = self.plots.addPlot(row=2, col=0, title=f"Norm per token: {legend}",  # no legend box over the data
+                                            axisItems={"bottom": TokenAxis("bottom")})
+        self.norm_plot.setLabel("left", "L2 norm")
         self.norm_curves = {key: self.norm_plot.plot([], [], pen=pg.mkPen(colour, width=2), symbol="o",
                                                      symbolSize=5, symbolBrush=colour, name=key)
                             for key, colour in NORM_PENS.items()}
@@ -57,6 +74,8 @@ class EmbeddingsView(QWidget):
         self.similarity = pg.ImageItem(axisOrder="row-major")
         self.similarity.setColorMap(cmap)
         self.similarity_plot.addItem(self.similarity)
+        self.similarity_colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=cmap, interactive=False, label="cosine")
+        self.similarity_colorbar.setImageItem(self.similarity, insert_in=self.similarity_plot)
         self._similarity_for = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.plots)
@@ -73,13 +92,16 @@ class EmbeddingsView(QWidget):
     def show_inspection(self, r: model.Inspection) -> None:
         arrays = {"token": r.token_embeddings, "segment": r.segment_embeddings, "position": r.position_embeddings,
                   "sum": r.normalized_sum}
+        parts_bound = symmetric_bound(*(arrays[key] for key in INPUT_PARTS))
         for (key, _), axis in zip(PARTS, self._axes):
-            data = arrays[key]
-            bound = max(float(np.abs(data).max()), 1e-6)  # symmetric, so 0 is the middle colour
-            self.images[key].setImage(data, levels=(-bound, bound))
+            bound = parts_bound if key in INPUT_PARTS else symmetric_bound(arrays[key])
+            self.images[key].setImage(arrays[key], levels=(-bound, bound))
             self.images[key].getViewBox().autoRange(padding=0)
-            set_token_ticks(axis, r.tokens)
+            axis.set_tokens(r.tokens)
+        self.parts_colorbar.setLevels((-parts_bound, parts_bound))
+        sum_bound = symmetric_bound(arrays["sum"])
+        self.sum_colorbar.setLevels((-sum_bound, sum_bound))
         x = np.arange(len(r.tokens), dtype=np.float32)
         for key, curve in self.norm_curves.items():
             curve.setData(x, np.linalg.norm(arrays[key], axis=1).astype(np.float32))
-        set_token_ticks(self.norm_plot.getAxis("bottom"), r.tokens, offset=0.0)
+        self.norm_plot.getAxis("bottom").set_tokens(r.tokens, offset=0.0)

@@ -97,6 +97,13 @@ def test_unticking_a_head_switches_it_off_everywhere(qtbot, window):
     assert r.head_mask[1, 2] == 0 and r.attentions[1, 2].max() == 0
     assert "L1H2" in window.heads_view.off_label.text()
     assert [p.score for p in r.fill_mask[0].predictions] != scores_before  # the prediction changed
+    attention = window.attention_view
+    window.tabs.setCurrentWidget(attention)
+    attention.select(1, 2)  # the switched-off head, large: says so, on the usual 0..1 scale
+    assert attention.plot.titleLabel.text == "layer 1, head 2 (switched off: no attention)"
+    assert tuple(attention.image.levels) == (0.0, 1.0)
+    attention.head_combo.setCurrentIndex(0)  # the layer's mean counts it
+    assert attention.plot.titleLabel.text == "layer 1, mean over heads (1 switched off)"
     # The table shows the new inspection (the tiny random test model moves the scores by less
     # than the table's three decimals, so compare with what it should show).
     assert shown_predictions() == [(p.token, f"{p.score:.3f}") for p in r.fill_mask[0].predictions]

@@ -39,29 +39,34 @@ def test_thumbnails_of_long_inputs_are_block_averages():
     assert np.isclose(t[0, 0], big[:6, :6].mean())
 
 
-def test_token_ticks_come_in_levels_that_thin_out_evenly():
-    from bertgui.views.token_axis import token_tick_levels
+def test_label_step_is_the_smallest_power_of_two_without_overlap():
+    from bertgui.views.token_axis import label_step
 
-    tokens = [f"t{i}" for i in range(20)]
-    levels = token_tick_levels(tokens)
-    assert [pos for pos, _ in levels[0]] == [0.5, 8.5, 16.5]  # always drawn: every 8th token
-    assert [pos for pos, _ in levels[1]] == [4.5, 12.5]
-    assert sorted(label for level in levels for _, label in level) == sorted(tokens)  # each exactly once
-    assert token_tick_levels(["[CLS]", "hi"]) == [[(0.5, "[CLS]")], [(1.5, "hi")]]
+    assert label_step([10.0] * 20, px_per_token=20) == 1  # 10 px labels, 4 px gap, 20 px a token
+    assert label_step([30.0] * 20, px_per_token=20) == 2  # 34 px needed between centres: every 2nd
+    assert label_step([80.0, 10.0, 10.0, 10.0, 10.0], px_per_token=20) == 4  # one long label thins all
+    assert label_step([10.0, 80.0, 10.0], px_per_token=20) == 2  # unless the step skips it
+    assert label_step([500.0] * 3, px_per_token=1) == 4  # nothing fits: the first label alone
+    assert label_step([10.0], px_per_token=1) == 1
 
 
-def _drawn_token_labels(qtbot, n_tokens: int, width: int) -> list[str]:
+def _drawn_token_labels(qtbot, n_tokens: int, width: int, aspect_locked: bool = False,
+                        inverted: bool = False) -> list[str]:
     import pyqtgraph as pg
     from PySide6.QtGui import QImage, QPainter
 
-    from bertgui.views.token_axis import set_token_ticks
+    from bertgui.views.token_axis import TokenAxis
 
-    plot = pg.PlotWidget()
+    plot = pg.PlotWidget(axisItems={"bottom": TokenAxis("bottom")})
     qtbot.addWidget(plot)
     plot.resize(width, 300)
+    if aspect_locked:  # like the attention map: the image covers only part of the axis
+        plot.getViewBox().setAspectLocked(True)
+    plot.getViewBox().invertX(inverted)  # like the heatmaps' token rows, which read top to bottom
     plot.setXRange(0, n_tokens, padding=0)
+    plot.setYRange(0, n_tokens, padding=0)
     axis = plot.getPlotItem().getAxis("bottom")
-    set_token_ticks(axis, [f"w{i}" for i in range(n_tokens)])
+    axis.set_tokens([f"w{i}" for i in range(n_tokens)])
     plot.show()
     qtbot.waitExposed(plot)
     image = QImage(8, 8, QImage.Format.Format_ARGB32)
@@ -70,13 +75,25 @@ def _drawn_token_labels(qtbot, n_tokens: int, width: int) -> list[str]:
         _, _, text_specs = axis.generateDrawSpecs(painter)
     finally:
         painter.end()
+    rects = sorted((rect for rect, _, _ in text_specs), key=lambda r: r.left())
+    assert all(a.right() <= b.left() for a, b in zip(rects, rects[1:])), "labels overlap"
     return [text for _, _, text in text_specs]
 
 
-def test_a_short_sentence_labels_every_token_odd_ones_included(qtbot):
+def test_a_short_sentence_labels_every_token(qtbot):
     assert sorted(_drawn_token_labels(qtbot, 16, 800)) == sorted(f"w{i}" for i in range(16))
 
 
-def test_a_long_input_labels_an_even_subset(qtbot):
+def test_a_long_input_labels_an_even_subset_without_overlap(qtbot):
     labels = _drawn_token_labels(qtbot, 200, 400)
-    assert len(labels) >= 10 and all(int(label[1:]) % 8 == 0 for label in labels)  # every 8th only
+    step = int(labels[1][1:]) - int(labels[0][1:])
+    assert len(labels) >= 5 and step > 1 and all(int(label[1:]) % step == 0 for label in labels)
+
+
+def test_an_inverted_axis_labels_its_tokens(qtbot):
+    assert len(_drawn_token_labels(qtbot, 16, 800, inverted=True)) == 16
+
+
+def test_labels_do_not_overlap_where_an_image_covers_part_of_the_axis(qtbot):
+    labels = _drawn_token_labels(qtbot, 120, 800, aspect_locked=True)  # 300 px high: the x range widens
+    assert 5 <= len(labels) < 120
