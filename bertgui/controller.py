@@ -97,7 +97,7 @@ class Controller(QObject):
 
     def set_text(self, text: str, text_b: str | None = None) -> None:
         """Record the text and schedule a forward pass once typing pauses."""
-        self.text, self.text_b = text, (text_b or None)
+        self.text, self.text_b = text, (text_b if text_b and text_b.strip() else None)  # blank B: no pair
         self._debounce.start()
 
     def set_all_positions(self, on: bool) -> None:

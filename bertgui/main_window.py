@@ -245,7 +245,10 @@ class MainWindow(QMainWindow):
         for field in (self.text_a, self.text_b):
             field.deselect()
         if index >= 0 and end > start:
-            (self.text_b if segment == 1 else self.text_a).setSelection(start, end - start)
+            field = self.text_b if segment == 1 else self.text_a
+            text = field.text()
+            first, last = utf16_position(text, start), utf16_position(text, end)
+            field.setSelection(first, last - first)
 
     @Slot(dict)
     def _on_finetune_start_requested(self, options: dict) -> None:
@@ -510,3 +513,9 @@ def resident_memory_mb() -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def utf16_position(text: str, index: int) -> int:
+    """A code-point index (Python's, and the tokenizer's offsets) as Qt counts it: in UTF-16 units,
+    two for each character outside the Basic Multilingual Plane, such as an emoji."""
+    return len(text[:index].encode("utf-16-le")) // 2

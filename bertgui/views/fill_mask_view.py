@@ -5,6 +5,7 @@ layers; and, on request, how probable the model finds each actual token of the t
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .flow_layout import ChipArea
+from .hidden_states_view import hidden_state_name
 from .view_options import control_values, set_control_values
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -35,6 +37,8 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 NO_MASK = "No [MASK] in the text: type [MASK] (or double-click a token) to see the model's predictions."
 NO_MLM_HEAD = "This model has no MLM head, so it cannot fill masks."
+# Only the capitalised token is special; students often type it in lower case and see nothing.
+MISCASED_MASK = re.compile(r"\[mask\]", re.IGNORECASE)
 LENS_COLUMNS = 5  # top tokens per layer in the logit-lens table; the bar chart has the full top-k
 BAR_COLOUR = "#3b82f6"
 LENS_CELL_RGB = (59, 130, 246)  # the bar colour, as a translucent cell background scaled by probability
@@ -148,7 +152,7 @@ class FillMaskView(QWidget):
         self.lens_plot.setMenuEnabled(False)
         self.lens_plot.setMouseEnabled(x=False, y=False)
         self.lens_plot.showGrid(x=True, y=True, alpha=0.3)
-        self.lens_plot.setLabel("bottom", "layer (0 = embedding output)")
+        self.lens_plot.setLabel("bottom", "layer (emb = the embeddings)")
         self.lens_plot.setLabel("left", "probability")
         self.lens_plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.lens_plot.getAxis("left").enableAutoSIPrefix(False)
@@ -238,27 +242,27 @@ class FillMaskView(QWidget):
         self.lens_table.setRowCount(len(lens.layers))
         self.lens_table.setColumnCount(columns)
         self.lens_table.setHorizontalHeaderLabels([f"top {i + 1}" for i in range(columns)])
-        self.lens_table.setVerticalHeaderLabels(["embeddings"] + [f"layer {i}" for i in range(1, len(lens.layers))])
+        self.lens_table.setVerticalHeaderLabels([hidden_state_name(state) for state in range(len(lens.layers))])
         bold = QFont(self.lens_table.font())
         bold.setBold(True)
         # Shade relative to the table's largest probability: an undertrained model's are all small.
         peak = max(p.score for predictions in lens.layers for p in predictions[:columns]) or 1.0
-        for layer, predictions in enumerate(lens.layers):
+        for state, predictions in enumerate(lens.layers):
             for column, p in enumerate(predictions[:columns]):
                 item = QTableWidgetItem(f"{p.token}  {p.score:.2f}")
                 item.setBackground(QColor(*LENS_CELL_RGB, round(150 * p.score / peak)))
-                item.setToolTip(f"{p.token}: probability {p.score:.4f} "
-                                + ("at the embedding output" if layer == 0 else f"after layer {layer}"))
+                item.setToolTip(f"{p.token}: probability {p.score:.4f} ({hidden_state_name(state)})")
                 if p.token_id == final.token_id:
                     item.setFont(bold)
-                self.lens_table.setItem(layer, column, item)
+                self.lens_table.setItem(state, column, item)
         curve = np.ascontiguousarray(final_probability, dtype=np.float32)  # a column of (layers + 1, masks)
         self.lens_curve.setData(np.arange(len(curve), dtype=np.float32), curve)
         self.lens_plot.setTitle(f"P(“{html.escape(final.token)}”) after each layer")
         self.lens_plot.setXRange(0, len(curve) - 1, padding=0.05)
         self.lens_plot.setYRange(0, max(float(curve.max()), 1e-3), padding=0.08)
         step = 1 + len(curve) // 14  # whole layers only, at most about a dozen labels
-        self.lens_plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(0, len(curve), step)]])
+        ticks = [(float(state), lens_tick(state)) for state in range(0, len(curve), step)]
+        self.lens_plot.getAxis("bottom").setTicks([ticks])
 
     def _show_token_scores(self, r: model.Inspection) -> None:
         if r.token_probabilities is None:
@@ -283,15 +287,25 @@ class FillMaskView(QWidget):
         self.scoreAllPositionsToggled.emit(checked)
 
 
+def lens_tick(state: int) -> str:
+    """The short name of hidden_states[state] under the logit-lens curve."""
+    return "emb" if state == 0 else f"L{state - 1}"
+
+
 def summary_line(r: model.Inspection) -> str:
-    """The one-line message above the view."""
+    """The message above the view."""
     if not r.mlm_available:
         return NO_MLM_HEAD
     if not r.fill_mask:
-        return NO_MASK
-    if len(r.fill_mask) == 1:
-        return "1 mask: the model's most probable tokens."
-    return f"{len(r.fill_mask)} masks: choose one in the list to see the model's most probable tokens for it."
+        line = NO_MASK
+    elif len(r.fill_mask) == 1:
+        line = "1 mask: the model's most probable tokens."
+    else:
+        line = f"{len(r.fill_mask)} masks: choose one in the list to see the model's most probable tokens for it."
+    miscased = [m for m in MISCASED_MASK.findall(f"{r.text}\n{r.text_b or ''}") if m != "[MASK]"]
+    if miscased:
+        line += f" Write [MASK] in capitals: “{miscased[0]}” is read as ordinary text."
+    return line
 
 
 def score_tooltip(r: model.Inspection, index: int) -> str:

@@ -15,17 +15,29 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     import model
 
 
+def hidden_state_name(state: int) -> str:
+    """hidden_states[state] named with the 0-based layer numbers of the Heads dock and the Attention tab."""
+    return "embeddings" if state == 0 else f"after L{state - 1}"
 
-def pca_2d(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(T, hidden) -> (T, 2) projection on the two main axes, and their explained-variance shares."""
-    centred = x - x.mean(axis=0, keepdims=True)
+
+def pca_2d(x: np.ndarray, reference: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(T, hidden) -> (T, 2) projection on the two main axes, and their explained-variance shares.
+
+    The SVD gives each axis an arbitrary sign, so the scatter could mirror from one layer to the
+    next. Each axis is turned to agree with the same axis of `reference` (the (T, 2) projection of
+    the previous layer), or, without one, so that its largest coordinate is positive."""
     if len(x) < 2:
         return np.zeros((len(x), 2), dtype=np.float32), np.zeros(2, dtype=np.float32)
+    centred = x - x.mean(axis=0, keepdims=True)
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    components = vt[:2]
-    projected = centred @ components.T
+    projected = centred @ vt[:2].T
     if projected.shape[1] < 2:
         projected = np.pad(projected, ((0, 0), (0, 2 - projected.shape[1])))
+    if reference is None:
+        orientation = projected[np.abs(projected).argmax(axis=0), [0, 1]]
+    else:
+        orientation = np.sum(projected * reference, axis=0)
+    projected = np.where(orientation < 0, -projected, projected)
     variance = s ** 2
     share = variance[:2] / max(float(variance.sum()), 1e-12)
     return np.ascontiguousarray(projected, dtype=np.float32), np.pad(share, (0, 2 - len(share))).astype(np.float32)
@@ -35,11 +47,17 @@ class HiddenStatesView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._inspection: model.Inspection | None = None
+        # (points, shares) per hidden state, each oriented on the one before, so that the scatter
+        # does not mirror while the slider moves, and a layer looks the same however it was reached.
+        self._projections: list[tuple[np.ndarray, np.ndarray]] = []
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setToolTip("Layer: 0 is the embedding output, then the output of each Transformer layer")
-        self.layer_label = QLabel("layer 0")
+        self.slider.setToolTip("The embeddings, then the output of each layer, L0 being the first "
+                               "(as in the Heads dock)")
+        self.layer_label = QLabel(hidden_state_name(0))
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
+        for axis in ("bottom", "left"):
+            self.plot.getAxis(axis).enableAutoSIPrefix(False)
         self.points = pg.ScatterPlotItem(size=9, brush=pg.mkBrush("#2563eb"), pen=pg.mkPen("w"))
         self.plot.addItem(self.points)
         self._labels: list[pg.TextItem] = []
@@ -63,6 +81,7 @@ class HiddenStatesView(QWidget):
 
     def show_inspection(self, r: model.Inspection) -> None:
         self._inspection = r
+        self._projections = []
         self.slider.blockSignals(True)
         self.slider.setRange(0, r.hidden_states.shape[0] - 1)
         self.slider.blockSignals(False)
@@ -72,8 +91,8 @@ class HiddenStatesView(QWidget):
         r = self._inspection
         if r is None:
             return
-        layer = self.slider.value()
-        xy, share = pca_2d(r.hidden_states[layer])
+        state = self.slider.value()
+        xy, share = self._projection(state)
         colours = ["#9ca3af" if special else ("#2563eb" if seg == 0 else "#e11d48")
                    for special, seg in zip(r.special_tokens_mask, r.segment_ids)]
         self.points.setData(pos=xy, brush=[pg.mkBrush(c) for c in colours])
@@ -86,6 +105,14 @@ class HiddenStatesView(QWidget):
                 label.setText(r.tokens[i])
                 label.setPos(float(xy[i, 0]), float(xy[i, 1]))
             label.setVisible(i < len(r.tokens))
-        what = "embedding output" if layer == 0 else f"after layer {layer}"
-        self.layer_label.setText(f"{what}; PC1 {share[0]:.0%}, PC2 {share[1]:.0%} of the variance")
+        self.layer_label.setText(hidden_state_name(state))
+        self.plot.setLabel("bottom", f"PC1 ({share[0]:.0%} of the variance)")
+        self.plot.setLabel("left", f"PC2 ({share[1]:.0%} of the variance)")
         self.plot.autoRange(padding=0.15)
+
+    def _projection(self, state: int) -> tuple[np.ndarray, np.ndarray]:
+        hidden_states = self._inspection.hidden_states
+        while len(self._projections) <= state:
+            previous = self._projections[-1][0] if self._projections else None
+            self._projections.append(pca_2d(hidden_states[len(self._projections)], reference=previous))
+        return self._projections[state]

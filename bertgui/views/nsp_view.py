@@ -43,6 +43,9 @@ class NSPView(QWidget):
         elif r.nsp_is_next is None:
             self.label.setText("This model has no next-sentence head.")
             self.bar.setVisible(False)
+        elif not r.text.strip():  # the model still answers, but about nothing a user asked
+            self.label.setText("Sentence A is empty: type one to ask whether sentence B follows it.")
+            self.bar.setVisible(False)
         else:
             verdict = "follows" if r.nsp_is_next >= 0.5 else "does not follow"
             self.label.setText(f"<h2>P(IsNext) = {r.nsp_is_next:.3f}</h2>The model thinks sentence B {verdict} "

@@ -85,3 +85,35 @@ def test_messages_without_a_mask_and_without_an_mlm_head(view, bert, hf_folder):
     view.show_inspection(model.load(folder, device="cpu").inspect("the [MASK] sat", logit_lens=True))
     assert "no MLM head" in view.message.text() and view.lens_pane.isHidden()
 
+
+
+def test_logit_lens_counts_layers_from_zero_like_the_heads_dock(qtbot, view, bert):
+    from PySide6.QtGui import QImage, QPainter
+
+    view.show_inspection(bert.inspect("the [MASK] sat", logit_lens=True))
+    rows = [view.lens_table.verticalHeaderItem(row).text() for row in range(view.lens_table.rowCount())]
+    assert rows == ["embeddings", "after L0", "after L1"]  # the small model has layers L0 and L1
+    assert "(after L1)" in view.lens_table.item(2, 0).toolTip()
+    view.resize(900, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    axis = view.lens_plot.getAxis("bottom")
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, text_specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    assert [text for _, _, text in text_specs] == ["emb", "L0", "L1"]
+
+
+@pytest.mark.parametrize("text, text_b", [("the [mask] sat", None), ("the [MASK] sat", "a [Mask] ran")])
+def test_a_mask_not_in_capitals_is_pointed_out(view, bert, text, text_b):
+    view.show_inspection(bert.inspect(text, text_b))
+    assert "Write [MASK] in capitals" in view.message.text()
+    assert "“[mask]”" in view.message.text() or "“[Mask]”" in view.message.text()
+
+
+def test_masks_in_capitals_need_no_hint(view, bert):
+    view.show_inspection(bert.inspect("the [MASK] sat", "a dog ran"))
+    assert view.message.text() == "1 mask: the model's most probable tokens."

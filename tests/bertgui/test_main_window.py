@@ -145,7 +145,7 @@ def test_embeddings_hidden_states_nsp_and_model_views(qtbot, window):
     view.slider.setValue(2)
     px, py = view.points.getData()
     assert len(px) == T and np.isfinite(px).all() and np.isfinite(py).all()
-    assert "after layer 2" in view.layer_label.text()
+    assert "after L1" in view.layer_label.text()
     assert "P(IsNext)" in window.nsp_view.label.text() and not window.nsp_view.bar.isHidden()
     rows = window.model_view.params_table.rowCount()
     assert rows >= 2 + 2 * 2 and window.model_view.params_table.item(rows - 1, 0).text() == "total"
@@ -261,6 +261,17 @@ def test_hovering_a_token_selects_its_characters(qtbot, window):
     assert len(chips) == 9
 
 
+def test_hovering_selects_the_right_characters_after_an_emoji(qtbot, window):
+    text = "😀😀 the cat"  # each emoji is one character to Python and two UTF-16 units to Qt
+    type_and_wait(qtbot, window, text)
+    r = window.controller.inspection
+    for i in (r.tokens.index("cat"), 1):  # "cat", then the emoji's token
+        start, end = (int(v) for v in r.offsets[i])
+        window.tokens_view.tokenHovered.emit(0, start, end, i)
+        assert window.text_a.selectedText() == text[start:end]
+    assert window.text_a.selectedText().startswith("😀")
+
+
 BAD_INPUTS = {
     "empty": ("", ""),
     "whitespace": ("   \t ", ""),
@@ -270,14 +281,16 @@ BAD_INPUTS = {
     "control characters": ("the\x00cat\x07 sat\u200b", ""),
     "ten masks": (" ".join(["[MASK]"] * 10), ""),
     "b without a": ("", "a dog ran"),
+    "blank b": ("the cat sat", "  \t "),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_bad_inputs_give_a_result_and_the_app_keeps_working(qtbot, window, case):
     text, text_b = BAD_INPUTS[case]
+    blank_b = not text_b.strip()  # a blank sentence B makes no pair
     with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == text and (r.text_b or "") == text_b):
+                          check_params_cb=lambda r: r.text == text and (r.text_b or "") == ("" if blank_b else text_b)):
         window.set_texts(text, text_b)
         window.controller.inspect_now()  # also when the fields already held this text
     r = window.controller.inspection
@@ -288,6 +301,11 @@ def test_bad_inputs_give_a_result_and_the_app_keeps_working(qtbot, window, case)
         assert len(r.fill_mask) == 10
     if case == "long paste":
         assert "cut" in window.tokens_view._notice.text()
+    if case == "blank b":
+        assert r.text_b is None and r.tokens.count("[SEP]") == 1
+    window.tabs.setCurrentWidget(window.nsp_view)
+    if case == "b without a":  # no verdict on a sentence that is not there
+        assert "Sentence A is empty" in window.nsp_view.label.text() and window.nsp_view.bar.isHidden()
     window.tabs.setCurrentWidget(window.tokens_view)
     type_and_wait(qtbot, window, "still working")
 
