@@ -41,6 +41,14 @@ def tab_key(name: str) -> str:
     return name.strip().lower().replace(" ", "-")
 
 
+def opening_texts(text: str | None, text_b: str | None, remembered: tuple[str, str]) -> tuple[str, str]:
+    """Sentences A and B to open with: the command line's, else the last session's, else the default.
+    --text-b alone pairs with the sentence A the app would have shown."""
+    if text is None and text_b is None:
+        return remembered if any(remembered) else (DEFAULT_TEXT, "")
+    return (text if text is not None else (remembered[0] or DEFAULT_TEXT)), (text_b or "")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     import pyqtgraph as pg
@@ -67,19 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(controller, show_dialogs=not args.screenshot, settings=settings)
     if args.tab:
         window.tabs.setCurrentIndex(tab_keys.index(tab_key(args.tab)))
-    remembered_a, remembered_b = settings.text if settings else ("", "")
-    if args.text is not None:
-        window.set_texts(args.text, args.text_b or "")
-    elif remembered_a or remembered_b:
-        window.set_texts(remembered_a, remembered_b)
-    else:
-        window.set_texts(DEFAULT_TEXT)
+    window.set_texts(*opening_texts(args.text, args.text_b, settings.text if settings else ("", "")))
     model_path = args.model
     if model_path is None and settings and settings.last_model and Path(settings.last_model).is_dir():
         model_path = settings.last_model
     if args.head:
         def show_head(bert) -> None:  # once the model's shape is known; a head it lacks is clamped
             controller.modelLoaded.disconnect(show_head)
+            layers, heads = bert.config.num_hidden_layers, bert.config.num_attention_heads
+            shown = (min(args.head[0], layers - 1), min(args.head[1], heads - 1))
+            if shown != args.head:
+                print(f"bertgui: warning: the model has {layers} layers of {heads} heads (counted from 0); "
+                      f"showing head {shown[0]}-{shown[1]}", file=sys.stderr)
             window.show_head(*args.head)
 
         controller.modelLoaded.connect(show_head)

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QApplication,
@@ -45,6 +45,7 @@ from .worker import GPU_OUT_OF_MEMORY
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
+ERROR_MESSAGE_MS = 15_000  # how long an error stays in the status bar (it hides the model line meanwhile)
 MAX_INPUT_CHARS = 1_000_000  # the tokenizer truncates to the model's length, visibly
 EXAMPLES = [
     ("The cat sat on the [MASK].", ""),
@@ -334,6 +335,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, f"Export the {name} view", f"{name}.{kind}",
                                               f"{kind.upper()} (*.{kind})")
         if path:
+            if Path(path).suffix.lower() != f".{kind}":
+                path += f".{kind}"  # the dialog does not add the extension it offered, and Qt needs it
             self.export_widget(view, path)
 
     def export_widget(self, widget: QWidget, path: str) -> None:
@@ -344,8 +347,11 @@ class MainWindow(QMainWindow):
             generator.setSize(widget.size())
             generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
             generator.setTitle("BERT Explorer")
-            widget.render(generator)  # QSvgGenerator is a paint device: the widget paints into the file
-            ok = Path(path).is_file()
+            painter = QPainter()  # QSvgGenerator is a paint device: the widget paints into the file
+            ok = painter.begin(generator)  # False when the file cannot be opened
+            if ok:
+                widget.render(painter, QPoint(0, 0))
+                ok = painter.end()
         else:
             ok = widget.grab().save(path)
         if ok:
@@ -375,11 +381,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_model_loaded(self, bert: model.Bert) -> None:
         c = bert.config
-        name = bert.path.name if bert.path else "model"
-        self.model_label.setText(f"{name}: {c.num_hidden_layers} layers × {c.num_attention_heads} heads, "
-                                 f"hidden {c.hidden_size}, {bert.parameter_count() / 1e6:.1f}M parameters on "
-                                 f"{bert.device.type.upper()} "
-                                 f"({str(next(bert.network.parameters()).dtype).removeprefix('torch.')})")
+        self.model_label.setText(model_summary(bert))
         if self.settings is not None and bert.path is not None:
             self.settings.last_model = str(bert.path)  # recent models: every one opened, not just the last
         self.attention_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
@@ -391,11 +393,11 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_controller_model_load_failed(self, message: str) -> None:
         previous = self.controller.bert
-        self.model_label.setText(f"{previous.path.name} (still active)" if previous else "No model")
+        self.model_label.setText(model_summary(previous) if previous else "No model")  # it still answers
         if self.show_dialogs:
             QMessageBox.warning(self, "Could not open the model", message)
         else:
-            self.statusBar().showMessage(message)
+            self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
 
     @Slot(object)
     def _on_controller_inspection_ready(self, r: model.Inspection) -> None:
@@ -418,7 +420,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_controller_inspection_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15_000)
+        self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
         if message.startswith(GPU_OUT_OF_MEMORY) and self.show_dialogs:
             answer = QMessageBox.question(self, "Out of GPU memory", f"{message}.\n\nRun on the CPU instead?")
             if answer == QMessageBox.StandardButton.Yes:
@@ -455,7 +457,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_controller_error(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15_000)
+        self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
         if self.show_dialogs:
             QMessageBox.warning(self, "BERT Explorer", message)
 
@@ -504,6 +506,15 @@ class MainWindow(QMainWindow):
             self.settings.sync()
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def model_summary(bert: model.Bert) -> str:
+    """The status bar's line about the model in use."""
+    c = bert.config
+    name = bert.path.name if bert.path else "model"
+    dtype = str(next(bert.network.parameters()).dtype).removeprefix("torch.")
+    return (f"{name}: {c.num_hidden_layers} layers × {c.num_attention_heads} heads, hidden {c.hidden_size}, "
+            f"{bert.parameter_count() / 1e6:.1f}M parameters on {bert.device.type.upper()} ({dtype})")
 
 
 def resident_memory_mb() -> float | None:

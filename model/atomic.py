@@ -22,6 +22,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes the file private (0600)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -69,6 +70,14 @@ def _current_umask() -> int:
 
 
 UMASK = _current_umask()  # read once, at import, not while worker threads may be creating files
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a replaced file keeps, or a new file gets, as any file the user made would."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~UMASK
 
 
 def _give_default_permissions(folder: Path) -> None:

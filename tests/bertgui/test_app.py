@@ -52,3 +52,22 @@ def test_an_unknown_tab_fails_with_one_line_naming_the_tabs(model_folder, tmp_pa
                            str(tmp_path / "x.png")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 2 and "no tab 'heads'" in proc.stderr and "head-view" in proc.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_opening_texts_come_from_the_command_line_then_the_last_session():
+    from bertgui.app import DEFAULT_TEXT, opening_texts
+
+    assert opening_texts(None, None, ("", "")) == (DEFAULT_TEXT, "")
+    assert opening_texts(None, None, ("old a", "old b")) == ("old a", "old b")
+    assert opening_texts("new a", None, ("old a", "old b")) == ("new a", "")
+    assert opening_texts(None, "new b", ("old a", "old b")) == ("old a", "new b")  # --text-b alone
+    assert opening_texts(None, "new b", ("", "")) == (DEFAULT_TEXT, "new b")
+
+
+def test_a_head_the_model_lacks_is_clamped_with_a_warning(model_folder, tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "main.py", "--model", model_folder, "--device", "cpu", "--head", "9-9",
+                           "--screenshot", str(tmp_path / "x.png")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: the model has 2 layers of 4 heads" in proc.stderr and "showing head 1-3" in proc.stderr

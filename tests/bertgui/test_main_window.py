@@ -75,7 +75,7 @@ def test_bad_model_folder_shows_a_dialog_and_keeps_the_model(qtbot, window, tmp_
     with qtbot.waitSignal(window.controller.modelLoadFailed, timeout=30_000):
         window.controller.load_model(str(tmp_path))
     assert shown and "config.json" in shown[0]
-    assert "still active" in window.model_label.text()
+    assert window.model_label.text().startswith(window.controller.bert.path.name + ": 2 layers")  # still in use
 
 
 def test_unticking_a_head_switches_it_off_everywhere(qtbot, window):
@@ -228,13 +228,22 @@ def test_dark_palette_reaches_the_plots(qtbot, window):
         apply_palette(QApplication.instance(), dark=False)
 
 
-def test_export_view_and_arrays(qtbot, window, tmp_path):
+def test_export_view_and_arrays(qtbot, window, tmp_path, monkeypatch):
     window.tabs.setCurrentWidget(window.attention_view)
     type_and_wait(qtbot, window, "the cat sat")
     window.export_widget(window.attention_view, str(tmp_path / "a.png"))
     window.export_widget(window.attention_view, str(tmp_path / "a.svg"))
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     assert b"<svg" in (tmp_path / "a.svg").read_bytes()[:2000]
+    for kind in ("png", "svg"):  # a name typed without the extension the dialog offered gets it
+        monkeypatch.setattr("bertgui.main_window.QFileDialog.getSaveFileName",
+                            lambda *args, kind=kind: (str(tmp_path / f"typed-{kind}"), ""))
+        window._export_view(kind)
+        assert (tmp_path / f"typed-{kind}.{kind}").stat().st_size > 1000
+    shown = []
+    monkeypatch.setattr("bertgui.main_window.QMessageBox.warning", lambda *args: shown.append(args[2]))
+    window.export_widget(window.attention_view, str(tmp_path / "missing" / "b.svg"))
+    assert shown and "could not write" in shown[0]
     with qtbot.waitSignal(window.controller.exportFinished, timeout=30_000):
         window.controller.export_inspection(str(tmp_path / "run.npz"))
     arrays = np.load(tmp_path / "run.npz")
