@@ -3,10 +3,12 @@ preview of the first rows with the label counts, read on the fine-tune worker th
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -27,6 +29,34 @@ if TYPE_CHECKING:
 
 DETECT = ""  # combo data: let the loader detect the column
 NO_TEXT_B = "-"  # combo data: single sentences
+LABELS_SHOWN = 12  # the summary names at most this many labels, so that it keeps to a few lines
+CELL_WIDTH_CHARS = 40  # a preview column is at most this wide at first, so a long text leaves the label in view
+
+
+def count_of(n: int, noun: str) -> str:
+    """'1 row', '2 rows'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def label_summary(label_counts: dict[str, int]) -> str:
+    """'a 3 · b 5', in label order; past LABELS_SHOWN labels, the most frequent and how many more."""
+    shown = label_counts
+    if len(label_counts) > LABELS_SHOWN:
+        shown = dict(sorted(label_counts.items(), key=lambda item: -item[1])[:LABELS_SHOWN])
+    parts = [f"{label} {n:,}" for label, n in shown.items()]
+    if len(shown) < len(label_counts):
+        parts.append(f"… and {len(label_counts) - len(shown):,} more")
+    return " · ".join(parts)
+
+
+def escaped(text: str) -> str:
+    """The user's text (a file name, a cell, a label) for a rich-text label, shown as written."""
+    return html.escape(text, quote=False)
+
+
+def cell_tooltip(text: str) -> str:
+    """A cell's full text as a tooltip: rich text, so a long one wraps, and escaped."""
+    return "<p>" + escaped(text).replace("\n", "<br>") + "</p>"
 
 
 def path_row(placeholder: str, tip: str, choose: Callable[[QWidget], str]) -> tuple[QLineEdit, QWidget]:
@@ -82,6 +112,8 @@ class DatasetPanel(QWidget):
         self.table.setMinimumHeight(120)
         self.summary = QLabel("Choose a training file to see its first rows and label counts.")
         self.summary.setWordWrap(True)
+        # Always rich text, with the user's strings escaped: a label such as "<pos>" must show.
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         self._eval_row = eval_row
         self._labelled = True
@@ -156,7 +188,10 @@ class DatasetPanel(QWidget):
                     combo.addItem(column, column)
 
     def show_preview(self, p: DatasetPreview) -> None:
-        if str(p.source) != self.train_edit.text().strip():
+        # p.source is the requested string made a Path with `~` expanded (datasets.dataset_path,
+        # not imported here as it pulls in torch). Compared as paths, not strings: "./a.csv",
+        # "a//b.csv" and, on Windows, the dialog's "C:/a.csv" match the path the worker read.
+        if p.source != Path(self.train_edit.text().strip()).expanduser():
             return  # the user has since chosen another file
         if p.columns != self._columns:
             self._reset_combos(p.columns)
@@ -170,19 +205,28 @@ class DatasetPanel(QWidget):
         self.table.setHorizontalHeaderLabels([f"{c} ({used[c]})" if c in used else c for c in p.columns])
         for r, row in enumerate(p.rows):
             for c, value in enumerate(row):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(cell_tooltip(value))
+                self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-        kind = "sentence pairs" if p.text_b_column else "single sentences"
+        widest = self.table.fontMetrics().averageCharWidth() * CELL_WIDTH_CHARS
+        for column in range(self.table.columnCount()):  # a longer text is elided; the user may widen it
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        rows = count_of(p.total_rows, "row")
         if p.problem:
             self.ready = False
-            self.summary.setText(f"{p.total_rows:,} rows. <b>Cannot train on these columns:</b> {p.problem}")
-        else:
-            self.ready = True
-            counts = " · ".join(f"{label} {n:,}" for label, n in p.label_counts.items())
-            self.summary.setText(f"{p.total_rows:,} rows of {kind}, {len(p.label_counts)} labels: {counts}")
+            self.summary.setText(f"{rows}. <b>Cannot train:</b> {escaped(p.problem)}")
+            return
+        self.ready = True
+        kind = "sentence pairs" if p.text_b_column else "single sentences"
+        text = (f"{rows} of {kind}, {count_of(len(p.label_counts), 'label')}: "
+                f"{escaped(label_summary(p.label_counts))}")
+        if p.warning:
+            text += f"<br><b>Check the labels:</b> {escaped(p.warning)}"
+        self.summary.setText(text)
 
     def show_error(self, message: str) -> None:
         self.ready = False
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
-        self.summary.setText(message)
+        self.summary.setText(escaped(message))

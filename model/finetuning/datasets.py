@@ -8,16 +8,25 @@ that names the file and the line, so nothing starts on bad data.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import random
-from collections import Counter
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+from typing import IO, NamedTuple
 
 from ..errors import BertError
 
 TEXT, TEXT_A, TEXT_B, LABEL = "text", "text_a", "text_b", "label"
+DELIMITERS = {".csv": ",", ".tsv": "\t"}
+JSON_SUFFIXES = (".jsonl", ".json")
+# A decimal number as people write labels; not "nan", "inf" or "1_000", which float() also takes.
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# At least this many labels, and more labels than half the rows: most classes have one example.
+FEW_ROWS_PER_LABEL_MIN_LABELS = 10
 
 
 class DatasetError(BertError):
@@ -32,6 +41,20 @@ class Example:
     line: int  # where it came from, for messages
 
 
+def label_order(labels: Iterable[str]) -> list[str]:
+    """Sorted, so the same data always gives the same label ids; numerically (2 before 10) when
+    every label is a number, though each stays the string it was written as."""
+    labels = list(labels)
+    if all(NUMBER.fullmatch(label) for label in labels):
+        return sorted(labels, key=lambda label: (float(label), label))
+    return sorted(labels)
+
+
+def count_of(n: int, noun: str) -> str:
+    """'1 row', '2 rows'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 @dataclass
 class LabelledDataset:
     examples: list[Example]
@@ -39,6 +62,7 @@ class LabelledDataset:
     text_column: str
     text_b_column: str | None
     label_column: str
+    part: str | None = None  # "training split" or "held-out split" of the file, when split_off made it
 
     @property
     def is_pair(self) -> bool:
@@ -49,11 +73,27 @@ class LabelledDataset:
 
     @property
     def label_names(self) -> list[str]:
-        """Sorted, so the same data always gives the same label ids."""
-        return sorted(self.label_counts())
+        return label_order(self.label_counts())
+
+    def describe(self, full_path: bool = True) -> str:
+        """How messages name it: the file, or which split of the file, so that what is said of a
+        split's rows is not taken for the file's."""
+        name = str(self.source) if full_path else self.source.name
+        return f"the {self.part} of {name}" if self.part else name
 
     def __len__(self) -> int:
         return len(self.examples)
+
+
+class ChosenColumns(NamedTuple):
+    text: str
+    text_b: str | None  # None: single sentences
+    label: str
+
+
+def dataset_path(path: str | Path) -> Path:
+    """The file a dataset path names: `~` is the home folder, as for the output folder."""
+    return Path(path).expanduser()
 
 
 def detect_columns(columns: list[str]) -> tuple[str, str | None, str]:
@@ -64,90 +104,161 @@ def detect_columns(columns: list[str]) -> tuple[str, str | None, str]:
     return TEXT, None, LABEL
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The column names and (line number, row) pairs of a CSV, TSV or JSONL file."""
+def choose_columns(columns: list[str], text_column: str | None, text_b_column: str | None,
+                   label_column: str | None) -> ChosenColumns:
+    """Columns left as None are detected from the names; text_b_column "" means single sentences."""
+    auto_text, auto_b, auto_label = detect_columns(columns)
+    text = text_column or auto_text
+    if text_b_column is None:
+        text_b = auto_b if text == auto_text else None
+    else:
+        text_b = text_b_column or None
+    return ChosenColumns(text, text_b, label_column or auto_label)
+
+
+def check_columns(path: Path, columns: list[str], chosen: ChosenColumns) -> None:
+    """Refuses a chosen column the file lacks, and one column chosen for two roles (a label
+    column that is the text column would make every text its own class)."""
+    missing = [c for c in chosen if c and c not in columns]
+    if missing:
+        raise DatasetError(f"{path}: no column named {', '.join(repr(c) for c in missing)}; the columns are "
+                           f"{', '.join(repr(c) for c in columns) or 'none'}, so choose among them")
+    role_of: dict[str, str] = {}
+    for role, column in zip(("text", "text B", "label"), chosen):
+        if column in role_of:
+            raise DatasetError(f"{path}: the column '{column}' is chosen as both the {role_of[column]} and the "
+                               f"{role}; choose a different column for each")
+        if column:
+            role_of[column] = role
+
+
+def open_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The column names and the (line number, row) pairs of a CSV, TSV or JSONL file, read one
+    row at a time as they are asked for. The names are the header's; for JSONL they are the
+    first object's fields (what the columns are chosen from), and the list grows by each new
+    field name as later rows are read."""
     suffix = path.suffix.lower()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DatasetError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DatasetError(f"{path}, line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    if suffix in (".jsonl", ".json"):
-        rows, columns = [], []
-        # Only "\n" ends a line: str.splitlines() would also cut at U+2028, form feeds and
-        # other characters that JSON allows raw inside a string.
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DatasetError(f"{path}, line {number}: not a JSON object ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise DatasetError(f"{path}, line {number}: expected a JSON object with named fields")
-            columns.extend(k for k in row if k not in columns)
-            rows.append((number, {k: "" if v is None else str(v) for k, v in row.items()}))
-        return columns, rows
-    if suffix not in (".csv", ".tsv"):
+    columns: list[str] = []
+    if suffix in JSON_SUFFIXES:
+        rows = _json_rows(path, columns)
+    elif suffix in DELIMITERS:
+        rows = _delimited_rows(path, DELIMITERS[suffix], columns)
+    else:  # before the file is opened: a large file of another kind is not read for nothing
         raise DatasetError(f"{path}: unknown format '{suffix}'; use .csv, .tsv or .jsonl")
-    # The csv module splits lines itself (newline=""), so a quoted field may hold a line break
-    # or a character such as U+2028 that str.splitlines() would wrongly cut at.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if suffix == ".tsv" else ",")
+    first = next(rows, None)  # reads the header (JSONL: the first object), so `columns` is filled
+    return columns, chain([] if first is None else [first], rows)
+
+
+def _open_text(path: Path, newline: str) -> IO[str]:
     try:
-        header = next(reader)
-    except StopIteration:
-        raise DatasetError(f"{path}: the file is empty") from None
-    except csv.Error as exc:
-        raise DatasetError(f"{path}, line 1: {exc}") from None
-    header = [h.strip() for h in header]
-    rows = []
-    try:
-        for fields in reader:
-            if not any(f.strip() for f in fields):
-                continue  # a blank line
-            rows.append((reader.line_num, dict(zip(header, fields))))
-    except csv.Error as exc:
-        raise DatasetError(f"{path}, line {reader.line_num}: {exc}") from None
-    return header, rows
+        return open(path, encoding="utf-8-sig", newline=newline)
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read ({exc.strerror or exc}); choose a readable file") from None
+
+
+def _not_utf8(path: Path) -> DatasetError:
+    """The error for a file that is not UTF-8, naming its first such line: the text decoder reads
+    ahead in blocks, so the line being parsed when it fails may be an earlier one."""
+    offset = 0
+    with open(path, "rb") as file:
+        for number, line in enumerate(file, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return DatasetError(f"{path}, line {number}: not UTF-8 text (byte {offset + exc.start}); "
+                                    "save the file as UTF-8")
+            offset += len(line)
+    return DatasetError(f"{path}: not UTF-8 text (the file changed while it was read); save it as UTF-8")
+
+
+def _json_rows(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    # Only "\n" ends a line (newline="\n"): str.splitlines() would also cut at U+2028, form
+    # feeds and other characters that JSON allows raw inside a string.
+    with _open_text(path, newline="\n") as file:
+        objects = 0
+        try:
+            for number, line in enumerate(file, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DatasetError(f"{path}, line {number}: not a JSON object ({exc.msg}); "
+                                       "write one JSON object per line") from None
+                if not isinstance(row, dict):
+                    raise DatasetError(f"{path}, line {number}: not a JSON object with named fields; "
+                                       "write one such object per line")
+                columns.extend(k for k in row if k not in columns)
+                objects += 1
+                yield number, {k: "" if v is None else str(v) for k, v in row.items()}
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+    if not objects:
+        raise DatasetError(f"{path}: the file is empty; write one JSON object per line")
+
+
+def _delimited_rows(path: Path, delimiter: str, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    tsv = delimiter == "\t"
+    # TSV files (GLUE's among them) are not quoted: a field may start with a double quote, which
+    # CSV quoting would take as the start of a field running on to the next quote, lines later.
+    quoting = csv.QUOTE_NONE if tsv else csv.QUOTE_MINIMAL
+    # The csv module splits lines itself (newline=""), so a quoted CSV field may hold a line
+    # break or a character such as U+2028 that str.splitlines() would wrongly cut at.
+    with _open_text(path, newline="") as file:
+        reader = csv.reader(file, delimiter=delimiter, quoting=quoting)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise DatasetError(f"{path}: the file is empty; add a header line and labelled rows")
+            columns.extend(h.strip() for h in header)
+            for fields in reader:
+                if not any(f.strip() for f in fields):
+                    continue  # a blank line
+                if len(fields) != len(columns):
+                    raise DatasetError(_ragged_row(path, reader.line_num, len(fields), len(columns), tsv))
+                yield reader.line_num, dict(zip(columns, fields))
+        except csv.Error as exc:
+            raise DatasetError(f"{path}, line {reader.line_num}: {exc}; correct that line") from None
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+
+
+def _ragged_row(path: Path, line: int, fields: int, expected: int, tsv: bool) -> str:
+    """Why a row has more or fewer fields than the header, and what to do about it."""
+    where = f"{path}, line {line}: {count_of(fields, 'field')}, but the header has {expected}"
+    if tsv:
+        return (f"{where}; a TSV field cannot hold a tab or a line break, so remove them from the text "
+                "or save the file as CSV")
+    if fields > expected:
+        return f"{where}; put text that contains a comma in double quotes"
+    return f"{where}; fill in the missing fields, or put text that spans lines in double quotes"
+
+
+def _example(path: Path, line: int, row: dict[str, str], chosen: ChosenColumns) -> Example:
+    for column in chosen:
+        if column and column not in row:  # only a JSONL object can lack a field
+            raise DatasetError(f"{path}, line {line}: no field '{column}'; add it or remove the row")
+    text = row[chosen.text].strip()
+    text_b = row[chosen.text_b].strip() if chosen.text_b else None
+    label = row[chosen.label].strip()
+    if not text or (chosen.text_b and not text_b):
+        raise DatasetError(f"{path}, line {line}: empty text; remove the row or fill it in")
+    if not label:
+        raise DatasetError(f"{path}, line {line}: empty label; remove the row or fill it in")
+    return Example(text, text_b, label, line)
 
 
 def load_dataset(path: str | Path, text_column: str | None = None, text_b_column: str | None = None,
                  label_column: str | None = None) -> LabelledDataset:
-    path = Path(path)
-    columns, rows = read_rows(path)
-    return dataset_from_rows(path, columns, rows, text_column, text_b_column, label_column)
-
-
-def dataset_from_rows(path: Path, columns: list[str], rows: list[tuple[int, dict]], text_column: str | None = None,
-                      text_b_column: str | None = None, label_column: str | None = None) -> LabelledDataset:
     """Columns left as None are detected; text_b_column "" means single sentences."""
-    auto_text, auto_b, auto_label = detect_columns(columns)
-    text_column = text_column or auto_text
-    label_column = label_column or auto_label
-    text_b_column = text_b_column if text_b_column is not None else (auto_b if text_column == auto_text else None)
-    text_b_column = text_b_column or None
-    wanted = [c for c in (text_column, text_b_column, label_column) if c]
-    missing = [c for c in wanted if c not in columns]
-    if missing:
-        raise DatasetError(f"{path}: no column named {', '.join(repr(c) for c in missing)}; the columns are "
-                           f"{', '.join(repr(c) for c in columns) or 'none'}")
-    examples = []
-    for line, row in rows:
-        text = (row.get(text_column) or "").strip()
-        text_b = (row.get(text_b_column) or "").strip() if text_b_column else None
-        label = (row.get(label_column) or "").strip()
-        if not text or (text_b_column and not text_b):
-            raise DatasetError(f"{path}, line {line}: empty text; remove the row or fill it in")
-        if not label:
-            raise DatasetError(f"{path}, line {line}: empty label; remove the row or fill it in")
-        examples.append(Example(text, text_b, label, line))
+    path = dataset_path(path)
+    columns, rows = open_rows(path)
+    chosen = choose_columns(columns, text_column, text_b_column, label_column)
+    check_columns(path, columns, chosen)
+    examples = [_example(path, line, row, chosen) for line, row in rows]
     if not examples:
-        raise DatasetError(f"{path}: no rows under the header")
-    return LabelledDataset(examples, path, text_column, text_b_column, label_column)
+        raise DatasetError(f"{path}: no rows under the header; add labelled rows")
+    return LabelledDataset(examples, path, *chosen)
 
 
 @dataclass
@@ -161,62 +272,142 @@ class DatasetPreview:
     text_column: str
     text_b_column: str | None
     label_column: str
-    label_counts: dict[str, int]  # empty when `problem` is set
+    label_counts: dict[str, int]  # in label order; empty when `problem` is set
     problem: str | None  # why these columns cannot be trained on, in one line; None = ready
+    warning: str | None  # why the labels look wrong though training would start, in one line
 
 
 def preview_dataset(path: str | Path, text_column: str | None = None, text_b_column: str | None = None,
                     label_column: str | None = None, count: int = 8) -> DatasetPreview:
-    """Raises DatasetError only for a file that cannot be read at all; a problem with the chosen
-    columns or rows is reported in `problem`, so the user can choose other columns."""
-    path = Path(path)
-    columns, rows = read_rows(path)
-    auto_text, auto_b, auto_label = detect_columns(columns)
-    text_column = text_column or auto_text
-    label_column = label_column or auto_label
-    if text_b_column is None:
-        text_b_column = auto_b if text_column == auto_text else None
-    text_b_column = text_b_column or None
-    first = [[row.get(c, "") for c in columns] for _, row in rows[:count]]
+    """Reads the file once, a row at a time, keeping only the first `count` rows and the label
+    counts. Raises DatasetError only for a file that cannot be read at all; whatever training
+    would refuse in the chosen columns, rows or labels is reported in `problem`, so the user can
+    choose other columns. The batch size and the evaluation data are not known here, so their
+    checks wait for the run."""
+    path = dataset_path(path)
+    columns, rows = open_rows(path)
+    chosen = choose_columns(columns, text_column, text_b_column, label_column)
     try:
-        dataset = dataset_from_rows(path, columns, rows, text_column, text_b_column or "", label_column)
-        counts, problem = dict(sorted(dataset.label_counts().items())), None
+        check_columns(path, columns, chosen)
+        problem = None
     except DatasetError as exc:
-        counts, problem = {}, str(exc)
-    return DatasetPreview(path, columns, first, len(rows), text_column, text_b_column, label_column, counts, problem)
+        problem = str(exc)
+    first_rows, labels, total = [], Counter(), 0
+    for line, row in rows:  # a file that cannot be parsed raises here
+        total += 1
+        if len(first_rows) < count:
+            first_rows.append(row)
+        if problem is None:
+            try:
+                labels[_example(path, line, row, chosen).label] += 1
+            except DatasetError as exc:
+                problem = str(exc)
+    if problem is None:
+        try:
+            if not total:
+                raise DatasetError(f"{path}: no rows under the header; add labelled rows")
+            check_classes(str(path), labels)
+        except DatasetError as exc:
+            problem = str(exc)
+    counts = {} if problem else {label: labels[label] for label in label_order(labels)}
+    return DatasetPreview(path, list(columns), [[row.get(c, "") for c in columns] for row in first_rows], total,
+                          *chosen, counts, problem, None if problem else label_warning(labels))
+
+
+def label_warning(label_counts: Counter) -> str | None:
+    """Labels a classifier would train on but that are probably the wrong column, or one class
+    written two ways; None when they look like classes."""
+    rows, distinct = sum(label_counts.values()), len(label_counts)
+    if distinct >= FEW_ROWS_PER_LABEL_MIN_LABELS and distinct > rows / 2:
+        if all(NUMBER.fullmatch(label) for label in label_counts):
+            return (f"{distinct} different labels in {rows} rows look like scores (a regression target), not "
+                    "classes; choose the column with class labels or group the scores into a few classes")
+        return (f"{distinct} different labels in {rows} rows leave most classes with a single example; "
+                "check that the label column holds the classes")
+    same_number = defaultdict(list)
+    for label in label_order(label_counts):
+        if NUMBER.fullmatch(label):
+            same_number[float(label)].append(label)
+    for spellings in same_number.values():
+        if len(spellings) > 1:
+            return (f"the labels {' and '.join(map(repr, spellings))} are the same number but different "
+                    "classes; write each class one way")
+    return None
+
+
+def check_classes(where: str, label_counts: Counter) -> None:
+    """Refuses labels no classifier can learn from: a single class."""
+    if len(label_counts) == 1:
+        only = next(iter(label_counts))
+        raise DatasetError(f"{where}: every row has the label '{only}'; a classifier needs at least two classes, "
+                           "so add rows of another class or choose another label column")
 
 
 def check_trainable(train: LabelledDataset, batch_size: int, eval_set: LabelledDataset | None = None) -> None:
     """What makes training pointless, refused before it starts."""
     labels = train.label_counts()
-    if len(labels) < 2:
-        only = next(iter(labels))
-        raise DatasetError(f"{train.source}: every row has the label '{only}'; a classifier needs at least two classes")
+    check_classes(train.describe(), labels)
     if len(train) < batch_size:
-        raise DatasetError(f"{train.source}: {len(train)} rows, fewer than one batch of {batch_size}; "
-                           "add rows or lower the batch size")
+        raise DatasetError(f"{train.describe()}: {count_of(len(train), 'row')}, fewer than one batch of "
+                           f"{batch_size}; add rows or lower the batch size")
     if eval_set is not None:
-        unknown = sorted(set(eval_set.label_counts()) - set(labels))
+        unknown = label_order(set(eval_set.label_counts()) - set(labels))
         if unknown:
-            raise DatasetError(f"{eval_set.source}: label(s) {', '.join(map(repr, unknown))} never occur in "
-                               f"{train.source.name}")
+            which = (f"the label {unknown[0]!r} never occurs" if len(unknown) == 1 else
+                     f"the labels {', '.join(map(repr, unknown))} never occur")
+            raise DatasetError(f"{eval_set.describe()}: {which} in {train.describe(full_path=False)}; remove "
+                               "those rows or add training rows with those labels")
         if eval_set.is_pair != train.is_pair:
-            raise DatasetError(f"{eval_set.source}: {'pairs' if eval_set.is_pair else 'single sentences'}, but "
-                               f"{train.source.name} has {'pairs' if train.is_pair else 'single sentences'}")
+            raise DatasetError(f"{eval_set.describe()}: {'pairs' if eval_set.is_pair else 'single sentences'}, "
+                               f"but {train.describe(full_path=False)} has "
+                               f"{'pairs' if train.is_pair else 'single sentences'}; use data of the same kind")
 
 
 def split_off(dataset: LabelledDataset, fraction: float, seed: int) -> tuple[LabelledDataset, LabelledDataset]:
-    """Hold out `fraction` of the rows (a fixed shuffle for a given seed) as the eval split."""
+    """Hold out about `fraction` of the rows as the eval split (fixed for a given seed), stratified:
+    every label keeps at least one training row, so the training split has the file's classes,
+    and each label whose share of the held-out rows is at least half a row has one held out."""
     if not 0 < fraction < 1:
-        raise DatasetError(f"the held-out fraction must be between 0 and 1, got {fraction}")
-    order = list(range(len(dataset)))
-    random.Random(seed).shuffle(order)
-    cut = max(1, round(len(order) * fraction))
-    held = sorted(order[:cut])
-    kept = sorted(order[cut:])
+        raise DatasetError(f"the held-out fraction is {fraction}; choose one between 0 and 1")
+    check_classes(dataset.describe(), dataset.label_counts())  # said of the file: a split would not help
+    rows_by_label: dict[str, list[int]] = {label: [] for label in dataset.label_names}
+    for index, example in enumerate(dataset.examples):
+        rows_by_label[example.label].append(index)
+    shuffler = random.Random(seed)
+    held_per_label = _held_out_counts({label: len(rows) for label, rows in rows_by_label.items()}, fraction,
+                                      shuffler)
+    held: set[int] = set()
+    for label, rows in rows_by_label.items():
+        shuffler.shuffle(rows)
+        held.update(rows[:held_per_label[label]])
+    if not held:
+        raise DatasetError(f"{dataset.source}: no label has two rows, so none can be held out for evaluation; "
+                           "add rows or choose an evaluation file")
 
-    def subset(indices: list[int]) -> LabelledDataset:
-        return LabelledDataset([dataset.examples[i] for i in indices], dataset.source, dataset.text_column,
-                               dataset.text_b_column, dataset.label_column)
+    def subset(examples: list[Example], part: str) -> LabelledDataset:
+        return LabelledDataset(examples, dataset.source, dataset.text_column, dataset.text_b_column,
+                               dataset.label_column, part)
 
-    return subset(kept), subset(held)
+    kept = [e for i, e in enumerate(dataset.examples) if i not in held]
+    held_out = [e for i, e in enumerate(dataset.examples) if i in held]
+    return subset(kept, "training split"), subset(held_out, "held-out split")
+
+
+def _held_out_counts(sizes: dict[str, int], fraction: float, shuffler: random.Random) -> dict[str, int]:
+    """How many rows of each label to hold out: its share (rows x fraction) rounded down, but one
+    where the share is half a row or more, and never its last row. Rows still short of
+    round(total x fraction) go one each to the labels with none held out yet, so the evaluation
+    covers as many classes as it can, then to those whose share lost the most to rounding;
+    ties are broken by the seeded shuffle."""
+    share = {label: n * fraction for label, n in sizes.items()}
+    held = {label: min(max(int(share[label]), 1 if share[label] >= 0.5 else 0), n - 1) for label, n in sizes.items()}
+    short = max(1, round(sum(sizes.values()) * fraction)) - sum(held.values())
+    labels = list(sizes)
+    shuffler.shuffle(labels)
+    for label in sorted(labels, key=lambda label: (held[label] > 0, held[label] - share[label])):
+        if short <= 0:
+            break
+        if held[label] < sizes[label] - 1:
+            held[label] += 1
+            short -= 1
+    return held

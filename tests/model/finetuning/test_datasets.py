@@ -86,7 +86,7 @@ def test_trainability_checks(tmp_path):
     with pytest.raises(DatasetError, match="2 rows, fewer than one batch of 8"):
         check_trainable(small, batch_size=8)
     other = load_dataset(write(tmp_path, "c.csv", "text,label\na,x\nb,z\n"))
-    with pytest.raises(DatasetError, match=r"c.csv: label\(s\) 'z' never occur in b.csv"):
+    with pytest.raises(DatasetError, match=r"c.csv: the label 'z' never occurs in b.csv; remove those rows"):
         check_trainable(small, batch_size=2, eval_set=other)
     check_trainable(small, batch_size=2, eval_set=small)
 
@@ -126,3 +126,97 @@ def test_preview_of_an_unreadable_file_raises_one_line(tmp_path):
     path.write_bytes("text,label\ncaf\xe9,x\n".encode("latin-1"))
     with pytest.raises(DatasetError, match="line 2: not UTF-8"):
         preview_dataset(path)
+
+
+@pytest.mark.parametrize("content,pattern", [
+    # An unquoted comma in the text makes a third field: "a lot" must not become the label.
+    ("text,label\nI liked it, a lot,pos\nbad,neg\n",
+     r"d.csv, line 2: 3 fields, but the header has 2; put text that contains a comma in double quotes"),
+    ("text,label\nfine,pos\nterrible film\n", r"d.csv, line 3: 1 field, but the header has 2; fill in"),
+])
+def test_a_row_with_more_or_fewer_fields_than_the_header_is_refused(tmp_path, content, pattern):
+    with pytest.raises(DatasetError, match=pattern):
+        load_dataset(write(tmp_path, "d.csv", content))
+
+
+def test_tsv_quotes_are_text_and_a_tsv_row_cannot_span_lines(tmp_path):
+    # GLUE-style TSVs are not quoted: a field that starts with a double quote must not swallow
+    # the lines up to the next quote.
+    lines = ['"Hello there, said the cat\t1'] + [f"plain sentence {i}\t{i % 2}" for i in range(10)]
+    ds = load_dataset(write(tmp_path, "d.tsv", "text\tlabel\n" + "\n".join(lines) + '\nend of quote" here\t0\n'))
+    assert len(ds) == 12 and ds.examples[0].text == '"Hello there, said the cat'
+    assert ds.examples[-1].text == 'end of quote" here'
+    with pytest.raises(DatasetError, match=r"d.tsv, line 2: 1 field, but the header has 2; a TSV field cannot "
+                                           r"hold a tab or a line break"):
+        load_dataset(write(tmp_path, "d.tsv", 'text\tlabel\n"two\nlines"\t1\n'))
+
+
+def test_a_dataset_path_may_start_with_the_home_folder(tmp_path, monkeypatch):
+    from model.finetuning.datasets import preview_dataset
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write(tmp_path, "d.csv", "text,label\na,x\nb,y\n")
+    assert len(load_dataset("~/d.csv")) == 2
+    assert preview_dataset("~/d.csv").source == tmp_path / "d.csv"
+
+
+def test_the_format_is_checked_before_the_file_is_read(tmp_path):
+    with pytest.raises(DatasetError, match=r"unknown format '.xlsx'"):
+        load_dataset(tmp_path / "missing.xlsx")
+
+
+def test_numeric_labels_are_ordered_as_numbers_and_kept_as_written(tmp_path):
+    from model.finetuning.datasets import preview_dataset
+
+    path = write(tmp_path, "d.csv", "text,label\n" + "".join(f"row {i},{i % 12}\n" for i in range(24)) + "x,-1.5\n")
+    assert load_dataset(path).label_names == ["-1.5"] + [str(i) for i in range(12)]
+    assert list(preview_dataset(path).label_counts) == ["-1.5"] + [str(i) for i in range(12)]
+    mixed = write(tmp_path, "m.csv", "text,label\na,10\nb,9\nc,nine\n")
+    assert load_dataset(mixed).label_names == ["10", "9", "nine"]
+
+
+def test_preview_refuses_what_training_would_refuse(tmp_path):
+    from model.finetuning.datasets import preview_dataset
+
+    one_class = preview_dataset(write(tmp_path, "one.csv", "text,label\n" + "a,pos\n" * 5))
+    assert "every row has the label 'pos'" in one_class.problem and one_class.label_counts == {}
+    same = preview_dataset(write(tmp_path, "same.csv", "text,label\na,x\nb,y\n"), label_column="text")
+    assert "the column 'text' is chosen as both the text and the label" in same.problem
+    with pytest.raises(DatasetError, match="chosen as both the text and the label"):
+        load_dataset(tmp_path / "same.csv", label_column="text")
+
+
+def test_preview_warns_about_labels_that_look_like_scores_or_ids(tmp_path):
+    from model.finetuning.datasets import preview_dataset
+
+    scores = write(tmp_path, "s.csv", "text,label\n" + "".join(f"row {i},{i * 0.37:.2f}\n" for i in range(40)))
+    p = preview_dataset(scores)
+    assert p.problem is None and "look like scores" in p.warning
+    ids = preview_dataset(write(tmp_path, "i.csv", "text,label\n" + "".join(f"row {i},id{i}\n" for i in range(40))))
+    assert "40 different labels in 40 rows" in ids.warning
+    same_number = preview_dataset(write(tmp_path, "n.csv", "text,label\na,1\nb,1.0\nc,0\nd,0\n"))
+    assert "'1' and '1.0' are the same number" in same_number.warning
+    assert preview_dataset(write(tmp_path, "ok.csv", "text,label\na,x\nb,y\n")).warning is None
+
+
+def test_the_held_out_split_keeps_every_class_in_training(tmp_path):
+    ds = load_dataset(write(tmp_path, "d.csv", "text,label\n" + "row,a\n" * 19 + "only one,b\n" + "c,c\n" * 5))
+    for seed in range(40):
+        train, held = split_off(ds, 0.1, seed)
+        assert set(train.label_counts()) == {"a", "b", "c"}  # the only 'b' is never held out
+        assert held.label_counts() == {"a": 1, "c": 1}  # 'c' has enough rows (half a row's share) for one
+        assert len(train) + len(held) == len(ds)
+    # Twelve classes of four rows: 10% is five rows, from five classes, not one row from each.
+    many = load_dataset(write(tmp_path, "m.csv", "text,label\n" + "".join(f"row,{i % 12}\n" for i in range(48))))
+    covered = [set(split_off(many, 0.1, seed)[1].label_counts()) for seed in range(5)]
+    assert all(len(labels) == 5 for labels in covered) and len(set.union(*covered)) > 5
+
+
+def test_split_messages_name_the_split_not_the_file(tmp_path):
+    ds = load_dataset(write(tmp_path, "d.csv", "text,label\n" + "row,a\nrow,b\n" * 5))
+    train, _ = split_off(ds, 0.2, seed=0)
+    with pytest.raises(DatasetError, match=r"the training split of .*d.csv: 8 rows, fewer than one batch of 32"):
+        check_trainable(train, batch_size=32)
+    singles = load_dataset(write(tmp_path, "s.csv", "text,label\na,x\nb,y\nc,z\n"))
+    with pytest.raises(DatasetError, match=r"s.csv: no label has two rows, so none can be held out"):
+        split_off(singles, 0.1, seed=0)
