@@ -41,12 +41,14 @@ class FinetuneWorker(QObject):
     resultFailed = Signal(str)  # try-it or comparison could not run
     pretrainFinished = Signal(str, int, bool)  # model folder, steps, stopped early
     logged = Signal(str)  # a line for the log pane
+    pausedChanged = Signal(bool, int)  # halted at a pause (True) or going again or cancelled (False); steps done
 
     def __init__(self):
         super().__init__()
         self.cancel = threading.Event()
         self.resume = threading.Event()
         self.resume.set()
+        self._steps_done = 0  # the last step reported: where a pause halts the run
         self._models: dict[tuple[str | None, str], object] = {}  # (folder, device) -> Bert, base and fine-tuned
         self._base: str | None = None
         self._tuned: str | None = None
@@ -62,19 +64,31 @@ class FinetuneWorker(QObject):
         return self._models[key]
 
     def should_stop(self) -> bool:
-        """Called between steps: blocks while paused, True once cancelled."""
-        while not self.resume.is_set() and not self.cancel.is_set():
-            time.sleep(0.02)
+        """Called between steps: blocks while paused, True once cancelled. The training loop
+        leaves the time spent here out of its time budget and speed."""
+        if self._paused():
+            self.pausedChanged.emit(True, self._steps_done)
+            while self._paused():
+                time.sleep(0.02)
+            self.pausedChanged.emit(False, self._steps_done)
         return self.cancel.is_set()
+
+    def _paused(self) -> bool:
+        return not self.resume.is_set() and not self.cancel.is_set()
+
+    def _report_step(self, event) -> None:
+        self._steps_done = event.step
+        self.progressed.emit(event)
 
     @Slot(dict)
     def run(self, options: dict) -> None:
         from model.finetuning.trainer import FineTuner, FinetuneSettings
 
+        self._steps_done = 0
         try:
             tuner = FineTuner(FinetuneSettings(**options))
             self.started.emit(tuner.total_steps(), tuner.labels)
-            result = tuner.run(on_step=self.progressed.emit, on_eval=self.evaluated.emit,
+            result = tuner.run(on_step=self._report_step, on_eval=self.evaluated.emit,
                                should_stop=self.should_stop)
         except Exception as exc:  # the thread must survive anything and say what happened
             self.failed.emit(_one_line(exc))
@@ -91,6 +105,7 @@ class FinetuneWorker(QObject):
         from model.finetuning.trainer import StepEvent
         from model.pretraining.trainer import Pretrainer, PretrainSettings
 
+        self._steps_done = 0
         try:
             steps = options["max_steps"]
             settings = PretrainSettings(
@@ -100,13 +115,16 @@ class FinetuneWorker(QObject):
                 weight_decay=options.get("weight_decay", 0.01), seed=options.get("seed", 0),
                 log_every=1, checkpoint_every=options.get("checkpoint_every") or max(100, steps // 10),
                 time_budget_s=options.get("time_budget_s"),
+                # As in a fine-tune: with a time limit the learning rate decays to 0 as it ends (max_steps is a cap).
+                fit_schedule=options.get("time_budget_s") is not None,
                 device=options.get("device", "auto"))
             trainer = Pretrainer(settings, log=lambda line: None if line.startswith("step") else self.logged.emit(line))
             self.started.emit(steps, [])
 
             def report(r) -> None:
-                self.progressed.emit(StepEvent(r.step, steps, r.epoch, r.loss, r.lr, r.tokens_per_s, r.elapsed_s))
-                if r.step % 50 == 0 or r.step == steps:
+                total = trainer.loop.settings.total_steps  # fitted to the time limit after the first few steps
+                self._report_step(StepEvent(r.step, total, r.epoch, r.loss, r.lr, r.tokens_per_s, r.elapsed_s))
+                if r.step % 50 == 0 or r.step == total:
                     self.logged.emit(f"step {r.step}: MLM accuracy {r.mlm_accuracy:.3f}, "
                                      f"NSP accuracy {r.nsp_accuracy:.3f}")
 
@@ -117,7 +135,7 @@ class FinetuneWorker(QObject):
         self._base, self._tuned = options.get("model"), str(trainer.out / "model")
         self._device = options.get("device", "auto")
         self._models.clear()
-        self.pretrainFinished.emit(self._tuned, step, step < steps)
+        self.pretrainFinished.emit(self._tuned, step, step < trainer.loop.settings.total_steps)
 
     @Slot(str, str, str, str)
     def preview(self, path: str, text_column: str, text_b_column: str, label_column: str) -> None:
@@ -163,6 +181,7 @@ class FinetuneController(QObject):
     resultFailed = Signal(str)
     pretrainFinished = Signal(str, int, bool)
     logged = Signal(str)
+    pausedChanged = Signal(bool, int)  # see FinetuneWorker.pausedChanged
 
     _runRequested = Signal(dict)
     _pretrainRequested = Signal(dict)
@@ -186,6 +205,7 @@ class FinetuneController(QObject):
         self._pretrainRequested.connect(self._worker.pretrain)
         self._worker.pretrainFinished.connect(self._on_worker_pretrain_finished)
         self._worker.logged.connect(self.logged)
+        self._worker.pausedChanged.connect(self.pausedChanged)
         self._previewRequested.connect(self._worker.preview)
         self._classifyRequested.connect(self._worker.classify)
         self._compareRequested.connect(self._worker.compare)

@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.finetune.runningChanged.connect(self.finetune_view.set_running)
         self.finetune.runStarted.connect(self.finetune_view.run_started)
         self.finetune.progressed.connect(self.finetune_view.show_step)
+        self.finetune.pausedChanged.connect(self.finetune_view.show_paused)
         self.finetune.evaluated.connect(self.finetune_view.show_eval)
         self.finetune.runFinished.connect(self.finetune_view.run_finished)
         self.finetune.runFailed.connect(self.finetune_view.run_failed)
@@ -389,6 +390,7 @@ class MainWindow(QMainWindow):
         self.embeddings_view.show_model(bert)
         self.model_view.show_model(bert)
         self.finetune_view.set_model_defaults(c.hidden_size, c.num_hidden_layers)
+        self.finetune_view.set_base_model(str(bert.path) if bert.path else "the bundled model")
 
     @Slot(str)
     def _on_controller_model_load_failed(self, message: str) -> None:

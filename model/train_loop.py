@@ -49,10 +49,10 @@ class LoopSettings:
     clip: float = 1.0  # max global gradient norm
     grad_accum: int = 1  # micro-batches per optimizer step
     bf16: bool = False  # bf16 autocast for the forward pass (the loss is computed in fp32)
-    time_budget_s: float | None = None  # stop between steps once this much wall time has passed
+    time_budget_s: float | None = None  # stop between steps after this much training time (pauses left out)
     checkpoint_every: int | None = None  # call on_checkpoint every N steps
-    fit_to_budget: bool = False  # the length was not given: a run that starts inside the warm-up with a time
-    # budget sets total_steps (then a cap) from its measured speed so that the decay ends with the budget,
+    fit_to_budget: bool = False  # total_steps is only a cap: a run that starts inside the warm-up with a time
+    # budget sets total_steps from its measured speed so that the decay ends with the budget,
     # and a resumed run keeps the length it chose (see TrainLoop._fit_schedule)
 
 
@@ -118,7 +118,7 @@ class TrainLoop:
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
         self.step = self.epoch = 0
         self.position = 0  # micro-batches of the current epoch already trained on
-        self.elapsed = 0.0  # training wall time, over resumes too
+        self.elapsed = 0.0  # training time (pauses left out), over resumes too
         self.fitted = False  # total_steps was set from the measured speed (fit_to_budget)
 
     def _lr_factor(self, step: int) -> float:
@@ -153,9 +153,17 @@ class TrainLoop:
             on_epoch_end: Callable[[int], None] | None = None,
             on_checkpoint: Callable[[], None] | None = None) -> str:
         """Train until total_steps, the time budget or should_stop() (checked between steps).
-        Returns why it ended: "done", "out of time" or "stopped"."""
+        Returns why it ended: "done", "out of time" or "stopped".
+
+        should_stop() may block while the user pauses (as the GUI's does): the time it takes is not
+        training time, so it counts neither against the budget nor in `elapsed` and the speed."""
         s = self.settings
         started, elapsed_before = time.monotonic(), self.elapsed
+        waited = 0.0  # in should_stop(): paused, not training
+
+        def training_s() -> float:
+            return time.monotonic() - started - waited
+
         batches = self.task.epoch(self.epoch, self.rank, self.world)
         if not batches:  # every epoch has the same data, so one check does
             raise BertError("the training data makes no batch; add data or lower the batch size")
@@ -165,9 +173,12 @@ class TrainLoop:
         fitting = s.fit_to_budget and s.time_budget_s is not None and not self.fitted and self.step < s.warmup_steps
         while self.step < s.total_steps:
             # Stop and time first: a cancel at an epoch's end does not wait for its evaluation.
-            if all_ranks_agree(should_stop(), self.world):
+            asked = time.monotonic()
+            stop = should_stop()
+            waited += time.monotonic() - asked
+            if all_ranks_agree(stop, self.world):
                 return "stopped"
-            over = s.time_budget_s is not None and time.monotonic() - started >= s.time_budget_s
+            over = s.time_budget_s is not None and training_s() >= s.time_budget_s
             if s.time_budget_s is not None and all_ranks_agree(over, self.world):
                 return "out of time"
             if self.position >= len(batches):  # the epoch is over
@@ -186,15 +197,15 @@ class TrainLoop:
                 raise BertError(f"the {self.device.type.upper()} ran out of memory at step {self.step + 1}; "
                                 "use a smaller batch size or a shorter maximum length") from None
             self.position += len(group)  # only once the step is done, so the state stays consistent
-            now = time.monotonic()
-            self.elapsed = elapsed_before + now - started
+            now = training_s()
+            self.elapsed = elapsed_before + now
             if fitting:
                 if first_step_done is None:  # the first step pays for warming up: leave it out
                     first_step_done = (now, self.step)
                 # Every rank decides at the same step (their clocks differ), then they agree on a length.
-                elif all_ranks_agree(self._speed_known(now - started, self.step - first_step_done[1]), self.world):
+                elif all_ranks_agree(self._speed_known(now, self.step - first_step_done[1]), self.world):
                     rate = (self.step - first_step_done[1]) / max(now - first_step_done[0], 1e-9)
-                    self._fit_schedule(rate, s.time_budget_s - (now - started))
+                    self._fit_schedule(rate, s.time_budget_s - now)
                     fitting = False
             if on_step is not None:
                 on_step(stats)

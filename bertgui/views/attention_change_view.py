@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     from model.attention_change import AttentionChange
 
 
+NO_CHANGE_YET = "Finish a run to see how fine-tuning changed each head's attention."
+
 
 class AttentionChangeView(QWidget):
     compareRequested = Signal()
@@ -24,7 +26,7 @@ class AttentionChangeView(QWidget):
                                           toolTip="Run the base and the fine-tuned model on sentence A (and B) "
                                                   "and measure, per head, how differently they attend")
         self.compare_button.clicked.connect(self.compareRequested)
-        self.summary = QLabel("Finish a run to see how fine-tuning changed each head's attention.")
+        self.summary = QLabel(NO_CHANGE_YET)
         self.summary.setWordWrap(True)
         self.hover_label = QLabel(" ")
 
@@ -57,6 +59,13 @@ class AttentionChangeView(QWidget):
 
     def set_available(self, available: bool) -> None:
         self.compare_button.setEnabled(available)
+
+    def clear(self) -> None:
+        """Forget the last run's comparison (a new run is starting)."""
+        self.change = None
+        self.image.clear()
+        self.summary.setText(NO_CHANGE_YET)
+        self.hover_label.setText(" ")
 
     def show_change(self, change: AttentionChange) -> None:
         self.change = change

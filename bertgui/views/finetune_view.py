@@ -4,6 +4,7 @@ its class probabilities for any sentence ("Try it")."""
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,9 +41,21 @@ if TYPE_CHECKING:
     from model.finetuning.metrics import ClassificationMetrics
     from model.finetuning.trainer import FinetuneResult, StepEvent
 
-SMOOTHING = 0.9  # exponential moving average of the training loss
+SMOOTHING = 0.9  # exponential moving average of the training loss, for runs of 100 steps or more
+SMOOTHING_SPAN = 10  # a shorter run averages over about a tenth of its steps, or it would lag the raw loss
+CURVE_PENS = {"training loss": "#1d4ed8", "eval loss": "#dc2626", "accuracy": "#16a34a", "macro-F1": "#9333ea"}
 REDRAW_MS = 100  # curves and status redraw at most this often, however fast the steps come
 TRY_IT_DEBOUNCE_MS = 150
+
+
+def smoothing_for(total_steps: int) -> float:
+    """The moving average's decay: averaging over ~10 steps for long runs, fewer for short ones."""
+    return min(SMOOTHING, max(0.0, 1.0 - SMOOTHING_SPAN / max(total_steps, 1)))
+
+
+def coloured_names(*names: str) -> str:
+    """Curve names in their curves' colours, for a plot title: a legend box would sit on the data."""
+    return ", ".join(f'<span style="color:{CURVE_PENS[name]}">{name}</span>' for name in names)
 
 
 def duration_text(seconds: float) -> str:
@@ -74,7 +87,7 @@ class FinetuneView(QWidget):
         self.task.addItem("Classify sentences or pairs (labelled rows)", "classify")
         self.task.addItem("Continue pretraining on a text file (masked LM + NSP)", "pretrain")
         self.task.currentIndexChanged.connect(self._on_task_changed)
-        data_box = QGroupBox("Data")
+        self.data_box = data_box = QGroupBox("Data")
         data_layout = QVBoxLayout(data_box)
         data_layout.addWidget(self.task)
         data_layout.addWidget(self.data)
@@ -110,7 +123,7 @@ class FinetuneView(QWidget):
                                                  "keeps its latest checkpoint")
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0,
                              toolTip="Same seed, same data, same device: the same result")
-        settings_box = QGroupBox("Settings")
+        self.settings_box = settings_box = QGroupBox("Settings")
         form = QFormLayout(settings_box)
         form.addRow("Output folder", out_row)
         for name, widget in (("Epochs", self.epochs), ("Max steps", self.max_steps), ("Time limit", self.time_budget),
@@ -121,6 +134,8 @@ class FinetuneView(QWidget):
                              ("Save every", self.checkpoint_every), ("Seed", self.seed)):
             form.addRow(name, widget)
 
+        self.base_label = QLabel("Starts from the model loaded in the inspector.")
+        self.base_label.setWordWrap(True)
         self.start_button = QPushButton("Start", toolTip="Fine-tune the loaded model on this data")
         self.pause_button = QPushButton("Pause", checkable=True, enabled=False, toolTip="Pause or resume the run")
         self.cancel_button = QPushButton("Cancel", enabled=False,
@@ -132,32 +147,47 @@ class FinetuneView(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(data_box, 1)
-        left_layout.addWidget(settings_box)
-        left_layout.addLayout(buttons)
+        form_widget = QWidget()
+        form_layout = QVBoxLayout(form_widget)
+        form_layout.addWidget(self.base_label)
+        form_layout.addWidget(data_box, 1)
+        form_layout.addWidget(settings_box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(left)
+        scroll.setWidget(form_widget)
+        left = QWidget()  # the run buttons stay in sight below the scrolling form
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(scroll, 1)
+        left_layout.addLayout(buttons)
 
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m steps")
-        self.status = QLabel("Choose a training file and press Start.")
+        self.status = QLabel("Choose a training file and press Start.", textFormat=Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
+        # Losses and scores on separate plots: a loss of 3 would squash scores of 0..1 to the floor.
         self.curves = pg.GraphicsLayoutWidget()
-        self.loss_plot = self.curves.addPlot(title="Training loss")
-        self.loss_plot.addLegend(offset=(-10, 10))
-        self.loss_raw = self.loss_plot.plot([], [], pen=pg.mkPen("#93c5fd", width=1), name="raw")
-        self.loss_smooth = self.loss_plot.plot([], [], pen=pg.mkPen("#1d4ed8", width=2), name="smoothed")
+        self.loss_plot = self.curves.addPlot(title=coloured_names("training loss", "eval loss"))
+        self.loss_raw = self.loss_plot.plot([], [], pen=pg.mkPen("#93c5fd", width=1))  # each step, faint
+        self.loss_smooth = self.loss_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["training loss"], width=2))
+        self.eval_loss = self.loss_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["eval loss"], width=2), symbol="o",
+                                             symbolBrush=CURVE_PENS["eval loss"])
         self.loss_plot.setLabel("bottom", "step")
-        self.eval_plot = self.curves.addPlot(title="Evaluation")
-        self.eval_plot.addLegend(offset=(-10, 10))
-        self.eval_loss = self.eval_plot.plot([], [], pen=pg.mkPen("#dc2626", width=2), symbol="o", name="loss")
-        self.eval_accuracy = self.eval_plot.plot([], [], pen=pg.mkPen("#16a34a", width=2), symbol="o",
-                                                 name="accuracy")
-        self.eval_f1 = self.eval_plot.plot([], [], pen=pg.mkPen("#9333ea", width=2), symbol="t", name="macro-F1")
+        self.loss_plot.setLabel("left", "cross-entropy")
+        self.eval_plot = self.curves.addPlot(title=coloured_names("accuracy", "macro-F1"))
+        self.eval_accuracy = self.eval_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["accuracy"], width=2), symbol="o",
+                                                 symbolBrush=CURVE_PENS["accuracy"])
+        self.eval_f1 = self.eval_plot.plot([], [], symbol="t", symbolBrush=CURVE_PENS["macro-F1"],  # dashed: the
+                                           pen=pg.mkPen(CURVE_PENS["macro-F1"], width=2,  # two often coincide
+                                                        style=Qt.PenStyle.DashLine))
         self.eval_plot.setLabel("bottom", "step")
+        self.eval_plot.setLabel("left", "on the evaluation data")
+        self.eval_plot.setYRange(0, 1.02, padding=0)
+        self.eval_plot.getViewBox().setLimits(yMin=-0.02, yMax=1.05)
+        self.eval_plot.setXLink(self.loss_plot)  # the same steps under both: one evaluation is not a lone dot
+        for plot in (self.loss_plot, self.eval_plot):
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).enableAutoSIPrefix(False)  # "(x0.001)" beside a loss reads as a unit
 
         self.log = QPlainTextEdit(readOnly=True)
         self.log.setMaximumBlockCount(2000)
@@ -195,7 +225,7 @@ class FinetuneView(QWidget):
         right_layout.addWidget(self.status)
         right_layout.addWidget(right_split, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(scroll)
+        split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 1)  # extra width goes to the curves
         split.setSizes([470, 700])
@@ -216,6 +246,7 @@ class FinetuneView(QWidget):
         self._redraw_timer.timeout.connect(self._redraw)
         self._last_event = None
         self._budget_s = None
+        self._smoothing = SMOOTHING
         self._reset_curves()
 
     def set_model_defaults(self, hidden_size: int, num_layers: int) -> None:
@@ -230,7 +261,9 @@ class FinetuneView(QWidget):
         self._losses: list[float] = []
         self._smoothed: list[float] = []
         self._eval: list[tuple[float, float, float, float]] = []
+        self._average = 0.0
         self._last_event = None
+        self._logged_step = None
         for curve in (self.loss_raw, self.loss_smooth, self.eval_loss, self.eval_accuracy, self.eval_f1):
             curve.setData([], [])
 
@@ -284,16 +317,30 @@ class FinetuneView(QWidget):
     def show_preview_error(self, message: str) -> None:
         self.data.show_error(message)
 
+    def set_base_model(self, name: str) -> None:
+        """The model a run starts from: whatever the inspector has loaded, a fine-tuned one included."""
+        self.base_label.setText(f"Starts from <b>{html.escape(name)}</b>, the model loaded in the inspector.")
+
     def _on_start_clicked(self) -> None:
         options = self.run_options()
         if not options["train"] or not options["out"]:
             self.status.setText("Choose a training file and an output folder first.")
             return
+        self.status.setText("Reading and tokenizing the data…")  # a large file takes seconds before step 1
+        self.progress.setRange(0, 0)  # busy, until the run knows its length
         (self.pretrainRequested if self.is_pretraining() else self.startRequested).emit(options)
 
     def _on_pause_toggled(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
+        if paused:
+            self.status.setText("Pausing after this step…")
         self.pauseToggled.emit(paused)
+
+    def show_paused(self, paused: bool, step: int) -> None:
+        """The run has halted at a pause (or gone on): said in the status, which no step overwrites now."""
+        if paused:
+            self._redraw_timer.stop()
+            self.status.setText(f"Paused at step {step}: press Resume to go on (the time limit waits too).")
 
     # --- run events ------------------------------------------------------------------------
 
@@ -301,15 +348,27 @@ class FinetuneView(QWidget):
         self.start_button.setEnabled(not running)
         self.pause_button.setEnabled(running)
         self.cancel_button.setEnabled(running)
+        # The run has read its data and settings: editing them now would change nothing but the display.
+        self.data_box.setEnabled(not running)
+        self.settings_box.setEnabled(not running)
         if not running:
             self.pause_button.setChecked(False)
+            if self.progress.maximum() == 0:  # ended before it started (a refused file): not busy any more
+                self.progress.setRange(0, 1)
 
     def run_started(self, total_steps: int, labels: list) -> None:
         self._reset_curves()
+        self._smoothing = smoothing_for(total_steps)
         self.open_button.setEnabled(False)
         self.try_text.setEnabled(False)
         self.try_text_b.setEnabled(False)
+        # Nothing from the previous run stays on screen to be read as this one's.
+        self.confusion.setRowCount(0)
+        self.confusion.setColumnCount(0)
+        self.attention_change.clear()
         self.attention_change.set_available(False)
+        self.try_table.show_probabilities({})
+        self.try_status.setText("Finish a run to try its model here.")
         self._budget_s = self.time_budget.value() * 60 or None
         self.progress.setRange(0, total_steps)
         self.progress.setValue(0)
@@ -320,8 +379,9 @@ class FinetuneView(QWidget):
         """Record a step; the drawing is batched (tiny models can step hundreds of times a second)."""
         self._steps.append(e.step)
         self._losses.append(e.loss)
-        previous = self._smoothed[-1] if self._smoothed else e.loss
-        self._smoothed.append(SMOOTHING * previous + (1 - SMOOTHING) * e.loss)
+        # Bias-corrected moving average (as Adam's moments): it starts at the first loss, not at 0.
+        self._average = self._smoothing * self._average + (1 - self._smoothing) * e.loss
+        self._smoothed.append(self._average / (1 - self._smoothing ** len(self._steps)))
         self._last_event = e
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
@@ -330,6 +390,7 @@ class FinetuneView(QWidget):
         e = self._last_event
         if e is None:
             return
+        self.progress.setMaximum(e.total_steps)  # a time limit may have fitted the run shorter than planned
         self.progress.setValue(e.step)
         x = np.asarray(self._steps, dtype=np.float32)
         self.loss_raw.setData(x, np.asarray(self._losses, dtype=np.float32))
@@ -339,9 +400,14 @@ class FinetuneView(QWidget):
             eta = min(eta, max(0.0, self._budget_s - e.elapsed_s))
         self.status.setText(f"step {e.step}/{e.total_steps}, epoch {e.epoch + 1}, loss {e.loss:.4f}, "
                             f"{e.tokens_per_s:,.0f} tokens/s, {duration_text(eta)} left")
-        self.log.appendPlainText(f"step {e.step}: loss {e.loss:.4f}, lr {e.lr:.2e}")
+        if e.step != self._logged_step:  # a final redraw after an evaluation has nothing new to log
+            self.log.appendPlainText(f"step {e.step}: loss {e.loss:.4f}, lr {e.lr:.2e}")
+            self._logged_step = e.step
 
     def show_eval(self, step: int, m: ClassificationMetrics) -> None:
+        if self._redraw_timer.isActive():  # the log keeps step order: the pending step line first
+            self._redraw_timer.stop()
+            self._redraw()
         self._eval.append((step, m.loss, m.accuracy, m.macro_f1))
         data = np.asarray(self._eval, dtype=np.float32)
         self.eval_loss.setData(data[:, 0], data[:, 1])
@@ -391,7 +457,7 @@ class FinetuneView(QWidget):
         if text != self.try_text.text().strip():
             return  # typed on since
         ranked = self.try_table.show_probabilities(probabilities)
-        self.try_status.setText(f"<b>{ranked[0][0]}</b> ({ranked[0][1]:.1%})")
+        self.try_status.setText(f"<b>{html.escape(ranked[0][0])}</b> ({ranked[0][1]:.1%})")
 
     def show_attention_change(self, change) -> None:
         self.attention_change.show_change(change)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -58,4 +60,4 @@ class NSPView(QWidget):
         self.classes.setVisible(bool(ranked))
         self.classes_label.setVisible(bool(ranked))
         if ranked:
-            self.classes_label.setText(f"<h3>Classifier: {ranked[0][0]}</h3>")
+            self.classes_label.setText(f"<h3>Classifier: {html.escape(ranked[0][0])}</h3>")

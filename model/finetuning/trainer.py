@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -55,7 +54,8 @@ class FinetuneSettings:
     seed: int = 0
     device: str = "auto"
     precision: str = "auto"  # bf16 autocast where the hardware does it natively (CUDA, AMX CPUs), or fp32
-    time_budget_s: float | None = None  # end training after this long, then evaluate and save as usual
+    time_budget_s: float | None = None  # end training after this long (pauses left out; the learning rate decays
+    # to 0 by then), then evaluate and save as usual
     checkpoint_every: int | None = None  # also save the model every N steps: a cancel then keeps the latest
     log_every: int = 20
 
@@ -210,21 +210,25 @@ class FineTuner:
             on_eval: Callable[[int, ClassificationMetrics], None] | None = None,
             should_stop: Callable[[], bool] = lambda: False) -> FinetuneResult:
         s = self.settings
-        total = self.total_steps()
+        planned = self.total_steps()
+        # With a time limit the learning rate decays to 0 as it ends, not at the end of steps it
+        # would never reach (the epochs or max_steps are then a cap).
         loop = TrainLoop(self.network, self, LoopSettings(
-            lr=s.lr, total_steps=total, warmup_steps=max(1, round(s.warmup_ratio * total)),
+            lr=s.lr, total_steps=planned, warmup_steps=max(1, round(s.warmup_ratio * planned)),
             weight_decay=s.weight_decay, clip=s.clip, grad_accum=s.grad_accum, bf16=self.bf16,
-            time_budget_s=s.time_budget_s, checkpoint_every=s.checkpoint_every), self.rank, self.world)
+            time_budget_s=s.time_budget_s, checkpoint_every=s.checkpoint_every, fit_to_budget=True),
+            self.rank, self.world)
         torch.manual_seed(s.seed)  # dropout: same seed, same data, same device -> same result
-        started, tokens = time.monotonic(), 0
+        tokens = 0
 
         def report(stats: StepStats) -> None:
             nonlocal tokens
             tokens += stats.sums["tokens"]
+            total = loop.settings.total_steps  # fitted to the time limit after the first few steps
             if on_step and self.rank == 0 and (stats.step % s.log_every == 0 or stats.step == total):
-                elapsed = time.monotonic() - started
+                # The loop's clock, which leaves out the time the run was paused.
                 on_step(StepEvent(stats.step, total, stats.epoch, stats.loss, stats.lr,
-                                  tokens / max(elapsed, 1e-9), elapsed))
+                                  tokens / max(loop.elapsed, 1e-9), loop.elapsed))
 
         evaluated: dict[int, ClassificationMetrics] = {}  # by step
 

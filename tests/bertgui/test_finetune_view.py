@@ -84,12 +84,14 @@ def test_cancel_stops_within_a_second_and_writes_nothing(qtbot, window, data, tm
     fill(view, data, tmp_path / "out", epochs=100)
     with qtbot.waitSignal(window.finetune.progressed, timeout=60_000):
         view.start_button.click()
+    assert not view.data_box.isEnabled() and not view.settings_box.isEnabled()  # the run has read them
     started = time.monotonic()
     with qtbot.waitSignal(window.finetune.runFinished, timeout=10_000) as blocker:
         view.cancel_button.click()
     assert time.monotonic() - started < 1.0
     assert blocker.args[0].output is None and not (tmp_path / "out").exists()
     assert "Cancelled" in view.status.text() and view.start_button.isEnabled()
+    assert view.data_box.isEnabled() and view.settings_box.isEnabled()
 
 
 def test_cancel_after_a_checkpoint_keeps_it_and_it_can_be_tried(qtbot, window, data, tmp_path):
@@ -229,3 +231,28 @@ def test_browse_buttons_fill_the_dataset_and_output_fields(qtbot, tmp_path, monk
     assert view.out_edit.text() == str(tmp_path / "out")
     qtbot.mouseClick(browse_next_to(view.train_edit), Qt.MouseButton.LeftButton)
     assert view.train_edit.text() == str(tmp_path / "train.csv") and previews == [str(tmp_path / "train.csv")]
+
+
+def test_a_new_run_clears_the_last_ones_results_and_names_are_shown_as_written(qtbot):
+    import numpy as np
+
+    from bertgui.views.finetune_view import FinetuneView
+    from model.finetuning.trainer import StepEvent
+
+    view = FinetuneView()
+    qtbot.addWidget(view)
+    view._show_confusion(["<pos>", "<neg>"], np.array([[3, 1], [0, 4]]))
+    view.try_text.setText("great")
+    view.show_probabilities("great", {"<pos>": 0.9, "<neg>": 0.1})
+    assert view.try_status.text().startswith("<b>&lt;pos&gt;</b>")  # rich text: the label is escaped
+    view.run_started(40, ["<pos>", "<neg>"])
+    assert view.confusion.rowCount() == 0 and view.try_table.rowCount() == 0
+    for step, loss in enumerate((2.0, 1.0, 0.5), start=1):
+        view.show_step(StepEvent(step, 40, 0, loss, 1e-3, 100.0, step * 0.1))
+    assert view._smoothed[0] == 2.0  # bias-corrected: starts at the first loss, not near 0
+    assert view._smoothed[-1] < 1.5  # a 40-step run averages over ~4 steps, so it follows the loss
+    view.pause_button.setEnabled(True)
+    view.pause_button.setChecked(True)
+    assert view.status.text().startswith("Pausing")
+    view.show_paused(True, 3)  # the worker halted
+    assert view.status.text().startswith("Paused at step 3")

@@ -210,3 +210,42 @@ def test_without_fitting_a_time_budget_only_stops_the_run(monkeypatch):
     loop = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=50,
                                                                 time_budget_s=3.0))
     assert loop.run() == "out of time" and not loop.fitted and loop.settings.total_steps == 10_000
+
+
+def test_a_pause_inside_should_stop_uses_none_of_the_time_budget(monkeypatch):
+    import types
+
+    from model import train_loop
+
+    clock = Clock(per_batch=0.25)
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
+
+    def pause_after_step_5() -> bool:  # as the GUI's should_stop blocks while the user pauses
+        if loop.step == 5:
+            clock.now += 100.0  # longer than the whole budget
+        return False
+
+    loop = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=50,
+                                                                time_budget_s=3.0))
+    assert loop.run(should_stop=pause_after_step_5) == "out of time"
+    assert loop.step == 12 and loop.elapsed == 3.0  # 3 s of steps; the pause is in neither
+
+
+def test_a_pause_while_the_speed_is_measured_does_not_shorten_the_fitted_schedule(monkeypatch):
+    import types
+
+    from model import train_loop
+
+    clock = Clock(per_batch=0.1, first_extra=5.0)
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
+
+    def pause_after_step_2() -> bool:
+        if loop.step == 2:
+            clock.now += 100.0
+        return False
+
+    loop = TrainLoop(net(), TimedRegression(8, clock), settings(
+        total_steps=10_000, warmup_steps=50, time_budget_s=30.0, fit_to_budget=True))
+    assert loop.run(should_stop=pause_after_step_2) == "done"
+    # As in the run without a pause (test_a_time_budget_fits_the_schedule_to_the_measured_speed).
+    assert loop.fitted and loop.settings.total_steps == 4 + int(10 * 24.6 * 0.98)

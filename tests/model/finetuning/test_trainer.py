@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+
 import pytest
 import torch
 
@@ -214,3 +216,48 @@ def test_bf16_autocast_trains_on_the_cpu(hf_folder, data, tmp_path):
     result = tuner.run()
     assert result.metrics.accuracy == 1.0
     assert next(model.load(result.output, device="cpu").network.parameters()).dtype == torch.float32
+
+
+def on_a_fake_clock(tuner: FineTuner, monkeypatch) -> types.SimpleNamespace:
+    """The training loop's clock, moved by hand: each training batch of `tuner` takes 0.1 s."""
+    from model import train_loop
+
+    clock = types.SimpleNamespace(now=0.0)
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    loss = tuner.loss
+
+    def timed_loss(module, batch):
+        clock.now += 0.1
+        return loss(module, batch)
+
+    monkeypatch.setattr(tuner, "loss", timed_loss)
+    return clock
+
+
+def test_a_time_limit_fits_the_learning_rate_schedule_to_it(hf_folder, data, tmp_path, monkeypatch):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", epochs=500, time_budget_s=6.0))  # 3000 steps
+    on_a_fake_clock(tuner, monkeypatch)
+    events = []
+    result = tuner.run(on_step=events.append)
+    # Measured over steps 2 to 4 (5% of the limit): 10 steps/s for the 5.6 s left, 2% short.
+    assert result.steps == events[-1].step == events[-1].total_steps == 4 + int(10 * 5.6 * 0.98)
+    assert events[-1].lr < 0.05 * max(e.lr for e in events)  # decayed to (nearly) 0 inside the limit
+    assert result.metrics is not None and result.output == tmp_path / "out"
+
+
+def test_a_pause_counts_neither_against_the_time_limit_nor_in_the_speed(hf_folder, data, tmp_path, monkeypatch):
+    folder, _ = hf_folder("BertForMaskedLM")
+    tuner = FineTuner(settings(folder, data, tmp_path / "out", max_steps=10, time_budget_s=2.0))
+    clock = on_a_fake_clock(tuner, monkeypatch)
+    events = []
+
+    def pause_after_step_3() -> bool:  # as the GUI's should_stop blocks while the user pauses
+        if len(events) == 3:
+            clock.now += 100.0
+        return False
+
+    result = tuner.run(on_step=events.append, should_stop=pause_after_step_3)
+    assert result.steps == events[-1].step == 10
+    assert events[-1].elapsed_s == pytest.approx(1.0)  # the ten steps' 0.1 s each
+    assert events[-1].tokens_per_s > 0.5 * events[2].tokens_per_s  # the same speed as before the pause
