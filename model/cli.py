@@ -21,6 +21,35 @@ from .pretraining.trainer import PretrainSettings
 EXIT_USER_ERROR = 2
 
 
+def _number_at_least(kind: type, low: float, inclusive: bool = True):
+    """An argparse type: a number of `kind` no smaller than `low` (or above it), refused with one
+    line before anything loads, rather than a traceback deep in training."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a {'whole ' if kind is int else ''}number") from None
+        if value < low or (value == low and not inclusive):
+            raise argparse.ArgumentTypeError(f"{text} is too small: give {'at least' if inclusive else 'more than'} "
+                                             f"{low:g}")
+        return value
+    return parse
+
+
+def _share(text: str) -> float:
+    """A dropout rate or a share of the data: from 0 up to, not including, 1."""
+    value = _number_at_least(float, 0.0)(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"{text} is too large: give a share below 1, e.g. 0.1")
+    return value
+
+
+COUNT = _number_at_least(int, 1)  # steps, epochs, batch sizes, layers ...
+NON_NEGATIVE_INT = _number_at_least(int, 0)
+POSITIVE = _number_at_least(float, 0.0, inclusive=False)  # learning rates, clipping norms
+NON_NEGATIVE = _number_at_least(float, 0.0)  # weight decay
+
+
 def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
@@ -39,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fill-mask", help="predict the tokens at each [MASK]")
     p.add_argument("text")
     p.add_argument("--text-b", default=None)
-    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--top-k", type=COUNT, default=5)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_model_options(p)
 
@@ -47,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.add_argument("--text-b", default=None)
     p.add_argument("--out", type=Path, required=True, help="FILE.npz")
-    p.add_argument("--top-k", type=int, default=10)
+    p.add_argument("--top-k", type=COUNT, default=10)
     add_model_options(p)
 
     for name, what in (("evaluate-mlm", "masked-token accuracy on a text file (one passage per line)"),
@@ -55,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=what)
         p.add_argument("file", type=Path)
         p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--batch-size", type=int, default=64)
+        p.add_argument("--batch-size", type=COUNT, default=64)
         p.add_argument("--json", action="store_true")
         add_model_options(p)
 
@@ -65,59 +94,59 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--init", default=None, help="continue pretraining this model folder (keeps its vocabulary)")
     p.add_argument("--resume", action="store_true", help="continue the stopped run in --out exactly")
     p.add_argument("--vocab", default=None, help="use this folder's vocab.txt/tokenizer.json instead of training one")
-    p.add_argument("--vocab-size", type=int, default=PretrainSettings.vocab_size)
-    p.add_argument("--layers", type=int, default=PretrainSettings.layers)
-    p.add_argument("--hidden", type=int, default=PretrainSettings.hidden)
-    p.add_argument("--heads", type=int, default=PretrainSettings.heads)
-    p.add_argument("--intermediate", type=int, default=PretrainSettings.intermediate)
-    p.add_argument("--max-len", type=int, default=PretrainSettings.max_len)
-    p.add_argument("--dropout", type=float, default=None, help="hidden and attention dropout (default: 0.1, BERT's)")
+    p.add_argument("--vocab-size", type=COUNT, default=PretrainSettings.vocab_size)
+    p.add_argument("--layers", type=COUNT, default=PretrainSettings.layers)
+    p.add_argument("--hidden", type=COUNT, default=PretrainSettings.hidden)
+    p.add_argument("--heads", type=COUNT, default=PretrainSettings.heads)
+    p.add_argument("--intermediate", type=COUNT, default=PretrainSettings.intermediate)
+    p.add_argument("--max-len", type=COUNT, default=PretrainSettings.max_len)
+    p.add_argument("--dropout", type=_share, default=None, help="hidden and attention dropout (default: 0.1, BERT's)")
     p.add_argument("--position-init", choices=("sinusoidal", "random"), default=PretrainSettings.position_init,
                    help="how learned position embeddings start (from scratch only)")
-    p.add_argument("--batch-size", type=int, default=PretrainSettings.batch_size)
-    p.add_argument("--lr", type=float, default=PretrainSettings.lr)
-    p.add_argument("--warmup-steps", type=int, default=PretrainSettings.warmup_steps)
-    p.add_argument("--max-steps", type=int, default=None,
+    p.add_argument("--batch-size", type=COUNT, default=PretrainSettings.batch_size)
+    p.add_argument("--lr", type=POSITIVE, default=PretrainSettings.lr)
+    p.add_argument("--warmup-steps", type=NON_NEGATIVE_INT, default=PretrainSettings.warmup_steps)
+    p.add_argument("--max-steps", type=COUNT, default=None,
                    help=f"the schedule's length (default: {PretrainSettings.max_steps:,}, or with --time-budget "
                         "as many steps as the budget allows at the measured speed)")
     p.add_argument("--time-budget", default=None, help="stop cleanly after this long, e.g. 90m or 2h")
-    p.add_argument("--weight-decay", type=float, default=PretrainSettings.weight_decay)
-    p.add_argument("--clip", type=float, default=PretrainSettings.clip)
+    p.add_argument("--weight-decay", type=NON_NEGATIVE, default=PretrainSettings.weight_decay)
+    p.add_argument("--clip", type=POSITIVE, default=PretrainSettings.clip)
     p.add_argument("--seed", type=int, default=PretrainSettings.seed)
     p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=PretrainSettings.precision)
-    p.add_argument("--log-every", type=int, default=PretrainSettings.log_every)
-    p.add_argument("--checkpoint-every", type=int, default=PretrainSettings.checkpoint_every)
+    p.add_argument("--log-every", type=COUNT, default=PretrainSettings.log_every)
+    p.add_argument("--checkpoint-every", type=COUNT, default=PretrainSettings.checkpoint_every)
     p.add_argument("--device", default="auto")
 
     defaults = FinetuneSettings(train="", out="")
     p = sub.add_parser("finetune", help="fine-tune a classifier on a labelled CSV/TSV/JSONL file")
     p.add_argument("--train", required=True, help="text,label (or text_a,text_b,label) rows")
     p.add_argument("--eval", default=None, help="eval file (default: hold out --eval-fraction of --train)")
-    p.add_argument("--eval-fraction", type=float, default=defaults.eval_fraction)
+    p.add_argument("--eval-fraction", type=_share, default=defaults.eval_fraction)
     p.add_argument("--model", default=None, help="base model folder (default: the bundled model)")
     p.add_argument("--out", required=True, help="where the fine-tuned model folder is written")
     for name in ("text_column", "text_b_column", "label_column"):
         p.add_argument("--" + name.replace("_", "-"), default=None)
-    p.add_argument("--epochs", type=int, default=defaults.epochs)
-    p.add_argument("--max-steps", type=int, default=None)
-    p.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    p.add_argument("--lr", type=float, default=None, help="peak learning rate (default: suited to the model's size)")
-    p.add_argument("--warmup-ratio", type=float, default=defaults.warmup_ratio)
-    p.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
-    p.add_argument("--dropout", type=float, default=None)
-    p.add_argument("--max-len", type=int, default=defaults.max_len)
-    p.add_argument("--grad-accum", type=int, default=defaults.grad_accum)
-    p.add_argument("--clip", type=float, default=defaults.clip)
+    p.add_argument("--epochs", type=COUNT, default=defaults.epochs)
+    p.add_argument("--max-steps", type=COUNT, default=None)
+    p.add_argument("--batch-size", type=COUNT, default=defaults.batch_size)
+    p.add_argument("--lr", type=POSITIVE, default=None, help="peak learning rate (default: suited to the model's size)")
+    p.add_argument("--warmup-ratio", type=_share, default=defaults.warmup_ratio)
+    p.add_argument("--weight-decay", type=NON_NEGATIVE, default=defaults.weight_decay)
+    p.add_argument("--dropout", type=_share, default=None)
+    p.add_argument("--max-len", type=COUNT, default=defaults.max_len)
+    p.add_argument("--grad-accum", type=COUNT, default=defaults.grad_accum)
+    p.add_argument("--clip", type=POSITIVE, default=defaults.clip)
     p.add_argument("--freeze-embeddings", action="store_true")
-    p.add_argument("--freeze-layers", type=int, default=0)
+    p.add_argument("--freeze-layers", type=NON_NEGATIVE_INT, default=0)
     p.add_argument("--seed", type=int, default=defaults.seed)
-    p.add_argument("--log-every", type=int, default=defaults.log_every)
+    p.add_argument("--log-every", type=COUNT, default=defaults.log_every)
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=defaults.precision,
                    help="auto: bf16 autocast on CUDA and on CPUs with native bf16, else fp32")
     p.add_argument("--time-budget", default=None,
                    help="end training after this long (e.g. 10m), then evaluate and save as usual")
-    p.add_argument("--checkpoint-every", type=int, default=None,
+    p.add_argument("--checkpoint-every", type=COUNT, default=None,
                    help="also save the model to --out every N steps (a stopped run keeps the latest)")
 
     p = sub.add_parser("convert", help="write a model folder again, e.g. with fp16 weights to halve its size")

@@ -91,6 +91,22 @@ def test_errors_are_one_line_on_stderr(tmp_path, capsys, monkeypatch):
     assert code == 2 and "bundled model is not installed" in err and "--model" in err
 
 
+@pytest.mark.parametrize("argv, says", [
+    (["finetune", "--batch-size", "0"], "argument --batch-size: 0 is too small: give at least 1"),
+    (["finetune", "--grad-accum", "0"], "argument --grad-accum: 0 is too small"),
+    (["finetune", "--epochs", "0"], "argument --epochs: 0 is too small"),
+    (["finetune", "--lr", "-1"], "argument --lr: -1 is too small: give more than 0"),
+    (["finetune", "--dropout", "2"], "argument --dropout: 2 is too large: give a share below 1"),
+    (["pretrain", "--max-steps", "0"], "argument --max-steps: 0 is too small"),
+    (["pretrain", "--heads", "two"], "argument --heads: 'two' is not a whole number"),
+])
+def test_impossible_settings_are_refused_before_anything_runs(capsys, argv, says):
+    required = {"finetune": ["--train", "x.csv", "--out", "o"], "pretrain": ["--corpus", "c.txt", "--out", "o"]}
+    with pytest.raises(SystemExit) as stopped:
+        main(argv + required[argv[0]])
+    assert stopped.value.code == 2 and says in capsys.readouterr().err
+
+
 def test_fill_mask_without_mlm_head_says_so(hf_folder, capsys):
     folder, _ = hf_folder("BertModel")
     code, _, err = run_cli(capsys, "fill-mask", "the [MASK]", "--model", str(folder))
