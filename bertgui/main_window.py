@@ -252,15 +252,33 @@ class MainWindow(QMainWindow):
             first, last = utf16_position(text, start), utf16_position(text, end)
             field.setSelection(first, last - first)
 
+    def _may_replace_model_in(self, out: str) -> bool:
+        """A run replaces an earlier model in its output folder: the user says so first."""
+        folder = Path(out).expanduser()
+        if not self.show_dialogs or not (folder / "config.json").is_file():
+            return True
+        answer = QMessageBox.question(self, "Replace the model?",
+                                      f"{folder} already holds a model. The run replaces it when it finishes. "
+                                      "Go on?")
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        self.finetune_view.set_running(False)
+        self.finetune_view.run_failed("Not started: choose another output folder to keep the model in it.")
+        return False
+
     @Slot(dict)
     def _on_finetune_start_requested(self, options: dict) -> None:
         """Fine-tune the model the inspector has loaded (the bundled one when none is)."""
+        if not self._may_replace_model_in(options["out"]):
+            return
         bert = self.controller.bert
         self.finetune.start({**options, "model": str(bert.path) if bert and bert.path else None,
                              "device": self.controller.device})
 
     @Slot(dict)
     def _on_finetune_pretrain_requested(self, options: dict) -> None:
+        if not self._may_replace_model_in(options["out"]):
+            return
         bert = self.controller.bert
         self.finetune.start_pretraining({**options, "model": str(bert.path) if bert and bert.path else None,
                                          "device": self.controller.device})

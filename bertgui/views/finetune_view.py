@@ -5,6 +5,7 @@ its class probabilities for any sentence ("Try it")."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,6 +57,19 @@ def smoothing_for(total_steps: int) -> float:
 def coloured_names(*names: str) -> str:
     """Curve names in their curves' colours, for a plot title: a legend box would sit on the data."""
     return ", ".join(f'<span style="color:{CURVE_PENS[name]}">{name}</span>' for name in names)
+
+
+def majority_accuracy(confusion: np.ndarray) -> float:
+    """The accuracy of always answering the evaluation data's most common class: the floor a
+    classifier has to beat (rows of the confusion matrix are the true classes)."""
+    total = confusion.sum()
+    return float(confusion.sum(axis=1).max() / total) if total else 0.0
+
+
+def absolute(path_text: str) -> str:
+    """The folder a typed path names, in full: the status then says where the model really is."""
+    text = path_text.strip()
+    return str(Path(text).expanduser().resolve()) if text else ""
 
 
 def duration_text(seconds: float) -> str:
@@ -302,7 +316,7 @@ class FinetuneView(QWidget):
         """The settings of the run the Start button asks for."""
         dropout = self.dropout.value()
         return {"train": self.train_edit.text().strip(), "eval": self.eval_edit.text().strip() or None,
-                **self.data.columns(), "out": self.out_edit.text().strip(), "epochs": self.epochs.value(),
+                **self.data.columns(), "out": absolute(self.out_edit.text()), "epochs": self.epochs.value(),
                 "max_steps": self.max_steps.value() or None, "batch_size": self.batch.value(), "lr": self.lr.value(),
                 "warmup_ratio": self.warmup.value(), "weight_decay": self.weight_decay.value(),
                 "dropout": None if dropout < 0 else dropout, "max_len": self.max_len.value(),
@@ -435,7 +449,10 @@ class FinetuneView(QWidget):
             self.log.appendPlainText(f"cancelled; last checkpoint in {result.output}")
             return
         self._show_confusion(result.labels, m.confusion)
-        self.status.setText(f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f}. Saved to {result.output}")
+        rows = int(m.confusion.sum())
+        self.status.setText(f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f} on {rows} evaluation "
+                            f"{'row' if rows == 1 else 'rows'} (always answering their most common class would "
+                            f"score {majority_accuracy(m.confusion):.3f}). Saved to {result.output}")
         self.log.appendPlainText(f"saved {result.output}")
 
     def pretrain_finished(self, folder: str, steps: int, stopped: bool) -> None:

@@ -53,7 +53,10 @@ def test_a_run_trains_draws_curves_and_opens_its_model(qtbot, window, data, tmp_
     assert len(ticks_at_progress) >= 10 and gaps_with_ticks >= (len(ticks_at_progress) - 1) // 2
     x, y = view.loss_raw.getData()
     assert len(x) == result.steps and view.progress.value() == result.steps
-    assert len(view.eval_accuracy.getData()[0]) == 30 and "Saved to" in view.status.text()
+    assert len(view.eval_accuracy.getData()[0]) == 30 and f"Saved to {tmp_path / 'out'}" in view.status.text()
+    confusion = result.metrics.confusion
+    assert (f"on {confusion.sum()} evaluation rows (always answering their most common class would score "
+            f"{confusion.sum(axis=1).max() / confusion.sum():.3f})") in view.status.text()
     assert view.confusion.rowCount() == 2 and sum(int(view.confusion.item(i, j).text())
                                                   for i in range(2) for j in range(2)) == result.metrics.confusion.sum()
     # The attention comparison runs by itself at the end, on the inspector's sentence.
@@ -256,3 +259,30 @@ def test_a_new_run_clears_the_last_ones_results_and_names_are_shown_as_written(q
     assert view.status.text().startswith("Pausing")
     view.show_paused(True, 3)  # the worker halted
     assert view.status.text().startswith("Paused at step 3")
+
+
+def test_majority_accuracy_is_the_floor_to_beat():
+    import numpy as np
+
+    from bertgui.views.finetune_view import majority_accuracy
+
+    assert majority_accuracy(np.array([[3, 1], [0, 6]])) == 0.6  # 6 of 10 rows are the second class
+    assert majority_accuracy(np.zeros((2, 2))) == 0.0
+
+
+def test_replacing_an_earlier_model_is_asked_first(qtbot, window, data, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    out = tmp_path / "earlier"
+    out.mkdir()
+    (out / "config.json").write_text("{}")
+    asked = []
+    monkeypatch.setattr(window, "show_dialogs", True)
+    monkeypatch.setattr("bertgui.main_window.QMessageBox.question",
+                        lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.No)
+    view = window.finetune_view
+    fill(view, data, out)
+    view.start_button.click()
+    assert asked and "already holds a model" in asked[0]
+    assert view.status.text().startswith("Not started") and view.start_button.isEnabled()
+    assert (out / "config.json").read_text() == "{}" and view.progress.maximum() > 0  # untouched, not busy
