@@ -35,3 +35,29 @@ def window(qtbot, controller, model_folder):
     with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
         controller.load_model(model_folder, "cpu")
     return w
+
+
+@pytest.fixture
+def data(tmp_path):
+    """A small, easily learnt two-class CSV for fine-tuning runs."""
+    rows = [f"the cat sat {i},animal" for i in range(16)] + [f"paris is big {i},city" for i in range(16)]
+    path = tmp_path / "train.csv"
+    path.write_text("text,label\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.fixture
+def drawn_tick_labels():
+    """The tick labels a pyqtgraph axis draws now (after its own crowding rules), as (rect, text)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    def labels(axis):
+        image = QImage(8, 8, QImage.Format.Format_ARGB32)  # kept alive while the painter paints on it
+        painter = QPainter(image)
+        try:
+            _, _, text_specs = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+        return [(rect, text) for rect, _, text in text_specs]
+
+    return labels

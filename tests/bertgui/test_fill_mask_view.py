@@ -87,9 +87,7 @@ def test_messages_without_a_mask_and_without_an_mlm_head(view, bert, hf_folder):
 
 
 
-def test_logit_lens_counts_layers_from_zero_like_the_heads_dock(qtbot, view, bert):
-    from PySide6.QtGui import QImage, QPainter
-
+def test_logit_lens_counts_layers_from_zero_like_the_heads_dock(qtbot, view, bert, drawn_tick_labels):
     view.show_inspection(bert.inspect("the [MASK] sat", logit_lens=True))
     rows = [view.lens_table.verticalHeaderItem(row).text() for row in range(view.lens_table.rowCount())]
     assert rows == ["embeddings", "after L0", "after L1"]  # the small model has layers L0 and L1
@@ -97,14 +95,7 @@ def test_logit_lens_counts_layers_from_zero_like_the_heads_dock(qtbot, view, ber
     view.resize(900, 900)
     view.show()
     qtbot.waitExposed(view)
-    axis = view.lens_plot.getAxis("bottom")
-    image = QImage(8, 8, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        _, _, text_specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    assert [text for _, _, text in text_specs] == ["emb", "L0", "L1"]
+    assert [text for _, text in drawn_tick_labels(view.lens_plot.getAxis("bottom"))] == ["emb", "L0", "L1"]
 
 
 @pytest.mark.parametrize("text, text_b", [("the [mask] sat", None), ("the [MASK] sat", "a [Mask] ran")])

@@ -8,14 +8,6 @@ import pytest
 
 
 @pytest.fixture
-def data(tmp_path):
-    rows = [f"the cat sat {i},animal" for i in range(16)] + [f"paris is big {i},city" for i in range(16)]
-    path = tmp_path / "train.csv"
-    path.write_text("text,label\n" + "\n".join(rows) + "\n")
-    return path
-
-
-@pytest.fixture
 def corpus(tmp_path):
     path = tmp_path / "domain.txt"
     path.write_text("\n".join(f"the cat sat on mat number {i} .\nthen the cat slept .\n" for i in range(12)))

@@ -8,14 +8,6 @@ import pytest
 
 
 @pytest.fixture
-def data(tmp_path):
-    rows = [f"the cat sat {i},animal" for i in range(16)] + [f"paris is big {i},city" for i in range(16)]
-    path = tmp_path / "train.csv"
-    path.write_text("text,label\n" + "\n".join(rows) + "\n")
-    return path
-
-
-@pytest.fixture
 def window(window):
     window.tabs.setCurrentWidget(window.finetune_view)
     return window

@@ -50,10 +50,9 @@ def test_label_step_is_the_smallest_power_of_two_without_overlap():
     assert label_step([10.0], px_per_token=1) == 1
 
 
-def _drawn_token_labels(qtbot, n_tokens: int, width: int, aspect_locked: bool = False,
+def _drawn_token_labels(qtbot, drawn_tick_labels, n_tokens: int, width: int, aspect_locked: bool = False,
                         inverted: bool = False) -> list[str]:
     import pyqtgraph as pg
-    from PySide6.QtGui import QImage, QPainter
 
     from bertgui.views.token_axis import TokenAxis
 
@@ -69,31 +68,27 @@ def _drawn_token_labels(qtbot, n_tokens: int, width: int, aspect_locked: bool = 
     axis.set_tokens([f"w{i}" for i in range(n_tokens)])
     plot.show()
     qtbot.waitExposed(plot)
-    image = QImage(8, 8, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        _, _, text_specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    rects = sorted((rect for rect, _, _ in text_specs), key=lambda r: r.left())
+    drawn = drawn_tick_labels(axis)
+    rects = sorted((rect for rect, _ in drawn), key=lambda r: r.left())
     assert all(a.right() <= b.left() for a, b in zip(rects, rects[1:])), "labels overlap"
-    return [text for _, _, text in text_specs]
+    return [text for _, text in drawn]
 
 
-def test_a_short_sentence_labels_every_token(qtbot):
-    assert sorted(_drawn_token_labels(qtbot, 16, 800)) == sorted(f"w{i}" for i in range(16))
+def test_a_short_sentence_labels_every_token(qtbot, drawn_tick_labels):
+    assert sorted(_drawn_token_labels(qtbot, drawn_tick_labels, 16, 800)) == sorted(f"w{i}" for i in range(16))
 
 
-def test_a_long_input_labels_an_even_subset_without_overlap(qtbot):
-    labels = _drawn_token_labels(qtbot, 200, 400)
+def test_a_long_input_labels_an_even_subset_without_overlap(qtbot, drawn_tick_labels):
+    labels = _drawn_token_labels(qtbot, drawn_tick_labels, 200, 400)
     step = int(labels[1][1:]) - int(labels[0][1:])
     assert len(labels) >= 5 and step > 1 and all(int(label[1:]) % step == 0 for label in labels)
 
 
-def test_an_inverted_axis_labels_its_tokens(qtbot):
-    assert len(_drawn_token_labels(qtbot, 16, 800, inverted=True)) == 16
+def test_an_inverted_axis_labels_its_tokens(qtbot, drawn_tick_labels):
+    assert len(_drawn_token_labels(qtbot, drawn_tick_labels, 16, 800, inverted=True)) == 16
 
 
-def test_labels_do_not_overlap_where_an_image_covers_part_of_the_axis(qtbot):
-    labels = _drawn_token_labels(qtbot, 120, 800, aspect_locked=True)  # 300 px high: the x range widens
+def test_labels_do_not_overlap_where_an_image_covers_part_of_the_axis(qtbot, drawn_tick_labels):
+    # 300 px high and aspect-locked: the x range widens past the image
+    labels = _drawn_token_labels(qtbot, drawn_tick_labels, 120, 800, aspect_locked=True)
     assert 5 <= len(labels) < 120
