@@ -39,7 +39,11 @@ class NSPView(QWidget):
 
     def show_inspection(self, r: model.Inspection) -> None:
         self._show_classes(r)
-        if r.text_b is None:
+        if r.class_probabilities is not None:  # a fine-tuned classifier: its head replaced the NSP head
+            self.label.setText("This fine-tuned classifier has no next-sentence head; its classes are below "
+                               "(type a sentence B too if it was trained on pairs).")
+            self.bar.setVisible(False)
+        elif r.text_b is None:
             self.label.setText("Type a sentence B to ask whether it follows sentence A.")
             self.bar.setVisible(False)
         elif r.nsp_is_next is None:

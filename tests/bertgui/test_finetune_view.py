@@ -72,6 +72,7 @@ def test_a_run_trains_draws_curves_and_opens_its_model(qtbot, window, data, tmp_
         window.set_texts("the cat sat 3")
     assert set(window.controller.inspection.class_probabilities) == {"animal", "city"}
     assert window.nsp_view.classes.rowCount() == 2 and "Classifier:" in window.nsp_view.classes_label.text()
+    assert "no next-sentence head" in window.nsp_view.label.text()  # not an invitation to type sentence B
 
 
 def test_cancel_stops_within_a_second_and_writes_nothing(qtbot, window, data, tmp_path):
