@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 SMOOTHING = 0.9  # exponential moving average of the training loss, for runs of 100 steps or more
 SMOOTHING_SPAN = 10  # a shorter run averages over about a tenth of its steps, or it would lag the raw loss
+TITLE_SIZE = "10pt"  # two plots share the panel: their titles must fit above them
 CURVE_PENS = {"training loss": "#1d4ed8", "eval loss": "#dc2626", "accuracy": "#16a34a", "macro-F1": "#9333ea"}
 REDRAW_MS = 100  # curves and status redraw at most this often, however fast the steps come
 TRY_IT_DEBOUNCE_MS = 150
@@ -181,14 +182,16 @@ class FinetuneView(QWidget):
         self.status.setWordWrap(True)
         # Losses and scores on separate plots: a loss of 3 would squash scores of 0..1 to the floor.
         self.curves = pg.GraphicsLayoutWidget()
-        self.loss_plot = self.curves.addPlot(title=coloured_names("training loss", "eval loss"))
+        self.loss_plot = self.curves.addPlot()
+        self.loss_plot.setTitle(coloured_names("training loss", "eval loss"), size=TITLE_SIZE)
         self.loss_raw = self.loss_plot.plot([], [], pen=pg.mkPen("#93c5fd", width=1))  # each step, faint
         self.loss_smooth = self.loss_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["training loss"], width=2))
         self.eval_loss = self.loss_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["eval loss"], width=2), symbol="o",
                                              symbolBrush=CURVE_PENS["eval loss"])
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLabel("left", "cross-entropy")
-        self.eval_plot = self.curves.addPlot(title=coloured_names("accuracy", "macro-F1"))
+        self.eval_plot = self.curves.addPlot()
+        self.eval_plot.setTitle(coloured_names("accuracy", "macro-F1"), size=TITLE_SIZE)
         self.eval_accuracy = self.eval_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["accuracy"], width=2), symbol="o",
                                                  symbolBrush=CURVE_PENS["accuracy"])
         self.eval_f1 = self.eval_plot.plot([], [], symbol="t", symbolBrush=CURVE_PENS["macro-F1"],  # dashed: the
