@@ -45,6 +45,7 @@ from .worker import GPU_OUT_OF_MEMORY
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
+PRETRAINED_MODEL_SUBFOLDER = "model"  # continued pretraining writes OUT/model (beside its checkpoint state)
 ERROR_MESSAGE_MS = 15_000  # how long an error stays in the status bar (it hides the model line meanwhile)
 MAX_INPUT_CHARS = 1_000_000  # the tokenizer truncates to the model's length, visibly
 EXAMPLES = [
@@ -252,9 +253,8 @@ class MainWindow(QMainWindow):
             first, last = utf16_position(text, start), utf16_position(text, end)
             field.setSelection(first, last - first)
 
-    def _may_replace_model_in(self, out: str) -> bool:
-        """A run replaces an earlier model in its output folder: the user says so first."""
-        folder = Path(out).expanduser()
+    def _may_replace_model_in(self, folder: Path) -> bool:
+        """A run replaces an earlier model in the folder it writes: the user says so first."""
         if not self.show_dialogs or not (folder / "config.json").is_file():
             return True
         answer = QMessageBox.question(self, "Replace the model?",
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
     @Slot(dict)
     def _on_finetune_start_requested(self, options: dict) -> None:
         """Fine-tune the model the inspector has loaded (the bundled one when none is)."""
-        if not self._may_replace_model_in(options["out"]):
+        if not self._may_replace_model_in(Path(options["out"])):
             return
         bert = self.controller.bert
         self.finetune.start({**options, "model": str(bert.path) if bert and bert.path else None,
@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
 
     @Slot(dict)
     def _on_finetune_pretrain_requested(self, options: dict) -> None:
-        if not self._may_replace_model_in(options["out"]):
+        if not self._may_replace_model_in(Path(options["out"]) / PRETRAINED_MODEL_SUBFOLDER):
             return
         bert = self.controller.bert
         self.finetune.start_pretraining({**options, "model": str(bert.path) if bert and bert.path else None,

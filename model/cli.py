@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -28,7 +29,9 @@ def _number_at_least(kind: type, low: float, inclusive: bool = True):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a {'whole ' if kind is int else ''}number") from None
+            value = math.nan
+        if not math.isfinite(value):  # float() also reads "nan" and "inf", which no setting can use
+            raise argparse.ArgumentTypeError(f"'{text}' is not a {'whole ' if kind is int else ''}number")
         if value < low or (value == low and not inclusive):
             raise argparse.ArgumentTypeError(f"{text} is too small: give {'at least' if inclusive else 'more than'} "
                                              f"{low:g}")
@@ -36,12 +39,20 @@ def _number_at_least(kind: type, low: float, inclusive: bool = True):
     return parse
 
 
-def _share(text: str) -> float:
-    """A dropout rate or a share of the data: from 0 up to, not including, 1."""
-    value = _number_at_least(float, 0.0)(text)
-    if value >= 1:
-        raise argparse.ArgumentTypeError(f"{text} is too large: give a share below 1, e.g. 0.1")
-    return value
+def _share_below_one(low: float, inclusive: bool = True):
+    """An argparse type for a rate or a share of the data: from `low` up to, not including, 1."""
+    at_least_low = _number_at_least(float, low, inclusive)
+
+    def parse(text: str) -> float:
+        value = at_least_low(text)
+        if value >= 1:
+            raise argparse.ArgumentTypeError(f"{text} is too large: give a share below 1, e.g. 0.1")
+        return value
+    return parse
+
+
+_share = _share_below_one(0.0)  # dropout, warm-up ratio
+_held_out_share = _share_below_one(0.0, inclusive=False)  # some rows must be held out to evaluate on
 
 
 COUNT = _number_at_least(int, 1)  # steps, epochs, batch sizes, layers ...
@@ -83,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("evaluate-nsp", "next-sentence accuracy on a corpus-format file (blank lines between documents)")):
         p = sub.add_parser(name, help=what)
         p.add_argument("file", type=Path)
-        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--seed", type=NON_NEGATIVE_INT, default=0)
         p.add_argument("--batch-size", type=COUNT, default=64)
         p.add_argument("--json", action="store_true")
         add_model_options(p)
@@ -112,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-budget", default=None, help="stop cleanly after this long, e.g. 90m or 2h")
     p.add_argument("--weight-decay", type=NON_NEGATIVE, default=PretrainSettings.weight_decay)
     p.add_argument("--clip", type=POSITIVE, default=PretrainSettings.clip)
-    p.add_argument("--seed", type=int, default=PretrainSettings.seed)
+    p.add_argument("--seed", type=NON_NEGATIVE_INT, default=PretrainSettings.seed)
     p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=PretrainSettings.precision)
     p.add_argument("--log-every", type=COUNT, default=PretrainSettings.log_every)
     p.add_argument("--checkpoint-every", type=COUNT, default=PretrainSettings.checkpoint_every)
@@ -122,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("finetune", help="fine-tune a classifier on a labelled CSV/TSV/JSONL file")
     p.add_argument("--train", required=True, help="text,label (or text_a,text_b,label) rows")
     p.add_argument("--eval", default=None, help="eval file (default: hold out --eval-fraction of --train)")
-    p.add_argument("--eval-fraction", type=_share, default=defaults.eval_fraction)
+    p.add_argument("--eval-fraction", type=_held_out_share, default=defaults.eval_fraction)
     p.add_argument("--model", default=None, help="base model folder (default: the bundled model)")
     p.add_argument("--out", required=True, help="where the fine-tuned model folder is written")
     for name in ("text_column", "text_b_column", "label_column"):
@@ -139,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clip", type=POSITIVE, default=defaults.clip)
     p.add_argument("--freeze-embeddings", action="store_true")
     p.add_argument("--freeze-layers", type=NON_NEGATIVE_INT, default=0)
-    p.add_argument("--seed", type=int, default=defaults.seed)
+    p.add_argument("--seed", type=NON_NEGATIVE_INT, default=defaults.seed)
     p.add_argument("--log-every", type=COUNT, default=defaults.log_every)
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=defaults.precision,

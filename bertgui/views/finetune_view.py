@@ -68,9 +68,15 @@ def majority_accuracy(confusion: np.ndarray) -> float:
 
 
 def absolute(path_text: str) -> str:
-    """The folder a typed path names, in full: the status then says where the model really is."""
+    """The folder a typed path names, in full: the status then says where the model really is.
+    Raises ValueError for a ~user whose home folder is unknown."""
     text = path_text.strip()
-    return str(Path(text).expanduser().resolve()) if text else ""
+    if not text:
+        return ""
+    try:
+        return str(Path(text).expanduser().resolve())
+    except RuntimeError:  # pathlib's "Could not determine home directory"
+        raise ValueError(f"{text}: no such user's home folder; type the folder's full path") from None
 
 
 def duration_text(seconds: float) -> str:
@@ -339,7 +345,11 @@ class FinetuneView(QWidget):
         self.base_label.setText(f"Starts from <b>{html.escape(name)}</b>, the model loaded in the inspector.")
 
     def _on_start_clicked(self) -> None:
-        options = self.run_options()
+        try:
+            options = self.run_options()
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return
         if not options["train"] or not options["out"]:
             self.status.setText("Choose a training file and an output folder first.")
             return

@@ -279,3 +279,16 @@ def test_replacing_an_earlier_model_is_asked_first(qtbot, window, data, tmp_path
     assert asked and "already holds a model" in asked[0]
     assert view.status.text().startswith("Not started") and view.start_button.isEnabled()
     assert (out / "config.json").read_text() == "{}" and view.progress.maximum() > 0  # untouched, not busy
+    asked.clear()
+    view.task.setCurrentIndex(1)  # continued pretraining writes OUT/model: that is the model it would replace
+    (out / "model").mkdir()
+    (out / "model" / "config.json").write_text("{}")
+    view.start_button.click()
+    assert asked and str(out / "model") in asked[0] and view.status.text().startswith("Not started")
+
+
+def test_an_unknown_home_folder_is_said_not_crashed_on(qtbot, window, data):
+    view = window.finetune_view
+    fill(view, data, "~no-such-user-here/out")
+    view.start_button.click()
+    assert "no such user's home folder" in view.status.text() and view.start_button.isEnabled()

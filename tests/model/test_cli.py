@@ -99,6 +99,10 @@ def test_errors_are_one_line_on_stderr(tmp_path, capsys, monkeypatch):
     (["finetune", "--dropout", "2"], "argument --dropout: 2 is too large: give a share below 1"),
     (["pretrain", "--max-steps", "0"], "argument --max-steps: 0 is too small"),
     (["pretrain", "--heads", "two"], "argument --heads: 'two' is not a whole number"),
+    (["finetune", "--lr", "nan"], "argument --lr: 'nan' is not a number"),
+    (["finetune", "--clip", "inf"], "argument --clip: 'inf' is not a number"),
+    (["finetune", "--eval-fraction", "0"], "argument --eval-fraction: 0 is too small: give more than 0"),
+    (["pretrain", "--seed", "-1"], "argument --seed: -1 is too small: give at least 0"),
 ])
 def test_impossible_settings_are_refused_before_anything_runs(capsys, argv, says):
     required = {"finetune": ["--train", "x.csv", "--out", "o"], "pretrain": ["--corpus", "c.txt", "--out", "o"]}
