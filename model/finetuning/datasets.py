@@ -8,13 +8,14 @@ that names the file and the line, so nothing starts on bad data.
 from __future__ import annotations
 
 import csv
+import heapq
 import json
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
+from contextlib import closing
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -27,6 +28,10 @@ JSON_SUFFIXES = (".jsonl", ".json")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # At least this many labels, and more labels than half the rows: most classes have one example.
 FEW_ROWS_PER_LABEL_MIN_LABELS = 10
+
+
+# The (line number, row) pairs of a file, read as they are asked for; close() closes the file.
+Rows = Generator[tuple[int, dict[str, str]], None, None]
 
 
 class DatasetError(BertError):
@@ -132,11 +137,13 @@ def check_columns(path: Path, columns: list[str], chosen: ChosenColumns) -> None
             role_of[column] = role
 
 
-def open_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+def open_rows(path: Path) -> tuple[list[str], Rows]:
     """The column names and the (line number, row) pairs of a CSV, TSV or JSONL file, read one
     row at a time as they are asked for. The names are the header's; for JSONL they are the
     first object's fields (what the columns are chosen from), and the list grows by each new
-    field name as later rows are read."""
+    field name as later rows are read. The file stays open until the rows are read or closed:
+    read them inside `with closing(rows)`, or an exception that keeps the rows alive keeps the
+    file open (and locked, on Windows)."""
     suffix = path.suffix.lower()
     columns: list[str] = []
     if suffix in JSON_SUFFIXES:
@@ -146,7 +153,20 @@ def open_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
     else:  # before the file is opened: a large file of another kind is not read for nothing
         raise DatasetError(f"{path}: unknown format '{suffix}'; use .csv, .tsv or .jsonl")
     first = next(rows, None)  # reads the header (JSONL: the first object), so `columns` is filled
-    return columns, chain([] if first is None else [first], rows)
+    rows = _put_back(first, rows)
+    next(rows)  # runs it into its `with`, so that closing it closes the file even before a row is read
+    return columns, rows
+
+
+def _put_back(first: tuple[int, dict[str, str]] | None, rows: Rows) -> Rows:
+    """`first`, then the rest of `rows`; closing it closes `rows`. Not a chain, which has no
+    close(); and open_rows starts it at the bare yield because a generator not yet started
+    ignores close()."""
+    with closing(rows):
+        yield
+        if first is not None:
+            yield first
+        yield from rows
 
 
 def _open_text(path: Path, newline: str) -> IO[str]:
@@ -171,7 +191,7 @@ def _not_utf8(path: Path) -> DatasetError:
     return DatasetError(f"{path}: not UTF-8 text (the file changed while it was read); save it as UTF-8")
 
 
-def _json_rows(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _json_rows(path: Path, columns: list[str]) -> Rows:
     # Only "\n" ends a line (newline="\n"): str.splitlines() would also cut at U+2028, form
     # feeds and other characters that JSON allows raw inside a string.
     with _open_text(path, newline="\n") as file:
@@ -197,7 +217,7 @@ def _json_rows(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, 
         raise DatasetError(f"{path}: the file is empty; write one JSON object per line")
 
 
-def _delimited_rows(path: Path, delimiter: str, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _delimited_rows(path: Path, delimiter: str, columns: list[str]) -> Rows:
     tsv = delimiter == "\t"
     # TSV files (GLUE's among them) are not quoted: a field may start with a double quote, which
     # CSV quoting would take as the start of a field running on to the next quote, lines later.
@@ -208,12 +228,14 @@ def _delimited_rows(path: Path, delimiter: str, columns: list[str]) -> Iterator[
         reader = csv.reader(file, delimiter=delimiter, quoting=quoting)
         try:
             header = next(reader, None)
+            while header is not None and _blank(header):  # blank lines above the header
+                header = next(reader, None)
             if header is None:
                 raise DatasetError(f"{path}: the file is empty; add a header line and labelled rows")
             columns.extend(h.strip() for h in header)
             for fields in reader:
-                if not any(f.strip() for f in fields):
-                    continue  # a blank line
+                if _blank(fields):
+                    continue
                 if len(fields) != len(columns):
                     raise DatasetError(_ragged_row(path, reader.line_num, len(fields), len(columns), tsv))
                 yield reader.line_num, dict(zip(columns, fields))
@@ -221,6 +243,11 @@ def _delimited_rows(path: Path, delimiter: str, columns: list[str]) -> Iterator[
             raise DatasetError(f"{path}, line {reader.line_num}: {exc}; correct that line") from None
         except UnicodeDecodeError:
             raise _not_utf8(path) from None
+
+
+def _blank(fields: list[str]) -> bool:
+    """A blank line: the csv module gives no fields for an empty line, and only empty ones for ", ,"."""
+    return not any(f.strip() for f in fields)
 
 
 def _ragged_row(path: Path, line: int, fields: int, expected: int, tsv: bool) -> str:
@@ -253,9 +280,10 @@ def load_dataset(path: str | Path, text_column: str | None = None, text_b_column
     """Columns left as None are detected; text_b_column "" means single sentences."""
     path = dataset_path(path)
     columns, rows = open_rows(path)
-    chosen = choose_columns(columns, text_column, text_b_column, label_column)
-    check_columns(path, columns, chosen)
-    examples = [_example(path, line, row, chosen) for line, row in rows]
+    with closing(rows):  # a refused column or row closes the file now, not when the error is dropped
+        chosen = choose_columns(columns, text_column, text_b_column, label_column)
+        check_columns(path, columns, chosen)
+        examples = [_example(path, line, row, chosen) for line, row in rows]
     if not examples:
         raise DatasetError(f"{path}: no rows under the header; add labelled rows")
     return LabelledDataset(examples, path, *chosen)
@@ -293,15 +321,16 @@ def preview_dataset(path: str | Path, text_column: str | None = None, text_b_col
     except DatasetError as exc:
         problem = str(exc)
     first_rows, labels, total = [], Counter(), 0
-    for line, row in rows:  # a file that cannot be parsed raises here
-        total += 1
-        if len(first_rows) < count:
-            first_rows.append(row)
-        if problem is None:
-            try:
-                labels[_example(path, line, row, chosen).label] += 1
-            except DatasetError as exc:
-                problem = str(exc)
+    with closing(rows):  # anything raised while reading (an interrupt, a bug) closes the file at once
+        for line, row in rows:  # a file that cannot be parsed raises here
+            total += 1
+            if len(first_rows) < count:
+                first_rows.append(row)
+            if problem is None:
+                try:
+                    labels[_example(path, line, row, chosen).label] += 1
+                except DatasetError as exc:
+                    problem = str(exc)
     if problem is None:
         try:
             if not total:
@@ -364,9 +393,9 @@ def check_trainable(train: LabelledDataset, batch_size: int, eval_set: LabelledD
 
 
 def split_off(dataset: LabelledDataset, fraction: float, seed: int) -> tuple[LabelledDataset, LabelledDataset]:
-    """Hold out about `fraction` of the rows as the eval split (fixed for a given seed), stratified:
-    every label keeps at least one training row, so the training split has the file's classes,
-    and each label whose share of the held-out rows is at least half a row has one held out."""
+    """Hold out `fraction` of the rows (rounded, at least one) as the eval split, fixed for a given
+    seed and stratified: every label keeps at least one training row, so the training split has
+    the file's classes, and as many labels as the held-out rows allow have one held out."""
     if not 0 < fraction < 1:
         raise DatasetError(f"the held-out fraction is {fraction}; choose one between 0 and 1")
     check_classes(dataset.describe(), dataset.label_counts())  # said of the file: a split would not help
@@ -394,20 +423,29 @@ def split_off(dataset: LabelledDataset, fraction: float, seed: int) -> tuple[Lab
 
 
 def _held_out_counts(sizes: dict[str, int], fraction: float, shuffler: random.Random) -> dict[str, int]:
-    """How many rows of each label to hold out: its share (rows x fraction) rounded down, but one
-    where the share is half a row or more, and never its last row. Rows still short of
-    round(total x fraction) go one each to the labels with none held out yet, so the evaluation
-    covers as many classes as it can, then to those whose share lost the most to rounding;
-    ties are broken by the seeded shuffle."""
-    share = {label: n * fraction for label, n in sizes.items()}
-    held = {label: min(max(int(share[label]), 1 if share[label] >= 0.5 else 0), n - 1) for label, n in sizes.items()}
-    short = max(1, round(sum(sizes.values()) * fraction)) - sum(held.values())
+    """How many rows of each label to hold out: round(total x fraction) in all, at least one, but
+    never a label's last row. First one row each to as many labels as that total allows, the
+    largest labels first, so the evaluation covers as many classes as it can; then the rest one at
+    a time to the label furthest below its proportional share of the total (largest remainder).
+    The total is never exceeded: one held-out row for every label whose share is half a row
+    could hold out twice the fraction. Ties are broken by the seeded shuffle."""
+    total = sum(sizes.values())
+    spare = {label: n - 1 for label, n in sizes.items()}  # all but the last row
+    target = min(max(1, round(total * fraction)), sum(spare.values()))
     labels = list(sizes)
     shuffler.shuffle(labels)
-    for label in sorted(labels, key=lambda label: (held[label] > 0, held[label] - share[label])):
-        if short <= 0:
-            break
-        if held[label] < sizes[label] - 1:
-            held[label] += 1
-            short -= 1
+    labels.sort(key=lambda label: -sizes[label])  # a stable sort: equal sizes keep the seeded order
+    held = dict.fromkeys(labels, 0)
+    for label in [label for label in labels if spare[label]][:target]:
+        held[label] = 1
+    share = {label: n * target / total for label, n in sizes.items()}
+    # A heap of (held - share): the label furthest below its share comes first; its rank breaks ties.
+    below = [(held[label] - share[label], rank, label) for rank, label in enumerate(labels)
+             if held[label] < spare[label]]
+    heapq.heapify(below)
+    for _ in range(target - sum(held.values())):
+        _, rank, label = heapq.heappop(below)
+        held[label] += 1
+        if held[label] < spare[label]:
+            heapq.heappush(below, (held[label] - share[label], rank, label))
     return held

@@ -23,6 +23,11 @@ def test_csv_single_sentences(tmp_path):
     assert ds.label_names == ["negative", "positive"]
 
 
+def test_blank_lines_above_the_header_are_skipped(tmp_path):
+    ds = load_dataset(write(tmp_path, "d.tsv", "\n\t\r\ntext\tlabel\na\tx\n\nb\ty\n"))
+    assert [(e.text, e.label, e.line) for e in ds.examples] == [("a", "x", 4), ("b", "y", 6)]
+
+
 def test_line_breaks_and_separators_inside_fields_stay_in_the_field(tmp_path):
     odd = "one\u2028two\x0cthree"
     path = write(tmp_path, "d.csv", f'text,label\r\n"two\nlines",a\r\n"{odd}",b\r\nlast,a\r\n')
@@ -54,6 +59,9 @@ def test_jsonl_and_chosen_columns(tmp_path):
     ("text,label\nok,1\nfine,\n", r"d.csv, line 3: empty label"),
     ("text,label\n", r"d.csv: no rows under the header"),
     ("", r"d.csv: the file is empty"),
+    ("\n \n\r\n", r"d.csv: the file is empty"),  # blank lines are no header
+    # The header below blank lines is the header, and lines keep their numbers.
+    ("\n\ntext,label\nI liked it, a lot,pos\n", r"d.csv, line 4: 3 fields, but the header has 2;"),
 ])
 def test_bad_files_name_the_file_and_line(tmp_path, content, pattern):
     with pytest.raises(DatasetError, match=pattern) as info:
@@ -204,7 +212,7 @@ def test_the_held_out_split_keeps_every_class_in_training(tmp_path):
     for seed in range(40):
         train, held = split_off(ds, 0.1, seed)
         assert set(train.label_counts()) == {"a", "b", "c"}  # the only 'b' is never held out
-        assert held.label_counts() == {"a": 1, "c": 1}  # 'c' has enough rows (half a row's share) for one
+        assert held.label_counts() == {"a": 1, "c": 1}  # 10% of 25 is 2 rows: one each from 'a' and 'c'
         assert len(train) + len(held) == len(ds)
     # Twelve classes of four rows: 10% is five rows, from five classes, not one row from each.
     many = load_dataset(write(tmp_path, "m.csv", "text,label\n" + "".join(f"row,{i % 12}\n" for i in range(48))))
@@ -220,3 +228,67 @@ def test_split_messages_name_the_split_not_the_file(tmp_path):
     singles = load_dataset(write(tmp_path, "s.csv", "text,label\na,x\nb,y\nc,z\n"))
     with pytest.raises(DatasetError, match=r"s.csv: no label has two rows, so none can be held out"):
         split_off(singles, 0.1, seed=0)
+
+
+@pytest.mark.parametrize("classes,rows_each,fraction,held_rows", [
+    (40, 5, 0.1, 20), (100, 2, 0.25, 50), (12, 4, 0.15, 7), (50, 3, 0.2, 30)])
+def test_the_held_out_split_is_the_fraction_asked_for_from_as_many_classes_as_it_allows(
+        tmp_path, classes, rows_each, fraction, held_rows):
+    # Every class's share is half a row or more, yet only round(rows x fraction) are held out.
+    lines = "".join(f"row,{i % classes}\n" for i in range(classes * rows_each))
+    ds = load_dataset(write(tmp_path, "d.csv", "text,label\n" + lines))
+    for seed in range(3):
+        train, held = split_off(ds, fraction, seed)
+        assert len(held) == held_rows and set(held.label_counts().values()) == {1}
+        assert len(set(train.label_counts())) == classes
+
+
+def test_covering_classes_comes_before_the_large_class_share(tmp_path):
+    # 10% of 120 rows is 12: one each from the eleven classes, and the last from the large one,
+    # whose share (10 rows) is not met.
+    lines = "row,big\n" * 100 + "".join(f"row,{i % 10}\n" for i in range(20))
+    train, held = split_off(load_dataset(write(tmp_path, "d.csv", "text,label\n" + lines)), 0.1, seed=0)
+    assert held.label_counts() == {"big": 2, **{str(i): 1 for i in range(10)}}
+    # Too few rows for every class: the largest classes have one held out.
+    lines = "row,a\n" * 5 + "row,b\n" * 3 + "row,c\n" * 2
+    for seed in range(5):
+        assert split_off(load_dataset(write(tmp_path, "s.csv", "text,label\n" + lines)), 0.2, seed)[
+            1].label_counts() == {"a": 1, "b": 1}
+
+
+@pytest.fixture
+def opened_files(monkeypatch):
+    """The files the dataset module opens, as it opens them."""
+    import model.finetuning.datasets as datasets
+
+    opened = []
+
+    def recording_open(*args, **kwargs):
+        opened.append(open(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(datasets, "open", recording_open, raising=False)
+    return opened
+
+
+@pytest.mark.parametrize("content,problem", [
+    ("a,b\n1,2\n3,4\n", "no column named 'text'"),
+    ("text,label\nok,1\n ,0\nok,1\n", "line 3: empty text"),
+])
+def test_a_refused_file_is_closed_at_once(tmp_path, opened_files, content, problem):
+    with pytest.raises(DatasetError, match=problem) as info:
+        load_dataset(write(tmp_path, "d.csv", content))
+    # The error is still alive in `info`, and its traceback holds the rows that were being read.
+    assert info.value.__traceback__ and [file.closed for file in opened_files] == [True]
+
+
+def test_an_interrupted_preview_closes_the_file(tmp_path, monkeypatch, opened_files):
+    import model.finetuning.datasets as datasets
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(datasets, "_example", interrupted)
+    with pytest.raises(KeyboardInterrupt) as info:
+        datasets.preview_dataset(write(tmp_path, "d.csv", "text,label\na,x\nb,y\n"))
+    assert info.value.__traceback__ and [file.closed for file in opened_files] == [True]
