@@ -1,5 +1,6 @@
 """Tokenization view: tokens as chips with their ids, segments coloured, specials apart,
-`##` continuations and unknown tokens marked; hovering a chip highlights its characters."""
+`##` continuations and unknown tokens marked; hovering a chip highlights its characters.
+Below them, the four rows of numbers the model actually receives for this input."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from .flow_layout import ChipArea
 
@@ -17,6 +18,17 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 SEGMENT_COLOURS = ("#dbeafe", "#fde2e4")  # sentence A blue, sentence B rose
 SPECIAL_COLOUR = "#e5e7eb"
 UNKNOWN_BORDER = "#dc2626"
+# The inputs of BERT's forward pass, by their Hugging Face names, with what each row means.
+MODEL_INPUTS = (("input_ids", "the word piece's row in the vocabulary"),
+                ("token_type_ids", "the segment: 0 = sentence A, 1 = sentence B"),
+                ("position_ids", "the position, which picks the position embedding"),
+                ("attention_mask", "1 = a real token; 0 would be padding (none: one input at a time)"))
+LEGEND = (f"<span style='background:{SEGMENT_COLOURS[0]}'>&nbsp;sentence A&nbsp;</span> "
+          f"<span style='background:{SEGMENT_COLOURS[1]}'>&nbsp;sentence B&nbsp;</span> "
+          f"<span style='background:{SPECIAL_COLOUR}'>&nbsp;[CLS] / [SEP], added by the tokenizer&nbsp;</span> "
+          "· dashed: a <b>##</b> piece continues the word before it "
+          f"· <span style='color:{UNKNOWN_BORDER}'>red outline</span>: not in the vocabulary ([UNK]) "
+          "· the small number is the token id")
 
 
 class TokenChip(QLabel):
@@ -48,9 +60,28 @@ class TokensView(QWidget):
         self._notice.setStyleSheet("color: #b45309; font-weight: bold;")
         self._notice.hide()
         self._chip_area = ChipArea()
+        legend = QLabel(LEGEND)
+        legend.setWordWrap(True)
+        self.inputs_table = QTableWidget(len(MODEL_INPUTS), 0)
+        self.inputs_table.setVerticalHeaderLabels([name for name, _ in MODEL_INPUTS])
+        for row, (name, meaning) in enumerate(MODEL_INPUTS):
+            self.inputs_table.verticalHeaderItem(row).setToolTip(f"{name}: {meaning}")
+        self.inputs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.inputs_table.setToolTip("What the model receives: one column per token; hover a row's name for "
+                                     "its meaning")
+        inputs = QWidget()
+        inputs_layout = QVBoxLayout(inputs)
+        inputs_layout.setContentsMargins(0, 0, 0, 0)
+        inputs_layout.addWidget(QLabel("<b>What the model receives</b> (one column per token)"))
+        inputs_layout.addWidget(self.inputs_table)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self._chip_area)
+        split.addWidget(inputs)
+        split.setSizes([400, 200])
         layout = QVBoxLayout(self)
         layout.addWidget(self._notice)
-        layout.addWidget(self._chip_area)
+        layout.addWidget(legend)
+        layout.addWidget(split, 1)
         self._offsets = None
         self._segments = None
 
@@ -65,6 +96,7 @@ class TokensView(QWidget):
             chip.installEventFilter(self)
             chips.append(chip)
         self._chip_area.set_chips(chips)
+        self._show_model_inputs(r)
         notes = []
         if r.truncated:
             notes.append(f"The input was longer than the model's maximum of {len(r.tokens)} tokens and was cut.")
@@ -73,6 +105,19 @@ class TokensView(QWidget):
             notes.append(f"{unknown} piece(s) are not in the vocabulary ([UNK], outlined red).")
         self._notice.setText(" ".join(notes))
         self._notice.setVisible(bool(notes))
+
+    def _show_model_inputs(self, r: model.Inspection) -> None:
+        n = len(r.tokens)
+        table = self.inputs_table
+        table.setColumnCount(n)
+        table.setHorizontalHeaderLabels(r.tokens)
+        rows = (r.input_ids, r.segment_ids, range(n), [1] * n)
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(str(int(value)))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                table.setItem(row, column, item)
+        table.resizeColumnsToContents()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(watched, TokenChip) and self._offsets is not None:

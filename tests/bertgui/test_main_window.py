@@ -24,6 +24,12 @@ def test_typing_shows_tokens_as_chips(qtbot, window):
     assert [c.index for c in chips] == list(range(9))  # [CLS] the cat sit ##s [SEP] a dog [SEP]
     assert "sit" in chips[3].text() and "##s" in chips[4].text()
     assert "segment B" in chips[6].toolTip() and "segment A" in chips[2].toolTip()
+    table = window.tokens_view.inputs_table  # the numbers the model receives, a column per token
+    r = window.controller.inspection
+    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == r.tokens
+    assert [int(table.item(0, c).text()) for c in range(9)] == r.input_ids.tolist()
+    assert [int(table.item(1, c).text()) for c in range(9)] == [0] * 6 + [1] * 3  # token_type_ids
+    assert [int(table.item(2, c).text()) for c in range(9)] == list(range(9))  # position_ids
 
 
 def test_truncation_and_unknown_notices(qtbot, window):
