@@ -115,6 +115,7 @@ class TrainLoop:
                                             {"params": no_decay, "weight_decay": 0.0}],
                                            lr=settings.lr, eps=settings.adam_eps,
                                            fused=True)  # one kernel for all tensors: the same update, faster
+        self.ramp_from = (-1, 0.0)  # the (step, factor) the warm-up climbs from: moved by a fit that shortens it
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
         self.step = self.epoch = 0
         self.position = 0  # micro-batches of the current epoch already trained on
@@ -122,9 +123,11 @@ class TrainLoop:
         self.fitted = False  # total_steps was set from the measured speed (fit_to_budget)
 
     def _lr_factor(self, step: int) -> float:
+        """The learning rate, as a fraction of the peak, for the optimizer step after `step` steps."""
         s = self.settings
-        if step < s.warmup_steps:
-            return (step + 1) / s.warmup_steps
+        if step < s.warmup_steps:  # linear from ramp_from to 1.0 at the warm-up's last step
+            start, factor = self.ramp_from
+            return factor + (1 - factor) * (step - start) / (s.warmup_steps - 1 - start)
         return max(0.0, (s.total_steps - step) / max(1, s.total_steps - s.warmup_steps))
 
     # --- state, for an exact resume ------------------------------------------------------
@@ -134,7 +137,7 @@ class TrainLoop:
                 "torch_rng": torch.get_rng_state(), "step": self.step, "epoch": self.epoch,
                 "position": self.position, "elapsed": self.elapsed,
                 "total_steps": self.settings.total_steps, "warmup_steps": self.settings.warmup_steps,
-                "fitted": self.fitted}
+                "fitted": self.fitted, "ramp_from": self.ramp_from}
 
     def load_state_dict(self, state: dict) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
@@ -144,6 +147,7 @@ class TrainLoop:
         self.elapsed = float(state["elapsed"])
         if self.settings.fit_to_budget and state.get("fitted"):  # an interrupted run keeps the schedule it chose
             self.settings.total_steps, self.settings.warmup_steps = int(state["total_steps"]), int(state["warmup_steps"])
+            self.ramp_from = tuple(state.get("ramp_from", self.ramp_from))  # older states lack it
             self.fitted = True
 
     # --- training -------------------------------------------------------------------------
@@ -173,10 +177,12 @@ class TrainLoop:
         fitting = s.fit_to_budget and s.time_budget_s is not None and not self.fitted and self.step < s.warmup_steps
         while self.step < s.total_steps:
             # Stop and time first: a cancel at an epoch's end does not wait for its evaluation.
+            # A pause blocks rank 0 in should_stop() and the other ranks here, waiting for its vote:
+            # the wait ends after the vote so that every rank leaves the same pause out.
             asked = time.monotonic()
-            stop = should_stop()
+            stop = all_ranks_agree(should_stop(), self.world)
             waited += time.monotonic() - asked
-            if all_ranks_agree(stop, self.world):
+            if stop:
                 return "stopped"
             over = s.time_budget_s is not None and training_s() >= s.time_budget_s
             if s.time_budget_s is not None and all_ranks_agree(over, self.world):
@@ -225,7 +231,8 @@ class TrainLoop:
         """Set total_steps to the steps the rest of the budget allows at this speed (2% short,
         so that a slower stretch still reaches the end of the decay), capped by the given total.
         A budget shorter than the warm-up shortens the warm-up to a tenth of the run, so that
-        the learning rate still climbs and then decays to 0."""
+        the learning rate still climbs and then decays to 0; it climbs on from where the last
+        step was, as restarting the ramp on the shorter warm-up would make it leap."""
         s = self.settings
         fitted = self.step + int(steps_per_s * max(0.0, remaining_s) * 0.98)
         if self.world > 1:  # every rank must stop at the same step
@@ -234,8 +241,12 @@ class TrainLoop:
             fitted = int(t.item())
         s.total_steps = max(self.step + 1, min(s.total_steps, fitted))
         if s.total_steps <= s.warmup_steps:
+            self.ramp_from = (self.step - 1, self._lr_factor(self.step - 1))
             s.warmup_steps = max(self.step + 1, s.total_steps // 10)
         self.fitted = True
+        # The scheduler has set the next step's learning rate from the old schedule: set it again.
+        self.scheduler.last_epoch -= 1
+        self.scheduler.step()
 
     def _optimizer_step(self, group: Sequence[Any]) -> StepStats:
         s = self.settings

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -258,8 +257,9 @@ class Pretrainer:
         """Train until max_steps, the time budget, or should_stop(); always ends with a checkpoint.
         on_report receives what each log line says, every log_every steps."""
         s = self.settings
-        started = time.monotonic()
-        window, window_started = _empty_window(), time.monotonic()
+        # Timed by the loop's training clock, which leaves out the pauses inside should_stop().
+        started = self.loop.elapsed
+        window, window_started = _empty_window(), started
         log_file = open(self.out / "log.jsonl", "a", encoding="utf-8") if self.rank == 0 else None
 
         announced = self.loop.fitted  # a resumed run has said so already
@@ -275,14 +275,14 @@ class Pretrainer:
                          f"with the time budget")
             if stats.step % s.log_every == 0 or stats.step == self.loop.settings.total_steps:
                 sums = _sum_over_ranks(window, self.world)
-                r = self._report(sums, time.monotonic() - window_started, time.monotonic() - started)
+                r = self._report(sums, self.loop.elapsed - window_started, self.loop.elapsed - started)
                 self.log(r.line())
                 if on_report is not None and self.rank == 0:
                     on_report(r)
                 if log_file is not None:
                     log_file.write(json.dumps(asdict(r)) + "\n")
                     log_file.flush()
-                window, window_started = _empty_window(), time.monotonic()
+                window, window_started = _empty_window(), self.loop.elapsed
 
         try:
             ended = self.loop.run(should_stop, report, on_checkpoint=self.save)

@@ -249,3 +249,63 @@ def test_a_pause_while_the_speed_is_measured_does_not_shorten_the_fitted_schedul
     assert loop.run(should_stop=pause_after_step_2) == "done"
     # As in the run without a pause (test_a_time_budget_fits_the_schedule_to_the_measured_speed).
     assert loop.fitted and loop.settings.total_steps == 4 + int(10 * 24.6 * 0.98)
+
+
+def test_a_warm_up_shortened_by_the_fit_climbs_on_from_where_it_was_and_resumes_alike(monkeypatch):
+    import types
+
+    from model import train_loop
+
+    def fitted_run() -> TrainLoop:
+        clock = Clock(per_batch=0.1)
+        monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
+        return TrainLoop(net(), TimedRegression(8, clock), settings(
+            total_steps=10_000, warmup_steps=1_000, time_budget_s=30.0, fit_to_budget=True))
+
+    steps = []
+    loop = fitted_run()
+    assert loop.run(on_step=steps.append) == "done"
+    # The speed is known after step 15 (5% of the budget): 294 steps fit, with a 29-step warm-up.
+    assert (loop.settings.total_steps, loop.settings.warmup_steps) == (294, 29)
+    start = 15 / 1_000  # where step 15 was on the planned warm-up
+    ramp = [i / 1_000 for i in range(1, 16)] + [start + (1 - start) * i / 14 for i in range(1, 15)]
+    assert [s.lr / 0.05 for s in steps[:29]] == pytest.approx(ramp)  # no leap at step 16: on, evenly, to the peak
+    # Stopped inside the new warm-up and resumed (without a budget), the run has the same schedule.
+    first = fitted_run()
+    first.run(should_stop=lambda: first.step >= 20)
+    resumed = TrainLoop(net(), Regression(8), settings(total_steps=10_000, warmup_steps=1_000, fit_to_budget=True))
+    resumed.load_state_dict(first.state_dict())
+    rest = []
+    assert resumed.run(on_step=rest.append) == "done"
+    assert [s.lr for s in rest] == [s.lr for s in steps[20:]]
+
+
+def _train_while_rank_0_pauses(rank: int, port: int) -> None:
+    import os
+    import time
+
+    import torch.distributed as dist
+
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    dist.init_process_group("gloo", rank=rank, world_size=2)
+    try:
+        loop = TrainLoop(net(), Regression(8), settings(total_steps=10, time_budget_s=1.0), rank, 2)
+
+        def pause_on_rank_0() -> bool:  # only rank 0 asks the GUI, which blocks while the user pauses
+            if rank == 0 and loop.step == 2:
+                time.sleep(1.5)  # longer than the whole budget
+            return False
+
+        assert loop.run(should_stop=pause_on_rank_0) == "done"
+    finally:
+        dist.destroy_process_group()
+
+
+def test_a_pause_on_rank_0_uses_none_of_the_other_ranks_time_budget():
+    """Two CPU processes (gloo): rank 1 waits out rank 0's pause in the stop vote."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    torch.multiprocessing.spawn(_train_while_rank_0_pauses, args=(port,), nprocs=2)

@@ -125,3 +125,35 @@ def test_a_time_budget_without_max_steps_ends_the_schedule_with_the_budget(small
     assert main(["pretrain", "--out", str(tmp_path / "cap"), *tiny, "--max-steps", "500"]) == 0
     out = capsys.readouterr().out
     assert "schedule ends" not in out and "time budget used" in out  # an explicit length is kept
+
+
+def test_the_reported_speed_and_eta_leave_a_pause_out(small_corpus, tmp_path, monkeypatch):
+    """The GUI's should_stop() blocks while the user pauses: tokens/s and the ETA, like the time
+    budget, count training time only."""
+    import types
+
+    from model import train_loop
+
+    now = [0.0]
+    monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+    trainer = Pretrainer(tiny_settings(small_corpus, tmp_path / "run", log_every=5, time_budget_s=6.0), log=quiet)
+    tokens = []
+
+    def timed_loss(module, batch):  # every step takes 0.5 s
+        now[0] += 0.5
+        loss, sums = Pretrainer.loss(trainer, module, batch)
+        tokens.append(sums["tokens"])
+        return loss, sums
+
+    def pause_after_step_7():
+        if trainer.step == 7:
+            now[0] += 1000.0
+        return False
+
+    monkeypatch.setattr(trainer, "loss", timed_loss)
+    reports = []
+    assert trainer.run(should_stop=pause_after_step_7, on_report=reports.append) == 12  # 12 steps fill the 6 s
+    assert [r.step for r in reports] == [5, 10]
+    for r in reports:
+        assert r.tokens_per_s == pytest.approx(sum(tokens[r.step - 5:r.step]) / 2.5)
+    assert [r.eta_s for r in reports] == pytest.approx([3.5, 1.0])  # what is left of the budget
