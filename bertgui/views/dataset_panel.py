@@ -34,7 +34,8 @@ CELL_WIDTH_CHARS = 40  # a preview column is at most this wide at first, so a lo
 
 
 def count_of(n: int, noun: str) -> str:
-    """'1 row', '2 rows'."""
+    """'1 row', '2 rows' (as model.finetuning.datasets.count_of: importing that here would load
+    torch on the GUI thread before any model is asked for)."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
