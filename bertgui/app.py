@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     from .main_window import TAB_NAMES, MainWindow
     from .palette import apply_palette
     from .settings import AppSettings
+    from .worker_thread import any_abandoned
 
     tab_keys = [tab_key(name) for name in TAB_NAMES]
     if args.tab and tab_key(args.tab) not in tab_keys:  # before any window exists, or settings it could save
@@ -109,5 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     # The model (and torch with it) loads on the worker thread once the window has painted.
     QTimer.singleShot(0, lambda: controller.load_model(model_path, args.device))
     app.exec()
-    controller.shutdown()  # whatever ended the event loop, the worker thread ends cleanly
+    controller.shutdown()  # whatever ended the event loop; waits about 2 s at most
+    if any_abandoned():  # a worker still busy (a long load): end without waiting for it
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exit_code["value"])
     return exit_code["value"]

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from .worker import InspectRequest, ModelWorker
+from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -49,10 +50,8 @@ class Controller(QObject):
         self._pending_inspect = 0
         self._pending_load = 0
 
-        self._thread = QThread()
-        self._thread.setObjectName("model-worker")
         self._worker = ModelWorker()
-        self._worker.moveToThread(self._thread)
+        self._stopped = False
         self._loadRequested.connect(self._worker.load)
         self._inspectRequested.connect(self._worker.inspect)
         self._moveRequested.connect(self._worker.move)
@@ -66,7 +65,7 @@ class Controller(QObject):
         self._worker.loadFailed.connect(self._on_worker_load_failed)
         self._worker.inspected.connect(self._on_worker_inspected)
         self._worker.inspectFailed.connect(self._on_worker_inspect_failed)
-        self._thread.start()
+        self._thread = start_worker_thread("model-worker", self._worker)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -132,11 +131,14 @@ class Controller(QObject):
         self._inspectRequested.emit(InspectRequest(self._request_id, self.text, self.text_b, self.head_mask,
                                                    all_positions=self.all_positions))
 
-    def shutdown(self) -> None:
-        """Stop the worker thread (waits for a forward pass in flight to finish)."""
+    def shutdown(self, wait_ms: int = STOP_WAIT_MS) -> bool:
+        """Stop the worker thread once its task in flight is done, waiting `wait_ms` at most (a
+        long load is abandoned, not waited on). True if it stopped. Calling it again does nothing."""
         self._debounce.stop()
-        self._thread.quit()
-        self._thread.wait()
+        if self._stopped:
+            return True
+        self._stopped = True
+        return stop_worker_thread(self._thread, self._worker, wait_ms)
 
     # --- answers from the worker ------------------------------------------------------
 

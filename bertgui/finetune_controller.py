@@ -8,7 +8,9 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
+
+from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
 
 def _bundled() -> str:
@@ -192,10 +194,8 @@ class FinetuneController(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.running = False
-        self._thread = QThread()
-        self._thread.setObjectName("finetune-worker")
         self._worker = FinetuneWorker()
-        self._worker.moveToThread(self._thread)
+        self._stopped = False
         self._runRequested.connect(self._worker.run)
         self._worker.started.connect(self.runStarted)
         self._worker.progressed.connect(self.progressed)
@@ -214,7 +214,7 @@ class FinetuneController(QObject):
         self._worker.classified.connect(self.classified)
         self._worker.compared.connect(self.attentionCompared)
         self._worker.resultFailed.connect(self.resultFailed)
-        self._thread.start()
+        self._thread = start_worker_thread("finetune-worker", self._worker)
 
     def start(self, options: dict) -> None:
         """Start a run; `options` are FinetuneSettings fields (built on the worker thread,
@@ -253,11 +253,15 @@ class FinetuneController(QObject):
     def cancel(self) -> None:
         self._worker.cancel.set()
 
-    def shutdown(self) -> None:
-        """Cancel a run in progress (it stops at the next step boundary) and end the thread."""
+    def shutdown(self, wait_ms: int = STOP_WAIT_MS) -> bool:
+        """Cancel a run in progress (it stops at the next step boundary) and end the thread,
+        waiting `wait_ms` at most (a step or a read that takes longer is abandoned, not waited on).
+        True if it stopped. Calling it again does nothing."""
         self.cancel()
-        self._thread.quit()
-        self._thread.wait()
+        if self._stopped:
+            return True
+        self._stopped = True
+        return stop_worker_thread(self._thread, self._worker, wait_ms)
 
     @Slot(object)
     def _on_worker_finished(self, result) -> None:

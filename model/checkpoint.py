@@ -13,6 +13,9 @@ is built, and any problem raises CheckpointError naming the file and the tensor.
 from __future__ import annotations
 
 import json
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +23,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from .atomic import atomic_directory
+from .atomic import atomic_directory, recover_interrupted_save
 from .config import BertConfig
 from .errors import CheckpointError, ModelNotFoundError, one_line
 from .heads import BertWithHeads, HeadSpec
@@ -125,6 +128,7 @@ def infer_heads(state: dict[str, torch.Tensor], config: BertConfig, source: Path
 
 def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
     folder = Path(folder).expanduser()
+    recover_interrupted_save(folder)  # a save killed mid-swap left the complete old model beside it
     if not folder.exists():
         raise ModelNotFoundError(f"{folder}: no such folder")
     if not folder.is_dir():
@@ -166,24 +170,69 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
     return LoadedCheckpoint(network, config, tokenizer, weights_file, ignored)
 
 
+# What a model folder may hold: the files a save writes and those Hugging Face's tools put beside
+# them. A save replaces the folder whole, so a folder holding anything else (the user's notes, a
+# subfolder, a model card) is refused rather than emptied.
+MODEL_FILE_NAMES = frozenset({
+    "config.json", "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+    "pytorch_model.bin.index.json", "vocab.txt", "tokenizer.json", "tokenizer_config.json",
+    "special_tokens_map.json", "added_tokens.json",
+})
+SHARD_NAME = re.compile(r"(model|pytorch_model)-\d+-of-\d+\.(safetensors|bin)")
+NAMES_LISTED = 5  # a refusal names this many of the other files, then counts the rest
+
+
+def files_not_of_a_model(folder: Path) -> list[str]:
+    """The entries of `folder` a save would destroy: anything but a model's own files."""
+    others = [p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
+              if not (p.name in MODEL_FILE_NAMES or SHARD_NAME.fullmatch(p.name)) or not p.is_file()]
+    return sorted(others)
+
+
 def check_output_folder(folder: str | Path, source: str | Path | None = None) -> None:
-    """Refuse a destination that saving would destroy: a model folder is replaced whole, so it
-    may be new, empty or an earlier model folder, but not a folder of other files, and not the
-    `source` model being read."""
+    """Before any work, refuse a destination that saving would destroy or cannot write: a model
+    folder is replaced whole, so it may be new, empty or an earlier model's, but may not hold
+    anything else, nor be the `source` model being read; and its parent must take new folders
+    (the save writes a sibling there, then swaps it in). Each refusal is one line that names
+    the folder and the reason."""
     folder = Path(folder).expanduser()
     if source is not None and folder.resolve() == Path(source).expanduser().resolve():
         raise CheckpointError(f"{folder}: is the model being read; choose another folder for the result")
     if folder.exists() and not folder.is_dir():
         raise CheckpointError(f"{folder}: is a file; choose a folder for the model")
-    if folder.is_dir() and not (folder / "config.json").is_file() and any(folder.iterdir()):
-        raise CheckpointError(f"{folder}: holds other files and would be replaced whole; choose a new or empty folder")
+    if folder.is_dir():
+        try:
+            others = files_not_of_a_model(folder)
+        except OSError as exc:
+            raise CheckpointError(f"{folder}: cannot be read ({exc.strerror or exc}); choose another folder") from None
+        if others:
+            named = ", ".join(others[:NAMES_LISTED]) + (f" and {len(others) - NAMES_LISTED} more"
+                                                         if len(others) > NAMES_LISTED else "")
+            raise CheckpointError(f"{folder}: holds files that are not part of a model ({named}); saving replaces "
+                                  f"the folder whole, so choose a new or empty folder, or move them out")
+    probe_writable(folder.parent, folder)
+
+
+def probe_writable(parent: Path, folder: Path) -> None:
+    """Create `parent` if need be and write and remove a probe file there, so an impossible
+    output is found before a run, not after it."""
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{folder.name}.", suffix=".probe")
+        try:
+            os.write(fd, b"probe")
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        raise CheckpointError(f"{folder}: cannot be written ({exc.strerror or exc}); choose another folder") from None
 
 
 def save_checkpoint(network: BertWithHeads, tokenizer: BertTokenizer, folder: str | Path,
                     dtype: torch.dtype = torch.float32) -> Path:
     """Write a Hugging Face-layout folder atomically: config.json, model.safetensors,
     vocab.txt, tokenizer.json, tokenizer_config.json. `transformers` loads it as is.
-    An existing model folder there is replaced; any other non-empty folder is refused."""
+    An earlier model there is replaced; a folder holding anything else is refused (see check_output_folder)."""
     folder = Path(folder).expanduser()
     check_output_folder(folder)
     config = network.config

@@ -13,7 +13,7 @@ import math
 import sys
 from pathlib import Path
 
-from .bert import Bert, load
+from .bert import BUNDLED_MODEL, Bert, load
 from .duration import parse_duration
 from .errors import BertError
 from .finetuning.trainer import FinetuneSettings
@@ -285,12 +285,25 @@ def cmd_evaluate_nsp(bert: Bert, args) -> None:
               f"({result.random_share:.0%} NotNext)")
 
 
+def check_output_first(args) -> None:
+    """An output that cannot be written, or whose writing would destroy the user's files, is said
+    before the model loads (finetune and pretrain check theirs before reading any data)."""
+    from .checkpoint import check_output_folder, probe_writable
+
+    if args.command == "convert":
+        check_output_folder(args.out, source=args.model or BUNDLED_MODEL)
+    elif args.command == "inspect":
+        out = Path(args.out).expanduser()
+        if out.is_dir():
+            raise BertError(f"{out}: is a folder; give a file name ending in .npz")
+        probe_writable(out.parent, out)
+
+
 def cmd_convert(bert: Bert, args) -> None:
     import torch
 
-    from .checkpoint import check_output_folder, save_checkpoint
+    from .checkpoint import save_checkpoint
 
-    check_output_folder(args.out, source=bert.path)
     dtype = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}[args.dtype]
     save_checkpoint(bert.network, bert.tokenizer, args.out, dtype=dtype)
     size = sum(f.stat().st_size for f in args.out.iterdir())
@@ -309,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "finetune":
             cmd_finetune(args)
         else:
+            check_output_first(args)
             bert = load(args.model, device=args.device)
             COMMANDS[args.command](bert, args)
     except BertError as exc:

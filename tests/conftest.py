@@ -3,7 +3,9 @@ the spot with transformers (the reference), so no test needs a download or ../sh
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 torch.set_num_threads(min(2, torch.get_num_threads()))
+
+# pytest-timeout's limit (pyproject.toml) needs the GIL to act; a deadlock that holds it (a Qt
+# destructor on the wrong thread) would hang for ever. faulthandler's watchdog is a C thread:
+# past this limit it prints every thread's stack and ends the run, whatever holds the GIL.
+HARD_TEST_LIMIT_S = 360
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    faulthandler.dump_traceback_later(HARD_TEST_LIMIT_S, exit=True, file=sys.__stderr__)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 WORDS = """the a an of to and in on at is was were be been it this that he she they we you i
 cat cats dog dogs sat sit mat house run running ran walk walked play played

@@ -20,7 +20,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from ..bert import load
+from ..bert import BUNDLED_MODEL, load
 from ..checkpoint import check_output_folder, save_checkpoint
 from ..device import use_bf16
 from ..heads import BertWithHeads, HeadSpec
@@ -93,6 +93,8 @@ class FineTuner:
         s = self.settings = settings
         self.rank, self.world = start_distributed()
         device = distributed_device(s.device)
+        # Before any work: the result must not destroy a folder, and must be writable.
+        check_output_folder(s.out, source=s.model or BUNDLED_MODEL)
         train = load_dataset(s.train, s.text_column, s.text_b_column, s.label_column)
         if s.eval:
             eval_set = load_dataset(s.eval, s.text_column, s.text_b_column, s.label_column)
@@ -104,7 +106,6 @@ class FineTuner:
         base = load(s.model, device=device)
         if s.lr is None:
             s.lr = suggested_learning_rate(base.config.hidden_size)
-        check_output_folder(s.out, source=base.path)  # before any work: the result must not destroy a folder
         self.device = base.device
         self.bf16 = use_bf16(s.precision, self.device)
         self.tokenizer = base.tokenizer.with_max_length(min(s.max_len, base.config.max_position_embeddings))

@@ -22,8 +22,8 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from ..atomic import atomic_write_bytes
-from ..checkpoint import load_checkpoint, save_checkpoint
+from ..atomic import atomic_write_bytes, recover_interrupted_save
+from ..checkpoint import check_output_folder, load_checkpoint, save_checkpoint
 from ..config import BertConfig
 from ..device import resolve_device, use_bf16
 from ..embeddings import sinusoidal_table
@@ -107,7 +107,9 @@ class Pretrainer:
         out = Path(settings.out)
         state_path = out / STATE_FILE
         self.state = None
+        check_output_folder(out / "model")  # before any work: writable, and destroys nothing of the user's
         if resume:
+            recover_interrupted_save(out / "model")  # a save killed mid-swap left the model beside it
             if not state_path.is_file():
                 raise BertError(f"{state_path}: nothing to resume; start without --resume")
             self.state = torch.load(state_path, map_location="cpu", weights_only=True)

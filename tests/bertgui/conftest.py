@@ -10,6 +10,21 @@ def _pyqtgraph_options():
     pg.setConfigOptions(imageAxisOrder="row-major")
 
 
+def wait_for_abandoned_workers(timeout_ms: int = 60_000) -> None:
+    """A worker a test's window abandoned at close must not still run when the process ends
+    (Qt aborts on a running QThread destroyed)."""
+    from bertgui import worker_thread
+
+    for thread, _ in worker_thread._abandoned:
+        thread.wait(timeout_ms)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _abandoned_workers_end_before_the_session():
+    yield
+    wait_for_abandoned_workers()
+
+
 @pytest.fixture
 def model_folder(hf_folder):
     return str(hf_folder("BertForPreTraining")[0])
@@ -21,7 +36,7 @@ def controller(qtbot):
 
     c = Controller()
     yield c
-    c.shutdown()
+    c.shutdown(wait_ms=60_000)  # a test waits for the worker, so nothing it started runs on into the next
 
 
 @pytest.fixture

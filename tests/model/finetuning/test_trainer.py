@@ -120,7 +120,7 @@ def test_an_output_folder_that_saving_would_destroy_is_refused_before_training(h
     documents = tmp_path / "documents"
     documents.mkdir()
     (documents / "thesis.txt").write_text("years of work")
-    for out, message in ((documents, "holds other files"), (folder, "is the model being read"),
+    for out, message in ((documents, "not part of a model \\(thesis.txt\\)"), (folder, "is the model being read"),
                          (documents / "thesis.txt", "is a file")):
         with pytest.raises(model.CheckpointError, match=message):
             FineTuner(settings(folder, data, out))
