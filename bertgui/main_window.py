@@ -41,6 +41,7 @@ from .views.model_view import ModelView
 from .views.nsp_view import NSPView
 from .views.tokens_view import TokensView
 from .worker import GPU_OUT_OF_MEMORY
+from .worker_thread import STOP_WAIT_MS
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -259,7 +260,7 @@ class MainWindow(QMainWindow):
             return True
         answer = QMessageBox.question(self, "Replace the model?",
                                       f"{folder} already holds a model. The run replaces it when it finishes. "
-                                      "Go on?")
+                                      "Go on?", defaultButton=QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             return True
         self.finetune_view.set_running(False)
@@ -492,15 +493,21 @@ class MainWindow(QMainWindow):
         if self.settings is None:
             return
         geometry, state = self.settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
-        self.tabs.setCurrentIndex(min(self.settings.tab, self.tabs.count() - 1))
+        # Qt checks the bytes are a saved geometry or state and says False if not (e.g. another app's).
+        if geometry is not None and not self.restoreGeometry(geometry):
+            self.settings.ignored("window/geometry", "not a saved geometry")
+        if state is not None and not self.restoreState(state):
+            self.settings.ignored("window/state", "not a saved window state")
+        tab = self.settings.tab
+        if tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+        else:
+            self.settings.ignored("view/tab", f"there is no tab {tab}")
         for name, view in self._views_with_options().items():
             view.set_options(self.settings.view_options(name))
-        self.dark_action.setChecked(self.settings.dark)
-        if self.settings.dark:
+        dark = self.settings.dark
+        self.dark_action.setChecked(dark)
+        if dark:
             apply_palette(QApplication.instance(), True)
 
     def _views_with_options(self) -> dict:
@@ -516,7 +523,8 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        self.finetune.shutdown()
+        # Both workers are asked to stop; the window waits about 2 s in all, never on a busy load.
+        self.finetune.shutdown(STOP_WAIT_MS // 2)
         if self.settings is not None:
             self.settings.save_window_state(self.saveGeometry(), self.saveState())
             self.settings.text = (self.text_a.text(), self.text_b.text())
@@ -524,7 +532,7 @@ class MainWindow(QMainWindow):
             for name, view in self._views_with_options().items():
                 self.settings.set_view_options(name, view.options())
             self.settings.sync()
-        self.controller.shutdown()
+        self.controller.shutdown(STOP_WAIT_MS // 2)
         super().closeEvent(event)
 
 

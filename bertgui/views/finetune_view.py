@@ -309,8 +309,10 @@ class FinetuneView(QWidget):
         return control_values(self._remembered_controls())
 
     def set_options(self, options: dict) -> None:
-        set_control_values(self._remembered_controls(), options)
-        if self.train_edit.text().strip():
+        set_control_values(self._remembered_controls(), options, files=("train", "eval"))
+        # The preview reads the file on the worker: only a regular file that is there is worth it
+        # (a FIFO would block the worker for good; a missing file stays in the form, unread).
+        if Path(self.train_edit.text().strip()).is_file():
             self.train_edit.editingFinished.emit()  # show the remembered dataset's preview again
 
     def _remembered_controls(self) -> dict:

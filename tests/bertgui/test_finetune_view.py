@@ -269,14 +269,16 @@ def test_replacing_an_earlier_model_is_asked_first(qtbot, window, data, tmp_path
     out = tmp_path / "earlier"
     out.mkdir()
     (out / "config.json").write_text("{}")
-    asked = []
+    asked, defaults = [], []
     monkeypatch.setattr(window, "show_dialogs", True)
     monkeypatch.setattr("bertgui.main_window.QMessageBox.question",
-                        lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.No)
+                        lambda *args, **kwargs: asked.append(args[2]) or defaults.append(kwargs.get("defaultButton"))
+                        or QMessageBox.StandardButton.No)
     view = window.finetune_view
     fill(view, data, out)
     view.start_button.click()
     assert asked and "already holds a model" in asked[0]
+    assert defaults[0] == QMessageBox.StandardButton.No  # Enter keeps the earlier model
     assert view.status.text().startswith("Not started") and view.start_button.isEnabled()
     assert (out / "config.json").read_text() == "{}" and view.progress.maximum() > 0  # untouched, not busy
     asked.clear()
@@ -292,3 +294,24 @@ def test_an_unknown_home_folder_is_said_not_crashed_on(qtbot, window, data):
     fill(view, data, "~no-such-user-here/out")
     view.start_button.click()
     assert "no such user's home folder" in view.status.text() and view.start_button.isEnabled()
+
+
+def test_a_model_folder_holding_the_users_files_is_refused_naming_them(qtbot, window, data, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "config.json").write_text("{}")
+    (out / "notes.txt").write_text("my notes")
+    (out / "src").mkdir()
+    monkeypatch.setattr(window, "show_dialogs", True)
+    monkeypatch.setattr("bertgui.main_window.QMessageBox.question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)  # "replace the model?" yes
+    view = window.finetune_view
+    fill(view, data, out)
+    with qtbot.waitSignal(window.finetune.runFailed, timeout=30_000) as failed:
+        view.start_button.click()
+    assert "notes.txt" in failed.args[0] and "src/" in failed.args[0]
+    assert "notes.txt" in view.status.text() or "notes.txt" in view.log.toPlainText()
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "notes.txt", "src"]
+    assert (out / "notes.txt").read_text() == "my notes"
