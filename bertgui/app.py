@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .controller import Controller
+    from .garbage import set_aside_long_lived_objects
     from .main_window import TAB_NAMES, MainWindow
     from .palette import apply_palette
     from .settings import AppSettings
@@ -93,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
         controller.modelLoaded.connect(show_head)
     window.show()
+    set_aside_long_lived_objects()  # the window lives as long as the app: full collections need not scan it
     exit_code = {"value": 0}
 
     if args.screenshot:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from .garbage import set_aside_long_lived_objects
+
 if TYPE_CHECKING:
     import model
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class ModelWorker(QObject):
         if self._bert is None:
             self.devicesFound.emit(available_devices())
         self._bert = bert
+        set_aside_long_lived_objects()  # torch's modules and this model live as long as it is open
         self.loaded.emit(request_id, bert)
 
     @Slot(object)
