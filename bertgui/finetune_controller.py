@@ -10,6 +10,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
+from .garbage import set_aside_long_lived_objects
 from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
 
@@ -89,6 +90,7 @@ class FinetuneWorker(QObject):
         self._steps_done = 0
         try:
             tuner = FineTuner(FinetuneSettings(**options))
+            set_aside_long_lived_objects()  # the run's rows (millions of objects for a big file) live until it ends
             self.started.emit(tuner.total_steps(), tuner.labels)
             result = tuner.run(on_step=self._report_step, on_eval=self.evaluated.emit,
                                should_stop=self.should_stop)
@@ -121,6 +123,7 @@ class FinetuneWorker(QObject):
                 fit_schedule=options.get("time_budget_s") is not None,
                 device=options.get("device", "auto"))
             trainer = Pretrainer(settings, log=lambda line: None if line.startswith("step") else self.logged.emit(line))
+            set_aside_long_lived_objects()
             self.started.emit(steps, [])
 
             def report(r) -> None:

@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_cache_menu_about_to_show(self) -> None:
         self.cache_menu.clear()
-        cached = find_cached_berts()
+        cached = find_cached_berts()  # on the GUI thread: cheap enough (see find_cached_berts)
         for entry in cached:
             self.cache_menu.addAction(entry.name, lambda p=str(entry.path): self.controller.load_model(p))
         if not cached:

@@ -27,6 +27,7 @@ from .atomic import atomic_directory, recover_interrupted_save
 from .config import BertConfig
 from .errors import CheckpointError, ModelNotFoundError, one_line
 from .heads import BertWithHeads, HeadSpec
+from .safe_read import FileKind, check_file, read_text
 from .tokenizer import BertTokenizer
 
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
@@ -41,6 +42,10 @@ DROPPED_KEYS = ("bert.embeddings.position_ids", "bert.embeddings.token_type_ids"
 DECODER_BIAS = "cls.predictions.decoder.bias"  # an alias of cls.predictions.bias
 DECODER_WEIGHT = "cls.predictions.decoder.weight"  # tied to the word embeddings when the config says so
 
+WEIGHTS = FileKind("a weights file", CheckpointError)  # any size (models are large), but a regular file
+# A BERT-large index is about 25 KB; parsing a huge one would hold the GIL (see config.CONFIG_JSON).
+WEIGHTS_INDEX = FileKind("a safetensors index", CheckpointError, limit_mb=1)
+
 
 @dataclass
 class LoadedCheckpoint:
@@ -53,7 +58,8 @@ class LoadedCheckpoint:
 
 def find_weights(folder: Path) -> Path:
     for name in WEIGHT_FILES:
-        if (folder / name).is_file():
+        if os.path.lexists(folder / name):  # the first one there, checked: a FIFO is refused, not passed over
+            check_file(folder / name, WEIGHTS)
             return folder / name
     raise CheckpointError(f"{folder}: no weights file; expected one of {', '.join(WEIGHT_FILES)}")
 
@@ -61,18 +67,20 @@ def find_weights(folder: Path) -> Path:
 def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
     """The raw tensors of a weights file. Never unpickles code."""
     if path.name.endswith(".index.json"):
+        text = read_text(path, WEIGHTS_INDEX)
         try:
-            index = json.loads(path.read_text(encoding="utf-8"))
+            index = json.loads(text)
             shards = sorted(set(index["weight_map"].values()))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise CheckpointError(f"{path}: not a valid safetensors index ({exc})") from None
         tensors: dict[str, torch.Tensor] = {}
         for shard in shards:
             shard_path = path.parent / shard
-            if not shard_path.is_file():
+            if not os.path.lexists(shard_path):
                 raise CheckpointError(f"{shard_path}: missing; {path.name} lists it")
             tensors.update(read_state_dict(shard_path))
         return tensors
+    check_file(path, WEIGHTS)  # safetensors and torch open the path themselves: a FIFO would block them
     if path.suffix == ".safetensors":
         try:
             return load_file(str(path), device="cpu")

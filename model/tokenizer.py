@@ -6,14 +6,32 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
 from .errors import BertError, CheckpointError, one_line
+from .safe_read import FileKind, read_text
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+# Building a tokenizer holds the GIL for 1-2 us per vocabulary entry in each of a few single
+# calls into `tokenizers` (from_str, WordPiece(vocab), to_str), so the window freezes for as
+# long as the longest one. Measured: the largest gap of a Python thread ticking every 1 ms beside
+# BertTokenizer.from_folder (2 loaded cores):
+#   tokenizer.json 0.7 MB (30k entries) 0.03 s; 2.7 MB (120k) 0.2 s; 3.8 MB (165k) 0.23-0.28 s;
+#     3.7 MB (290k short entries) 0.3-0.45 s; 5.8 MB (250k) 0.5 s; 9.4 MB (400k) 0.8 s; 58 MB (2M) 3.7 s.
+#   vocab.txt 0.96 MB (130k) 0.2 s; 1.0 MB (210k short) 0.2-0.25 s; 1.9 MB (250k) 0.6 s; 3 MB (400k) 0.9 s.
+# The limits refuse a hostile file unread (a 278 MB tokenizer.json froze the window 13.6 s) while
+# admitting every real BERT vocabulary, the largest ones too (multilingual BERT: 120k entries, a
+# 1.9 MB tokenizer.json, a 0.95 MB vocab.txt; LaBSE and MuRIL: 200k-500k entries): a model that
+# large freezes the window once, at load, for about 1 s, which its user is waiting on anyway.
+# A file at the limit would freeze it about 2 s.
+TOKENIZER_JSON = FileKind("a tokenizer.json", CheckpointError, limit_mb=32)
+VOCAB_TXT = FileKind("a vocab.txt", CheckpointError, limit_mb=8)
+TOKENIZER_CONFIG = FileKind("a tokenizer_config.json", CheckpointError, limit_mb=1)  # real ones: under 2 KB
 
 
 @dataclass
@@ -59,16 +77,19 @@ class BertTokenizer:
     def from_folder(cls, folder: Path, max_length: int) -> "BertTokenizer":
         folder = Path(folder)
         tokenizer_json, vocab_txt = folder / "tokenizer.json", folder / "vocab.txt"
-        if tokenizer_json.is_file():
+        # Whatever is there under the name is checked (a FIFO, a folder, a broken link are
+        # refused), not passed over for the other file.
+        if os.path.lexists(tokenizer_json):
+            text = read_text(tokenizer_json, TOKENIZER_JSON)  # read here: `tokenizers` would open a FIFO
             try:
-                tok = Tokenizer.from_file(str(tokenizer_json))
+                tok = Tokenizer.from_str(text)
             except Exception as exc:  # the Rust side raises plain Exception for every parse error
                 raise CheckpointError(f"{tokenizer_json}: not a readable tokenizer ({one_line(exc)})") from None
             if not isinstance(tok.model, models.WordPiece):
                 raise CheckpointError(f"{tokenizer_json}: a {type(tok.model).__name__} tokenizer, not WordPiece; "
                                       "BERT Explorer opens BERT checkpoints")
             return cls(tok, max_length)
-        if vocab_txt.is_file():
+        if os.path.lexists(vocab_txt):
             options = _tokenizer_options(folder, vocab_txt)
             return cls(wordpiece_from_vocab(vocab_txt, **options), max_length)
         raise CheckpointError(f"{folder}: no vocab.txt or tokenizer.json; a model folder needs one of them")
@@ -137,10 +158,7 @@ def wordpiece_from_vocab(vocab_txt: Path, lowercase: bool = True, strip_accents:
     """A `tokenizers` BERT WordPiece pipeline from a vocab.txt: BERT normalisation (clean
     control characters, split CJK characters, optional lowercase and accent stripping),
     whitespace + punctuation pre-splitting, then greedy longest-match WordPiece."""
-    try:
-        lines = Path(vocab_txt).read_text(encoding="utf-8").split("\n")
-    except UnicodeDecodeError as exc:
-        raise CheckpointError(f"{vocab_txt}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    lines = read_text(vocab_txt, VOCAB_TXT).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     vocab: dict[str, int] = {}
@@ -164,14 +182,14 @@ def _tokenizer_options(folder: Path, vocab_txt: Path) -> dict:
     the vocabulary has no upper-case word pieces (a cased vocabulary has thousands)."""
     config_path = folder / "tokenizer_config.json"
     config = {}
-    if config_path.is_file():
+    if os.path.lexists(config_path):
         try:
-            config = json.loads(config_path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            config = json.loads(read_text(config_path, TOKENIZER_CONFIG))
+        except json.JSONDecodeError as exc:
             raise CheckpointError(f"{config_path}: not valid JSON ({exc})") from None
     lowercase = config.get("do_lower_case")
     if lowercase is None:
-        text = vocab_txt.read_text(encoding="utf-8", errors="replace")
+        text = read_text(vocab_txt, VOCAB_TXT)
         lowercase = not any(line[:1].isupper() for line in text.split("\n") if not line.startswith("["))
     return {"lowercase": bool(lowercase), "strip_accents": config.get("strip_accents"),
             "handle_chinese_chars": bool(config.get("tokenize_chinese_chars", True))}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import io
 import json
 import random
 import re
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from ..errors import BertError
+from ..safe_read import FileKind, open_file
 
 TEXT, TEXT_A, TEXT_B, LABEL = "text", "text_a", "text_b", "label"
 DELIMITERS = {".csv": ",", ".tsv": "\t"}
@@ -36,6 +38,10 @@ Rows = Generator[tuple[int, dict[str, str]], None, None]
 
 class DatasetError(BertError):
     """A dataset that cannot be trained on; the message names the file and the line."""
+
+
+# Any size (the rows are streamed), but a regular file: a FIFO would block the reading thread.
+DATASET = FileKind("a dataset", DatasetError)
 
 
 @dataclass(frozen=True)
@@ -170,17 +176,14 @@ def _put_back(first: tuple[int, dict[str, str]] | None, rows: Rows) -> Rows:
 
 
 def _open_text(path: Path, newline: str) -> IO[str]:
-    try:
-        return open(path, encoding="utf-8-sig", newline=newline)
-    except OSError as exc:
-        raise DatasetError(f"{path}: cannot read ({exc.strerror or exc}); choose a readable file") from None
+    return io.TextIOWrapper(open_file(path, DATASET), encoding="utf-8-sig", newline=newline)
 
 
 def _not_utf8(path: Path) -> DatasetError:
     """The error for a file that is not UTF-8, naming its first such line: the text decoder reads
     ahead in blocks, so the line being parsed when it fails may be an earlier one."""
     offset = 0
-    with open(path, "rb") as file:
+    with open_file(path, DATASET) as file:
         for number, line in enumerate(file, start=1):
             try:
                 line.decode("utf-8")

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BertError
+from ..safe_read import FileKind, open_file
 
+# Any size (it is streamed), but a regular file: a FIFO would block the reading thread.
+CORPUS = FileKind("a corpus", BertError)
 MAX_LINE_CHARS = 20_000  # a longer line is cut into pieces, each treated as a sentence
 REPLACEMENT = "\ufffd"
 
@@ -39,11 +42,7 @@ def _lines(path: Path, stats: CorpusStats, chunk: int = 1 << 20) -> Iterator[str
     """Decoded lines (no newline), each at most MAX_LINE_CHARS characters."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     pending = ""
-    try:
-        f = open(path, "rb")
-    except OSError as exc:
-        raise BertError(f"{path}: cannot read the corpus ({exc.strerror or exc})") from None
-    with f:
+    with open_file(path, CORPUS) as f:
         while True:
             raw = f.readline(chunk)  # bounded: a line longer than `chunk` arrives in pieces
             final = not raw

@@ -261,13 +261,13 @@ def opened_files(monkeypatch):
     """The files the dataset module opens, as it opens them."""
     import model.finetuning.datasets as datasets
 
-    opened = []
+    opened, open_file = [], datasets.open_file
 
     def recording_open(*args, **kwargs):
-        opened.append(open(*args, **kwargs))
+        opened.append(open_file(*args, **kwargs))
         return opened[-1]
 
-    monkeypatch.setattr(datasets, "open", recording_open, raising=False)
+    monkeypatch.setattr(datasets, "open_file", recording_open)
     return opened
 
 
