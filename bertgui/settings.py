@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 MAX_RECENT = 8
 SHOWN_VALUE_CHARS = 100  # a hostile value may be megabytes long: a message shows its start
@@ -126,8 +126,34 @@ def set_aside(settings: QSettings, why: str) -> None:
     settings.clear()
 
 
+def native_settings_file() -> Path | None:
+    """Where QSettings("BERT Explorer", "BERT Explorer") keeps its INI file (Linux and other
+    Unix-likes: $XDG_CONFIG_HOME/BERT Explorer/BERT Explorer.conf); None where it is not a file
+    (the registry on Windows, a property list Qt reads itself on macOS)."""
+    if sys.platform in ("win32", "darwin"):
+        return None
+    config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    return Path(config) / "BERT Explorer" / "BERT Explorer.conf" if config else None
+
+
+def set_aside_if_not_a_file(path: Path) -> None:
+    """QSettings reads its file on construction and blocks for ever on a FIFO: anything there that
+    is not a regular file is moved aside first (a rename never opens it)."""
+    if not os.path.lexists(path) or os.path.isfile(path):
+        return
+    aside = f"{path}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+    try:
+        os.replace(path, aside)
+    except OSError as e:
+        say_ignored(str(path), f"not a regular file; could not move it aside: {e.strerror}", "the defaults")
+    else:
+        say_ignored(str(path), "not a regular file", f"the defaults; it is now {aside}")
+
+
 class AppSettings:
     def __init__(self, settings: QSettings | None = None):
+        if settings is None and (path := native_settings_file()) is not None:
+            set_aside_if_not_a_file(path)
         self._s = settings or QSettings("BERT Explorer", "BERT Explorer")
         self._said: set[tuple[str, str]] = set()  # a value read again is not reported again
         why = why_unreadable(self._s)

@@ -264,3 +264,14 @@ def test_the_real_app_sets_aside_a_settings_file_of_random_bytes(model_folder, t
     assert lines(proc.stderr) == [PREFIX + f"{conf} (not UTF-8 text); using the defaults; the file is now {aside}"]
     written = qsettings(conf)
     assert written.status() == written.Status.NoError and written.value("model/last") == model_folder
+
+
+def test_the_real_app_sets_aside_a_settings_file_that_is_a_fifo(model_folder, tmp_path):
+    conf = conf_file(tmp_path / "config")
+    conf.parent.mkdir(parents=True)
+    os.mkfifo(conf)  # QSettings would block on it for ever
+    proc = run_the_app(model_folder, tmp_path / "config")
+    assert proc.returncode == 0, proc.stderr
+    (aside,) = conf.parent.glob("BERT Explorer.conf.broken-*")
+    assert aside.is_fifo() and conf.is_file()  # a fresh file was written at close
+    assert lines(proc.stderr) == [PREFIX + f"{conf} (not a regular file); using the defaults; it is now {aside}"]
