@@ -11,15 +11,17 @@ import argparse
 import json
 import math
 import sys
+import traceback
 from pathlib import Path
 
 from .bert import BUNDLED_MODEL, Bert, load
 from .duration import parse_duration
-from .errors import BertError
+from .errors import BertError, one_line
 from .finetuning.trainer import FinetuneSettings
 from .pretraining.trainer import PretrainSettings
 
-EXIT_USER_ERROR = 2
+EXIT_USER_ERROR = 2  # bad input, said in one line
+EXIT_UNEXPECTED = 3  # a failure no check foresaw (a bug to report)
 
 
 def _number_at_least(kind: type, low: float, inclusive: bool = True):
@@ -68,6 +70,8 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m model", description="BERT Explorer's model core.")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an unexpected failure, print the full traceback instead of one line")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("tokenize", help="show WordPiece tokens, ids, segments and offsets")
@@ -326,9 +330,17 @@ def main(argv: list[str] | None = None) -> int:
             bert = load(args.model, device=args.device)
             COMMANDS[args.command](bert, args)
     except BertError as exc:
+        if args.debug:
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a failure no check foresaw: still one line, the traceback on request
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {one_line(exc)[:160]} "
+              f"(run again with --debug for the details, and please report it)", file=sys.stderr)
+        return EXIT_UNEXPECTED
     return 0
