@@ -42,3 +42,13 @@ def stop_worker_thread(thread: QThread, worker: QObject, wait_ms: int = STOP_WAI
 def any_abandoned() -> bool:
     """Whether a worker thread abandoned at shutdown is still running."""
     return any(thread.isRunning() for thread, _ in _abandoned)
+
+
+def wait_for_abandoned(wait_ms: int) -> None:
+    """Wait (on the GUI thread) up to `wait_ms` for each abandoned worker thread to end, and give
+    back the garbage policy of those that did. For a process that goes on after closing a window
+    (the test suite): the app itself ends without waiting."""
+    for thread, worker in list(_abandoned):
+        if thread.wait(wait_ms):
+            _abandoned.remove((thread, worker))
+            garbage.release()

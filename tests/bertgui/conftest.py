@@ -11,16 +11,16 @@ def _pyqtgraph_options():
 
 
 def wait_for_abandoned_workers(timeout_ms: int = 60_000) -> None:
-    """A worker a test's window abandoned at close must not still run when the process ends
-    (Qt aborts on a running QThread destroyed)."""
-    from bertgui import worker_thread
+    """A worker a test's window abandoned at close must not run on into later tests (with the
+    garbage policy still held, they would never collect), nor when the process ends (Qt aborts
+    on a running QThread destroyed)."""
+    from bertgui.worker_thread import wait_for_abandoned
 
-    for thread, _ in worker_thread._abandoned:
-        thread.wait(timeout_ms)
+    wait_for_abandoned(timeout_ms)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _abandoned_workers_end_before_the_session():
+@pytest.fixture(autouse=True)
+def _abandoned_workers_end_with_their_test():
     yield
     wait_for_abandoned_workers()
 

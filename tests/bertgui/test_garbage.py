@@ -67,3 +67,22 @@ def test_automatic_collection_comes_back_with_a_last_collection_here(qtbot):
     assert Cycle.collected_on == []
     controller.shutdown()
     assert Cycle.collected_on == [threading.get_ident()] * 50
+
+
+def test_an_abandoned_worker_gives_the_policy_back_once_it_ends(qtbot, monkeypatch):
+    import threading
+
+    import model
+    from bertgui import garbage
+    from bertgui.controller import Controller
+    from bertgui.worker_thread import any_abandoned, wait_for_abandoned
+
+    release = threading.Event()
+    monkeypatch.setattr(model, "load", lambda *args, **kwargs: release.wait(30))
+    controller = Controller()
+    controller.load_model("/any", "cpu")
+    qtbot.wait(200)  # the worker is inside the load
+    assert not controller.shutdown(wait_ms=100) and any_abandoned() and garbage.is_held()
+    release.set()
+    wait_for_abandoned(10_000)
+    assert not any_abandoned() and not garbage.is_held() and gc.isenabled()
