@@ -10,6 +10,8 @@ import time
 
 from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
+from model.errors import BertError, one_line  # pure: no torch on the GUI thread
+
 from .garbage import set_aside_long_lived_objects
 from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
@@ -21,11 +23,9 @@ def _bundled() -> str:
 
 
 def _one_line(exc: Exception) -> str:
-    from model.errors import BertError
-
     if isinstance(exc, BertError):
         return str(exc)
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    message = one_line(exc)
     if "out of memory" in message.lower():
         message = "the GPU ran out of memory: use a smaller batch size or a shorter maximum length"
     return message

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from model.finetuning.datasets import count_of  # a pure module: no torch on the GUI thread
+
 if TYPE_CHECKING:
     from model.finetuning.datasets import DatasetPreview
 
@@ -31,12 +33,6 @@ DETECT = ""  # combo data: let the loader detect the column
 NO_TEXT_B = "-"  # combo data: single sentences
 LABELS_SHOWN = 12  # the summary names at most this many labels, so that it keeps to a few lines
 CELL_WIDTH_CHARS = 40  # a preview column is at most this wide at first, so a long text leaves the label in view
-
-
-def count_of(n: int, noun: str) -> str:
-    """'1 row', '2 rows' (as model.finetuning.datasets.count_of: importing that here would load
-    torch on the GUI thread before any model is asked for)."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def label_summary(label_counts: dict[str, int]) -> str:

@@ -41,3 +41,14 @@ def test_importing_model_loads_no_qt_module():
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_modules_the_gui_thread_imports_load_no_torch():
+    """`import model` is lazy (PEP 562): the GUI imports its pure modules without loading torch,
+    which only the worker threads import."""
+    code = ("import sys, model, model.errors, model.safe_read, model.atomic, model.config, model.duration, "
+            "model.finetuning.datasets, model.pretraining.corpus, bertgui.main_window, bertgui.app; "
+            "model.BertError; print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')[:3])")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
