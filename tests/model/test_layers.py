@@ -1,4 +1,5 @@
-"""The building blocks: embeddings, attention paths, head masks, the sinusoidal encoding."""
+"""The building blocks: embeddings, attention paths, head masks, the sinusoidal encoding.
+The training-speed paths (packed batches, first token only) are in test_fast_paths.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import pytest
 import torch
 
-from model.attention import MultiHeadAttention
+from model.attention import BertSelfAttention
 from model.config import BertConfig
 from model.embeddings import BertEmbeddings, PositionalEncoding, PositionEmbedding
 from model.heads import BertWithHeads, HeadSpec
@@ -48,7 +49,7 @@ def test_embedding_output_is_layernorm_of_the_three_parts():
 
 def attention_and_input(seed=0):
     torch.manual_seed(seed)
-    attn = MultiHeadAttention(CONFIG).eval()
+    attn = BertSelfAttention(CONFIG).eval()
     x = torch.randn(2, 9, CONFIG.hidden_size)
     bias = torch.zeros(2, 1, 1, 9)
     bias[1, ..., 6:] = torch.finfo(torch.float32).min  # padding in the second row
@@ -123,106 +124,12 @@ def test_config_round_trips_through_json(tmp_path):
     assert again == config and again.label2id == {"neg": 0, "pos": 1}
 
 
-def _padded_batch():
-    ids = torch.tensor([[2, 7, 8, 9, 10, 11, 3, 12, 13, 3], [2, 14, 15, 3, 0, 0, 0, 0, 0, 0],
-                        [2, 16, 3, 0, 0, 0, 0, 0, 0, 0]])
-    types = torch.tensor([[0] * 7 + [1] * 3, [0] * 10, [0] * 10])
-    mask = (ids != 0).long()
-    return ids, types, mask
-
-
-def _classifier(seed=0):
-    torch.manual_seed(seed)
-    config = BertConfig(**{**CONFIG.__dict__, "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0,
-                           "extra": {}})
-    net = BertWithHeads(config, HeadSpec(mlm=True, nsp=False, classifier="sequence", num_labels=3))
-    net.init_weights()
-    return net
-
-
-def test_packed_padded_batch_equals_the_explicit_path_at_real_tokens_and_is_zero_at_padding():
-    """A padded batch without attention weights runs on its real tokens only (forward_packed);
-    the explicit path, which the inspector uses, computes every position."""
-    net = _classifier().eval()
-    ids, types, mask = _padded_batch()
+def test_training_projection_one_gemm_equals_three():
+    """With autograd on, query, key and value come from one GEMM on the stacked weights."""
+    attn, x, _ = attention_and_input(2)
     with torch.no_grad():
-        packed = net.bert(ids, types, mask, output_hidden_states=True)
-        explicit = net.bert(ids, types, mask, output_hidden_states=True, output_attentions=True)
-    real = mask.bool()
-    assert torch.allclose(packed.last_hidden_state[real], explicit.last_hidden_state[real], atol=1e-5)
-    assert torch.allclose(packed.hidden_states[:, real], explicit.hidden_states[:, real], atol=1e-5)
-    assert (packed.last_hidden_state[~real] == 0).all() and (packed.hidden_states[1:, ~real] == 0).all()
-
-
-@pytest.mark.parametrize("padded", [True, False])
-def test_training_paths_give_the_gradients_of_the_explicit_path(padded):
-    """Training uses the fused query/key/value GEMM, and forward_packed for padded batches."""
-    ids, types, mask = _padded_batch()
-    if not padded:
-        mask = torch.ones_like(mask)
-    labels = torch.tensor([0, 2, 1])
-    grads = []
-    for explicit in (False, True):
-        net = _classifier().train()
-        out = net.bert(ids, types, mask, output_attentions=explicit).last_hidden_state
-        logits = net.classifier(net.pooled(out))
-        loss = torch.nn.functional.cross_entropy(logits, labels) + out[mask.bool()].pow(2).mean()
-        loss.backward()
-        grads.append({n: p.grad.clone() for n, p in net.named_parameters() if p.grad is not None})
-    assert grads[0].keys() == grads[1].keys() and len(grads[0]) > 10
-    for name in grads[0]:
-        assert torch.allclose(grads[0][name], grads[1][name], atol=1e-5), name
-
-
-@pytest.mark.parametrize("padding", ["none", "right", "left"])
-def test_a_sentence_classifier_computes_only_the_cls_row_of_the_last_layer_with_the_same_logits(padding):
-    """With only the pooled [CLS] vector read, the last layer runs one query row per sequence;
-    logits and every gradient equal those of the path that computes all positions."""
-    ids, types, mask = _padded_batch()
-    if padding == "none":
-        mask = torch.ones_like(mask)
-    elif padding == "left":  # the second row's [CLS] is padding: its pooled vector reads zeros
-        mask, ids = mask.flip(1), ids.flip(1)
-        mask[0], ids[0] = 1, _padded_batch()[0][0]
-    labels = torch.tensor([0, 2, 1])
-    head_mask = torch.ones(CONFIG.num_hidden_layers, CONFIG.num_attention_heads)
-    head_mask[-1, 0] = 0.0  # the last layer's head mask is honoured on the short path too
-    results = []
-    for everything in (False, True):
-        net = _classifier().train()
-        out = net(ids, types, mask, head_mask=head_mask, mlm_positions=False, nsp=False,
-                  output_hidden_states=everything)
-        assert out.encoder.last_hidden_state.shape[1] == (ids.shape[1] if everything else 1)
-        torch.nn.functional.cross_entropy(out.classifier_logits, labels).backward()
-        results.append((out.classifier_logits.detach(),
-                        {n: p.grad.clone() for n, p in net.named_parameters() if p.grad is not None}))
-    (logits, grads), (full_logits, full_grads) = results
-    assert torch.allclose(logits, full_logits, atol=1e-5)
-    assert grads.keys() == full_grads.keys() and len(grads) > 10
-    for name in grads:
-        assert torch.allclose(grads[name], full_grads[name], atol=1e-5), name
-
-
-@pytest.mark.parametrize("padding", ["none", "right"])
-def test_the_cls_row_path_runs_under_bf16_autocast(padding):
-    """Under autocast the projections give bf16 while the residual stream stays fp32: the short
-    path must mix them as the full path does (CPU autocast stands in for CUDA's here)."""
-    ids, types, mask = _padded_batch()
-    if padding == "none":
-        mask = torch.ones_like(mask)
-    net = _classifier().train()
-    logits = []
-    for everything in (False, True):
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            out = net(ids, types, mask, mlm_positions=False, nsp=False, output_hidden_states=everything)
-        logits.append(out.classifier_logits.float())
-    assert torch.allclose(logits[0], logits[1], atol=5e-2)
-
-
-def test_a_batch_of_padding_alone_still_gives_logits():
-    ids, types, mask = _padded_batch()
-    net = _classifier().eval()
-    short = net(ids, types, torch.zeros_like(mask), mlm_positions=False, nsp=False).classifier_logits
-    full = net(ids, types, torch.zeros_like(mask), mlm_positions=False, nsp=False,
-               output_hidden_states=True).classifier_logits
-    assert short.shape == (len(ids), 3) and torch.allclose(short, full, atol=1e-5)
+        separate = attn.project(x)
+    with torch.enable_grad():
+        stacked = attn.project(x)
+    for a, b in zip(separate, stacked):
+        assert a.shape == (2, 4, 9, CONFIG.head_dim) and torch.allclose(a, b, atol=1e-6)
