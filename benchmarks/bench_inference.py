@@ -174,10 +174,10 @@ def main() -> None:
                 ids = torch.tensor([enc.ids], device=device)
                 segments = torch.tensor([enc.segment_ids], device=device)
 
-                def ours():
+                def ours(bert=bert, text=text):  # bound now: the models are deleted after their rows
                     return bert.inspect(text)
 
-                def ref():
+                def ref(reference=reference, ids=ids, segments=segments):
                     with torch.inference_mode():
                         return reference(input_ids=ids, token_type_ids=segments, output_attentions=True,
                                          output_hidden_states=True)

@@ -402,6 +402,8 @@ class MainWindow(QMainWindow):
     def _on_controller_model_loaded(self, bert: model.Bert) -> None:
         c = bert.config
         self.model_label.setText(model_summary(bert))
+        if bert.warnings:  # e.g. NaN weights: every view would show nonsense, and the user should know why
+            self.statusBar().showMessage(" ".join(bert.warnings), ERROR_MESSAGE_MS)
         if self.settings is not None and bert.path is not None:
             self.settings.last_model = str(bert.path)  # recent models: every one opened, not just the last
         self.attention_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)

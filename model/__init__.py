@@ -28,7 +28,11 @@ _EXPORTS = {
     "BertTokenizer": "tokenizer", "Encoding": "tokenizer",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the keys of _EXPORTS, written out for tools that read __all__ without running it
+    "BUNDLED_MODEL", "Bert", "BertConfig", "BertError", "BertTokenizer", "BertWithHeads", "CapabilityError",
+    "CheckpointError", "Encoding", "HeadSpec", "Inspection", "LogitLens", "MaskPrediction", "ModelNotFoundError",
+    "Prediction", "attention_rollout", "load", "load_checkpoint", "save_checkpoint",
+]
 
 
 def __getattr__(name: str):

@@ -7,17 +7,22 @@ never run code). Our module names are Hugging Face's, so the only translation ne
 the table of historical spellings below.
 
 Loading is all-or-nothing: every tensor is checked against the config before the network
-is built, and any problem raises CheckpointError naming the file and the tensor.
+is built, and any problem raises CheckpointError naming the file and the tensor. The checks
+come before anything large is allocated: a safetensors file's header (its list of tensors) is
+read first, and every size in config.json that decides what is built must be a tensor's size,
+so no config can make the loader build what its weights do not hold. Nothing outside the model
+folder is read: a shard index names plain file names beside it.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import pickle
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import torch
 from safetensors import SafetensorError
@@ -27,7 +32,8 @@ from .atomic import atomic_directory, recover_interrupted_save
 from .config import BertConfig
 from .errors import CheckpointError, ModelNotFoundError, one_line
 from .heads import BertWithHeads, HeadSpec
-from .safe_read import FileKind, check_file, read_text
+from .safe_read import FileKind, check_file, clip, read_json, shown
+from .safetensors_header import HEADER_LIMIT, TensorInfo, read_header
 from .tokenizer import BertTokenizer
 
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
@@ -65,44 +71,122 @@ def find_weights(folder: Path) -> Path:
 
 
 def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
-    """The raw tensors of a weights file. Never unpickles code."""
+    """The raw tensors of a weights file. Never unpickles code; never reads outside the model folder."""
     if path.name.endswith(".index.json"):
-        text = read_text(path, WEIGHTS_INDEX)
-        try:
-            index = json.loads(text)
-            shards = sorted(set(index["weight_map"].values()))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            raise CheckpointError(f"{path}: not a valid safetensors index ({exc})") from None
         tensors: dict[str, torch.Tensor] = {}
-        for shard in shards:
-            shard_path = path.parent / shard
-            if not os.path.lexists(shard_path):
-                raise CheckpointError(f"{shard_path}: missing; {path.name} lists it")
-            tensors.update(read_state_dict(shard_path))
+        for shard in shard_paths(path):
+            tensors.update(_read_safetensors(shard))
         return tensors
-    check_file(path, WEIGHTS)  # safetensors and torch open the path themselves: a FIFO would block them
     if path.suffix == ".safetensors":
-        try:
-            return load_file(str(path), device="cpu")
-        except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
-            raise CheckpointError(f"{path}: truncated or corrupt safetensors file ({one_line(exc)})") from None
+        return _read_safetensors(path)
+    return _read_pytorch_bin(path)
+
+
+def describe_weights(path: Path) -> dict[str, TensorInfo | torch.Tensor]:
+    """Each tensor's shape and dtype, for checking before anything is built or read: from a
+    safetensors file's header alone (a sharded model's headers within HEADER_LIMIT together).
+    A pytorch_model.bin has no header, so its tensors, loaded (they describe themselves)."""
+    if path.name.endswith(".index.json"):
+        tensors: dict[str, TensorInfo] = {}
+        budget = HEADER_LIMIT  # an index can name thousands of shards
+        for shard in shard_paths(path):
+            used, infos = read_header(shard, WEIGHTS, budget)
+            tensors.update(infos)
+            budget -= used
+        return tensors
+    if path.suffix == ".safetensors":
+        return read_header(path, WEIGHTS)[1]
+    return _read_pytorch_bin(path)
+
+
+def shard_paths(index: Path) -> list[Path]:
+    """The shard files an index names, each checked: a plain *.safetensors name (no folder part, so
+    no ../ or absolute path, and never an index), a regular file, and inside the model folder once
+    links are followed."""
+    data = read_json(index, WEIGHTS_INDEX)
+    weight_map = data.get("weight_map") if isinstance(data, dict) else None
+    if not isinstance(weight_map, dict) or not weight_map:
+        raise CheckpointError(f"{index}: weight_map: missing or empty; an index maps each tensor to its shard file")
+    names = list(weight_map.values())
+    for name in names:
+        if not _is_shard_name(name):
+            raise CheckpointError(f"{index}: weight_map: {shown(name)} is not a shard's name; shards are "
+                                  "*.safetensors files beside the index")
+    return [_checked_shard(index, name) for name in sorted(set(names))]
+
+
+def _is_shard_name(name: object) -> bool:
+    # "/" and "\\" would reach into other folders, ":" is a Windows drive, NUL no file name at all.
+    return (isinstance(name, str) and name.endswith(".safetensors")
+            and not any(c in name for c in ("/", "\\", ":", "\0")))
+
+
+def _checked_shard(index: Path, name: str) -> Path:
+    shard = index.parent / name
+    if not os.path.lexists(shard):
+        raise CheckpointError(f"{shard}: missing; {index.name} lists it")
+    check_file(shard, WEIGHTS)  # a FIFO, a folder, a device or a link loop is refused here
+    target = shard.resolve()
+    if not any(target.is_relative_to(place) for place in _model_places(index.parent)):
+        raise CheckpointError(f"{shard}: a link to {clip(str(target))}, outside the model folder; a shard "
+                              "must be a file in it")
+    return shard
+
+
+def _model_places(folder: Path) -> list[Path]:
+    """Where a model folder's files may really lie: in it, and, for a snapshot in Hugging Face's
+    cache (models--ORG--NAME/snapshots/REVISION/), in the repository's blobs/, which every file
+    of a snapshot is a link to."""
+    folder = folder.resolve()
+    return [folder, folder.parent.parent / "blobs"] if folder.parent.name == "snapshots" else [folder]
+
+
+def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
+    check_file(path, WEIGHTS)  # safetensors opens the path itself: a FIFO would block it
+    try:
+        return load_file(str(path), device="cpu")
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise CheckpointError(f"{path}: truncated or corrupt safetensors file ({clip(one_line(exc), 80)}); "
+                              "get the file again") from None
+
+
+def _read_pytorch_bin(path: Path) -> dict[str, torch.Tensor]:
+    check_file(path, WEIGHTS)  # torch opens the path itself: a FIFO would block it
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # zip errors, EOF, legacy formats, and the weights-only refusal
-        if type(exc).__name__ == "UnpicklingError":  # weights_only=True met something other than tensors
-            raise CheckpointError(f"{path}: refused: the file holds code or objects other than tensors, "
-                                  f"and checkpoints are never unpickled ({one_line(exc)})") from None
-        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({one_line(exc)})") from None
+        # torch's refusal quotes its advice to load with weights_only=False: the one thing not to do.
+        if isinstance(exc, pickle.UnpicklingError) and str(exc).startswith("Weights only load failed"):
+            raise CheckpointError(f"{path}: refused: it holds Python objects other than tensors, and a checkpoint "
+                                  "is never unpickled (it could run code); convert it to safetensors where it "
+                                  "came from") from None
+        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({clip(one_line(exc), 80)})") from None
     if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
         state = state["state_dict"]
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise CheckpointError(f"{path}: expected a mapping of names to tensors")
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                              for k, v in state.items()):
+        raise CheckpointError(f"{path}: expected a mapping of names to tensors; this is not a model's state_dict")
+    for key, tensor in state.items():
+        if not _stored_in_full(tensor):
+            raise CheckpointError(f"{path}: tensor {shown(key)} is not stored in full (a sparse, quantized or "
+                                  "repeating view); save the model again with plain tensors")
     return state
 
 
-def normalize_keys(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+def _stored_in_full(tensor: torch.Tensor) -> bool:
+    """A dense tensor with bytes of its own for every element. torch.save keeps views, so a 2 KB
+    file can hold a 10^9 x 32 tensor that repeats one row (stride 0): its shape would pass every
+    size check, and using it would allocate the whole."""
+    return (tensor.layout == torch.strided and not tensor.is_quantized
+            and tensor.numel() * tensor.element_size() <= tensor.untyped_storage().nbytes())
+
+
+T = TypeVar("T")  # a tensor, or a TensorInfo describing one
+
+
+def normalize_keys(state: dict[str, T]) -> dict[str, T]:
     """Rewrite any historical spelling to ours (see KEY_RENAMES) and drop buffers."""
-    out: dict[str, torch.Tensor] = {}
+    out: dict[str, T] = {}
     for key, tensor in state.items():
         for old, new in KEY_RENAMES:
             if key.endswith(old):
@@ -118,13 +202,17 @@ def normalize_keys(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return out
 
 
-def infer_heads(state: dict[str, torch.Tensor], config: BertConfig, source: Path) -> HeadSpec:
+def infer_heads(state: dict[str, TensorInfo | torch.Tensor], config: BertConfig, source: Path) -> HeadSpec:
     classifier = None
     num_labels = 0
     if "classifier.weight" in state:
         archs = " ".join(config.architectures or [])
         classifier = "token" if "TokenClassification" in archs else "sequence"
-        num_labels = int(state["classifier.weight"].shape[0])
+        shape = tuple(state["classifier.weight"].shape)
+        if len(shape) != 2:
+            raise CheckpointError(f"{source}: tensor 'classifier.weight' has shape {shape}; a classifier's "
+                                  "is (classes, hidden_size)")
+        num_labels = shape[0]
         if config.id2label is not None and len(config.id2label) != num_labels:
             raise CheckpointError(f"{source}: tensor 'classifier.weight' has {num_labels} classes but config.json "
                                   f"names {len(config.id2label)} labels")
@@ -132,6 +220,42 @@ def infer_heads(state: dict[str, torch.Tensor], config: BertConfig, source: Path
                     nsp="cls.seq_relationship.weight" in state,
                     classifier=classifier, num_labels=num_labels,
                     pooler="bert.pooler.dense.weight" in state)
+
+
+def check_sizes(config: BertConfig, heads: HeadSpec, tensors: dict[str, TensorInfo | torch.Tensor],
+                source: Path) -> None:
+    """Before any module is built: each size in config.json that decides what is built must be
+    the size of a tensor in the file, so a config cannot make the loader build what no weights
+    hold (10^6 layers took minutes to build even on the meta device). The layer count is backed
+    by the last layer's tensor; the sinusoidal table, in no file, is capped by BertConfig.validate;
+    num_attention_heads divides hidden_size."""
+    h, last = config.hidden_size, config.num_hidden_layers - 1
+    backing = [  # (tensor, the shape config.json gives it, the field that sets its first dimension)
+        ("bert.embeddings.word_embeddings.weight", (config.vocab_size, h), "vocab_size"),
+        ("bert.embeddings.token_type_embeddings.weight", (config.type_vocab_size, h), "type_vocab_size"),
+        ("bert.encoder.layer.0.intermediate.dense.weight", (config.intermediate_size, h), "intermediate_size"),
+        (f"bert.encoder.layer.{last}.output.dense.weight", (h, config.intermediate_size), "num_hidden_layers"),
+    ]
+    if config.position_embedding_type == "absolute":
+        backing.append(("bert.embeddings.position_embeddings.weight", (config.max_position_embeddings, h),
+                        "max_position_embeddings"))
+    if heads.classifier:
+        backing.append(("classifier.weight", (heads.num_labels, h), "hidden_size"))
+    for key, shape, name in backing:
+        check_tensor(tensors, key, shape, source, needed_by=f"{name} ({getattr(config, name)})")
+
+
+def check_tensor(tensors: dict[str, TensorInfo | torch.Tensor], key: str, shape: tuple[int, ...], source: Path,
+                 needed_by: str = "") -> None:
+    """The tensor is there, with this shape, in a floating-point dtype; else one line naming it."""
+    if key not in tensors:
+        raise CheckpointError(f"{source}: tensor '{key}' is missing" +
+                              (f"; config.json's {needed_by} needs it" if needed_by else ""))
+    found = tuple(tensors[key].shape)
+    if found != shape:
+        raise CheckpointError(f"{source}: tensor '{key}' has shape {found} but config.json implies {shape}")
+    if not tensors[key].dtype.is_floating_point:
+        raise CheckpointError(f"{source}: tensor '{key}' has dtype {tensors[key].dtype}, expected floating point")
 
 
 def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
@@ -143,8 +267,9 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
         raise CheckpointError(f"{folder}: not a folder; choose the folder that holds config.json")
     config = BertConfig.from_json_file(folder / "config.json")
     weights_file = find_weights(folder)
-    state = normalize_keys(read_state_dict(weights_file))
-    heads = infer_heads(state, config, weights_file)
+    described = normalize_keys(describe_weights(weights_file))
+    heads = infer_heads(described, config, weights_file)
+    check_sizes(config, heads, described, weights_file)
     if config.id2label is None and heads.classifier:
         config.id2label = {i: f"LABEL_{i}" for i in range(heads.num_labels)}
 
@@ -154,15 +279,14 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
     tied = heads.mlm and config.tie_word_embeddings
     if tied:
         expected.pop(DECODER_WEIGHT)
-        state.pop(DECODER_WEIGHT, None)  # as in transformers: a tied config uses the embeddings
     for key, target in expected.items():
-        if key not in state:
-            raise CheckpointError(f"{weights_file}: tensor '{key}' is missing")
-        if tuple(state[key].shape) != tuple(target.shape):
-            raise CheckpointError(f"{weights_file}: tensor '{key}' has shape {tuple(state[key].shape)} "
-                                  f"but config.json implies {tuple(target.shape)}")
-        if not state[key].is_floating_point():
-            raise CheckpointError(f"{weights_file}: tensor '{key}' has dtype {state[key].dtype}, expected floating point")
+        check_tensor(described, key, tuple(target.shape), weights_file)
+    # A pytorch_model.bin was loaded to be described; a safetensors file is read only now that it fits.
+    state = described if weights_file.suffix == ".bin" else normalize_keys(read_state_dict(weights_file))
+    for key, target in expected.items():  # again: the file may have changed since its header was read
+        check_tensor(state, key, tuple(target.shape), weights_file)
+    if tied:
+        state.pop(DECODER_WEIGHT, None)  # as in transformers: a tied config uses the embeddings
     ignored = sorted(k for k in state if k not in expected)
     # assign=True adopts the loaded tensors instead of copying them into freshly initialised
     # ones, so a checkpoint costs its size in memory once, not twice.
@@ -171,10 +295,7 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
     network.bert.embeddings.materialize_buffers()
     network.eval()
 
-    tokenizer = BertTokenizer.from_folder(folder, config.max_position_embeddings)
-    if tokenizer.vocab_size > config.vocab_size:
-        raise CheckpointError(f"{folder}: the tokenizer has {tokenizer.vocab_size} tokens but config.json's "
-                              f"vocab_size is {config.vocab_size}")
+    tokenizer = BertTokenizer.from_folder(folder, config.max_position_embeddings, config.vocab_size)
     return LoadedCheckpoint(network, config, tokenizer, weights_file, ignored)
 
 
@@ -253,7 +374,23 @@ def save_checkpoint(network: BertWithHeads, tokenizer: BertTokenizer, folder: st
             (tmp / "config.json").write_text(config.to_json_string(), encoding="utf-8")
             save_file(state, str(tmp / "model.safetensors"), metadata={"format": "pt"})
             tokenizer.save(tmp)
-    except OSError as exc:
-        raise CheckpointError(f"{folder}: could not write the model ({exc.strerror or exc})") from None
+    except Exception as exc:
+        reason = _io_failure(exc)
+        if reason is None:
+            raise  # a bug, not a full disk: it must not pass for one
+        raise CheckpointError(f"{folder}: could not write the model ({reason})") from None
     return folder
+
+
+# safetensors and tokenizers report a failed write as their own exception quoting the OS's error:
+# "Error while serializing: I/O error: No space left on device (os error 28)".
+_OS_ERROR = re.compile(r"([^:]+) \(os error \d+\)")
+
+
+def _io_failure(exc: Exception) -> str | None:
+    """Why a write failed, as the OS says it; None if `exc` is no I/O error."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    found = _OS_ERROR.search(str(exc))
+    return found.group(1).strip() if found else None
 

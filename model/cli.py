@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -61,6 +62,23 @@ COUNT = _number_at_least(int, 1)  # steps, epochs, batch sizes, layers ...
 NON_NEGATIVE_INT = _number_at_least(int, 0)
 POSITIVE = _number_at_least(float, 0.0, inclusive=False)  # learning rates, clipping norms
 NON_NEGATIVE = _number_at_least(float, 0.0)  # weight decay
+
+
+def finite_or_none(value):
+    """`value` with every NaN or Inf float, however deeply nested, replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_none(item) for item in value]
+    return value
+
+
+def json_dumps(value, ensure_ascii: bool = True) -> str:
+    """JSON has no NaN or Infinity (json.dumps would write them bare, and strict parsers refuse
+    that): a non-finite number, as from a model with NaN weights, is written null."""
+    return json.dumps(finite_or_none(value), ensure_ascii=ensure_ascii, allow_nan=False)
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
@@ -186,8 +204,11 @@ def cmd_finetune(args) -> None:
     if tuner.rank != 0:  # under torchrun only rank 0 talks
         tuner.run()
         return
-    print(f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}; "
-          f"{tuner.total_steps()} steps", flush=True)
+    # How numeric labels were read (01 as 1), said once: a held-out split has its file's note.
+    notes = dict.fromkeys(note for note in (tuner.train_set.label_note, tuner.eval_set.label_note) if note)
+    read_as = f" ({'; '.join(notes)})" if notes else ""
+    print(f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}"
+          f"{read_as}; {tuner.total_steps()} steps", flush=True)
 
     def on_step(e) -> None:
         eta = e.elapsed_s / e.step * (e.total_steps - e.step)
@@ -198,14 +219,14 @@ def cmd_finetune(args) -> None:
         print(f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}", flush=True)
 
     result = tuner.run(on_step=on_step, on_eval=on_eval)
-    print(json.dumps({**result.metrics.as_dict(), "output": str(result.output)}))
+    print(json_dumps({**result.metrics.as_dict(), "output": str(result.output)}))
 
 
 def cmd_predict(bert: Bert, args) -> None:
     probabilities = bert.classify(args.text, args.text_b)
     label = max(probabilities, key=probabilities.get)
     if args.json:
-        print(json.dumps({"label": label, "probabilities": probabilities}, ensure_ascii=False))
+        print(json_dumps({"label": label, "probabilities": probabilities}, ensure_ascii=False))
         return
     print(label)
     for name, p in sorted(probabilities.items(), key=lambda kv: -kv[1]):
@@ -231,8 +252,9 @@ def cmd_pretrain(args) -> None:
 
 def cmd_tokenize(bert: Bert, args) -> None:
     enc = bert.tokenize(args.text, args.text_b)
+    warn_about_text(enc.warning)
     if args.json:
-        print(json.dumps({"tokens": enc.tokens, "ids": enc.ids, "segment_ids": enc.segment_ids,
+        print(json_dumps({"tokens": enc.tokens, "ids": enc.ids, "segment_ids": enc.segment_ids,
                           "offsets": enc.offsets, "special_tokens_mask": enc.special_tokens_mask,
                           "truncated": enc.truncated}, ensure_ascii=False))
         return
@@ -243,13 +265,19 @@ def cmd_tokenize(bert: Bert, args) -> None:
         print(f"(input truncated to {len(enc)} tokens, the model's maximum)")
 
 
+def warn_about_text(warning: str | None) -> None:
+    if warning:  # on stderr, so that --json output stays one JSON object
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def cmd_fill_mask(bert: Bert, args) -> None:
     bert.require_mlm()
     result = bert.inspect(args.text, args.text_b, top_k=args.top_k)
+    warn_about_text(result.text_warning)
     if args.json:
         masks = [{"index": m.index, "predictions": [{"token": p.token, "score": p.score} for p in m.predictions]}
                  for m in result.fill_mask]
-        print(json.dumps({"tokens": result.tokens, "masks": masks}, ensure_ascii=False))
+        print(json_dumps({"tokens": result.tokens, "masks": masks}, ensure_ascii=False))
         return
     if not result.fill_mask:
         print("no [MASK] in the input; type [MASK] where a word should be predicted")
@@ -263,6 +291,7 @@ def cmd_inspect(bert: Bert, args) -> None:
     from .export import save_inspection
 
     r = bert.inspect(args.text, args.text_b, top_k=args.top_k)
+    warn_about_text(r.text_warning)
     arrays, summary = save_inspection(r, args.out, str(bert.path))
     print(f"wrote {arrays} and {summary}")
 
@@ -272,7 +301,7 @@ def cmd_evaluate_mlm(bert: Bert, args) -> None:
 
     result = evaluate_mlm(bert, args.file, seed=args.seed, batch_size=args.batch_size)
     if args.json:
-        print(json.dumps({"accuracy": result.accuracy, "masked_tokens": result.masked_tokens}))
+        print(json_dumps({"accuracy": result.accuracy, "masked_tokens": result.masked_tokens}))
     else:
         print(f"masked-token accuracy {result.accuracy:.4f} over {result.masked_tokens} masked tokens "
               f"({result.windows} windows)")
@@ -283,7 +312,7 @@ def cmd_evaluate_nsp(bert: Bert, args) -> None:
 
     result = evaluate_nsp(bert, args.file, seed=args.seed, batch_size=args.batch_size)
     if args.json:
-        print(json.dumps({"accuracy": result.accuracy, "pairs": result.pairs, "random_share": result.random_share}))
+        print(json_dumps({"accuracy": result.accuracy, "pairs": result.pairs, "random_share": result.random_share}))
     else:
         print(f"next-sentence accuracy {result.accuracy:.4f} over {result.pairs} pairs "
               f"({result.random_share:.0%} NotNext)")
@@ -328,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             check_output_first(args)
             bert = load(args.model, device=args.device)
+            for warning in bert.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
             COMMANDS[args.command](bert, args)
     except BertError as exc:
         if args.debug:
@@ -337,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours, and nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit must not fail too
+        return 141
     except Exception as exc:  # a failure no check foresaw: still one line, the traceback on request
         if args.debug:
             raise

@@ -10,7 +10,7 @@ import torch
 from .errors import BertError
 from .heads import BertWithHeads
 from .rollout import attention_rollout
-from .tokenizer import BertTokenizer, Encoding
+from .tokenizer import BertTokenizer, Encoding, valid_unicode
 
 
 @dataclass
@@ -61,6 +61,7 @@ class Inspection:
     rollout: np.ndarray | None = None  # (layers, T, T) float32 attention rollout (on request)
     logit_lens: list[LogitLens] | None = None  # one per [MASK], as in fill_mask (on request, MLM head only)
     logit_lens_final_probability: np.ndarray | None = None  # (layers + 1, masks) float32, P(final top-1) per layer
+    text_warning: str | None = None  # characters that are not valid Unicode were replaced (see Encoding.warning)
 
     @property
     def num_layers(self) -> int:
@@ -153,8 +154,11 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
 
     parts = enc_out.embedding_parts
     attentions = _numpy(enc_out.attentions[:, 0])  # (layers, heads, T, T)
+    # The text as it was tokenized: a lone surrogate (possible from a shell) cannot be written out.
+    text = valid_unicode(text)[0]
+    text_b = None if text_b is None else valid_unicode(text_b)[0]
     return Inspection(
-        text=text, text_b=text_b, tokens=enc.tokens,
+        text=text, text_b=text_b, tokens=enc.tokens, text_warning=enc.warning,
         input_ids=np.asarray(enc.ids, dtype=np.int64), segment_ids=np.asarray(enc.segment_ids, dtype=np.int64),
         offsets=np.asarray(enc.offsets, dtype=np.int32).reshape(-1, 2),
         special_tokens_mask=np.asarray(enc.special_tokens_mask, dtype=bool), truncated=enc.truncated,

@@ -6,7 +6,9 @@ reader thread would hang for ever. And a file can be far larger than its kind ev
 1 GB config.json is not a config, but parsing it holds the GIL for seconds, freezing the
 window. So every file is checked first: it must be a regular file (symbolic links are
 followed) no larger than its kind's limit, and it is opened without blocking, then checked
-again through the open descriptor, so a file swapped in between is caught too.
+again through the open descriptor, so a file swapped in between is caught too. JSON is parsed
+with its two other ways to fail bounded (a number of thousands of digits, nesting thousands deep),
+and a value quoted in a message is cut short (`shown`), so every refusal stays one short line.
 
 Pure Python (no imports from this package), so that nothing here loads torch or Qt. The GUI
 thread still cannot import it without torch (importing `model.safe_read` runs model/__init__),
@@ -15,11 +17,12 @@ so bertgui/hf_cache.py has its own few lines for the one file it reads.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import stat
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 MB = 1 << 20
 
@@ -121,3 +124,63 @@ def _check_stat(path: str | os.PathLike, info: os.stat_result, kind: FileKind) -
 
 def _too_large(path: str | os.PathLike, size: str, kind: FileKind) -> Exception:
     return kind.error(f"{path}: is {size}; {kind.name} is at most {kind.limit_mb} MB")
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+# Longer integers are refused before Python converts them: no field of a model's files needs more
+# digits (the longest real one is transformers' model_max_length, int(1e30): 31 digits), and past
+# 4,300 Python's own refusal is a ValueError that advises raising the limit.
+MAX_JSON_DIGITS = 100
+SHOWN_CHARS = 40  # of a value quoted in a message: a 1 MB string is not echoed whole
+
+
+class JSONProblem(ValueError):
+    """Why a text is not usable JSON, in a few words (no file name: the caller adds it)."""
+
+
+def loads(text: str | bytes) -> Any:
+    """json.loads, failing only with JSONProblem: bad syntax, bad UTF-8, an integer longer than
+    MAX_JSON_DIGITS, or nesting deeper than Python's recursion limit (about 1,000)."""
+    try:
+        return json.loads(text, parse_int=_bounded_int)
+    except JSONProblem:
+        raise
+    except RecursionError:
+        raise JSONProblem("JSON nested too deep (a model's files nest a few levels)") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise JSONProblem(f"not valid JSON ({clip(str(exc), 80)})") from None
+
+
+def read_json(path: str | os.PathLike, kind: FileKind) -> Any:
+    """The checked file, parsed; every problem is kind.error with one line naming the file."""
+    text = read_text(path, kind)
+    try:
+        return loads(text)
+    except JSONProblem as exc:
+        raise kind.error(f"{path}: {exc}") from None
+
+
+def shown(value: Any) -> str:
+    """A JSON value as a message quotes it: scalars as JSON writes them, cut to SHOWN_CHARS;
+    arrays and objects by their size (printing a nested one could be huge, or recurse too deep)."""
+    if isinstance(value, list):
+        return f"an array of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object of {len(value)} keys"
+    if isinstance(value, int) and value.bit_length() > 4 * MAX_JSON_DIGITS:
+        return "a huge integer"  # not from a file; converting it to text could raise (over 4,300 digits)
+    try:
+        return clip(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):  # not a JSON value (a Python object handed to a validator)
+        return type(value).__name__
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
+        raise JSONProblem(f"a number of {len(digits):,} digits; no field of a model's files is that long")
+    return int(digits)
+
+
+def clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,13 +7,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
 from .errors import BertError, CheckpointError, one_line
-from .safe_read import FileKind, read_text
+from .safe_read import FileKind, clip, read_json, read_text, shown
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 
@@ -33,6 +34,19 @@ TOKENIZER_JSON = FileKind("a tokenizer.json", CheckpointError, limit_mb=32)
 VOCAB_TXT = FileKind("a vocab.txt", CheckpointError, limit_mb=8)
 TOKENIZER_CONFIG = FileKind("a tokenizer_config.json", CheckpointError, limit_mb=1)  # real ones: under 2 KB
 
+# A str can hold lone UTF-16 surrogates, which are no characters: Python makes one of each byte
+# of a command-line argument that is not UTF-8 (surrogateescape), and JSON's "\ud800" is one.
+# `tokenizers` refuses any such str with a TypeError.
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> tuple[str, int]:
+    """`text` with each lone surrogate replaced by U+FFFD, and how many were. One character for
+    one, so offsets into the result are offsets into `text`."""
+    if text.isascii():  # nearly every text, and free: CPython records it when it makes the str
+        return text, 0
+    return SURROGATES.subn("\ufffd", text)
+
 
 @dataclass
 class Encoding:
@@ -42,6 +56,16 @@ class Encoding:
     offsets: list[tuple[int, int]]  # (start, end) characters into the token's own sentence; (0, 0) for specials
     special_tokens_mask: list[int]  # 1 for the [CLS]/[SEP] added around the text; 0 for text tokens (a typed [MASK] too)
     truncated: bool  # the input was longer than max_length and was cut
+    replaced_characters: int = 0  # characters that are not valid Unicode, tokenized as U+FFFD
+
+    @property
+    def warning(self) -> str | None:
+        """One line for the user when the text was changed to be tokenized; None when it was not."""
+        n = self.replaced_characters
+        if not n:
+            return None
+        return (f"{n:,} character{'s that are' if n > 1 else ' that is'} not valid Unicode "
+                f"{'were' if n > 1 else 'was'} replaced by U+FFFD")
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -74,25 +98,25 @@ class BertTokenizer:
     # --- construction --------------------------------------------------------------
 
     @classmethod
-    def from_folder(cls, folder: Path, max_length: int) -> "BertTokenizer":
+    def from_folder(cls, folder: Path, max_length: int, vocab_size: int | None = None) -> "BertTokenizer":
+        """The tokenizer of a model folder: tokenizer.json, else vocab.txt (with tokenizer_config.json's
+        options). With `vocab_size`, the model's, a token id it has no embedding for is refused."""
         folder = Path(folder)
         tokenizer_json, vocab_txt = folder / "tokenizer.json", folder / "vocab.txt"
         # Whatever is there under the name is checked (a FIFO, a folder, a broken link are
         # refused), not passed over for the other file.
         if os.path.lexists(tokenizer_json):
-            text = read_text(tokenizer_json, TOKENIZER_JSON)  # read here: `tokenizers` would open a FIFO
-            try:
-                tok = Tokenizer.from_str(text)
-            except Exception as exc:  # the Rust side raises plain Exception for every parse error
-                raise CheckpointError(f"{tokenizer_json}: not a readable tokenizer ({one_line(exc)})") from None
-            if not isinstance(tok.model, models.WordPiece):
-                raise CheckpointError(f"{tokenizer_json}: a {type(tok.model).__name__} tokenizer, not WordPiece; "
-                                      "BERT Explorer opens BERT checkpoints")
+            source, tok = tokenizer_json, _wordpiece_from_json(tokenizer_json)
+        elif os.path.lexists(vocab_txt):
+            source, tok = vocab_txt, wordpiece_from_vocab(vocab_txt, **_tokenizer_options(folder, vocab_txt))
+        else:
+            raise CheckpointError(f"{folder}: no vocab.txt or tokenizer.json; a model folder needs one of them")
+        if vocab_size is not None:
+            _check_ids_fit(tok, vocab_size, source)
+        try:
             return cls(tok, max_length)
-        if os.path.lexists(vocab_txt):
-            options = _tokenizer_options(folder, vocab_txt)
-            return cls(wordpiece_from_vocab(vocab_txt, **options), max_length)
-        raise CheckpointError(f"{folder}: no vocab.txt or tokenizer.json; a model folder needs one of them")
+        except CheckpointError as exc:  # a special token missing: say which file lacks it
+            raise CheckpointError(f"{source}: {exc}") from None
 
     def with_max_length(self, max_length: int) -> "BertTokenizer":
         """The same vocabulary and normalisation, truncating at another length."""
@@ -115,15 +139,22 @@ class BertTokenizer:
         characters and very long pastes all give a (possibly truncated) encoding."""
         if not isinstance(text, str) or (text_b is not None and not isinstance(text_b, str)):
             raise BertError("the text to tokenize must be a string")
-        enc = self._tok.encode(text, text_b) if text_b is not None else self._tok.encode(text)
+        text, replaced = valid_unicode(text)
+        if text_b is None:
+            enc = self._tok.encode(text)
+        else:
+            text_b, replaced_b = valid_unicode(text_b)
+            enc = self._tok.encode(text, text_b)
+            replaced += replaced_b
         return Encoding(
             tokens=list(enc.tokens), ids=list(enc.ids), segment_ids=list(enc.type_ids),
             offsets=[tuple(o) for o in enc.offsets],
             special_tokens_mask=list(enc.special_tokens_mask),
-            truncated=len(enc.overflowing) > 0)
+            truncated=len(enc.overflowing) > 0, replaced_characters=replaced)
 
     def encode_plain_batch(self, texts: list[str]) -> list[list[int]]:
         """WordPiece ids of each text with no special tokens and no truncation (for evaluation windows)."""
+        texts = [valid_unicode(text)[0] for text in texts]
         return [e.ids for e in self._untruncated.encode_batch(texts, add_special_tokens=False)]
 
     def id_to_token(self, index: int) -> str:
@@ -183,14 +214,47 @@ def _tokenizer_options(folder: Path, vocab_txt: Path) -> dict:
     config_path = folder / "tokenizer_config.json"
     config = {}
     if os.path.lexists(config_path):
-        try:
-            config = json.loads(read_text(config_path, TOKENIZER_CONFIG))
-        except json.JSONDecodeError as exc:
-            raise CheckpointError(f"{config_path}: not valid JSON ({exc})") from None
-    lowercase = config.get("do_lower_case")
+        config = read_json(config_path, TOKENIZER_CONFIG)
+        if not isinstance(config, dict):
+            raise CheckpointError(f"{config_path}: expected a JSON object, got {shown(config)}; "
+                                  "a tokenizer_config.json maps options to values")
+    lowercase = _flag(config, "do_lower_case", config_path)
     if lowercase is None:
         text = read_text(vocab_txt, VOCAB_TXT)
         lowercase = not any(line[:1].isupper() for line in text.split("\n") if not line.startswith("["))
-    return {"lowercase": bool(lowercase), "strip_accents": config.get("strip_accents"),
-            "handle_chinese_chars": bool(config.get("tokenize_chinese_chars", True))}
+    chinese = _flag(config, "tokenize_chinese_chars", config_path)
+    return {"lowercase": lowercase, "strip_accents": _flag(config, "strip_accents", config_path),
+            "handle_chinese_chars": True if chinese is None else chinese}
 
+
+def _flag(config: dict, name: str, path: Path) -> bool | None:
+    """A true/false option of tokenizer_config.json; None when absent or null."""
+    value = config.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise CheckpointError(f"{path}: {name}: must be true or false, got {shown(value)}; correct it")
+    return value
+
+
+def _wordpiece_from_json(path: Path) -> Tokenizer:
+    text = read_text(path, TOKENIZER_JSON)  # read here: `tokenizers` would open a FIFO
+    try:
+        tok = Tokenizer.from_str(text)
+    except Exception as exc:  # the Rust side raises plain Exception for every parse error
+        raise CheckpointError(f"{path}: not a readable tokenizer ({clip(one_line(exc), 80)})") from None
+    if not isinstance(tok.model, models.WordPiece):
+        raise CheckpointError(f"{path}: a {type(tok.model).__name__} tokenizer, not WordPiece; "
+                              "BERT Explorer opens BERT checkpoints")
+    if tok.token_to_id(tok.model.unk_token) is None:  # every unknown word would then fail to encode
+        raise CheckpointError(f"{path}: model.unk_token {shown(tok.model.unk_token)} is not in the vocabulary; "
+                              "add it or name one that is")
+    return tok
+
+
+def _check_ids_fit(tok: Tokenizer, vocab_size: int, source: Path) -> None:
+    """Every id the tokenizer can produce (added tokens too) must have a row in the model's
+    embedding table: an id past it fails inside the forward pass, on whatever text holds it."""
+    vocab = tok.get_vocab(with_added_tokens=True)
+    token, top = max(vocab.items(), key=lambda item: item[1], default=("", -1))
+    if top >= vocab_size:
+        raise CheckpointError(f"{source}: token {shown(token)} has id {top} but config.json's vocab_size is "
+                              f"{vocab_size}; use the tokenizer saved with this model")

@@ -10,6 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from .finite import drawable, finite_max, noted
+
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     from model.attention_change import AttentionChange
 
@@ -73,8 +75,8 @@ class AttentionChangeView(QWidget):
         layers, heads = divergence.shape
         # From 0 to the largest change: fine-tuning moves most heads only a little, and on a fixed
         # 0..ln 2 scale they would all look black. The summary gives the absolute numbers.
-        levels = (0.0, max(float(divergence.max()), 1e-4))
-        self.image.setImage(divergence, levels=levels)
+        levels = (0.0, finite_max(divergence, floor=1e-4))
+        self.image.setImage(drawable(divergence, *levels), levels=levels)
         self.colorbar.setLevels(levels)
         self.image.setRect(0, 0, heads, layers)
         self.plot.getAxis("left").setTicks([[(i + 0.5, str(i)) for i in range(layers)]])
@@ -82,7 +84,8 @@ class AttentionChangeView(QWidget):
         self.plot.getViewBox().autoRange(padding=0.01)
         top = ", ".join(f"layer {layer} head {head} ({value:.3f})" for layer, head, value in change.most_changed(3))
         sentence = " ".join(change.tokens)
-        self.summary.setText(f"On “{sentence}”: mean divergence {divergence.mean():.3f}; most changed: {top}.")
+        self.summary.setText(noted(f"On “{sentence}”: mean divergence {divergence.mean():.3f}; most changed: {top}",
+                                   divergence, how="blank in the map") + ".")
 
     def show_error(self, message: str) -> None:
         self.summary.setText(message)

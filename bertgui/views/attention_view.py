@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
+from .finite import drawable, finite_max, noted
 from .token_axis import TokenAxis
 from .view_options import control_values, set_control_values
 
@@ -51,7 +52,8 @@ def displayed_matrix(r: model.Inspection, layer: int, head: int, mode: str, hide
     matrix = matrix[np.ix_(keep, keep)]
     if hide_special:
         sums = matrix.sum(axis=1, keepdims=True)
-        matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums > 0)
+        # A switched-off head's rows (all 0) stay 0; a row with NaN stays NaN, to be drawn as a hole.
+        matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums != 0)
     return np.ascontiguousarray(matrix, dtype=np.float32), keep.tolist()
 
 
@@ -153,11 +155,13 @@ class AttentionView(QWidget):
     def show_inspection(self, r: model.Inspection) -> None:
         self.set_model_shape(r.num_layers, r.num_heads)
         self._inspection = r
-        levels = (0.0, max(float(r.attentions.max()), 1e-6))  # one colour scale for every thumbnail
+        top = finite_max(r.attentions, floor=1e-6)  # one colour scale for every thumbnail
+        levels = (0.0, top)
+        attentions = drawable(r.attentions, *levels)
         for layer in range(r.num_layers):
             for head in range(r.num_heads):
                 thumb = self._thumbs[layer][head]
-                thumb.setImage(thumbnail(r.attentions[layer, head]), levels=levels)
+                thumb.setImage(thumbnail(attentions[layer, head]), levels=levels)
                 thumb.setOpacity(1.0 if r.head_mask[layer, head] else 0.25)
                 self._thumb_boxes[layer][head].autoRange(padding=0.02)
         self._redraw_large()
@@ -190,15 +194,16 @@ class AttentionView(QWidget):
             return
         matrix, keep = current
         # A switched-off head's weights are all 0: a 0..1e-6 scale would dress that up as a pattern.
-        levels = (0.0, float(matrix.max()) if matrix.max() > 0 else 1.0)
-        self.image.setImage(matrix, levels=levels)
+        top = finite_max(matrix, floor=0.0)
+        levels = (0.0, top if top > 0 else 1.0)
+        self.image.setImage(drawable(matrix, *levels), levels=levels)
         self.colorbar.setLevels(levels)
         self.image.setRect(0, 0, matrix.shape[1], matrix.shape[0])
         labels = [self._inspection.tokens[t] for t in keep]
         self.plot.getAxis("left").set_tokens(labels)
         self.plot.getAxis("bottom").set_tokens(labels)
         self.plot.getViewBox().autoRange(padding=0.01)
-        self.plot.setTitle(self._large_title())
+        self.plot.setTitle(noted(self._large_title(), matrix, how="NaN blank, Inf at the top of the scale"))
 
     def _large_title(self) -> str:
         """What the large plot shows, and which of the heads it is made of are switched off."""
@@ -218,9 +223,9 @@ class AttentionView(QWidget):
         layer, head = self.layer_spin.value(), self.head_combo.currentData()
         rollout = self.mode_combo.currentData() == "rollout"
         outline = pg.mkPen(self.palette().color(QPalette.ColorRole.Highlight), width=3)
-        for l, boxes in enumerate(self._thumb_boxes):
+        for row, boxes in enumerate(self._thumb_boxes):
             for h, vb in enumerate(boxes):
-                shown = (l <= layer) if rollout else (l == layer and head in (h, AVERAGE))
+                shown = (row <= layer) if rollout else (row == layer and head in (h, AVERAGE))
                 vb.setBorder(outline if shown else None)
 
     def _on_image_hover(self, event) -> None:

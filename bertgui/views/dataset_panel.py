@@ -218,6 +218,8 @@ class DatasetPanel(QWidget):
         kind = "sentence pairs" if p.text_b_column else "single sentences"
         text = (f"{rows} of {kind}, {count_of(len(p.label_counts), 'label')}: "
                 f"{escaped(label_summary(p.label_counts))}")
+        if p.label_note:  # e.g. "01, 1.0 read as 1": numeric labels written several ways are one class
+            text += f"<br>{escaped(p.label_note)}"
         if p.warning:
             text += f"<br><b>Check the labels:</b> {escaped(p.warning)}"
         self.summary.setText(text)

@@ -5,6 +5,7 @@ layers; and, on request, how probable the model finds each actual token of the t
 from __future__ import annotations
 
 import html
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .finite import finite_max, finite_or, finite_points
 from .flow_layout import ChipArea
 from .hidden_states_view import hidden_state_name
 from .view_options import control_values, set_control_values
@@ -37,6 +39,8 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 NO_MASK = "No [MASK] in the text: type [MASK] (or double-click a token) to see the model's predictions."
 NO_MLM_HEAD = "This model has no MLM head, so it cannot fill masks."
+NON_FINITE_SCORES = (" Its probabilities are not numbers (NaN): the model's weights hold NaN or Inf values, "
+                     "so the tokens listed mean nothing.")
 # Only the capitalised token is special; students often type it in lower case and see nothing.
 MISCASED_MASK = re.compile(r"\[mask\]", re.IGNORECASE)
 LENS_COLUMNS = 5  # top tokens per layer in the logit-lens table; the bar chart has the full top-k
@@ -228,11 +232,11 @@ class FillMaskView(QWidget):
         for row, p in enumerate(predictions):
             self.table.setItem(row, 0, QTableWidgetItem(p.token))
             self.table.setItem(row, 1, QTableWidgetItem(f"{p.score:.3f}"))
-        scores = np.array([p.score for p in predictions], dtype=np.float32)
+        scores = np.array([finite_or(p.score, 0.0) for p in predictions], dtype=np.float32)  # NaN: no bar
         positions = np.arange(len(predictions), dtype=np.float32)
         self.bars.setOpts(x0=np.zeros_like(scores), y=positions, width=scores, height=0.7)
         self.chart.getAxis("left").setTicks([[(float(i), p.token) for i, p in enumerate(predictions)]])
-        self.chart.setXRange(0, max(float(scores.max()) if len(scores) else 1.0, 1e-3), padding=0.05)
+        self.chart.setXRange(0, finite_max(scores, floor=1e-3) if len(scores) else 1.0, padding=0.05)
         self.chart.setYRange(-0.5, max(len(predictions), 1) - 0.5, padding=0)
 
     def _show_lens(self, lens: model.inspection.LogitLens, final_probability: np.ndarray) -> None:
@@ -246,20 +250,20 @@ class FillMaskView(QWidget):
         bold = QFont(self.lens_table.font())
         bold.setBold(True)
         # Shade relative to the table's largest probability: an undertrained model's are all small.
-        peak = max(p.score for predictions in lens.layers for p in predictions[:columns]) or 1.0
+        peak = max(finite_or(p.score, 0.0) for predictions in lens.layers for p in predictions[:columns]) or 1.0
         for state, predictions in enumerate(lens.layers):
             for column, p in enumerate(predictions[:columns]):
                 item = QTableWidgetItem(f"{p.token}  {p.score:.2f}")
-                item.setBackground(QColor(*LENS_CELL_RGB, round(150 * p.score / peak)))
+                item.setBackground(QColor(*LENS_CELL_RGB, round(150 * finite_or(p.score, 0.0) / peak)))
                 item.setToolTip(f"{p.token}: probability {p.score:.4f} ({hidden_state_name(state)})")
                 if p.token_id == final.token_id:
                     item.setFont(bold)
                 self.lens_table.setItem(state, column, item)
         curve = np.ascontiguousarray(final_probability, dtype=np.float32)  # a column of (layers + 1, masks)
-        self.lens_curve.setData(np.arange(len(curve), dtype=np.float32), curve)
+        self.lens_curve.setData(*finite_points(np.arange(len(curve)), curve))  # NaN from NaN weights: no point
         self.lens_plot.setTitle(f"P(“{html.escape(final.token)}”) after each layer")
         self.lens_plot.setXRange(0, len(curve) - 1, padding=0.05)
-        self.lens_plot.setYRange(0, max(float(curve.max()), 1e-3), padding=0.08)
+        self.lens_plot.setYRange(0, finite_max(curve, floor=1e-3), padding=0.08)
         step = 1 + len(curve) // 14  # whole layers only, at most about a dozen labels
         ticks = [(float(state), lens_tick(state)) for state in range(0, len(curve), step)]
         self.lens_plot.getAxis("bottom").setTicks([ticks])
@@ -275,8 +279,8 @@ class FillMaskView(QWidget):
             if r.special_tokens_mask[i] or i in masks:
                 chip = ScoreChip(i, token, probability, False, f"#{i}: {token}, not scored"
                                  + ("; its predictions are above" if i in masks else ""))
-            else:
-                chip = ScoreChip(i, token, probability, True, score_tooltip(r, i))
+            else:  # a NaN probability has no colour on the scale: grey, as unscored
+                chip = ScoreChip(i, token, probability, math.isfinite(probability), score_tooltip(r, i))
             chips.append(chip)
         self._chip_area.set_chips(chips)
         self.score_pane.show()
@@ -302,6 +306,8 @@ def summary_line(r: model.Inspection) -> str:
         line = "1 mask: the model's most probable tokens."
     else:
         line = f"{len(r.fill_mask)} masks: choose one in the list to see the model's most probable tokens for it."
+    if any(not math.isfinite(p.score) for m in r.fill_mask for p in m.predictions):
+        line += NON_FINITE_SCORES
     miscased = [m for m in MISCASED_MASK.findall(f"{r.text}\n{r.text_b or ''}") if m != "[MASK]"]
     if miscased:
         line += f" Write [MASK] in capitals: “{miscased[0]}” is read as ordinary text."

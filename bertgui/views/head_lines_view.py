@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .finite import non_finite_note
 from .flow_layout import FlowLayout
 from .tokens_view import SEGMENT_COLOURS, SPECIAL_COLOUR
 from .view_options import control_values, set_control_values
@@ -53,14 +54,15 @@ def head_colour(head: int) -> str:
 
 def line_matrix(r: model.Inspection, layer: int, head: int, hide_special: bool) -> tuple[np.ndarray, np.ndarray]:
     """The (n, n) float32 weights a head's lines are drawn from, and the token indices of its
-    rows/columns: everything, or without [CLS]/[SEP] and each row renormalised to sum to 1."""
+    rows/columns: everything, or without [CLS]/[SEP] and each row renormalised to sum to 1.
+    A NaN or Inf weight (from a checkpoint with such weights) is 0 here: it draws no line."""
     keep = token_rows(r, hide_special)
     matrix = r.attentions[layer, head]
     if len(keep) != len(r.tokens):
         matrix = matrix[np.ix_(keep, keep)]
         sums = matrix.sum(axis=1, keepdims=True)
         matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums > 0)
-    return np.ascontiguousarray(matrix, dtype=np.float32), keep
+    return np.ascontiguousarray(np.nan_to_num(matrix, nan=0.0, posinf=0.0, neginf=0.0), dtype=np.float32), keep
 
 
 def token_rows(r: model.Inspection, hide_special: bool) -> np.ndarray:
@@ -551,6 +553,9 @@ class HeadLinesView(QWidget):
                 capped_heads.append(head)
             total += len(w)
             self._fill(self._curves_for(head)[0], q, k, w)
+        non_finite = non_finite_note(r.attentions[layer, drawn], how="not drawn")
+        if non_finite:
+            notes.append(f"Layer {layer}: {non_finite}.")
         if capped_heads:
             notes.append(f"Too many lines: only the strongest {cap:,} of each of "
                          f"{', '.join(f'H{h}' for h in capped_heads)} are drawn; raise the minimum weight.")

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
+NO_PCA = "NaN or Inf values in these vectors: no PCA to draw (the model's weights hold some)"
+
 
 def hidden_state_name(state: int) -> str:
     """hidden_states[state] named with the 0-based layer numbers of the Heads dock and the Attention tab."""
@@ -48,8 +50,9 @@ class HiddenStatesView(QWidget):
         super().__init__(parent)
         self._inspection: model.Inspection | None = None
         # (points, shares) per hidden state, each oriented on the one before, so that the scatter
-        # does not mirror while the slider moves, and a layer looks the same however it was reached.
-        self._projections: list[tuple[np.ndarray, np.ndarray]] = []
+        # does not mirror while the slider moves, and a layer looks the same however it was reached;
+        # None for a state with NaN or Inf vectors.
+        self._projections: list[tuple[np.ndarray, np.ndarray] | None] = []
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip("The embeddings, then the output of each layer, L0 being the first "
                                "(as in the Heads dock)")
@@ -92,27 +95,33 @@ class HiddenStatesView(QWidget):
         if r is None:
             return
         state = self.slider.value()
-        xy, share = self._projection(state)
+        projection = self._projection(state)
+        xy, share = projection if projection is not None else (np.zeros((0, 2), dtype=np.float32), None)
         colours = ["#9ca3af" if special else ("#2563eb" if seg == 0 else "#e11d48")
                    for special, seg in zip(r.special_tokens_mask, r.segment_ids)]
-        self.points.setData(pos=xy, brush=[pg.mkBrush(c) for c in colours])
+        self.points.setData(pos=xy, brush=[pg.mkBrush(c) for c in colours[:len(xy)]])
         while len(self._labels) < len(r.tokens):  # labels are made once and reused
             label = pg.TextItem("", anchor=(0, 1), color=self._label_colour())
             self.plot.addItem(label)
             self._labels.append(label)
         for i, label in enumerate(self._labels):
-            if i < len(r.tokens):
+            if i < len(xy):
                 label.setText(r.tokens[i])
                 label.setPos(float(xy[i, 0]), float(xy[i, 1]))
-            label.setVisible(i < len(r.tokens))
+            label.setVisible(i < len(xy))
         self.layer_label.setText(hidden_state_name(state))
-        self.plot.setLabel("bottom", f"PC1 ({share[0]:.0%} of the variance)")
-        self.plot.setLabel("left", f"PC2 ({share[1]:.0%} of the variance)")
+        self.plot.setTitle(NO_PCA if share is None else None)
+        self.plot.setLabel("bottom", "PC1" if share is None else f"PC1 ({share[0]:.0%} of the variance)")
+        self.plot.setLabel("left", "PC2" if share is None else f"PC2 ({share[1]:.0%} of the variance)")
         self.plot.autoRange(padding=0.15)
 
-    def _projection(self, state: int) -> tuple[np.ndarray, np.ndarray]:
+    def _projection(self, state: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The PCA of hidden_states[state], or None where its vectors hold NaN or Inf (from a
+        checkpoint with such weights), on which the SVD would not converge."""
         hidden_states = self._inspection.hidden_states
         while len(self._projections) <= state:
-            previous = self._projections[-1][0] if self._projections else None
-            self._projections.append(pca_2d(hidden_states[len(self._projections)], reference=previous))
+            x = hidden_states[len(self._projections)]
+            previous = self._projections[-1] if self._projections else None
+            reference = previous[0] if previous is not None else None
+            self._projections.append(pca_2d(x, reference=reference) if np.isfinite(x).all() else None)
         return self._projections[state]

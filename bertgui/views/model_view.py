@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
@@ -56,6 +57,8 @@ class ModelView(QWidget):
         if bert.ignored_keys:
             shown = ", ".join(bert.ignored_keys[:4]) + (" …" if len(bert.ignored_keys) > 4 else "")
             text += f"<br>Not used ({len(bert.ignored_keys)} tensor(s) with no place in BERT Explorer): {shown}"
+        for warning in bert.warnings:  # here too, where it stays in sight: the status bar's message times out
+            text += f"<br><b style='color:#b45309'>Warning:</b> {html.escape(warning)}"
         self.capabilities.setText(text)
         counts = bert.parameter_counts()
         total = sum(counts.values())

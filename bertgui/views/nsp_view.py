@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import html
-
+import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -51,6 +51,9 @@ class NSPView(QWidget):
             self.bar.setVisible(False)
         elif not r.text.strip():  # the model still answers, but about nothing a user asked
             self.label.setText("Sentence A is empty: type one to ask whether sentence B follows it.")
+            self.bar.setVisible(False)
+        elif not math.isfinite(r.nsp_is_next):
+            self.label.setText("P(IsNext) is not a number (NaN): the model's weights hold NaN or Inf values.")
             self.bar.setVisible(False)
         else:
             verdict = "follows" if r.nsp_is_next >= 0.5 else "does not follow"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHeaderView, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
 
+from .finite import finite_or
+
 
 class ProbabilityTable(QTableWidget):
     def __init__(self, tooltip: str, parent: QWidget | None = None):
@@ -16,8 +18,8 @@ class ProbabilityTable(QTableWidget):
         self.setToolTip(tooltip)
 
     def show_probabilities(self, probabilities: dict[str, float]) -> list[tuple[str, float]]:
-        """Most probable first; returns the ranking shown."""
-        ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+        """Most probable first, NaN last (a model with NaN weights); returns the ranking shown."""
+        ranked = sorted(probabilities.items(), key=lambda kv: -finite_or(kv[1], -1.0))
         self.setRowCount(len(ranked))
         for row, (label, p) in enumerate(ranked):
             self.setItem(row, 0, QTableWidgetItem(label))
@@ -26,7 +28,7 @@ class ProbabilityTable(QTableWidget):
                 bar = QProgressBar()
                 bar.setRange(0, 1000)
                 self.setCellWidget(row, 1, bar)
-            bar.setValue(round(p * 1000))
+            bar.setValue(round(finite_or(p, 0.0) * 1000))
             bar.setFormat(f"{p:.3f}")
         return ranked
 

@@ -2,11 +2,14 @@
 `text_a` + `text_b` + `label` for sentence pairs (other column names can be chosen).
 
 Everything is checked before training starts; each problem raises DatasetError with one line
-that names the file and the line, so nothing starts on bad data.
+that names the file and the line, so nothing starts on bad data. Files, lines, rows, columns and
+classes are capped (see the limits below), so a hostile or mistaken file is refused early, and
+reading one takes seconds and a few hundred megabytes at most.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import heapq
 import io
@@ -14,22 +17,40 @@ import json
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NamedTuple
 
 from ..errors import BertError
-from ..safe_read import FileKind, open_file
+from ..safe_read import FileKind, check_file, open_file, size_text
 
 TEXT, TEXT_A, TEXT_B, LABEL = "text", "text_a", "text_b", "label"
 DELIMITERS = {".csv": ",", ".tsv": "\t"}
 JSON_SUFFIXES = (".jsonl", ".json")
 # A decimal number as people write labels; not "nan", "inf" or "1_000", which float() also takes.
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# One without an exponent, in ASCII digits: read as a class in canonical form (01, 1.0 and +1 are 1).
+DECIMAL = re.compile(r"([+-]?)(?=\.?\d)(\d*)(?:\.(\d*))?", re.ASCII)
+# Lone UTF-16 surrogates, which JSON's "\ud800" escapes make: no character, and `tokenizers` refuses them.
+SURROGATES = re.compile("[\ud800-\udfff]")
 # At least this many labels, and more labels than half the rows: most classes have one example.
 FEW_ROWS_PER_LABEL_MIN_LABELS = 10
+
+# The limits. Fine-tuning runs epochs over every row: 500,000 rows (more than GLUE's largest
+# training sets, MNLI and QQP) take hours an epoch for a BERT-base on a CPU, so a larger file is
+# a mistake or wants sampling first; and 100 MB holds that many rows of 200 characters (a few
+# sentences: longer texts are cut at the model's maximum length anyway). The size is checked before
+# anything is read (1 GB of CSV took 7.4 GB as rows); a file at both limits is read in about
+# 3 s (CPU time, measured), so a refusal at its last line still comes within seconds. Thousands
+# of classes are no job for this app's classifier: a label column of ids or free text has that many.
+MAX_FILE_MB = 100
+MAX_ROWS = 500_000
+MAX_CLASSES = 1_000
+MAX_COLUMNS = 1_000
+MAX_LINE_CHARS = 1_000_000  # lines are read at most this long, so one huge line cannot fill memory
+SHOWN_CHARS = 40  # a value quoted in a message is cut to this length
 
 
 # The (line number, row) pairs of a file, read as they are asked for; close() closes the file.
@@ -40,12 +61,12 @@ class DatasetError(BertError):
     """A dataset that cannot be trained on; the message names the file and the line."""
 
 
-# Any size (the rows are streamed), but a regular file: a FIFO would block the reading thread.
+# A regular file: a FIFO would block the reading thread. Its size is checked apart (_check_size),
+# so that the message can say what to do.
 DATASET = FileKind("a dataset", DatasetError)
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):  # not a frozen dataclass: made in a third of the time, in half the memory
     text: str
     text_b: str | None
     label: str
@@ -54,7 +75,7 @@ class Example:
 
 def label_order(labels: Iterable[str]) -> list[str]:
     """Sorted, so the same data always gives the same label ids; numerically (2 before 10) when
-    every label is a number, though each stays the string it was written as."""
+    every label is a number."""
     labels = list(labels)
     if all(NUMBER.fullmatch(label) for label in labels):
         return sorted(labels, key=lambda label: (float(label), label))
@@ -66,6 +87,22 @@ def count_of(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+def shortened(value: str) -> str:
+    return value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "…"
+
+
+def quoted(value: str) -> str:
+    """A value from the file as a message shows it: cut short, and quoted as Python writes a
+    string, so a line break or a control character in it cannot break the message's one line."""
+    return repr(shortened(value))
+
+
+def listed(values: list[str], shown: int = 4, quote=quoted) -> str:
+    """"'a', 'b', 'c' and 7 more": a few values, however many there are."""
+    text = ", ".join(map(quote, values[:shown]))
+    return text + (f" and {len(values) - shown:,} more" if len(values) > shown else "")
+
+
 @dataclass
 class LabelledDataset:
     examples: list[Example]
@@ -74,6 +111,7 @@ class LabelledDataset:
     text_b_column: str | None
     label_column: str
     part: str | None = None  # "training split" or "held-out split" of the file, when split_off made it
+    label_note: str | None = None  # how numeric labels written several ways were read (Labels.note)
 
     @property
     def is_pair(self) -> bool:
@@ -132,13 +170,13 @@ def check_columns(path: Path, columns: list[str], chosen: ChosenColumns) -> None
     column that is the text column would make every text its own class)."""
     missing = [c for c in chosen if c and c not in columns]
     if missing:
-        raise DatasetError(f"{path}: no column named {', '.join(repr(c) for c in missing)}; the columns are "
-                           f"{', '.join(repr(c) for c in columns) or 'none'}, so choose among them")
+        raise DatasetError(f"{path}: no column named {listed(missing)}; the columns are "
+                           f"{listed(columns, shown=6) or 'none'}, so choose among them")
     role_of: dict[str, str] = {}
     for role, column in zip(("text", "text B", "label"), chosen):
         if column in role_of:
-            raise DatasetError(f"{path}: the column '{column}' is chosen as both the {role_of[column]} and the "
-                               f"{role}; choose a different column for each")
+            raise DatasetError(f"{path}: the column {quoted(column)} is chosen as both the {role_of[column]} and "
+                               f"the {role}; choose a different column for each")
         if column:
             role_of[column] = role
 
@@ -151,13 +189,14 @@ def open_rows(path: Path) -> tuple[list[str], Rows]:
     read them inside `with closing(rows)`, or an exception that keeps the rows alive keeps the
     file open (and locked, on Windows)."""
     suffix = path.suffix.lower()
+    if suffix not in JSON_SUFFIXES and suffix not in DELIMITERS:  # a large file of another kind is not read
+        raise DatasetError(f"{path}: unknown format {quoted(suffix)}; use .csv, .tsv or .jsonl")
+    _check_size(path)
     columns: list[str] = []
     if suffix in JSON_SUFFIXES:
         rows = _json_rows(path, columns)
-    elif suffix in DELIMITERS:
+    else:
         rows = _delimited_rows(path, DELIMITERS[suffix], columns)
-    else:  # before the file is opened: a large file of another kind is not read for nothing
-        raise DatasetError(f"{path}: unknown format '{suffix}'; use .csv, .tsv or .jsonl")
     first = next(rows, None)  # reads the header (JSONL: the first object), so `columns` is filled
     rows = _put_back(first, rows)
     next(rows)  # runs it into its `with`, so that closing it closes the file even before a row is read
@@ -175,49 +214,117 @@ def _put_back(first: tuple[int, dict[str, str]] | None, rows: Rows) -> Rows:
         yield from rows
 
 
+def _check_size(path: Path) -> None:
+    """Refuses a file over MAX_FILE_MB unread (and anything that is not a regular file)."""
+    size = check_file(path, DATASET)
+    if size > MAX_FILE_MB << 20:
+        raise DatasetError(f"{path}: is {size_text(size)}; a fine-tuning file is at most {MAX_FILE_MB} MB, so "
+                           "sample the rows, drop unused columns or cut long texts (BERT reads 512 tokens)")
+
+
 def _open_text(path: Path, newline: str) -> IO[str]:
     return io.TextIOWrapper(open_file(path, DATASET), encoding="utf-8-sig", newline=newline)
 
 
+def _lines(file: IO[str], path: Path) -> Iterator[str]:
+    """The lines of a text file, each read at most MAX_LINE_CHARS long, refusing a longer one and
+    a NUL: no text has one, while binary files and UTF-16 text have many."""
+    number = 0
+    while line := file.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise DatasetError(f"{path}, line {number}: over {MAX_LINE_CHARS:,} characters; break the text up "
+                               "or shorten it")
+        if "\0" in line:
+            raise DatasetError(f"{path}, line {number}: a NUL byte, so the file is binary or UTF-16, not "
+                               "text; save it as UTF-8 text")
+        yield line
+
+
 def _not_utf8(path: Path) -> DatasetError:
     """The error for a file that is not UTF-8, naming its first such line: the text decoder reads
-    ahead in blocks, so the line being parsed when it fails may be an earlier one."""
-    offset = 0
+    ahead in blocks, so the line being parsed when it fails may be an earlier one. Read again in
+    bounded pieces, so that a file that is one huge line is not held whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    number, offset = 1, 0
     with open_file(path, DATASET) as file:
-        for number, line in enumerate(file, start=1):
+        while True:
+            piece = file.readline(1 << 16)
+            pending = len(decoder.getstate()[0])  # bytes of a character the last piece cut in two
             try:
-                line.decode("utf-8")
+                decoder.decode(piece, final=not piece)
             except UnicodeDecodeError as exc:
-                return DatasetError(f"{path}, line {number}: not UTF-8 text (byte {offset + exc.start}); "
+                return DatasetError(f"{path}, line {number}: not UTF-8 text (byte {offset - pending + exc.start}); "
                                     "save the file as UTF-8")
-            offset += len(line)
+            if not piece:
+                break
+            number += piece.endswith(b"\n")
+            offset += len(piece)
     return DatasetError(f"{path}: not UTF-8 text (the file changed while it was read); save it as UTF-8")
+
+
+class _Nested(str):
+    """A JSONL field that holds an object or a list: its text, for the preview. Neither text nor
+    a label, so refused in a column chosen as one."""
 
 
 def _json_rows(path: Path, columns: list[str]) -> Rows:
     # Only "\n" ends a line (newline="\n"): str.splitlines() would also cut at U+2028, form
     # feeds and other characters that JSON allows raw inside a string.
     with _open_text(path, newline="\n") as file:
-        objects = 0
+        objects, known = 0, set()  # `known`: the columns, looked up without a scan of the list
         try:
-            for number, line in enumerate(file, start=1):
+            for number, line in enumerate(_lines(file, path), start=1):
                 if not line.strip():
                     continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DatasetError(f"{path}, line {number}: not a JSON object ({exc.msg}); "
-                                       "write one JSON object per line") from None
-                if not isinstance(row, dict):
-                    raise DatasetError(f"{path}, line {number}: not a JSON object with named fields; "
-                                       "write one such object per line")
-                columns.extend(k for k in row if k not in columns)
+                row = _json_object(path, number, line)
+                new = [k for k in row if k not in known]
+                if new:
+                    known.update(new)
+                    columns.extend(new)
+                    _check_column_count(path, number, len(columns))
                 objects += 1
-                yield number, {k: "" if v is None else str(v) for k, v in row.items()}
+                yield number, {k: _field_text(v) for k, v in row.items()}
         except UnicodeDecodeError:
             raise _not_utf8(path) from None
     if not objects:
         raise DatasetError(f"{path}: the file is empty; write one JSON object per line")
+
+
+def _json_object(path: Path, number: int, line: str) -> dict:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        reason = exc.msg
+    except ValueError:  # Python reads no integer of over 4,300 digits
+        reason = "a number too long to read"
+    except RecursionError:
+        reason = "nested too deeply"
+    else:
+        if not isinstance(row, dict):
+            raise DatasetError(f"{path}, line {number}: not a JSON object with named fields; "
+                               "write one such object per line")
+        if any(isinstance(s, str) and _has_surrogate(s) for item in row.items() for s in item):
+            raise DatasetError(f"{path}, line {number}: a \\u escape of half a UTF-16 surrogate pair, which is no "
+                               "character; write the character itself, or both halves")
+        return row
+    raise DatasetError(f"{path}, line {number}: not a JSON object ({reason}); write one JSON object per line")
+
+
+def _has_surrogate(text: str) -> bool:
+    return not text.isascii() and SURROGATES.search(text) is not None
+
+
+def _field_text(value) -> str:
+    if value is None:
+        return ""
+    return _Nested(value) if isinstance(value, (dict, list)) else str(value)
+
+
+def _check_column_count(path: Path, line: int, columns: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise DatasetError(f"{path}, line {line}: over {MAX_COLUMNS:,} columns; keep only the columns "
+                           "to train on")
 
 
 def _delimited_rows(path: Path, delimiter: str, columns: list[str]) -> Rows:
@@ -226,31 +333,50 @@ def _delimited_rows(path: Path, delimiter: str, columns: list[str]) -> Rows:
     # CSV quoting would take as the start of a field running on to the next quote, lines later.
     quoting = csv.QUOTE_NONE if tsv else csv.QUOTE_MINIMAL
     # The csv module splits lines itself (newline=""), so a quoted CSV field may hold a line
-    # break or a character such as U+2028 that str.splitlines() would wrongly cut at.
+    # break or a character such as U+2028 that str.splitlines() would wrongly cut at. Strict: a
+    # quote that never closes is an error, not a field that silently runs to the end of the file.
     with _open_text(path, newline="") as file:
-        reader = csv.reader(file, delimiter=delimiter, quoting=quoting)
+        reader = csv.reader(_lines(file, path), delimiter=delimiter, quoting=quoting, strict=True)
+        end = 0  # the line the last record ended on: a malformed one is named by the line it starts on
         try:
-            header = next(reader, None)
-            while header is not None and _blank(header):  # blank lines above the header
-                header = next(reader, None)
-            if header is None:
-                raise DatasetError(f"{path}: the file is empty; add a header line and labelled rows")
-            columns.extend(h.strip() for h in header)
             for fields in reader:
                 if _blank(fields):
-                    continue
-                if len(fields) != len(columns):
+                    pass
+                elif not columns:  # the header: the first line that is not blank
+                    _check_column_count(path, reader.line_num, len(fields))
+                    columns.extend(h.strip() for h in fields)
+                elif len(fields) != len(columns):
                     raise DatasetError(_ragged_row(path, reader.line_num, len(fields), len(columns), tsv))
-                yield reader.line_num, dict(zip(columns, fields))
+                else:
+                    yield reader.line_num, dict(zip(columns, fields))
+                end = reader.line_num
         except csv.Error as exc:
-            raise DatasetError(f"{path}, line {reader.line_num}: {exc}; correct that line") from None
+            raise DatasetError(_malformed(path, end + 1, reader.line_num, str(exc))) from None
         except UnicodeDecodeError:
             raise _not_utf8(path) from None
+    if not columns:
+        raise DatasetError(f"{path}: the file is empty; add a header line and labelled rows")
+
+
+def _malformed(path: Path, start: int, line: int, problem: str) -> str:
+    """What the csv module's error means, and what to do. A quote that never closes is named by
+    the line where its record starts, where it opened: the csv module only notices at the end of
+    the file or of its field size limit, lines later."""
+    if problem == "unexpected end of data":
+        return (f"{path}, line {start}: a double quote opens a field that never closes; close it, and write a "
+                'quote inside a quoted field as two ("")')
+    if problem.startswith("field larger than field limit"):
+        return (f"{path}, line {start}: a field of over {csv.field_size_limit():,} characters; shorten it, or "
+                "close the double quote that opens it")
+    if "expected after" in problem:
+        return (f"{path}, line {line}: text after the closing double quote of a field; write a quote inside "
+                'a quoted field as two ("")')
+    return f"{path}, line {line}: {problem}; correct that line"
 
 
 def _blank(fields: list[str]) -> bool:
     """A blank line: the csv module gives no fields for an empty line, and only empty ones for ", ,"."""
-    return not any(f.strip() for f in fields)
+    return not any(map(str.strip, fields))
 
 
 def _ragged_row(path: Path, line: int, fields: int, expected: int, tsv: bool) -> str:
@@ -264,18 +390,80 @@ def _ragged_row(path: Path, line: int, fields: int, expected: int, tsv: bool) ->
     return f"{where}; fill in the missing fields, or put text that spans lines in double quotes"
 
 
-def _example(path: Path, line: int, row: dict[str, str], chosen: ChosenColumns) -> Example:
-    for column in chosen:
-        if column and column not in row:  # only a JSONL object can lack a field
-            raise DatasetError(f"{path}, line {line}: no field '{column}'; add it or remove the row")
-    text = row[chosen.text].strip()
-    text_b = row[chosen.text_b].strip() if chosen.text_b else None
-    label = row[chosen.label].strip()
+def canonical_label(label: str) -> str:
+    """The class a label names: a decimal number in its shortest form (01, 1.0, +1 and 1. are 1;
+    -0 is 0), so that one class written two ways is not two classes; anything else as written.
+    Worked on as text, so no number is rounded (two long ids stay two classes)."""
+    match = DECIMAL.fullmatch(label)
+    if not match:
+        return label
+    sign, whole, fraction = match.groups()
+    fraction = (fraction or "").rstrip("0")
+    number = (whole.lstrip("0") or "0") + ("." + fraction if fraction else "")
+    return "-" + number if sign == "-" and number != "0" else number
+
+
+class Labels:
+    """The classes of the rows read so far: how many rows each has, and how each label as
+    written was read (canonical_label). Refuses a class past MAX_CLASSES."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.counts: Counter[str] = Counter()
+        self._read_as: dict[str, str] = {}  # also makes every row's label one shared string
+
+    def add(self, written: str, line: int) -> str:
+        label = self._read_as.get(written)
+        if label is None:
+            label = self._read_as[written] = canonical_label(written)
+        if label not in self.counts and len(self.counts) == MAX_CLASSES:
+            raise DatasetError(f"{self.path}, line {line}: over {MAX_CLASSES:,} different labels (this one is "
+                               f"{quoted(label)}); check that the label column holds classes, or group them")
+        self.counts[label] += 1
+        return label
+
+    def note(self) -> str | None:
+        """'labels 01, 1.0 read as 1', for the numbers not written in canonical form; None if none."""
+        spellings = defaultdict(list)
+        for written, label in self._read_as.items():
+            if written != label:
+                spellings[label].append(written)
+        if not spellings:
+            return None
+        groups = [f"{listed(sorted(spellings[label]), quote=shortened)} read as {shortened(label)}"
+                  for label in label_order(spellings)]
+        return "labels " + "; ".join(groups[:3]) + (f"; and {len(groups) - 3:,} more" if len(groups) > 3 else "")
+
+
+def _example(path: Path, line: int, row: dict[str, str], chosen: ChosenColumns, labels: Labels) -> Example:
+    # Run for every row, so the usual case is a few operations: a missing or nested field is
+    # looked for only once it is known that there is one.
+    try:
+        text, text_b, label = row[chosen.text], row[chosen.text_b] if chosen.text_b else None, row[chosen.label]
+    except KeyError as exc:  # only a JSONL object can lack a field
+        raise DatasetError(f"{path}, line {line}: no field {quoted(exc.args[0])}; add it or remove the row") from None
+    if _Nested in (type(text), type(text_b), type(label)):
+        raise _nested(path, line, row, chosen)
+    text = text.strip()
+    text_b = text_b.strip() if chosen.text_b else None
+    label = label.strip()
     if not text or (chosen.text_b and not text_b):
         raise DatasetError(f"{path}, line {line}: empty text; remove the row or fill it in")
     if not label:
         raise DatasetError(f"{path}, line {line}: empty label; remove the row or fill it in")
-    return Example(text, text_b, label, line)
+    return Example(text, text_b, labels.add(label, line), line)
+
+
+def _nested(path: Path, line: int, row: dict[str, str], chosen: ChosenColumns) -> DatasetError:
+    column = next(c for c in chosen if c and type(row[c]) is _Nested)
+    what = "an object" if row[column].startswith("{") else "a list"
+    return DatasetError(f"{path}, line {line}: the field {quoted(column)} holds {what}, not "
+                        f"{'a label' if column == chosen.label else 'text'}; write it as a string")
+
+
+def _too_many_rows(path: Path, line: int) -> DatasetError:
+    return DatasetError(f"{path}, line {line}: over {MAX_ROWS:,} rows, hours of training an epoch; sample "
+                        f"at most {MAX_ROWS:,} rows")
 
 
 def load_dataset(path: str | Path, text_column: str | None = None, text_b_column: str | None = None,
@@ -283,13 +471,18 @@ def load_dataset(path: str | Path, text_column: str | None = None, text_b_column
     """Columns left as None are detected; text_b_column "" means single sentences."""
     path = dataset_path(path)
     columns, rows = open_rows(path)
+    labels = Labels(path)
+    examples = []
     with closing(rows):  # a refused column or row closes the file now, not when the error is dropped
         chosen = choose_columns(columns, text_column, text_b_column, label_column)
         check_columns(path, columns, chosen)
-        examples = [_example(path, line, row, chosen) for line, row in rows]
+        for line, row in rows:
+            if len(examples) == MAX_ROWS:
+                raise _too_many_rows(path, line)
+            examples.append(_example(path, line, row, chosen, labels))
     if not examples:
         raise DatasetError(f"{path}: no rows under the header; add labelled rows")
-    return LabelledDataset(examples, path, *chosen)
+    return LabelledDataset(examples, path, *chosen, label_note=labels.note())
 
 
 @dataclass
@@ -306,6 +499,7 @@ class DatasetPreview:
     label_counts: dict[str, int]  # in label order; empty when `problem` is set
     problem: str | None  # why these columns cannot be trained on, in one line; None = ready
     warning: str | None  # why the labels look wrong though training would start, in one line
+    label_note: str | None = None  # how numeric labels written several ways were read, in one line
 
 
 def preview_dataset(path: str | Path, text_column: str | None = None, text_b_column: str | None = None,
@@ -323,7 +517,7 @@ def preview_dataset(path: str | Path, text_column: str | None = None, text_b_col
         problem = None
     except DatasetError as exc:
         problem = str(exc)
-    first_rows, labels, total = [], Counter(), 0
+    first_rows, labels, total = [], Labels(path), 0
     with closing(rows):  # anything raised while reading (an interrupt, a bug) closes the file at once
         for line, row in rows:  # a file that cannot be parsed raises here
             total += 1
@@ -331,19 +525,25 @@ def preview_dataset(path: str | Path, text_column: str | None = None, text_b_col
                 first_rows.append(row)
             if problem is None:
                 try:
-                    labels[_example(path, line, row, chosen).label] += 1
+                    if total > MAX_ROWS:
+                        raise _too_many_rows(path, line)
+                    _example(path, line, row, chosen, labels)
                 except DatasetError as exc:
                     problem = str(exc)
     if problem is None:
         try:
             if not total:
                 raise DatasetError(f"{path}: no rows under the header; add labelled rows")
-            check_classes(str(path), labels)
+            check_classes(str(path), labels.counts)
         except DatasetError as exc:
             problem = str(exc)
-    counts = {} if problem else {label: labels[label] for label in label_order(labels)}
+    if problem:
+        counts, warning, note = {}, None, None
+    else:
+        counts = {label: labels.counts[label] for label in label_order(labels.counts)}
+        warning, note = label_warning(labels.counts), labels.note()
     return DatasetPreview(path, list(columns), [[row.get(c, "") for c in columns] for row in first_rows], total,
-                          *chosen, counts, problem, None if problem else label_warning(labels))
+                          *chosen, counts, problem, warning, note)
 
 
 def label_warning(label_counts: Counter) -> str | None:
@@ -361,8 +561,8 @@ def label_warning(label_counts: Counter) -> str | None:
         if NUMBER.fullmatch(label):
             same_number[float(label)].append(label)
     for spellings in same_number.values():
-        if len(spellings) > 1:
-            return (f"the labels {' and '.join(map(repr, spellings))} are the same number but different "
+        if len(spellings) > 1:  # only with an exponent now: canonical_label made 1.0 and 01 one class
+            return (f"the labels {' and '.join(map(quoted, spellings[:2]))} are the same number but different "
                     "classes; write each class one way")
     return None
 
@@ -371,8 +571,8 @@ def check_classes(where: str, label_counts: Counter) -> None:
     """Refuses labels no classifier can learn from: a single class."""
     if len(label_counts) == 1:
         only = next(iter(label_counts))
-        raise DatasetError(f"{where}: every row has the label '{only}'; a classifier needs at least two classes, "
-                           "so add rows of another class or choose another label column")
+        raise DatasetError(f"{where}: every row has the label {quoted(only)}; a classifier needs at least two "
+                           "classes, so add rows of another class or choose another label column")
 
 
 def check_trainable(train: LabelledDataset, batch_size: int, eval_set: LabelledDataset | None = None) -> None:
@@ -385,8 +585,8 @@ def check_trainable(train: LabelledDataset, batch_size: int, eval_set: LabelledD
     if eval_set is not None:
         unknown = label_order(set(eval_set.label_counts()) - set(labels))
         if unknown:
-            which = (f"the label {unknown[0]!r} never occurs" if len(unknown) == 1 else
-                     f"the labels {', '.join(map(repr, unknown))} never occur")
+            which = (f"the label {quoted(unknown[0])} never occurs" if len(unknown) == 1 else
+                     f"the labels {listed(unknown)} never occur")
             raise DatasetError(f"{eval_set.describe()}: {which} in {train.describe(full_path=False)}; remove "
                                "those rows or add training rows with those labels")
         if eval_set.is_pair != train.is_pair:
@@ -418,7 +618,7 @@ def split_off(dataset: LabelledDataset, fraction: float, seed: int) -> tuple[Lab
 
     def subset(examples: list[Example], part: str) -> LabelledDataset:
         return LabelledDataset(examples, dataset.source, dataset.text_column, dataset.text_b_column,
-                               dataset.label_column, part)
+                               dataset.label_column, part, dataset.label_note)
 
     kept = [e for i, e in enumerate(dataset.examples) if i not in held]
     held_out = [e for i, e in enumerate(dataset.examples) if i in held]

@@ -1,8 +1,9 @@
 """Streaming a pretraining corpus: documents separated by blank lines, one sentence per line.
 
-The reader never holds more than one line piece in memory, so a corpus larger than memory
-(or a file that is one enormous line) streams through; bytes that are not UTF-8 are replaced
-by U+FFFD and counted.
+The reader never holds more than one line piece and one document in memory, so a corpus larger
+than memory (or a file that is one enormous line, or has no blank lines) streams through; bytes
+that are not UTF-8 are replaced by U+FFFD and counted. A NUL byte is refused: no text has one,
+while binary files and UTF-16 text have many.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from ..safe_read import FileKind, open_file
 # Any size (it is streamed), but a regular file: a FIFO would block the reading thread.
 CORPUS = FileKind("a corpus", BertError)
 MAX_LINE_CHARS = 20_000  # a longer line is cut into pieces, each treated as a sentence
+# A longer document is ended there and the rest starts a new one: a corpus without blank lines
+# would otherwise be one document held whole. Above real ones (War and Peace is 3.2M characters),
+# and nothing is lost: examples are pairs of sentences a few hundred tokens long.
+MAX_DOCUMENT_CHARS = 10_000_000
 REPLACEMENT = "\ufffd"
 
 
@@ -28,6 +33,7 @@ class CorpusStats:
     bytes_read: int = 0
     replaced_bytes: int = 0  # undecodable byte sequences replaced by U+FFFD
     split_lines: int = 0  # lines longer than MAX_LINE_CHARS, cut into pieces
+    split_documents: int = 0  # documents longer than MAX_DOCUMENT_CHARS, cut into pieces
 
     def summary(self) -> str:
         text = f"{self.documents:,} documents, {self.sentences:,} sentences, {self.bytes_read / 1e6:.1f} MB"
@@ -35,6 +41,8 @@ class CorpusStats:
             text += f"; {self.replaced_bytes:,} undecodable byte sequence(s) replaced"
         if self.split_lines:
             text += f"; {self.split_lines:,} very long line(s) split"
+        if self.split_documents:
+            text += f"; {self.split_documents:,} very long document(s) split"
         return text
 
 
@@ -42,10 +50,15 @@ def _lines(path: Path, stats: CorpusStats, chunk: int = 1 << 20) -> Iterator[str
     """Decoded lines (no newline), each at most MAX_LINE_CHARS characters."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     pending = ""
+    lines_read = 0
     with open_file(path, CORPUS) as f:
         while True:
             raw = f.readline(chunk)  # bounded: a line longer than `chunk` arrives in pieces
             final = not raw
+            if b"\0" in raw:
+                raise CORPUS.error(f"{path}, line {lines_read + 1}: a NUL byte, so the file is binary or UTF-16, "
+                                   "not text; choose a UTF-8 text file")
+            lines_read += raw.endswith(b"\n")
             stats.bytes_read += len(raw)
             text = decoder.decode(raw, final=final)
             stats.replaced_bytes += text.count(REPLACEMENT) - raw.count(REPLACEMENT.encode())
@@ -75,18 +88,22 @@ def _cut(line: str, stats: CorpusStats, counted: bool = False) -> Iterator[str]:
 
 
 def read_documents(path: str | Path, stats: CorpusStats | None = None) -> Iterator[list[str]]:
-    """Yield each document as its list of non-empty sentences; blank lines separate documents."""
+    """Yield each document as its list of non-empty sentences; blank lines separate documents,
+    and one longer than MAX_DOCUMENT_CHARS is cut."""
     stats = stats if stats is not None else CorpusStats()
     document: list[str] = []
+    size = 0  # characters in `document`
     for line in _lines(Path(path), stats):
         sentence = line.strip()
+        if document and (not sentence or size + len(sentence) > MAX_DOCUMENT_CHARS):
+            stats.documents += 1
+            stats.split_documents += bool(sentence)  # ended by its length, not by a blank line
+            yield document
+            document, size = [], 0
         if sentence:
             document.append(sentence)
+            size += len(sentence)
             stats.sentences += 1
-        elif document:
-            stats.documents += 1
-            yield document
-            document = []
     if document:
         stats.documents += 1
         yield document

@@ -21,6 +21,9 @@ from ..tokenizer import BertTokenizer
 from .corpus import CorpusStats, read_documents
 
 HOLDOUT_EVERY = 50  # document i is held out when i % 50 == 49: 2% of documents, fixed
+# Documents are tokenized in batches of this many, or fewer when they are long, so that a batch
+# of long documents (up to corpus.MAX_DOCUMENT_CHARS each) does not fill memory.
+BATCH_DOCUMENTS, BATCH_CHARS = 512, 10_000_000
 CACHE_VERSION = 2
 
 
@@ -63,6 +66,7 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
     document_sizes: list[int] = []
     heldout: list[list[str]] = []
     batch: list[list[str]] = []
+    batch_chars = 0
 
     def flush() -> None:
         flat = [s for doc in batch for s in doc]
@@ -89,8 +93,10 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
                 heldout.append(document)
                 continue
             batch.append(document)
-            if len(batch) >= 512:
+            batch_chars += sum(map(len, document))
+            if len(batch) >= BATCH_DOCUMENTS or batch_chars >= BATCH_CHARS:
                 flush()
+                batch_chars = 0
                 for chunk in token_chunks:
                     out.write(chunk.tobytes())
                 token_chunks.clear()

@@ -103,3 +103,10 @@ def test_one_row_one_class_and_score_labels_say_what_is_wrong_up_front(panel, tm
     show_typed(panel, str(write(tmp_path / "scores.csv", "text,label\n" + scores)))
     shown = as_displayed(panel.summary.text())
     assert panel.ready and "Check the labels:" in shown and "look like scores" in shown
+
+
+def test_numeric_labels_written_several_ways_are_one_class_and_the_panel_says_so(panel, tmp_path):
+    path = write(tmp_path / "numbers.csv", "text,label\na,1\nb,01\nc,1.0\nd,0\ne,0\nf,1\n")
+    show_typed(panel, str(path))
+    shown = as_displayed(panel.summary.text())
+    assert "2 labels" in shown and "labels 01, 1.0 read as 1" in shown

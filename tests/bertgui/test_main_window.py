@@ -52,7 +52,7 @@ def test_attention_grid_and_large_view(qtbot, window):
     r = window.controller.inspection
     np.testing.assert_array_equal(view.image.image, r.attentions[1, 3])  # what the large plot draws
     assert view.plot.titleLabel.text == "layer 1, head 3"
-    outlined = [(l, h) for l, boxes in enumerate(view._thumb_boxes) for h, vb in enumerate(boxes)
+    outlined = [(row, h) for row, boxes in enumerate(view._thumb_boxes) for h, vb in enumerate(boxes)
                 if vb.border.style() != Qt.PenStyle.NoPen]
     assert outlined == [(1, 3)]
     matrix, keep = view.current_matrix()

@@ -145,7 +145,8 @@ BAD_FOLDERS = {
     "shape contradicts config": (break_config("intermediate_size", 48),
                                  r"tensor 'bert.encoder.layer.0.intermediate.dense.weight' has shape \(64, 32\) "
                                  r"but config.json implies \(48, 32\)"),
-    "unknown model_type": (break_config("model_type", "roberta"), r"model_type 'roberta' is not supported"),
+    "unknown model_type": (break_config("model_type", "roberta"),
+                           r'config.json: model_type: "roberta" is not supported'),
     "bad head count": (break_config("num_attention_heads", 5), r"not a multiple of num_attention_heads"),
     "missing tensor": (lambda f: rewrite_weights(f, lambda s: {k: v for k, v in s.items() if "layer.1.output.dense" not in k}),
                        r"tensor 'bert.encoder.layer.1.output.dense.weight' is missing"),

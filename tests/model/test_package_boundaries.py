@@ -52,3 +52,11 @@ def test_the_modules_the_gui_thread_imports_load_no_torch():
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_every_lazy_name_of_model_is_listed_and_resolves():
+    import model
+
+    assert sorted(model.__all__) == sorted(model._EXPORTS)
+    for name in model.__all__:
+        assert getattr(model, name) is not None

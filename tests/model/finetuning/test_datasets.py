@@ -202,8 +202,8 @@ def test_preview_warns_about_labels_that_look_like_scores_or_ids(tmp_path):
     assert p.problem is None and "look like scores" in p.warning
     ids = preview_dataset(write(tmp_path, "i.csv", "text,label\n" + "".join(f"row {i},id{i}\n" for i in range(40))))
     assert "40 different labels in 40 rows" in ids.warning
-    same_number = preview_dataset(write(tmp_path, "n.csv", "text,label\na,1\nb,1.0\nc,0\nd,0\n"))
-    assert "'1' and '1.0' are the same number" in same_number.warning
+    same_number = preview_dataset(write(tmp_path, "n.csv", "text,label\na,1\nb,1e0\nc,0\nd,0\n"))
+    assert "'1' and '1e0' are the same number" in same_number.warning  # 1.0 would be read as 1
     assert preview_dataset(write(tmp_path, "ok.csv", "text,label\na,x\nb,y\n")).warning is None
 
 
@@ -292,3 +292,71 @@ def test_an_interrupted_preview_closes_the_file(tmp_path, monkeypatch, opened_fi
     with pytest.raises(KeyboardInterrupt) as info:
         datasets.preview_dataset(write(tmp_path, "d.csv", "text,label\na,x\nb,y\n"))
     assert info.value.__traceback__ and [file.closed for file in opened_files] == [True]
+
+
+def test_numeric_labels_written_several_ways_are_one_class(tmp_path):
+    from model.finetuning.datasets import preview_dataset
+
+    path = write(tmp_path, "d.csv", "text,label\na,1\nb,1.0\nc,01\nd,1 \ne,0\nf,-0.0\ng,+2.50\nh,nine\n")
+    ds = load_dataset(path)
+    assert [e.label for e in ds.examples] == ["1", "1", "1", "1", "0", "0", "2.5", "nine"]
+    assert ds.label_names == ["0", "1", "2.5", "nine"]
+    assert ds.label_note == "labels -0.0 read as 0; 01, 1.0 read as 1; +2.50 read as 2.5"
+    preview = preview_dataset(path)
+    assert preview.label_counts == {"0": 2, "1": 4, "2.5": 1, "nine": 1} and preview.label_note == ds.label_note
+    assert split_off(ds, 0.3, seed=0)[0].label_note == ds.label_note
+    # An evaluation file's labels are read the same way, so "01" there is the class "1" here.
+    check_trainable(ds, batch_size=2, eval_set=load_dataset(write(tmp_path, "e.csv", "text,label\nx,01\ny,00\n")))
+    assert load_dataset(write(tmp_path, "plain.csv", "text,label\na,1\nb,0\n")).label_note is None
+
+
+def test_long_numbers_stay_exact_and_exponents_stay_as_written(tmp_path):
+    ids = ["12345678901234567890123", "12345678901234567890124"]
+    ds = load_dataset(write(tmp_path, "d.csv", "text,label\n" + "".join(f"row,{i}\n" for i in ids) + "x,1e3\n"))
+    assert ds.label_names == ["1e3", *ids]  # two classes, though they are one float
+
+
+def test_the_label_note_is_one_short_line_however_many_spellings(tmp_path):
+    lines = "".join(f"row,{'0' * n}{i}.0\n" for i in range(10) for n in range(1, 8)) + f"row,{'0' * 500}7\n"
+    note = load_dataset(write(tmp_path, "d.csv", "text,label\n" + lines)).label_note
+    assert note.startswith("labels 00.0, 000.0, 0000.0, 00000.0 and 3 more read as 0; ")
+    assert note.endswith("; and 7 more") and len(note) < 300
+
+
+@pytest.mark.parametrize("row,problem", [
+    ({"text": {"a": 1}, "label": "x"}, "the field 'text' holds an object, not text; write it as a string"),
+    ({"text": "ok", "label": ["x"]}, "the field 'label' holds a list, not a label; write it as a string"),
+])
+def test_a_nested_json_value_as_text_or_label_is_refused_naming_the_line(tmp_path, row, problem):
+    from model.finetuning.datasets import preview_dataset
+
+    path = write(tmp_path, "d.jsonl", json.dumps({"text": "fine", "label": "y"}) + "\n\n" + json.dumps(row) + "\n")
+    with pytest.raises(DatasetError, match=rf"d.jsonl, line 3: {problem}"):
+        load_dataset(path)
+    assert f"line 3: {problem}" in preview_dataset(path).problem
+
+
+def test_a_nested_json_value_in_a_column_not_used_is_kept_for_the_preview(tmp_path):
+    from model.finetuning.datasets import preview_dataset
+
+    rows = [{"text": "a", "label": 1, "meta": {"source": "web"}}, {"text": "b", "label": 0.0, "meta": [1]}]
+    path = write(tmp_path, "d.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    assert [e.label for e in load_dataset(path).examples] == ["1", "0"]
+    assert preview_dataset(path).rows[0] == ["a", "1", "{'source': 'web'}"]
+
+
+@pytest.mark.parametrize("content,line", [
+    ('text,label\nok,1\n"never closed,1\nmore,0\nand more,1\n', 3),  # found at the end of the file
+    ('text,label\nok,1\n\n"two\nlines",0\n"never closed,1\n' + "long line,0\n" * 20_000, 6),  # at the field limit
+    ('\n\n"text,label\nok,1\n', 3),  # in the header
+])
+def test_a_quote_that_never_closes_is_blamed_on_the_line_it_opens(tmp_path, content, line):
+    with pytest.raises(DatasetError, match=rf"d.csv, line {line}: a (double quote opens a field that never closes|"
+                                           r"field of over 131,072 characters; shorten it, or close the double quote)"):
+        load_dataset(write(tmp_path, "d.csv", content))
+
+
+def test_text_after_a_closing_quote_is_refused(tmp_path):
+    with pytest.raises(DatasetError, match=r'd.csv, line 3: text after the closing double quote of a field; write a '
+                                           r'quote inside a quoted field as two \(""\)'):
+        load_dataset(write(tmp_path, "d.csv", 'text,label\nok,1\n"he said "hi" there",0\n'))
