@@ -129,8 +129,9 @@ def test_values_quoted_in_messages_are_cut_and_kept_on_one_line(tmp_path):
     assert "and 44 more, so choose among them" in refusal(write(tmp_path, "h.csv", header + "\n" + "x," * 49 + "x\n"))
 
 
-def test_the_slowest_refusal_reads_a_file_at_both_limits_in_seconds(tmp_path):
-    """Half a million rows in 100 MB, refused at the last line: everything is read first."""
+def test_a_file_at_both_limits_is_read_to_its_last_line_and_refused_there(tmp_path):
+    """Half a million rows in 100 MB, refused at the last line: everything is read first. (Its
+    time and memory, the slowest refusal, are measured by benchmarks/bench_refusals.py.)"""
     row = ("word " * 38 + "{},{}\n")
     path = tmp_path / "d.csv"
     with open(path, "w") as file:
@@ -138,9 +139,7 @@ def test_the_slowest_refusal_reads_a_file_at_both_limits_in_seconds(tmp_path):
         file.writelines(row.format(i, i % 7) for i in range(datasets.MAX_ROWS - 1))
         file.write("last row,\n")
     assert path.stat().st_size <= datasets.MAX_FILE_MB << 20
-    start = time.process_time()
     assert f"line {datasets.MAX_ROWS + 1}: empty label" in refusal(path)
-    assert time.process_time() - start < 5
 
 
 # --- fuzzing ----------------------------------------------------------------------------------
