@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
+from .attention_matrix import restricted, shown_tokens
 from .finite import drawable, finite_max, noted
 from .token_axis import TokenAxis
 from .view_options import control_values, set_control_values
@@ -38,7 +39,8 @@ def thumbnail(matrix: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     return np.ascontiguousarray(padded.reshape(n, step, n, step).mean(axis=(1, 3)))
 
 
-def displayed_matrix(r: model.Inspection, layer: int, head: int, mode: str, hide_special: bool) -> tuple[np.ndarray, list[int]]:
+def displayed_matrix(r: model.Inspection, layer: int, head: int, mode: str,
+                     hide_special: bool) -> tuple[np.ndarray, list[int]]:
     """The (n, n) float32 matrix to draw and the token indices it covers."""
     if mode == "rollout":
         matrix = r.rollout[layer]  # computed with the inspection, on the worker thread
@@ -46,15 +48,8 @@ def displayed_matrix(r: model.Inspection, layer: int, head: int, mode: str, hide
         matrix = r.attentions[layer].mean(axis=0)
     else:
         matrix = r.attentions[layer, head]
-    keep = np.flatnonzero(~r.special_tokens_mask) if hide_special else np.arange(len(r.tokens))
-    if hide_special and len(keep) == 0:
-        keep = np.arange(len(r.tokens))
-    matrix = matrix[np.ix_(keep, keep)]
-    if hide_special:
-        sums = matrix.sum(axis=1, keepdims=True)
-        # A switched-off head's rows (all 0) stay 0; a row with NaN stays NaN, to be drawn as a hole.
-        matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums != 0)
-    return np.ascontiguousarray(matrix, dtype=np.float32), keep.tolist()
+    keep = shown_tokens(r, hide_special)
+    return restricted(matrix, keep), keep.tolist()
 
 
 class AttentionView(QWidget):

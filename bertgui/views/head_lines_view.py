@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .attention_matrix import restricted, shown_tokens
 from .finite import non_finite_note
 from .flow_layout import FlowLayout
 from .tokens_view import SEGMENT_COLOURS, SPECIAL_COLOUR
@@ -56,22 +57,9 @@ def line_matrix(r: model.Inspection, layer: int, head: int, hide_special: bool) 
     """The (n, n) float32 weights a head's lines are drawn from, and the token indices of its
     rows/columns: everything, or without [CLS]/[SEP] and each row renormalised to sum to 1.
     A NaN or Inf weight (from a checkpoint with such weights) is 0 here: it draws no line."""
-    keep = token_rows(r, hide_special)
-    matrix = r.attentions[layer, head]
-    if len(keep) != len(r.tokens):
-        matrix = matrix[np.ix_(keep, keep)]
-        sums = matrix.sum(axis=1, keepdims=True)
-        matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums > 0)
-    return np.ascontiguousarray(np.nan_to_num(matrix, nan=0.0, posinf=0.0, neginf=0.0), dtype=np.float32), keep
-
-
-def token_rows(r: model.Inspection, hide_special: bool) -> np.ndarray:
-    """Indices of the tokens shown (all of them when only specials would be left)."""
-    if hide_special:
-        keep = np.flatnonzero(~np.asarray(r.special_tokens_mask, dtype=bool))
-        if len(keep):
-            return keep
-    return np.arange(len(r.tokens))
+    keep = shown_tokens(r, hide_special)
+    matrix = restricted(r.attentions[layer, head], keep)
+    return np.nan_to_num(matrix, nan=0.0, posinf=0.0, neginf=0.0), keep
 
 
 def strongest_lines(matrix: np.ndarray, threshold: float, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -203,8 +191,6 @@ class _TokenColumns(pg.GraphicsObject):
 
 
 class HeadLinesView(QWidget):
-    tokenFocused = Signal(int)  # token index whose lines alone are shown; -1: all lines
-
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._inspection: model.Inspection | None = None
@@ -405,7 +391,7 @@ class HeadLinesView(QWidget):
         r = self._inspection
         if r is None:
             return
-        self._keep = token_rows(r, self.hide_special.isChecked())
+        self._keep = shown_tokens(r, self.hide_special.isChecked())
         texts, backgrounds = [], []
         for i in self._keep:
             token = r.tokens[i]
@@ -600,7 +586,6 @@ class HeadLinesView(QWidget):
             return
         self._focus = row
         self._apply_focus()
-        self.tokenFocused.emit(-1 if row is None else int(self._keep[row]))
 
     def _update_head_boxes(self) -> None:
         r = self._inspection

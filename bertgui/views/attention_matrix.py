@@ -1,0 +1,34 @@
+"""What the Attention and Head views draw of an attention matrix when [CLS]/[SEP] are hidden:
+the other tokens' rows and columns, each row renormalised to sum to 1 again, so the weights
+read as "of the attention this token pays to words, how much goes where"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import model
+
+
+def shown_tokens(r: model.Inspection, hide_special: bool) -> np.ndarray:
+    """Indices of the tokens shown: all of them, or all but the specials (all of them again when
+    only specials would be left)."""
+    if hide_special:
+        keep = np.flatnonzero(~np.asarray(r.special_tokens_mask, dtype=bool))
+        if len(keep):
+            return keep
+    return np.arange(len(r.tokens))
+
+
+def restricted(matrix: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The (n, n) float32 block of `matrix` at `keep`; when tokens were dropped, each row
+    renormalised to sum to 1. A switched-off head's rows (all 0) stay 0; a row holding NaN stays
+    NaN, for the view to draw as it draws non-finite values."""
+    if len(keep) != len(matrix):
+        matrix = matrix[np.ix_(keep, keep)]
+        sums = matrix.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore"):  # inf / inf in a row of a broken checkpoint: NaN, as intended
+            matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums != 0)
+    return np.ascontiguousarray(matrix, dtype=np.float32)
