@@ -51,6 +51,9 @@ def test_two_processes_fit_one_schedule_to_a_time_budget(small_corpus, tmp_path,
                     "--device", "cpu", "--out", str(tmp_path / "two")], processes=2)
     assert run.returncode == 0, run.stderr[-3000:]
     fitted = int(re.search(r"the schedule ends at step (\d+)", run.stdout).group(1))
-    assert f"max steps reached at step {fitted};" in run.stdout
+    why, step = re.search(r"(max steps reached|time budget used) at step (\d+);", run.stdout).groups()
+    # The run ends where the schedule was fitted to end, or, on a machine that slowed down after
+    # the fit (another job started), a little before it when the budget runs out: never after it.
+    assert int(step) == fitted if why == "max steps reached" else int(step) <= fitted
     state = torch.load(tmp_path / "two" / "training_state.pt", weights_only=True)
-    assert state["fitted"] and state["total_steps"] == fitted == state["step"]
+    assert state["fitted"] and state["total_steps"] == fitted and state["step"] == int(step)
