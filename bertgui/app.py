@@ -83,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     if model_path is None and settings and settings.last_model and Path(settings.last_model).is_dir():
         model_path = settings.last_model
     if args.head:
-        def show_head(bert) -> None:  # once the model's shape is known; a head it lacks is clamped
+        def show_head(info) -> None:  # once the model's shape is known; a head it lacks is clamped
             controller.modelLoaded.disconnect(show_head)
-            layers, heads = bert.config.num_hidden_layers, bert.config.num_attention_heads
+            layers, heads = info.config.num_hidden_layers, info.config.num_attention_heads
             shown = (min(args.head[0], layers - 1), min(args.head[1], heads - 1))
             if shown != args.head:
                 print(f"bertgui: warning: the model has {layers} layers of {heads} heads (counted from 0); "

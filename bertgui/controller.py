@@ -9,21 +9,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from .worker import InspectRequest, ModelWorker
+from .worker import FailureKind, InspectRequest, ModelWorker
 from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
+    from model.model_info import ModelInfo
 
 DEBOUNCE_MS = 40  # typing pause before a new forward pass; stale requests are dropped anyway
 
 
 class Controller(QObject):
     modelLoading = Signal(str)  # path being loaded ("" = the bundled model)
-    modelLoaded = Signal(object)  # model.Bert
+    modelLoaded = Signal(object)  # ModelInfo
     modelLoadFailed = Signal(str)  # one-line message; the previous model stays active
     inspectionReady = Signal(object)  # model.Inspection for the current text
-    inspectionFailed = Signal(str)
+    inspectionFailed = Signal(object, str)  # FailureKind, one-line message
     headMaskChanged = Signal(object)  # (layers, heads) float32 array, 1 = on
     busyChanged = Signal(bool)
     devicesAvailable = Signal(list)  # ["cpu", "cuda:0", ...]
@@ -39,7 +40,7 @@ class Controller(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.bert: model.Bert | None = None  # read-only here: only the worker thread runs it
+        self.info: ModelInfo | None = None  # the model in use; the model itself stays on the worker thread
         self.text = ""
         self.text_b: str | None = None
         self.head_mask: np.ndarray | None = None
@@ -86,7 +87,7 @@ class Controller(QObject):
     def set_device(self, device: str) -> None:
         """Move the model (on the worker thread) and re-run the current text there."""
         self.device = device
-        if self.bert is not None:
+        if self.info is not None:
             self.busyChanged.emit(True)
             self._moveRequested.emit(device)
 
@@ -112,9 +113,9 @@ class Controller(QObject):
         self.inspect_now()
 
     def reset_heads(self) -> None:
-        if self.bert is None:
+        if self.info is None:
             return
-        c = self.bert.config
+        c = self.info.config
         self.head_mask = np.ones((c.num_hidden_layers, c.num_attention_heads), dtype=np.float32)
         self.headMaskChanged.emit(self.head_mask)
         self.inspect_now()
@@ -122,7 +123,7 @@ class Controller(QObject):
     @Slot()
     def inspect_now(self) -> None:
         self._debounce.stop()
-        if self.bert is None:
+        if self.info is None:
             return
         self._request_id += 1
         self._pending_inspect = self._request_id
@@ -143,33 +144,34 @@ class Controller(QObject):
     # --- answers from the worker ------------------------------------------------------
 
     @Slot(int, object)
-    def _on_worker_loaded(self, request_id: int, bert: model.Bert) -> None:
+    def _on_worker_loaded(self, request_id: int, info: ModelInfo) -> None:
         if request_id != self._pending_load:
             return
-        self.bert = bert
-        c = bert.config
+        self.info = info
+        c = info.config
         self.head_mask = np.ones((c.num_hidden_layers, c.num_attention_heads), dtype=np.float32)
         self.busyChanged.emit(False)
-        self.modelLoaded.emit(bert)
+        self.modelLoaded.emit(info)
         self.headMaskChanged.emit(self.head_mask)
         self.inspect_now()
 
     @Slot(object)
-    def _on_worker_moved(self, bert: model.Bert) -> None:
+    def _on_worker_moved(self, info: ModelInfo) -> None:
+        self.info = info
         self.busyChanged.emit(False)
-        self.deviceChanged.emit(str(bert.device))
+        self.deviceChanged.emit(info.device)
         self.inspect_now()
 
-    @Slot(str)
-    def _on_worker_move_failed(self, message: str) -> None:
+    @Slot(object, str, object)
+    def _on_worker_move_failed(self, kind: FailureKind, message: str, info: ModelInfo) -> None:
+        self.info = info
         self.busyChanged.emit(False)
-        if self.bert is not None:  # where the model really is now (the worker falls back to the CPU)
-            self.device = str(self.bert.device)
-            self.deviceChanged.emit(self.device)
+        self.device = info.device  # where the model really is now (the worker falls back to the CPU)
+        self.deviceChanged.emit(self.device)
         self.deviceChangeFailed.emit(message)
 
-    @Slot(int, str)
-    def _on_worker_load_failed(self, request_id: int, message: str) -> None:
+    @Slot(int, object, str)
+    def _on_worker_load_failed(self, request_id: int, kind: FailureKind, message: str) -> None:
         if request_id != self._pending_load:
             return
         self.busyChanged.emit(False)
@@ -183,9 +185,9 @@ class Controller(QObject):
         self.busyChanged.emit(False)
         self.inspectionReady.emit(result)
 
-    @Slot(int, str)
-    def _on_worker_inspect_failed(self, request_id: int, message: str) -> None:
+    @Slot(int, object, str)
+    def _on_worker_inspect_failed(self, request_id: int, kind: FailureKind, message: str) -> None:
         if request_id != self._pending_inspect:
             return
         self.busyChanged.emit(False)
-        self.inspectionFailed.emit(message)
+        self.inspectionFailed.emit(kind, message)

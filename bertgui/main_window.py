@@ -26,27 +26,26 @@ from PySide6.QtWidgets import (
 )
 
 from .controller import Controller
-from .finetune_controller import FinetuneController
+from .finetune.wing import FinetuneWing
 from .hf_cache import find_cached_berts
 from .palette import apply_palette, plots_follow_palette
 from .settings import AppSettings
 from .views.attention_view import AttentionView
 from .views.embeddings_view import EmbeddingsView
 from .views.fill_mask_view import FillMaskView
-from .views.finetune_view import FinetuneView
 from .views.head_lines_view import HeadLinesView
 from .views.heads_view import HeadsView
 from .views.hidden_states_view import HiddenStatesView
 from .views.model_view import ModelView
 from .views.nsp_view import NSPView
 from .views.tokens_view import TokensView
-from .worker import GPU_OUT_OF_MEMORY
+from .worker import FailureKind
 from .worker_thread import STOP_WAIT_MS
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
+    from model.model_info import ModelInfo
 
-PRETRAINED_MODEL_SUBFOLDER = "model"  # continued pretraining writes OUT/model (beside its checkpoint state)
 ERROR_MESSAGE_MS = 15_000  # how long an error stays in the status bar (it hides the model line meanwhile)
 MAX_INPUT_CHARS = 1_000_000  # the tokenizer truncates to the model's length, visibly
 EXAMPLES = [
@@ -95,8 +94,8 @@ class MainWindow(QMainWindow):
         self.hidden_states_view = HiddenStatesView()
         self.nsp_view = NSPView()
         self.model_view = ModelView()
-        self.finetune_view = FinetuneView()
-        self.finetune = FinetuneController(self)
+        self.finetune_wing = FinetuneWing(controller, self._inspector_text, self if show_dialogs else None, self)
+        self.finetune_view, self.finetune = self.finetune_wing.view, self.finetune_wing.controller
         self.tabs = QTabWidget()
         views = (self.tokens_view, self.embeddings_view, self.attention_view, self.head_lines_view,
                  self.fill_mask_view, self.hidden_states_view, self.nsp_view, self.model_view, self.finetune_view)
@@ -142,30 +141,7 @@ class MainWindow(QMainWindow):
         self.tokens_view.tokenHovered.connect(self._on_tokens_hovered)
         self.fill_mask_view.scoreAllPositionsToggled.connect(controller.set_all_positions)
         self.attention_view.headSelected.connect(self._on_attention_head_selected)
-        self.finetune_view.startRequested.connect(self._on_finetune_start_requested)
-        self.finetune_view.pauseToggled.connect(self.finetune.set_paused)
-        self.finetune_view.cancelRequested.connect(self.finetune.cancel)
-        self.finetune_view.openModelRequested.connect(self._on_finetune_open_model_requested)
-        self.finetune.runningChanged.connect(self.finetune_view.set_running)
-        self.finetune.runStarted.connect(self.finetune_view.run_started)
-        self.finetune.progressed.connect(self.finetune_view.show_step)
-        self.finetune.pausedChanged.connect(self.finetune_view.show_paused)
-        self.finetune.evaluated.connect(self.finetune_view.show_eval)
-        self.finetune.runFinished.connect(self.finetune_view.run_finished)
-        self.finetune.runFailed.connect(self.finetune_view.run_failed)
-        self.finetune.runFinished.connect(self._on_finetune_run_finished)
-        self.finetune_view.pretrainRequested.connect(self._on_finetune_pretrain_requested)
-        self.finetune.pretrainFinished.connect(self.finetune_view.pretrain_finished)
-        self.finetune.pretrainFinished.connect(self._on_finetune_compare_requested)
-        self.finetune.logged.connect(self.finetune_view.log.appendPlainText)
-        self.finetune_view.previewRequested.connect(self.finetune.preview)
-        self.finetune.previewReady.connect(self.finetune_view.show_preview)
-        self.finetune.previewFailed.connect(self.finetune_view.show_preview_error)
-        self.finetune_view.classifyRequested.connect(self.finetune.classify)
-        self.finetune.classified.connect(self.finetune_view.show_probabilities)
-        self.finetune_view.compareRequested.connect(self._on_finetune_compare_requested)
-        self.finetune.attentionCompared.connect(self.finetune_view.show_attention_change)
-        self.finetune.resultFailed.connect(self.finetune_view.show_result_error)
+        self.finetune_wing.openModelRequested.connect(self._on_finetune_open_model_requested)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)
         controller.headMaskChanged.connect(self.heads_view.show_mask)
@@ -254,46 +230,8 @@ class MainWindow(QMainWindow):
             first, last = utf16_position(text, start), utf16_position(text, end)
             field.setSelection(first, last - first)
 
-    def _may_replace_model_in(self, folder: Path) -> bool:
-        """A run replaces an earlier model in the folder it writes: the user says so first."""
-        if not self.show_dialogs or not (folder / "config.json").is_file():
-            return True
-        answer = QMessageBox.question(self, "Replace the model?",
-                                      f"{folder} already holds a model. The run replaces it when it finishes. "
-                                      "Go on?", defaultButton=QMessageBox.StandardButton.No)
-        if answer == QMessageBox.StandardButton.Yes:
-            return True
-        self.finetune_view.set_running(False)
-        self.finetune_view.run_failed("Not started: choose another output folder to keep the model in it.")
-        return False
-
-    @Slot(dict)
-    def _on_finetune_start_requested(self, options: dict) -> None:
-        """Fine-tune the model the inspector has loaded (the bundled one when none is)."""
-        if not self._may_replace_model_in(Path(options["out"])):
-            return
-        bert = self.controller.bert
-        self.finetune.start({**options, "model": str(bert.path) if bert and bert.path else None,
-                             "device": self.controller.device})
-
-    @Slot(dict)
-    def _on_finetune_pretrain_requested(self, options: dict) -> None:
-        if not self._may_replace_model_in(Path(options["out"]) / PRETRAINED_MODEL_SUBFOLDER):
-            return
-        bert = self.controller.bert
-        self.finetune.start_pretraining({**options, "model": str(bert.path) if bert and bert.path else None,
-                                         "device": self.controller.device})
-
-    @Slot(object)
-    def _on_finetune_run_finished(self, result) -> None:
-        if result.output is not None:
-            self._on_finetune_compare_requested()
-
-    @Slot()
-    def _on_finetune_compare_requested(self) -> None:
-        """How the new model's attention differs from its base model's, on the sentence in the inspector."""
-        text = self.text_a.text().strip() or "The cat sat on the mat."
-        self.finetune.compare_attention(text, self.text_b.text().strip())
+    def _inspector_text(self) -> tuple[str, str]:
+        return self.text_a.text().strip(), self.text_b.text().strip()
 
     @Slot(str)
     def _on_finetune_open_model_requested(self, path: str) -> None:
@@ -399,23 +337,23 @@ class MainWindow(QMainWindow):
         self.model_label.setText(f"Loading {path or 'the bundled model'}…")
 
     @Slot(object)
-    def _on_controller_model_loaded(self, bert: model.Bert) -> None:
-        c = bert.config
-        self.model_label.setText(model_summary(bert))
-        if bert.warnings:  # e.g. NaN weights: every view would show nonsense, and the user should know why
-            self.statusBar().showMessage(" ".join(bert.warnings), ERROR_MESSAGE_MS)
-        if self.settings is not None and bert.path is not None:
-            self.settings.last_model = str(bert.path)  # recent models: every one opened, not just the last
+    def _on_controller_model_loaded(self, info: ModelInfo) -> None:
+        c = info.config
+        self.model_label.setText(model_summary(info))
+        if info.warnings:  # e.g. NaN weights: every view would show nonsense, and the user should know why
+            self.statusBar().showMessage(" ".join(info.warnings), ERROR_MESSAGE_MS)
+        if self.settings is not None and info.path is not None:
+            self.settings.last_model = info.path  # recent models: every one opened, not just the last
         self.attention_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
         self.head_lines_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
-        self.embeddings_view.show_model(bert)
-        self.model_view.show_model(bert)
+        self.embeddings_view.show_model(info)
+        self.model_view.show_model(info)
         self.finetune_view.set_model_defaults(c.hidden_size, c.num_hidden_layers)
-        self.finetune_view.set_base_model(str(bert.path) if bert.path else "the bundled model")
+        self.finetune_view.set_base_model(info.path or "the bundled model")
 
     @Slot(str)
     def _on_controller_model_load_failed(self, message: str) -> None:
-        previous = self.controller.bert
+        previous = self.controller.info
         self.model_label.setText(model_summary(previous) if previous else "No model")  # it still answers
         if self.show_dialogs:
             QMessageBox.warning(self, "Could not open the model", message)
@@ -438,13 +376,13 @@ class MainWindow(QMainWindow):
             self._renderers[view](r)
 
     def _show_tokens(self, r: model.Inspection) -> None:
-        unk = self.controller.bert.tokenizer.unk_token_id if self.controller.bert else None
+        unk = self.controller.info.unk_token_id if self.controller.info else None
         self.tokens_view.show_inspection(r, unk)
 
-    @Slot(str)
-    def _on_controller_inspection_failed(self, message: str) -> None:
+    @Slot(object, str)
+    def _on_controller_inspection_failed(self, kind: FailureKind, message: str) -> None:
         self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
-        if message.startswith(GPU_OUT_OF_MEMORY) and self.show_dialogs:
+        if kind is FailureKind.OUT_OF_MEMORY and self.show_dialogs:
             answer = QMessageBox.question(self, "Out of GPU memory", f"{message}.\n\nRun on the CPU instead?")
             if answer == QMessageBox.StandardButton.Yes:
                 self.controller.set_device("cpu")
@@ -462,7 +400,7 @@ class MainWindow(QMainWindow):
             a.setCheckable(True)
             a.setData(device)
             self.device_group.addAction(a)
-        self._check_device(str(self.controller.bert.device) if self.controller.bert else "cpu")
+        self._check_device(self.controller.info.device if self.controller.info else "cpu")
 
     def _check_device(self, device: str) -> None:
         for a in self.device_group.actions():
@@ -471,8 +409,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_controller_device_changed(self, device: str) -> None:
         self._check_device(device)
-        if self.controller.bert is not None:
-            self._on_controller_model_loaded(self.controller.bert)
+        if self.controller.info is not None:
+            self._on_controller_model_loaded(self.controller.info)
 
     @Slot(str)
     def _on_controller_export_finished(self, path: str) -> None:
@@ -518,13 +456,9 @@ class MainWindow(QMainWindow):
                 "fill_mask": self.fill_mask_view, "finetune": self.finetune_view}
 
     def closeEvent(self, event) -> None:
-        if self.finetune.running and self.show_dialogs:
-            answer = QMessageBox.question(self, "Fine-tuning in progress",
-                                          "A training run is in progress. Stop it and quit? A fine-tuning run "
-                                          "keeps only its last complete checkpoint (Save every), if it wrote one.")
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        if not self.finetune.may_quit():
+            event.ignore()
+            return
         # Both workers are asked to stop; the window waits about 2 s in all, never on a busy load.
         self.finetune.shutdown(STOP_WAIT_MS // 2)
         if self.settings is not None:
@@ -538,13 +472,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def model_summary(bert: model.Bert) -> str:
+def model_summary(info: ModelInfo) -> str:
     """The status bar's line about the model in use."""
-    c = bert.config
-    name = bert.path.name if bert.path else "model"
-    dtype = str(next(bert.network.parameters()).dtype).removeprefix("torch.")
-    return (f"{name}: {c.num_hidden_layers} layers × {c.num_attention_heads} heads, hidden {c.hidden_size}, "
-            f"{bert.parameter_count() / 1e6:.1f}M parameters on {bert.device.type.upper()} ({dtype})")
+    c = info.config
+    return (f"{info.name}: {c.num_hidden_layers} layers × {c.num_attention_heads} heads, hidden {c.hidden_size}, "
+            f"{info.parameter_count / 1e6:.1f}M parameters on {info.device_type.upper()} ({info.dtype})")
 
 
 def resident_memory_mb() -> float | None:

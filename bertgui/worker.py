@@ -1,22 +1,37 @@
 """The worker layer: model loading and forward passes on a thread of their own.
 
 Workers never touch widgets; they receive requests as queued signals and answer with signals
-that carry plain data (a `model.Bert`, a `model.Inspection`, an error line).
+that carry plain data (a `ModelInfo`, a `model.Inspection`, a failure's kind and one line).
+The live `model.Bert` stays on this thread: only this thread runs torch.
 """
 
 from __future__ import annotations
 
+import enum
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from model.errors import BertError
+from model.model_info import ModelInfo
+
 from .garbage import set_aside_long_lived_objects
 
 if TYPE_CHECKING:
     import model
+
+
+class FailureKind(enum.Enum):
+    """What went wrong, so that the GUI can offer a remedy without parsing the message."""
+
+    INPUT = "input"  # the model's own error (a bad folder, text or device): its message says what to change
+    OUT_OF_MEMORY = "out of memory"  # the GPU's memory ran out: the CPU can take over
+    UNEXPECTED = "unexpected"  # a library failure with no advice to give
+
+
 @dataclass(frozen=True)
 class InspectRequest:
     request_id: int
@@ -30,19 +45,20 @@ class InspectRequest:
 class ModelWorker(QObject):
     """Lives in a QThread. Holds the model it is running; only this thread calls it."""
 
-    loaded = Signal(int, object)  # request id, model.Bert
-    loadFailed = Signal(int, str)  # request id, one-line message
+    loaded = Signal(int, object)  # request id, ModelInfo
+    loadFailed = Signal(int, object, str)  # request id, FailureKind, one-line message
     inspected = Signal(int, object)  # request id, model.Inspection
-    inspectFailed = Signal(int, str)
+    inspectFailed = Signal(int, object, str)  # request id, FailureKind, one-line message
     devicesFound = Signal(list)  # ["cpu", "cuda:0", ...]
-    moved = Signal(object)  # model.Bert, now on its new device
-    moveFailed = Signal(str)
+    moved = Signal(object)  # ModelInfo, now on its new device
+    moveFailed = Signal(object, str, object)  # FailureKind, one-line message, ModelInfo where the model is now
     exported = Signal(str)  # path of the .npz written
     exportFailed = Signal(str)
 
     def __init__(self):
         super().__init__()
         self._bert: model.Bert | None = None
+        self._info: ModelInfo | None = None  # what was last said about self._bert
         self._last: model.Inspection | None = None  # the latest result, for export
         self._lock = threading.Lock()
         self._newest_inspect = 0  # requests older than this are skipped unseen
@@ -58,22 +74,18 @@ class ModelWorker(QObject):
 
         try:
             bert = model.load(path or None, device=device)
-        except model.BertError as exc:
-            self.loadFailed.emit(request_id, str(exc))
-            return
-        except Exception as exc:  # an unexpected library failure must not kill the thread
-            self.loadFailed.emit(request_id, f"could not load the model: {type(exc).__name__}: {exc}".splitlines()[0])
+            info = bert.info()
+        except Exception as exc:  # a bad folder, or a library failure: the thread lives on either way
+            self.loadFailed.emit(request_id, *describe_failure(exc, "could not load the model"))
             return
         if self._bert is None:
             self.devicesFound.emit(available_devices())
-        self._bert = bert
+        self._bert, self._info = bert, info
         set_aside_long_lived_objects()  # torch's modules and this model live as long as it is open
-        self.loaded.emit(request_id, bert)
+        self.loaded.emit(request_id, info)
 
     @Slot(object)
     def inspect(self, request: InspectRequest) -> None:
-        import model
-
         with self._lock:
             stale = request.request_id < self._newest_inspect
         if stale or self._bert is None:
@@ -82,31 +94,30 @@ class ModelWorker(QObject):
             result = self._bert.inspect(request.text, request.text_b, head_mask=request.head_mask,
                                         top_k=request.top_k, rollout=True, all_positions=request.all_positions,
                                         logit_lens=True)
-        except model.BertError as exc:
-            self.inspectFailed.emit(request.request_id, str(exc))
-            return
         except Exception as exc:
-            self.inspectFailed.emit(request.request_id, describe_failure(exc))
+            self.inspectFailed.emit(request.request_id, *describe_failure(exc, "the forward pass failed"))
             return
         self._last = result
         self.inspected.emit(request.request_id, result)
 
     @Slot(str)
     def move(self, device: str) -> None:
-        import model
-
         if self._bert is None:
             return
         try:
             self._bert.to(device)
-        except model.BertError as exc:
-            self.moveFailed.emit(str(exc))
-            return
         except Exception as exc:
-            self._bert.to("cpu")
-            self.moveFailed.emit(describe_failure(exc))
+            if not isinstance(exc, BertError):  # the move may have stopped half-way: all back to the CPU
+                self._bert.to("cpu")
+            self.moveFailed.emit(*describe_failure(exc, "could not move the model"), self._moved_info())
             return
-        self.moved.emit(self._bert)
+        self.moved.emit(self._moved_info())
+
+    def _moved_info(self) -> ModelInfo:
+        """The model's info with its device now; the rest, the position table included, is unchanged
+        (and the same objects: a view that caches on them need not recompute)."""
+        self._info = replace(self._info, device=str(self._bert.device))
+        return self._info
 
     @Slot(str)
     def export(self, path: str) -> None:
@@ -129,11 +140,12 @@ def available_devices() -> list[str]:
     return ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
 
 
-GPU_OUT_OF_MEMORY = "the GPU ran out of memory for this input"
-
-
-def describe_failure(exc: Exception) -> str:
-    """One line for an unexpected failure; GPU memory gets a suggestion."""
-    if "out of memory" in str(exc).lower():
-        return f"{GPU_OUT_OF_MEMORY}: switch to the CPU (Model > Device) or use a shorter text"
-    return f"the forward pass failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+def describe_failure(exc: Exception, failed: str) -> tuple[FailureKind, str]:
+    """A failure's kind and its one line for the user; `failed` says what could not be done."""
+    if isinstance(exc, BertError):  # already one line that names the fault and the fix
+        return FailureKind.INPUT, str(exc)
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    if "out of memory" in detail.lower():
+        return (FailureKind.OUT_OF_MEMORY,
+                f"{failed}: the GPU ran out of memory; switch to the CPU (Model > Device)")
+    return FailureKind.UNEXPECTED, f"{failed}: {type(exc).__name__}: {detail}"

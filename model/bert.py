@@ -5,6 +5,7 @@ This is the API the GUI, the CLI and scripts use; none of them run forward code 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .device import resolve_device
 from .errors import CapabilityError, ModelNotFoundError
 from .heads import BertWithHeads, HeadSpec
 from .inspection import Inspection, MaskPrediction, run_inspection
+from .model_info import ModelInfo
 from .tokenizer import BertTokenizer, Encoding
 
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "resources" / "models" / "bert-mini-uncased"
@@ -108,10 +110,26 @@ class Bert:
             counts[group] = counts.get(group, 0) + p.numel()
         return counts
 
+    def info(self) -> ModelInfo:
+        """What there is to show about this model, as plain data another thread may read."""
+        heads, tok = self.heads, self.tokenizer
+        return ModelInfo(
+            path=str(self.path) if self.path is not None else None,
+            config=copy.deepcopy(self.config),  # the reader's own: nothing the worker changes reaches it
+            architecture=heads.architecture, mlm=heads.mlm, nsp=heads.nsp, classifier=heads.classifier,
+            num_labels=heads.num_labels, parameter_count=self.parameter_count(),
+            parameter_counts=self.parameter_counts(), device=str(self.device),
+            dtype=str(next(self.network.parameters()).dtype).removeprefix("torch."),
+            unk_token_id=tok.unk_token_id, cls_token_id=tok.cls_token_id, sep_token_id=tok.sep_token_id,
+            mask_token_id=tok.mask_token_id, pad_token_id=tok.pad_token_id,
+            position_embedding_table=self.position_embedding_table(), ignored_keys=tuple(self.ignored_keys),
+            warnings=tuple(self.warnings))
+
     def position_embedding_table(self) -> np.ndarray:
-        """(max_position_embeddings, hidden) float32: the learned or sinusoidal position vectors."""
-        return np.ascontiguousarray(self.network.bert.embeddings.position_embeddings.weight.detach().float().cpu()
-                                    .numpy())
+        """(max_position_embeddings, hidden) float32: the learned or sinusoidal position vectors.
+        A copy: on the CPU, .numpy() would share the live weight's memory."""
+        weight = self.network.bert.embeddings.position_embeddings.weight.detach().float().cpu()
+        return np.array(weight.numpy(), dtype=np.float32, order="C")
 
 
 def load(path: str | Path | None = None, device: str | torch.device = "auto") -> Bert:

@@ -58,7 +58,6 @@ class LoadedCheckpoint:
     network: BertWithHeads
     config: BertConfig
     tokenizer: BertTokenizer
-    weights_file: Path
     ignored_keys: list[str] = field(default_factory=list)  # tensors we have no place for (e.g. a QA head)
 
 
@@ -296,7 +295,7 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
     network.eval()
 
     tokenizer = BertTokenizer.from_folder(folder, config.max_position_embeddings, config.vocab_size)
-    return LoadedCheckpoint(network, config, tokenizer, weights_file, ignored)
+    return LoadedCheckpoint(network, config, tokenizer, ignored)
 
 
 # What a model folder may hold: the files a save writes and those Hugging Face's tools put beside

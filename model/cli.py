@@ -13,13 +13,14 @@ import math
 import os
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from .bert import BUNDLED_MODEL, Bert, load
 from .duration import parse_duration
 from .errors import BertError, one_line
-from .finetuning.trainer import FinetuneSettings
-from .pretraining.trainer import PretrainSettings
+from .finetuning.settings import FinetuneSettings
+from .pretraining.settings import PretrainSettings
 
 EXIT_USER_ERROR = 2  # bad input, said in one line
 EXIT_UNEXPECTED = 3  # a failure no check foresaw (a bug to report)
@@ -149,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=PretrainSettings.precision)
     p.add_argument("--log-every", type=COUNT, default=PretrainSettings.log_every)
     p.add_argument("--checkpoint-every", type=COUNT, default=PretrainSettings.checkpoint_every)
-    p.add_argument("--device", default="auto")
+    p.add_argument("--device", default=PretrainSettings.device)
 
     defaults = FinetuneSettings(train="", out="")
     p = sub.add_parser("finetune", help="fine-tune a classifier on a labelled CSV/TSV/JSONL file")
@@ -171,10 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grad-accum", type=COUNT, default=defaults.grad_accum)
     p.add_argument("--clip", type=POSITIVE, default=defaults.clip)
     p.add_argument("--freeze-embeddings", action="store_true")
-    p.add_argument("--freeze-layers", type=NON_NEGATIVE_INT, default=0)
+    p.add_argument("--freeze-layers", type=NON_NEGATIVE_INT, default=defaults.freeze_layers)
     p.add_argument("--seed", type=NON_NEGATIVE_INT, default=defaults.seed)
     p.add_argument("--log-every", type=COUNT, default=defaults.log_every)
-    p.add_argument("--device", default="auto")
+    p.add_argument("--device", default=defaults.device)
     p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=defaults.precision,
                    help="auto: bf16 autocast on CUDA and on CPUs with native bf16, else fp32")
     p.add_argument("--time-budget", default=None,
@@ -195,12 +196,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def settings_from(args, settings_class):
+    """A run's settings from its command's options, which are named after their fields (the
+    parser takes its defaults from the same dataclass)."""
+    fields = {f: getattr(args, f) for f in settings_class.__dataclass_fields__ if hasattr(args, f)}
+    fields["time_budget_s"] = parse_duration(args.time_budget) if args.time_budget else None
+    return settings_class(**fields)
+
+
 def cmd_finetune(args) -> None:
     from .finetuning.trainer import FineTuner
 
-    fields = {f: getattr(args, f) for f in FinetuneSettings.__dataclass_fields__ if hasattr(args, f)}
-    fields["time_budget_s"] = parse_duration(args.time_budget) if args.time_budget else None
-    tuner = FineTuner(FinetuneSettings(**fields))
+    tuner = FineTuner(settings_from(args, FinetuneSettings))
     if tuner.rank != 0:  # under torchrun only rank 0 talks
         tuner.run()
         return
@@ -210,13 +217,13 @@ def cmd_finetune(args) -> None:
     print(f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}"
           f"{read_as}; {tuner.total_steps()} steps", flush=True)
 
-    def on_step(e) -> None:
-        eta = e.elapsed_s / e.step * (e.total_steps - e.step)
-        print(f"step {e.step}/{e.total_steps} | epoch {e.epoch} | loss {e.loss:.4f} | lr {e.lr:.2e} | "
-              f"{e.tokens_per_s:,.0f} tok/s | ETA {eta:.0f}s", flush=True)
+    def on_step(p) -> None:
+        print(f"step {p.step}/{p.total_steps} | epoch {p.epoch} | loss {p.loss:.4f} | lr {p.lr:.2e} | "
+              f"{p.tokens_per_s:,.0f} tok/s | ETA {p.eta_s:.0f}s", flush=True)
 
     def on_eval(step, m) -> None:
-        print(f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}", flush=True)
+        print(f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}",
+              flush=True)
 
     result = tuner.run(on_step=on_step, on_eval=on_eval)
     print(json_dumps({**result.metrics.as_dict(), "output": str(result.output)}))
@@ -236,16 +243,9 @@ def cmd_predict(bert: Bert, args) -> None:
 def cmd_pretrain(args) -> None:
     from .pretraining.trainer import Pretrainer
 
-    settings = PretrainSettings(
-        corpus=args.corpus, out=args.out, init=args.init, vocab=args.vocab, vocab_size=args.vocab_size, layers=args.layers,
-        hidden=args.hidden, heads=args.heads, intermediate=args.intermediate, max_len=args.max_len,
-        dropout=args.dropout, position_init=args.position_init,
-        batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
-        max_steps=args.max_steps or PretrainSettings.max_steps,
-        fit_schedule=args.max_steps is None,
-        weight_decay=args.weight_decay, clip=args.clip, seed=args.seed, precision=args.precision,
-        log_every=args.log_every, checkpoint_every=args.checkpoint_every,
-        time_budget_s=parse_duration(args.time_budget) if args.time_budget else None, device=args.device)
+    # Without --max-steps the schedule's length comes from the time budget, if any (see PretrainSettings).
+    settings = replace(settings_from(args, PretrainSettings), max_steps=args.max_steps or PretrainSettings.max_steps,
+                       fit_schedule=args.max_steps is None)
     trainer = Pretrainer(settings, resume=args.resume, log=lambda line: print(line, flush=True))
     trainer.run()
 

@@ -57,12 +57,18 @@ class LoopSettings:
 
 
 @dataclass
-class StepStats:
+class Progress:
+    """Where a run stands after a step: the one record the trainers, the CLI and the GUI share."""
     step: int  # optimizer steps done
+    total_steps: int  # the schedule's length (a time budget may fit it shorter as the run goes)
     epoch: int
     loss: float  # mean over the step's micro-batches
     lr: float  # the learning rate the step used
-    sums: dict[str, float] = field(default_factory=dict)  # the task's sums over the step's micro-batches
+    tokens_per_s: float  # over this run's training time (pauses left out)
+    elapsed_s: float  # training time, over resumes too
+    eta_s: float  # training time left: to the schedule's end at this run's speed, or to the time budget's
+    metrics: dict[str, float] = field(default_factory=dict)  # the task's sums over the step, or what a trainer
+    # makes of them (pretraining: MLM and NSP losses and accuracies)
 
 
 def start_distributed() -> tuple[int, int]:
@@ -146,14 +152,15 @@ class TrainLoop:
         self.step, self.epoch, self.position = (int(state[k]) for k in ("step", "epoch", "position"))
         self.elapsed = float(state["elapsed"])
         if self.settings.fit_to_budget and state.get("fitted"):  # an interrupted run keeps the schedule it chose
-            self.settings.total_steps, self.settings.warmup_steps = int(state["total_steps"]), int(state["warmup_steps"])
+            self.settings.total_steps = int(state["total_steps"])
+            self.settings.warmup_steps = int(state["warmup_steps"])
             self.ramp_from = tuple(state.get("ramp_from", self.ramp_from))  # older states lack it
             self.fitted = True
 
     # --- training -------------------------------------------------------------------------
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_step: Callable[[StepStats], None] | None = None,
+            on_step: Callable[[Progress], None] | None = None,
             on_epoch_end: Callable[[int], None] | None = None,
             on_checkpoint: Callable[[], None] | None = None) -> str:
         """Train until total_steps, the time budget or should_stop() (checked between steps).
@@ -168,6 +175,7 @@ class TrainLoop:
         def training_s() -> float:
             return time.monotonic() - started - waited
 
+        steps_before, tokens = self.step, 0  # this run's speed is measured from here
         batches = self.task.epoch(self.epoch, self.rank, self.world)
         if not batches:  # every epoch has the same data, so one check does
             raise BertError("the training data makes no batch; add data or lower the batch size")
@@ -195,7 +203,7 @@ class TrainLoop:
                 batches = self.task.epoch(self.epoch, self.rank, self.world)
             group = batches[self.position:self.position + s.grad_accum]
             try:
-                stats = self._optimizer_step(group)
+                loss, lr, sums = self._optimizer_step(group)
             except torch.OutOfMemoryError:
                 self.optimizer.zero_grad(set_to_none=True)  # give the memory back before saying so
                 if self.device.type == "cuda":
@@ -214,11 +222,19 @@ class TrainLoop:
                     self._fit_schedule(rate, s.time_budget_s - now)
                     fitting = False
             if on_step is not None:
-                on_step(stats)
+                tokens += sums.get("tokens", 0)
+                budget_left = None if s.time_budget_s is None else s.time_budget_s - now
+                on_step(Progress(self.step, s.total_steps, self.epoch, loss, lr, tokens / max(now, 1e-9), self.elapsed,
+                                 self._eta(now / (self.step - steps_before), budget_left), sums))
             if (on_checkpoint is not None and s.checkpoint_every and self.step % s.checkpoint_every == 0
                     and self.step < s.total_steps):  # the last step's model is the caller's to save
                 on_checkpoint()
         return "done"
+
+    def _eta(self, s_per_step: float, budget_left_s: float | None) -> float:
+        """Training time left: the rest of the schedule at this speed, or of the time budget if less."""
+        eta = s_per_step * (self.settings.total_steps - self.step)
+        return eta if budget_left_s is None else min(eta, max(0.0, budget_left_s))
 
     def _speed_known(self, run_s: float, steps: int) -> bool:
         """Measure over a few steps and 5% of the budget, or until the warm-up ends: inside the
@@ -248,7 +264,8 @@ class TrainLoop:
         self.scheduler.last_epoch -= 1
         self.scheduler.step()
 
-    def _optimizer_step(self, group: Sequence[Any]) -> StepStats:
+    def _optimizer_step(self, group: Sequence[Any]) -> tuple[float, float, dict[str, float]]:
+        """One optimizer step over the group: its mean loss, the learning rate it used and the task's sums."""
         s = self.settings
         lr = self.scheduler.get_last_lr()[0]
         self.optimizer.zero_grad(set_to_none=True)
@@ -272,4 +289,4 @@ class TrainLoop:
         self.optimizer.step()
         self.scheduler.step()
         self.step += 1
-        return StepStats(self.step, self.epoch, loss_sum, lr, sums)
+        return loss_sum, lr, sums

@@ -16,6 +16,7 @@ from .token_axis import TokenAxis
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
+    from model.model_info import ModelInfo
 
 
 PARTS = (("token", "Token embedding"), ("segment", "Segment embedding"), ("position", "Position embedding"),
@@ -84,12 +85,14 @@ class EmbeddingsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.plots)
 
-    def show_model(self, bert: model.Bert) -> None:
-        """The position-similarity matrix depends only on the model: computed once per model."""
-        if self._similarity_for is bert:
+    def show_model(self, info: ModelInfo) -> None:
+        """The position-similarity matrix depends only on the position table: computed once per table
+        (a device move keeps the same table object)."""
+        table = info.position_embedding_table
+        if self._similarity_for is table:
             return
-        self._similarity_for = bert
-        similarity = position_similarity(bert.position_embedding_table())
+        self._similarity_for = table
+        similarity = position_similarity(table)
         self.similarity.setImage(drawable(similarity, -1.0, 1.0), levels=(-1.0, 1.0))
         self.similarity_plot.setTitle(noted(SIMILARITY_TITLE, similarity, how="blank"))
         self.similarity_plot.autoRange(padding=0)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
-    import model
+    from model.model_info import ModelInfo
 
 
 
@@ -45,23 +45,22 @@ class ModelView(QWidget):
         layout.addWidget(QLabel("<b>config.json</b>"))
         layout.addWidget(self.config_table, 1)
 
-    def show_model(self, bert: model.Bert) -> None:
-        heads = bert.heads
-        self.summary.setText(f"<b>{bert.path}</b><br>{heads.architecture}, {bert.parameter_count():,} parameters, "
-                             f"on {bert.device}")
-        can = [("fill-mask (masked-LM head)", heads.mlm), ("next-sentence prediction", heads.nsp)]
+    def show_model(self, info: ModelInfo) -> None:
+        self.summary.setText(f"<b>{info.path}</b><br>{info.architecture}, {info.parameter_count:,} parameters, "
+                             f"on {info.device}")
+        can = [("fill-mask (masked-LM head)", info.mlm), ("next-sentence prediction", info.nsp)]
         text = "; ".join(f"{'✔' if ok else '✘'} {what}" for what, ok in can)
-        if heads.classifier:
-            labels = ", ".join((bert.config.id2label or {}).values())
-            text += f"; ✔ {heads.classifier} classifier with {heads.num_labels} labels ({labels})"
-        if bert.ignored_keys:
-            shown = ", ".join(bert.ignored_keys[:4]) + (" …" if len(bert.ignored_keys) > 4 else "")
-            text += f"<br>Not used ({len(bert.ignored_keys)} tensor(s) with no place in BERT Explorer): {shown}"
-        for warning in bert.warnings:  # here too, where it stays in sight: the status bar's message times out
+        if info.classifier:
+            labels = ", ".join((info.config.id2label or {}).values())
+            text += f"; ✔ {info.classifier} classifier with {info.num_labels} labels ({labels})"
+        if info.ignored_keys:
+            shown = ", ".join(info.ignored_keys[:4]) + (" …" if len(info.ignored_keys) > 4 else "")
+            text += f"<br>Not used ({len(info.ignored_keys)} tensor(s) with no place in BERT Explorer): {shown}"
+        for warning in info.warnings:  # here too, where it stays in sight: the status bar's message times out
             text += f"<br><b style='color:#b45309'>Warning:</b> {html.escape(warning)}"
         self.capabilities.setText(text)
-        counts = bert.parameter_counts()
+        counts = info.parameter_counts
         total = sum(counts.values())
         _fill(self.params_table, [(k, f"{v:,} ({v / total:.1%})") for k, v in counts.items()] + [("total", f"{total:,}")])
-        config = bert.config.to_dict()
+        config = info.config.to_dict()
         _fill(self.config_table, [(k, str(config[k])) for k in sorted(config)])

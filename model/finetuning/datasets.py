@@ -92,15 +92,26 @@ def shortened(value: str) -> str:
 
 
 def quoted(value: str) -> str:
-    """A value from the file as a message shows it: cut short, and quoted as Python writes a
-    string, so a line break or a control character in it cannot break the message's one line."""
-    return repr(shortened(value))
+    """A value from the file as a message shows it: quoted as Python writes a string, so a line
+    break or a control character in it cannot break the message's one line, and cut short after
+    quoting (an escape such as \\U0002ebe1 takes ten characters of the message)."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+LISTED_CHARS = 2 * SHOWN_CHARS  # a list of values in a message takes about this many characters at most
 
 
 def listed(values: list[str], shown: int = 4, quote=quoted) -> str:
-    """"'a', 'b', 'c' and 7 more": a few values, however many there are."""
-    text = ", ".join(map(quote, values[:shown]))
-    return text + (f" and {len(values) - shown:,} more" if len(values) > shown else "")
+    """"'a', 'b', 'c' and 7 more": a few values, however many there are, and however long."""
+    parts: list[str] = []
+    for value in values[:shown]:
+        part = quote(value)
+        if parts and len(", ".join(parts)) + len(part) > LISTED_CHARS:
+            break
+        parts.append(part)
+    rest = len(values) - len(parts)
+    return ", ".join(parts) + (f" and {rest:,} more" if rest else "")
 
 
 @dataclass

@@ -20,64 +20,14 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from ..bert import BUNDLED_MODEL, load
+from ..bert import BUNDLED_MODEL, Bert, load
 from ..checkpoint import check_output_folder, save_checkpoint
 from ..device import use_bf16
 from ..heads import BertWithHeads, HeadSpec
-from ..train_loop import LoopSettings, StepStats, TrainLoop, distributed_device, start_distributed
+from ..train_loop import LoopSettings, Progress, TrainLoop, distributed_device, start_distributed
 from .datasets import LabelledDataset, check_trainable, load_dataset, split_off
 from .metrics import ClassificationMetrics, classification_metrics
-
-
-@dataclass
-class FinetuneSettings:
-    train: str  # CSV/TSV/JSONL with text + label (or text_a + text_b + label)
-    out: str  # output model folder (written atomically at the end, and at checkpoints)
-    eval: str | None = None  # eval file; without one, eval_fraction of train is held out
-    eval_fraction: float = 0.1
-    model: str | None = None  # base model folder; None = the bundled model
-    text_column: str | None = None
-    text_b_column: str | None = None
-    label_column: str | None = None
-    epochs: int = 3
-    max_steps: int | None = None  # stop after this many optimizer steps (overrides epochs)
-    batch_size: int = 32
-    lr: float | None = None  # peak learning rate; None = suggested_learning_rate(the model's hidden size)
-    warmup_ratio: float = 0.1  # share of the steps spent warming up, then linear decay to 0
-    weight_decay: float = 0.01
-    dropout: float | None = None  # hidden, attention and classifier dropout; None = the model's own
-    max_len: int = 128  # tokens per example, [CLS]/[SEP] included
-    grad_accum: int = 1  # batches per optimizer step
-    clip: float = 1.0
-    freeze_embeddings: bool = False
-    freeze_layers: int = 0  # the lowest N encoder layers stay fixed
-    seed: int = 0
-    device: str = "auto"
-    precision: str = "auto"  # bf16 autocast where the hardware does it natively (CUDA, AMX CPUs), or fp32
-    time_budget_s: float | None = None  # end training after this long (pauses left out; the learning rate decays
-    # to 0 by then), then evaluate and save as usual
-    checkpoint_every: int | None = None  # also save the model every N steps: a cancel then keeps the latest
-    log_every: int = 20
-
-
-def suggested_learning_rate(hidden_size: int) -> float:
-    """Small BERTs take larger steps than BERT-base (whose paper range is 2e-5 to 5e-5)."""
-    if hidden_size <= 256:
-        return 2e-4
-    if hidden_size <= 512:
-        return 1e-4
-    return 3e-5
-
-
-@dataclass
-class StepEvent:
-    step: int
-    total_steps: int
-    epoch: int
-    loss: float
-    lr: float
-    tokens_per_s: float
-    elapsed_s: float
+from .settings import FinetuneSettings, suggested_learning_rate  # re-exported: the trainer's settings
 
 
 @dataclass
@@ -89,7 +39,9 @@ class FinetuneResult:
 
 
 class FineTuner:
-    def __init__(self, settings: FinetuneSettings):
+    def __init__(self, settings: FinetuneSettings, load_base: Callable[[str | None, str], Bert] = load):
+        """`load_base(folder, device)` reads the model to start from: the GUI passes its cache, which
+        then has the base at hand to compare the result with."""
         s = self.settings = settings
         self.rank, self.world = start_distributed()
         device = distributed_device(s.device)
@@ -103,7 +55,7 @@ class FineTuner:
         check_trainable(train, s.batch_size, eval_set)
         self.train_set, self.eval_set = train, eval_set
         self.labels = train.label_names
-        base = load(s.model, device=device)
+        base = load_base(s.model, device)
         if s.lr is None:
             s.lr = suggested_learning_rate(base.config.hidden_size)
         self.device = base.device
@@ -207,7 +159,7 @@ class FineTuner:
         per_epoch = math.ceil(len(self.train_batches) / (s.batch_size * self.world * s.grad_accum))
         return s.max_steps if s.max_steps is not None else per_epoch * s.epochs
 
-    def run(self, on_step: Callable[[StepEvent], None] | None = None,
+    def run(self, on_step: Callable[[Progress], None] | None = None,
             on_eval: Callable[[int, ClassificationMetrics], None] | None = None,
             should_stop: Callable[[], bool] = lambda: False) -> FinetuneResult:
         s = self.settings
@@ -220,16 +172,11 @@ class FineTuner:
             time_budget_s=s.time_budget_s, checkpoint_every=s.checkpoint_every, fit_to_budget=True),
             self.rank, self.world)
         torch.manual_seed(s.seed)  # dropout: same seed, same data, same device -> same result
-        tokens = 0
 
-        def report(stats: StepStats) -> None:
-            nonlocal tokens
-            tokens += stats.sums["tokens"]
-            total = loop.settings.total_steps  # fitted to the time limit after the first few steps
-            if on_step and self.rank == 0 and (stats.step % s.log_every == 0 or stats.step == total):
-                # The loop's clock, which leaves out the time the run was paused.
-                on_step(StepEvent(stats.step, total, stats.epoch, stats.loss, stats.lr,
-                                  tokens / max(loop.elapsed, 1e-9), loop.elapsed))
+        def report(progress: Progress) -> None:
+            if on_step and self.rank == 0 and (progress.step % s.log_every == 0
+                                               or progress.step == progress.total_steps):
+                on_step(progress)
 
         evaluated: dict[int, ClassificationMetrics] = {}  # by step
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,64 +29,26 @@ from ..embeddings import sinusoidal_table
 from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
 from ..tokenizer import BertTokenizer
-from ..train_loop import LoopSettings, StepStats, TrainLoop, distributed_device, start_distributed
+from ..train_loop import LoopSettings, Progress, TrainLoop, distributed_device, start_distributed
 from .data import IGNORE_LABEL, TokenizedCorpus, epoch_examples, make_batch, tokenize_corpus
+from .settings import PretrainSettings  # re-exported: the trainer's settings
 from .vocab import train_wordpiece
 
 STATE_FILE = "training_state.pt"
 
 
-@dataclass
-class PretrainSettings:
-    corpus: str  # text file: documents separated by blank lines, one sentence per line
-    out: str  # output folder (see the module docstring)
-    init: str | None = None  # continue from this model folder (keeps its vocabulary and architecture)
-    vocab: str | None = None  # use this folder's vocabulary (vocab.txt/tokenizer.json) instead of training one
-    vocab_size: int = 12_000  # WordPiece vocabulary trained on the corpus (from scratch, without --vocab)
-    layers: int = 4
-    hidden: int = 256
-    heads: int = 4
-    intermediate: int = 1024
-    max_len: int = 128  # tokens per example, [CLS]/[SEP] included; also max_position_embeddings
-    dropout: float | None = None  # hidden and attention dropout while pretraining; None = BERT's 0.1 (or --init's)
-    position_init: str = "sinusoidal"  # from scratch: the learned position embeddings start as a sinusoidal
-    # table scaled to the other embeddings' std ("random": N(0, 0.02) as in BERT). Relative offsets are then
-    # one linear map from the start, so previous/next-token heads form thousands of steps sooner.
-    batch_size: int = 64
-    lr: float = 5e-4  # peak learning rate
-    warmup_steps: int = 1_000
-    max_steps: int = 100_000  # the schedule's length; training stops here
-    fit_schedule: bool = False  # max_steps was not given: with a time budget, the schedule's length comes from
-    # the measured speed so that the learning rate reaches 0 as the budget ends (max_steps is then a cap), and
-    # --resume keeps that length, with or without a budget
-    weight_decay: float = 0.01
-    clip: float = 1.0  # max global gradient norm
-    seed: int = 0
-    precision: str = "auto"  # auto (bf16 where the hardware does it natively, else fp32), bf16, fp32
-    log_every: int = 50
-    checkpoint_every: int = 500
-    time_budget_s: float | None = None  # stop cleanly (with a checkpoint) after this many seconds
-    device: str = "auto"
+def progress_line(p: Progress) -> str:
+    """A pretraining log line (its metrics are the log window's, see Pretrainer.run)."""
+    m = p.metrics
+    return (f"step {p.step:>7} | epoch {p.epoch} | loss {p.loss:.4f} (mlm {m['mlm_loss']:.4f}, "
+            f"nsp {m['nsp_loss']:.4f}) | mlm acc {m['mlm_accuracy']:.3f} | nsp acc {m['nsp_accuracy']:.3f} | "
+            f"lr {p.lr:.2e} | {p.tokens_per_s:,.0f} tok/s | ETA {_hms(p.eta_s)}")
 
 
-@dataclass
-class StepReport:
-    step: int
-    epoch: int
-    loss: float
-    mlm_loss: float
-    nsp_loss: float
-    mlm_accuracy: float
-    nsp_accuracy: float
-    lr: float
-    tokens_per_s: float
-    elapsed_s: float
-    eta_s: float
-
-    def line(self) -> str:
-        return (f"step {self.step:>7} | epoch {self.epoch} | loss {self.loss:.4f} (mlm {self.mlm_loss:.4f}, "
-                f"nsp {self.nsp_loss:.4f}) | mlm acc {self.mlm_accuracy:.3f} | nsp acc {self.nsp_accuracy:.3f} | "
-                f"lr {self.lr:.2e} | {self.tokens_per_s:,.0f} tok/s | ETA {_hms(self.eta_s)}")
+def progress_json(p: Progress) -> str:
+    """A log.jsonl line: the record with its metrics flattened, one key per number."""
+    fields = {k: v for k, v in asdict(p).items() if k != "metrics"}
+    return json.dumps({**fields, **p.metrics})
 
 
 def _empty_window() -> dict[str, float]:
@@ -255,34 +216,32 @@ class Pretrainer:
         _barrier(self.world)
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_report: Callable[[StepReport], None] | None = None) -> int:
+            on_report: Callable[[Progress], None] | None = None) -> int:
         """Train until max_steps, the time budget, or should_stop(); always ends with a checkpoint.
         on_report receives what each log line says, every log_every steps."""
         s = self.settings
         # Timed by the loop's training clock, which leaves out the pauses inside should_stop().
-        started = self.loop.elapsed
-        window, window_started = _empty_window(), started
+        window, window_started = _empty_window(), self.loop.elapsed
         log_file = open(self.out / "log.jsonl", "a", encoding="utf-8") if self.rank == 0 else None
 
         announced = self.loop.fitted  # a resumed run has said so already
 
-        def report(stats: StepStats) -> None:
+        def report(progress: Progress) -> None:
             nonlocal window, window_started, announced
-            for k, v in stats.sums.items():
+            for k, v in progress.metrics.items():
                 window[k] += v
             window["steps"] += 1
             if self.loop.fitted and not announced:
                 announced = True
                 self.log(f"measured speed: the schedule ends at step {self.loop.settings.total_steps:,}, "
                          f"with the time budget")
-            if stats.step % s.log_every == 0 or stats.step == self.loop.settings.total_steps:
-                sums = _sum_over_ranks(window, self.world)
-                r = self._report(sums, self.loop.elapsed - window_started, self.loop.elapsed - started)
-                self.log(r.line())
+            if progress.step % s.log_every == 0 or progress.step == progress.total_steps:
+                r = _over_window(progress, _sum_over_ranks(window, self.world), self.loop.elapsed - window_started)
+                self.log(progress_line(r))
                 if on_report is not None and self.rank == 0:
                     on_report(r)
                 if log_file is not None:
-                    log_file.write(json.dumps(asdict(r)) + "\n")
+                    log_file.write(progress_json(r) + "\n")
                     log_file.flush()
                 window, window_started = _empty_window(), self.loop.elapsed
 
@@ -295,19 +254,6 @@ class Pretrainer:
         reason = {"done": "max steps reached", "out of time": "time budget used"}.get(ended, ended)
         self.log(f"{reason} at step {self.step}; model saved to {self.out / 'model'}")
         return self.step
-
-    def _report(self, w: dict, window_s: float, run_time: float) -> StepReport:
-        s = self.settings
-        n = max(1, w["steps"])
-        per_step = window_s / n
-        eta = (self.loop.settings.total_steps - self.step) * per_step
-        if s.time_budget_s is not None:
-            eta = min(eta, max(0.0, s.time_budget_s - run_time))
-        return StepReport(step=self.step, epoch=self.loop.epoch, loss=w["loss"] / n, mlm_loss=w["mlm_loss"] / n,
-                          nsp_loss=w["nsp_loss"] / n, mlm_accuracy=w["mlm_correct"] / max(1, w["mlm_total"]),
-                          nsp_accuracy=w["nsp_correct"] / max(1, w["nsp_total"]),
-                          lr=self.loop.scheduler.get_last_lr()[0], tokens_per_s=w["tokens"] / max(window_s, 1e-9),
-                          elapsed_s=self.loop.elapsed, eta_s=eta if math.isfinite(eta) else 0.0)
 
 
 class _EpochBatches:
@@ -330,6 +276,16 @@ class _EpochBatches:
             batches.append(make_batch(t.data, self.examples[idx], idx, t.tokenizer, t.settings.seed, self.epoch,
                                       pad_to=t.settings.max_len))
         return batches
+
+
+def _over_window(progress: Progress, w: dict[str, float], window_s: float) -> Progress:
+    """The step's record with its loss, speed and metrics averaged over the log window: one
+    step's accuracy on one batch is too noisy to read."""
+    n = max(1, w["steps"])
+    return replace(progress, loss=w["loss"] / n, tokens_per_s=w["tokens"] / max(window_s, 1e-9), metrics={
+        "mlm_loss": w["mlm_loss"] / n, "nsp_loss": w["nsp_loss"] / n,
+        "mlm_accuracy": w["mlm_correct"] / max(1, w["mlm_total"]),
+        "nsp_accuracy": w["nsp_correct"] / max(1, w["nsp_total"])})
 
 
 def _quiet(_line: str) -> None:

@@ -53,11 +53,11 @@ def test_only_the_latest_text_is_delivered(qtbot, controller, model_folder):
 
 def test_failed_load_keeps_the_previous_model(qtbot, controller, model_folder, tmp_path):
     load(qtbot, controller, model_folder)
-    previous = controller.bert
+    previous = controller.info
     with qtbot.waitSignal(controller.modelLoadFailed, timeout=30_000) as blocker:
         controller.load_model(str(tmp_path / "missing"))
     assert "no such folder" in blocker.args[0] and "\n" not in blocker.args[0]
-    assert controller.bert is previous
+    assert controller.info is previous
     with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
         controller.set_text("still works")
 
@@ -108,4 +108,15 @@ def test_a_failed_device_move_reports_where_the_model_really_is(qtbot, controlle
     load(qtbot, controller, model_folder)
     with qtbot.waitSignals([controller.deviceChanged, controller.deviceChangeFailed], timeout=30_000):
         controller.set_device("cuda:99")  # no such device on any machine this runs on
-    assert controller.device == "cpu" and str(controller.bert.device) == "cpu"
+    assert controller.device == "cpu" and controller.info.device == "cpu"
+
+
+def test_failures_carry_their_kind_beside_one_line():
+    from bertgui.worker import FailureKind, describe_failure
+    from model.errors import CapabilityError
+
+    assert describe_failure(CapabilityError("no MLM head"), "x") == (FailureKind.INPUT, "no MLM head")
+    kind, message = describe_failure(RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), "x")
+    assert kind is FailureKind.OUT_OF_MEMORY and "ran out of memory" in message
+    assert describe_failure(ValueError("bad\nsecond line"), "could not load the model") == (
+        FailureKind.UNEXPECTED, "could not load the model: ValueError: bad")

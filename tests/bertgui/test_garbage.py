@@ -44,7 +44,7 @@ def test_garbage_made_on_a_worker_thread_is_collected_on_the_gui_thread(qtbot, c
 def test_the_policy_holds_while_any_worker_thread_runs_and_ends_with_the_last(qtbot):
     from bertgui import garbage
     from bertgui.controller import Controller
-    from bertgui.finetune_controller import FinetuneController
+    from bertgui.finetune.controller import FinetuneController
 
     assert gc.isenabled() and not garbage.is_held()
     inspector, finetune = Controller(), FinetuneController()

@@ -81,7 +81,7 @@ def test_bad_model_folder_shows_a_dialog_and_keeps_the_model(qtbot, window, tmp_
     with qtbot.waitSignal(window.controller.modelLoadFailed, timeout=30_000):
         window.controller.load_model(str(tmp_path))
     assert shown and "config.json" in shown[0]
-    assert window.model_label.text().startswith(window.controller.bert.path.name + ": 2 layers")  # still in use
+    assert window.model_label.text().startswith(window.controller.info.name + ": 2 layers")  # still in use
 
 
 def test_unticking_a_head_switches_it_off_everywhere(qtbot, window):
@@ -175,11 +175,11 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
     w.head_lines_view.threshold_spin.setValue(0.125)
     w.head_lines_view.hide_special.setChecked(True)
     w.fill_mask_view.score_all.setChecked(True)
-    w.finetune_view.task.setCurrentIndex(1)  # continued pretraining
-    w.finetune_view.train_edit.setText(str(tmp_path / "notes.txt"))
-    w.finetune_view.out_edit.setText(str(tmp_path / "out"))
-    w.finetune_view.batch.setValue(48)
-    w.finetune_view.freeze_embeddings.setChecked(True)
+    w.finetune_view.form.task.setCurrentIndex(1)  # continued pretraining
+    w.finetune_view.form.train_edit.setText(str(tmp_path / "notes.txt"))
+    w.finetune_view.form.out_edit.setText(str(tmp_path / "out"))
+    w.finetune_view.form.batch.setValue(48)
+    w.finetune_view.form.freeze_embeddings.setChecked(True)
     w.close()
     again = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     assert again.text == ("the cat", "a dog") and again.tab == 2
@@ -191,7 +191,7 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
     assert restored.attention_view.mode_combo.currentData() == "rollout" and restored.tabs.currentIndex() == 2
     assert restored.head_lines_view.threshold_spin.value() == 0.125 and restored.head_lines_view.hide_special.isChecked()
     assert restored.fill_mask_view.score_all.isChecked()
-    ft = restored.finetune_view
+    ft = restored.finetune_view.form
     assert ft.is_pretraining() and ft.train_edit.text() == str(tmp_path / "notes.txt")
     assert ft.out_edit.text() == str(tmp_path / "out") and ft.batch.value() == 48 and ft.freeze_embeddings.isChecked()
 

@@ -141,7 +141,7 @@ def shown(qtbot, view):
 
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf], ids=["nan", "inf", "-inf"])
 def test_each_view_draws_non_finite_values(qtbot, inspection, value):
-    from bertgui.views.attention_change_view import AttentionChangeView
+    from bertgui.finetune.attention_change_view import AttentionChangeView
     from bertgui.views.attention_view import AttentionView
     from bertgui.views.embeddings_view import EmbeddingsView
     from bertgui.views.fill_mask_view import FillMaskView

@@ -100,7 +100,7 @@ def test_hostile_numbers_in_every_view_s_options_leave_the_defaults(qtbot, contr
 
 
 def test_fitting_options_are_applied_and_the_messages_say_what_was_ignored(qtbot, tmp_path, capsys):
-    from bertgui.views.finetune_view import FinetuneView
+    from bertgui.finetune.view import FinetuneView
 
     view = FinetuneView()
     qtbot.addWidget(view)
@@ -108,8 +108,9 @@ def test_fitting_options_are_applied_and_the_messages_say_what_was_ignored(qtbot
     write_settings(path, {"view/finetune": {"epochs": "5", "batch": 2.5, "warmup": 0.2, "max_len": float("inf"),
                                             "task": "gone", "freeze_embeddings": "perhaps", "out": 7}})
     view.set_options(app_settings(path).view_options("finetune"))
-    assert view.epochs.value() == 5 and view.warmup.value() == 0.2
-    assert view.batch.value() == 32 and view.max_len.value() == 128 and view.task.currentData() == "classify"
+    assert view.form.epochs.value() == 5 and view.form.warmup.value() == 0.2
+    form = view.form
+    assert form.batch.value() == 32 and form.max_len.value() == 128 and form.task.currentData() == "classify"
     assert sorted(lines(capsys.readouterr().err)) == sorted(PREFIX + line + "; using the default" for line in [
         "option batch=2.5 (not a whole number from 1 to 1024)",
         "option max_len=inf (not a whole number from 8 to 512)",
@@ -119,19 +120,19 @@ def test_fitting_options_are_applied_and_the_messages_say_what_was_ignored(qtbot
 
 
 def test_a_remembered_dataset_is_previewed_only_if_it_is_a_regular_file(qtbot, tmp_path, fifo, capsys, data):
-    from bertgui.views.finetune_view import FinetuneView
+    from bertgui.finetune.view import FinetuneView
 
     view = FinetuneView()
     qtbot.addWidget(view)
     previews = []
     view.previewRequested.connect(lambda *args: previews.append(args[0]))
     view.set_options({"train": str(fifo), "eval": str(fifo)})  # reading a FIFO blocks the worker for good
-    assert previews == [] and view.train_edit.text() == view.eval_edit.text() == ""
+    assert previews == [] and view.form.train_edit.text() == view.form.eval_edit.text() == ""
     assert lines(capsys.readouterr().err) == [PREFIX + f"option {key}='{fifo}' (not a regular file); using the default"
                                               for key in ("train", "eval")]
     missing = str(tmp_path / "not yet.csv")
     view.set_options({"train": missing})
-    assert previews == [] and view.train_edit.text() == missing  # kept as typed, not read
+    assert previews == [] and view.form.train_edit.text() == missing  # kept as typed, not read
     view.set_options({"train": str(data)})
     assert previews == [str(data)]
 

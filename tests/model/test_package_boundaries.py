@@ -47,7 +47,8 @@ def test_the_modules_the_gui_thread_imports_load_no_torch():
     """`import model` is lazy (PEP 562): the GUI imports its pure modules without loading torch,
     which only the worker threads import."""
     code = ("import sys, model, model.errors, model.safe_read, model.atomic, model.config, model.duration, "
-            "model.finetuning.datasets, model.pretraining.corpus, bertgui.main_window, bertgui.app; "
+            "model.finetuning.datasets, model.finetuning.settings, model.pretraining.corpus, "
+            "model.pretraining.settings, bertgui.main_window, bertgui.app; "
             "model.BertError; print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')[:3])")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})

@@ -52,7 +52,7 @@ def test_epochs_steps_and_reports():
     assert loop.run(on_step=steps.append, on_epoch_end=epochs.append) == "done"
     assert [s.step for s in steps] == list(range(1, 10)) and loop.step == 9
     assert epochs == [0, 1] and task.epochs_asked == [0, 1, 2]  # 3 batches an epoch; step 9 ends epoch 2
-    assert all(s.sums == {"rows": 8} for s in steps)
+    assert all(s.metrics == {"rows": 8} for s in steps)
     assert steps[0].lr == pytest.approx(0.025) and steps[1].lr == pytest.approx(0.05)  # warmup, then decay
     assert steps[-1].lr < steps[2].lr
     assert steps[-1].loss < steps[0].loss

@@ -8,7 +8,7 @@ import pytest
 
 @pytest.fixture
 def panel(qtbot):
-    from bertgui.views.dataset_panel import DatasetPanel
+    from bertgui.finetune.dataset_panel import DatasetPanel
 
     panel = DatasetPanel()
     qtbot.addWidget(panel)

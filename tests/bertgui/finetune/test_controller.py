@@ -14,21 +14,29 @@ def corpus(tmp_path):
     return path
 
 
-def finetune_options(model_folder, data, out, **overrides) -> dict:
-    return {"train": str(data), "out": str(out), "model": model_folder, "max_steps": 6, "batch_size": 8,
-            "lr": 2e-3, "max_len": 16, "device": "cpu", "precision": "fp32", "log_every": 1, **overrides}
+def finetune_options(model_folder, data, out, **overrides):
+    from model.finetuning.settings import FinetuneSettings
+
+    return FinetuneSettings(**{"train": str(data), "out": str(out), "model": model_folder, "max_steps": 6,
+                               "batch_size": 8, "lr": 2e-3, "max_len": 16, "device": "cpu", "precision": "fp32",
+                               "log_every": 1, **overrides})
 
 
-def pretrain_options(model_folder, corpus, out, **overrides) -> dict:
-    return {"train": str(corpus), "out": str(out), "model": model_folder, "max_steps": 6, "batch_size": 4,
-            "lr": 5e-4, "max_len": 24, "device": "cpu", **overrides}
+def pretrain_options(model_folder, corpus, out, max_steps=6, time_budget_s=None):
+    """As the Fine-tune tab sets continued pretraining up."""
+    from model.pretraining.settings import PretrainSettings
+
+    return PretrainSettings(corpus=str(corpus), out=str(out), init=model_folder, max_steps=max_steps, batch_size=4,
+                            lr=5e-4, max_len=24, device="cpu", warmup_steps=max(1, round(0.1 * max_steps)),
+                            log_every=1, checkpoint_every=max(100, max_steps // 10), time_budget_s=time_budget_s,
+                            fit_schedule=time_budget_s is not None)
 
 
 def paused_for_63_s_after_step_2(worker, monkeypatch) -> list[tuple[bool, int]]:
     """Pauses `worker` (run on this thread) once step 2 is reported, and resumes it when 63 s
     have passed on the training loop's clock, which only moves while the worker waits paused.
     Returns what pausedChanged says."""
-    from bertgui import finetune_controller
+    from bertgui.finetune import controller as finetune_controller
     from model import train_loop
 
     clock = types.SimpleNamespace(now=0.0)
@@ -48,7 +56,7 @@ def paused_for_63_s_after_step_2(worker, monkeypatch) -> list[tuple[bool, int]]:
 
 def test_a_fine_tune_paused_for_longer_than_its_time_limit_goes_on_after_resume(
         qtbot, model_folder, data, tmp_path, monkeypatch):
-    from bertgui.finetune_controller import FinetuneWorker
+    from bertgui.finetune.controller import FinetuneWorker
 
     worker = FinetuneWorker()
     paused = paused_for_63_s_after_step_2(worker, monkeypatch)
@@ -61,7 +69,7 @@ def test_a_fine_tune_paused_for_longer_than_its_time_limit_goes_on_after_resume(
 
 def test_continued_pretraining_paused_for_longer_than_its_time_limit_goes_on_after_resume(
         qtbot, model_folder, corpus, tmp_path, monkeypatch):
-    from bertgui.finetune_controller import FinetuneWorker
+    from bertgui.finetune.controller import FinetuneWorker
 
     worker = FinetuneWorker()
     paused = paused_for_63_s_after_step_2(worker, monkeypatch)
@@ -73,7 +81,7 @@ def test_continued_pretraining_paused_for_longer_than_its_time_limit_goes_on_aft
 
 
 def test_time_limited_pretraining_fits_its_schedule_to_the_limit(qtbot, model_folder, corpus, tmp_path, monkeypatch):
-    from bertgui.finetune_controller import FinetuneWorker
+    from bertgui.finetune.controller import FinetuneWorker
     from model import train_loop
     from model.pretraining.trainer import Pretrainer
 
@@ -99,7 +107,7 @@ def test_time_limited_pretraining_fits_its_schedule_to_the_limit(qtbot, model_fo
 
 
 def test_the_controller_says_where_a_run_halted_for_a_pause(qtbot, model_folder, data, tmp_path):
-    from bertgui.finetune_controller import FinetuneController
+    from bertgui.finetune.controller import FinetuneController
 
     controller = FinetuneController()
     try:
@@ -114,3 +122,19 @@ def test_the_controller_says_where_a_run_halted_for_a_pause(qtbot, model_folder,
         assert paused == [(True, 0), (False, 0)] and finished.args[0].steps == 6
     finally:
         controller.shutdown()
+
+
+def test_a_runs_base_model_is_read_once_for_the_run_and_the_comparison(qtbot, model_folder, data, tmp_path,
+                                                                        monkeypatch):
+    import model.bert
+    from bertgui.finetune.controller import FinetuneWorker
+
+    read, load = [], model.bert.load
+    monkeypatch.setattr(model.bert, "load", lambda folder, device: read.append(folder) or load(folder, device=device))
+    worker = FinetuneWorker()
+    compared = []
+    worker.compared.connect(compared.append)
+    worker.run(finetune_options(model_folder, data, tmp_path / "out"))
+    worker.compare("the cat sat", "")
+    worker.compare("the dog ran", "")
+    assert len(compared) == 2 and read == [model_folder, str(tmp_path / "out")]

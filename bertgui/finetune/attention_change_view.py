@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from .finite import drawable, finite_max, noted
+from ..views.finite import drawable, finite_max, noted
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     from model.attention_change import AttentionChange

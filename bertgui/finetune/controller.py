@@ -1,25 +1,31 @@
 """Fine-tuning runs on a thread of their own (the inspector's worker stays free), with
 pause, resume and cancel checked between training steps. The same thread previews datasets
 before a run and, after it, answers "try it" and compares the new model's attention with the
-base model's, so the GUI thread never reads a file or runs a model."""
+base model's, so the GUI thread never reads a file or runs a model. A run starts from the model
+the inspector has loaded, and asks before it replaces a model already in its output folder."""
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from model.errors import BertError, one_line  # pure: no torch on the GUI thread
+from model.finetuning.settings import FinetuneSettings
+from model.pretraining.settings import PretrainSettings
 
-from .garbage import set_aside_long_lived_objects
-from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
+from ..garbage import set_aside_long_lived_objects
+from ..worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
+if TYPE_CHECKING:
+    from ..controller import Controller
 
-def _bundled() -> str:
-    from model.bert import BUNDLED_MODEL
-
-    return str(BUNDLED_MODEL)
+PRETRAINED_MODEL_SUBFOLDER = "model"  # continued pretraining writes OUT/model (beside its checkpoint state)
 
 
 def _one_line(exc: Exception) -> str:
@@ -33,7 +39,7 @@ def _one_line(exc: Exception) -> str:
 
 class FinetuneWorker(QObject):
     started = Signal(int, list)  # total steps, label names
-    progressed = Signal(object)  # model.finetuning.trainer.StepEvent
+    progressed = Signal(object)  # model.train_loop.Progress
     evaluated = Signal(int, object)  # step, ClassificationMetrics
     finished = Signal(object)  # FinetuneResult (output None when cancelled before any checkpoint)
     failed = Signal(str)
@@ -57,13 +63,14 @@ class FinetuneWorker(QObject):
         self._tuned: str | None = None
         self._device = "auto"
 
-    def _model(self, folder: str | None):
+    def _model(self, folder: str | None, device: str | None = None):
+        """A model for "try it" and the comparison, or the base of a run: each read from disk once
+        (a fine-tune's base is the comparison's too)."""
         from model.bert import load
 
-        key = (folder, self._device)
+        key = (folder, device or self._device)
         if key not in self._models:
-            self._models = {k: v for k, v in self._models.items() if k[0] in (self._base, self._tuned)}
-            self._models[key] = load(folder, device=self._device)
+            self._models[key] = load(folder, device=key[1])
         return self._models[key]
 
     def should_stop(self) -> bool:
@@ -79,67 +86,59 @@ class FinetuneWorker(QObject):
     def _paused(self) -> bool:
         return not self.resume.is_set() and not self.cancel.is_set()
 
-    def _report_step(self, event) -> None:
-        self._steps_done = event.step
-        self.progressed.emit(event)
+    def _report_step(self, progress) -> None:
+        self._steps_done = progress.step
+        self.progressed.emit(progress)
 
-    @Slot(dict)
-    def run(self, options: dict) -> None:
-        from model.finetuning.trainer import FineTuner, FinetuneSettings
+    @Slot(object)
+    def run(self, settings: FinetuneSettings) -> None:
+        from model.finetuning.trainer import FineTuner
 
         self._steps_done = 0
         try:
-            tuner = FineTuner(FinetuneSettings(**options))
+            tuner = FineTuner(settings, load_base=self._model)
             set_aside_long_lived_objects()  # the run's rows (millions of objects for a big file) live until it ends
             self.started.emit(tuner.total_steps(), tuner.labels)
             result = tuner.run(on_step=self._report_step, on_eval=self.evaluated.emit,
                                should_stop=self.should_stop)
         except Exception as exc:  # the thread must survive anything and say what happened
+            self._keep_models(self._base, self._tuned, self._device)  # not the failed run's base
             self.failed.emit(_one_line(exc))
             return
-        if result.output is not None:
-            self._base, self._tuned = options.get("model"), str(result.output)
-            self._device = options.get("device", "auto")
-            self._models.clear()
+        if result.output is None:  # cancelled before a checkpoint: the last run's models stay the ones to try
+            self._keep_models(self._base, self._tuned, self._device)
+        else:
+            self._keep_models(settings.model, str(result.output), settings.device)
         self.finished.emit(result)
 
-    @Slot(dict)
-    def pretrain(self, options: dict) -> None:
-        """Continue masked-LM (and next-sentence) pretraining of the base model on a text file."""
-        from model.finetuning.trainer import StepEvent
-        from model.pretraining.trainer import Pretrainer, PretrainSettings
+    def _keep_models(self, base: str | None, tuned: str | None, device: str) -> None:
+        """The models "try it" and the attention comparison use from now on. Only the base stays
+        in memory: the tuned folder may have been written again since it was read."""
+        self._base, self._tuned, self._device = base, tuned, device
+        self._models = {key: bert for key, bert in self._models.items() if key == (base, device)}
+
+    @Slot(object)
+    def pretrain(self, settings: PretrainSettings) -> None:
+        """Continue masked-LM (and next-sentence) pretraining of settings.init on a text file."""
+        from model.pretraining.trainer import Pretrainer
 
         self._steps_done = 0
         try:
-            steps = options["max_steps"]
-            settings = PretrainSettings(
-                corpus=options["train"], out=options["out"], init=options.get("model") or _bundled(),
-                max_len=options["max_len"], batch_size=options["batch_size"], lr=options["lr"],
-                warmup_steps=max(1, round(options.get("warmup_ratio", 0.1) * steps)), max_steps=steps,
-                weight_decay=options.get("weight_decay", 0.01), seed=options.get("seed", 0),
-                log_every=1, checkpoint_every=options.get("checkpoint_every") or max(100, steps // 10),
-                time_budget_s=options.get("time_budget_s"),
-                # As in a fine-tune: with a time limit the learning rate decays to 0 as it ends (max_steps is a cap).
-                fit_schedule=options.get("time_budget_s") is not None,
-                device=options.get("device", "auto"))
             trainer = Pretrainer(settings, log=lambda line: None if line.startswith("step") else self.logged.emit(line))
             set_aside_long_lived_objects()
-            self.started.emit(steps, [])
+            self.started.emit(settings.max_steps, [])
 
-            def report(r) -> None:
-                total = trainer.loop.settings.total_steps  # fitted to the time limit after the first few steps
-                self._report_step(StepEvent(r.step, total, r.epoch, r.loss, r.lr, r.tokens_per_s, r.elapsed_s))
-                if r.step % 50 == 0 or r.step == total:
-                    self.logged.emit(f"step {r.step}: MLM accuracy {r.mlm_accuracy:.3f}, "
-                                     f"NSP accuracy {r.nsp_accuracy:.3f}")
+            def report(progress) -> None:
+                self._report_step(progress)
+                if progress.step % 50 == 0 or progress.step == progress.total_steps:
+                    self.logged.emit(f"step {progress.step}: MLM accuracy {progress.metrics['mlm_accuracy']:.3f}, "
+                                     f"NSP accuracy {progress.metrics['nsp_accuracy']:.3f}")
 
             step = trainer.run(should_stop=self.should_stop, on_report=report)
         except Exception as exc:
             self.failed.emit(_one_line(exc))
             return
-        self._base, self._tuned = options.get("model"), str(trainer.out / "model")
-        self._device = options.get("device", "auto")
-        self._models.clear()
+        self._keep_models(settings.init, str(trainer.out / "model"), settings.device)
         self.pretrainFinished.emit(self._tuned, step, step < trainer.loop.settings.total_steps)
 
     @Slot(str, str, str, str)
@@ -188,14 +187,18 @@ class FinetuneController(QObject):
     logged = Signal(str)
     pausedChanged = Signal(bool, int)  # see FinetuneWorker.pausedChanged
 
-    _runRequested = Signal(dict)
-    _pretrainRequested = Signal(dict)
+    _runRequested = Signal(object)  # FinetuneSettings
+    _pretrainRequested = Signal(object)  # PretrainSettings
     _previewRequested = Signal(str, str, str, str)
     _classifyRequested = Signal(str, str)
     _compareRequested = Signal(str, str)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, inspector: Controller | None = None, dialogs: QWidget | None = None,
+                 parent: QObject | None = None):
+        """`inspector` has the model a run starts from; `dialogs` is the window questions are asked
+        over (None: nobody is there to answer, as when rendering a screenshot)."""
         super().__init__(parent)
+        self.inspector, self.dialogs = inspector, dialogs
         self.running = False
         self._worker = FinetuneWorker()
         self._stopped = False
@@ -219,24 +222,58 @@ class FinetuneController(QObject):
         self._worker.resultFailed.connect(self.resultFailed)
         self._thread = start_worker_thread("finetune-worker", self._worker)
 
-    def start(self, options: dict) -> None:
-        """Start a run; `options` are FinetuneSettings fields (built on the worker thread,
-        where torch lives)."""
-        self._begin(self._runRequested, options)
+    def start_from_inspector_model(self, settings: FinetuneSettings | PretrainSettings) -> None:
+        """Start a run on the model the inspector has loaded (a fine-tune without one starts from
+        the bundled model), on the inspector's device, once the user agrees to replace a model
+        already in the output folder."""
+        info = self.inspector.info if self.inspector else None
+        base, device = (info.path if info else None), (self.inspector.device if self.inspector else "auto")
+        if isinstance(settings, PretrainSettings):
+            if base is None:  # init None would pretrain from scratch
+                self._refuse("Not started: load a model in the inspector first.")
+                return
+            written = Path(settings.out) / PRETRAINED_MODEL_SUBFOLDER
+            settings = replace(settings, init=base, device=device)
+        else:
+            written = Path(settings.out)
+            settings = replace(settings, model=base, device=device)
+        if not self._may_replace_model_in(written):
+            self._refuse("Not started: choose another output folder to keep the model in it.")
+            return
+        self.start(settings)
 
-    def start_pretraining(self, options: dict) -> None:
-        """Continue pretraining (MLM + NSP) on options["train"], a text file of blank-line-separated documents."""
-        self._begin(self._pretrainRequested, options)
+    def _may_replace_model_in(self, folder: Path) -> bool:
+        """A run replaces an earlier model in the folder it writes: the user says so first."""
+        if self.dialogs is None or not (folder / "config.json").is_file():
+            return True
+        answer = QMessageBox.question(self.dialogs, "Replace the model?",
+                                      f"{folder} already holds a model. The run replaces it when it finishes. "
+                                      "Go on?", defaultButton=QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
-    def _begin(self, request: SignalInstance, options: dict) -> None:
-        """Hand a run to the worker thread, unless one is under way."""
+    def _refuse(self, message: str) -> None:
+        self.runningChanged.emit(False)  # the view was waiting for the run to start
+        self.runFailed.emit(message)
+
+    def may_quit(self) -> bool:
+        """Quitting cancels a run in progress: the user says so first."""
+        if not self.running or self.dialogs is None:
+            return True
+        answer = QMessageBox.question(self.dialogs, "Fine-tuning in progress",
+                                      "A training run is in progress. Stop it and quit? A fine-tuning run "
+                                      "keeps only its last complete checkpoint (Save every), if it wrote one.")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def start(self, settings: FinetuneSettings | PretrainSettings) -> None:
+        """Start a fine-tune, or continued pretraining (MLM + NSP) on a text file of blank-line-
+        separated documents, unless a run is under way. The settings go to the worker as they are."""
         if self.running:
             return
         self._worker.cancel.clear()
         self._worker.resume.set()
         self.running = True
         self.runningChanged.emit(True)
-        request.emit(options)
+        (self._pretrainRequested if isinstance(settings, PretrainSettings) else self._runRequested).emit(settings)
 
     def preview(self, path: str, text_column: str = "", text_b_column: str = "", label_column: str = "") -> None:
         """Read the dataset's first rows and label counts (columns "" = detected, text B "-" = none)."""

@@ -1,0 +1,109 @@
+"""The Fine-tune tab's results: the confusion matrix on the evaluation data, how the new model's
+attention differs from its base model's, and its class probabilities for any sentence ("Try it")."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget
+
+from ..views.probability_table import ProbabilityTable
+from .attention_change_view import AttentionChangeView
+
+if TYPE_CHECKING:
+    from model.finetuning.trainer import FinetuneResult
+
+TRY_IT_DEBOUNCE_MS = 150
+
+
+class ResultsPanel(QTabWidget):
+    classifyRequested = Signal(str, str)  # "Try it": text, text B
+    compareRequested = Signal()  # attention change on the inspector's current sentence
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.confusion = QTableWidget(0, 0)
+        self.confusion.setToolTip("Confusion matrix on the evaluation data: rows = true class, columns = predicted")
+        self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.attention_change = AttentionChangeView()
+        self.attention_change.compareRequested.connect(self.compareRequested)
+        self.addTab(self.confusion, "Confusion matrix")
+        self.addTab(self.attention_change, "Attention change")
+        self.addTab(self._try_it(), "Try it")
+
+    def _try_it(self) -> QWidget:
+        self.try_text = QLineEdit(enabled=False, placeholderText="Type a sentence for the fine-tuned classifier",
+                                  toolTip="Class probabilities from the model this run saved")
+        self.try_text_b = QLineEdit(enabled=False, placeholderText="Sentence B (pair tasks)",
+                                    toolTip="Second sentence, for a model fine-tuned on pairs")
+        self.try_table = ProbabilityTable("The fine-tuned model's probability for each class")
+        self.try_status = QLabel("Finish a run to try its model here.")
+        self._try_timer = QTimer(self, singleShot=True, interval=TRY_IT_DEBOUNCE_MS)
+        self._try_timer.timeout.connect(self._on_try_timer_timeout)
+        self.try_text.textChanged.connect(self._try_timer.start)
+        self.try_text_b.textChanged.connect(self._try_timer.start)
+        try_it = QWidget()
+        layout = QVBoxLayout(try_it)
+        layout.addWidget(self.try_text)
+        layout.addWidget(self.try_text_b)
+        layout.addWidget(self.try_status)
+        layout.addWidget(self.try_table, 1)
+        return try_it
+
+    def clear(self) -> None:
+        """Nothing from the previous run stays on screen to be read as this one's."""
+        self._set_trying(False)
+        self.confusion.setRowCount(0)
+        self.confusion.setColumnCount(0)
+        self.attention_change.clear()
+        self.attention_change.set_available(False)
+        self.try_table.show_probabilities({})
+        self.try_status.setText("Finish a run to try its model here.")
+
+    def show_model(self, result: FinetuneResult) -> None:
+        """A run saved a classifier: try it, compare its attention, and read its evaluation if it had one."""
+        self._set_trying(True)
+        self.try_status.setText(f"Type a sentence: the model in {result.output} classifies it as you type.")
+        self.attention_change.set_available(True)
+        if result.metrics is not None:
+            self._show_confusion(result.labels, result.metrics.confusion)
+
+    def show_pretrained(self) -> None:
+        """Continued pretraining made no classifier: only the attention comparison applies."""
+        self.attention_change.set_available(True)
+
+    def _set_trying(self, enabled: bool) -> None:
+        self.try_text.setEnabled(enabled)
+        self.try_text_b.setEnabled(enabled)
+
+    def show_probabilities(self, text: str, probabilities: dict[str, float]) -> None:
+        if text != self.try_text.text().strip():
+            return  # typed on since
+        ranked = self.try_table.show_probabilities(probabilities)
+        self.try_status.setText(f"<b>{html.escape(ranked[0][0])}</b> ({ranked[0][1]:.1%})")
+
+    def show_attention_change(self, change) -> None:
+        self.attention_change.show_change(change)
+
+    def show_error(self, message: str) -> None:
+        self.try_status.setText(message)
+        self.attention_change.show_error(message)
+
+    def _on_try_timer_timeout(self) -> None:
+        text = self.try_text.text().strip()
+        if text:
+            self.classifyRequested.emit(text, self.try_text_b.text().strip())
+
+    def _show_confusion(self, labels: list[str], confusion: np.ndarray) -> None:
+        n = len(labels)
+        self.confusion.setRowCount(n)
+        self.confusion.setColumnCount(n)
+        self.confusion.setVerticalHeaderLabels([f"true {label}" for label in labels])
+        self.confusion.setHorizontalHeaderLabels([f"predicted {label}" for label in labels])
+        for i in range(n):
+            for j in range(n):
+                self.confusion.setItem(i, j, QTableWidgetItem(str(int(confusion[i, j]))))
+        self.confusion.resizeColumnsToContents()

@@ -1,0 +1,138 @@
+"""Fine-tune tab: choose and preview a dataset, set the run (the form), watch it train (the
+monitor: progress, live curves, log), then look at what it made (the results: the confusion
+matrix, how its attention changed, and its class probabilities for any sentence)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from .form import FinetuneForm
+from .monitor import TrainingMonitor
+from .results import ResultsPanel
+
+if TYPE_CHECKING:
+    from model.finetuning.trainer import FinetuneResult
+
+
+def majority_accuracy(confusion: np.ndarray) -> float:
+    """The accuracy of always answering the evaluation data's most common class: the floor a
+    classifier has to beat (rows of the confusion matrix are the true classes)."""
+    total = confusion.sum()
+    return float(confusion.sum(axis=1).max() / total) if total else 0.0
+
+
+class FinetuneView(QWidget):
+    startRequested = Signal(object)  # FinetuneSettings or PretrainSettings, without the base model and device
+    pauseToggled = Signal(bool)
+    cancelRequested = Signal()
+    openModelRequested = Signal(str)
+    previewRequested = Signal(str, str, str, str)  # path, text, text B, label column ("" = detect)
+    classifyRequested = Signal(str, str)  # "Try it": text, text B
+    compareRequested = Signal()  # attention change on the inspector's current sentence
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.form = FinetuneForm()
+        self.monitor = TrainingMonitor()
+        self.results = ResultsPanel()
+        self.results.insertTab(0, self.monitor.log, "Log")
+        self.results.setCurrentIndex(0)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.monitor)
+        right.addWidget(self.results)
+        right.setSizes([300, 300])
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.form)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)  # extra width goes to the curves
+        split.setSizes([470, 700])
+        QVBoxLayout(self).addWidget(split)
+
+        self.form.data.previewRequested.connect(self.previewRequested)
+        self.form.start_button.clicked.connect(self._on_start_clicked)
+        self.form.pauseToggled.connect(self._on_form_pause_toggled)
+        self.form.cancel_button.clicked.connect(self.cancelRequested)
+        self.form.open_button.clicked.connect(lambda: self.openModelRequested.emit(self._output))
+        self.results.classifyRequested.connect(self.classifyRequested)
+        self.results.compareRequested.connect(self.compareRequested)
+        self._output = ""
+
+    # --- what MainWindow tells the form --------------------------------------------------------
+
+    def set_model_defaults(self, hidden_size: int, num_layers: int) -> None:
+        self.form.set_model_defaults(hidden_size, num_layers)
+
+    def set_base_model(self, name: str) -> None:
+        self.form.set_base_model(name)
+
+    def options(self) -> dict:
+        return self.form.options()
+
+    def set_options(self, options: dict) -> None:
+        self.form.set_options(options)
+
+    # --- the user ------------------------------------------------------------------------------
+
+    def _on_start_clicked(self) -> None:
+        if not self.form.is_complete():
+            self.monitor.say("Choose a training file and an output folder first.")
+            return
+        try:
+            settings = self.form.run_settings()
+        except ValueError as exc:
+            self.monitor.say(str(exc))
+            return
+        self.monitor.show_busy()
+        self.startRequested.emit(settings)
+
+    def _on_form_pause_toggled(self, paused: bool) -> None:
+        if paused:
+            self.monitor.say("Pausing after this step…")
+        self.pauseToggled.emit(paused)
+
+    # --- the run -------------------------------------------------------------------------------
+
+    def set_running(self, running: bool) -> None:
+        self.form.set_running(running)
+        if not running:
+            self.monitor.show_stopped()
+
+    def run_started(self, total_steps: int, labels: list) -> None:
+        self.form.open_button.setEnabled(False)
+        self.results.clear()
+        self.monitor.run_started(total_steps, labels)
+
+    def run_finished(self, result: FinetuneResult) -> None:
+        self.monitor.flush()  # the last steps, drawn now
+        if result.output is None:
+            self.monitor.say(f"Cancelled at step {result.steps}; nothing was written.", "cancelled")
+            return
+        self._output = str(result.output)
+        self.form.open_button.setEnabled(True)
+        self.results.show_model(result)
+        m = result.metrics
+        if m is None:  # cancelled after a checkpoint: that model is complete and usable
+            self.monitor.say(f"Cancelled at step {result.steps}; the last checkpoint is kept in {result.output}",
+                             f"cancelled; last checkpoint in {result.output}")
+            return
+        rows = int(m.confusion.sum())
+        self.monitor.say(f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f} on {rows} evaluation "
+                         f"{'row' if rows == 1 else 'rows'} (always answering their most common class would "
+                         f"score {majority_accuracy(m.confusion):.3f}). Saved to {result.output}",
+                         f"saved {result.output}")
+
+    def pretrain_finished(self, folder: str, steps: int, stopped: bool) -> None:
+        self.monitor.flush()
+        self._output = folder
+        self.form.open_button.setEnabled(True)
+        self.results.show_pretrained()
+        how = f"stopped at step {steps}; the last checkpoint" if stopped else f"{steps} steps"
+        self.monitor.say(f"Continued pretraining done ({how}). Saved to {folder}", f"saved {folder}")
+
+    def run_failed(self, message: str) -> None:
+        self.monitor.flush()
+        self.monitor.say(message, f"error: {message}")
