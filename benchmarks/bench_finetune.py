@@ -38,16 +38,39 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import model  # noqa: E402
 
 CONFIGS = {
-    "small": dict(num_hidden_layers=4, hidden_size=256, num_attention_heads=4, intermediate_size=1024,
-                  vocab_size=12000, max_position_embeddings=128),
-    "base": dict(num_hidden_layers=12, hidden_size=768, num_attention_heads=12, intermediate_size=3072,
-                 vocab_size=30522, max_position_embeddings=512),
+    "small": dict(
+        num_hidden_layers=4,
+        hidden_size=256,
+        num_attention_heads=4,
+        intermediate_size=1024,
+        vocab_size=12000,
+        max_position_embeddings=128,
+    ),
+    "base": dict(
+        num_hidden_layers=12,
+        hidden_size=768,
+        num_attention_heads=12,
+        intermediate_size=3072,
+        vocab_size=30522,
+        max_position_embeddings=512,
+    ),
 }
 
 
 # Peak dense bf16 tensor FLOP/s (no sparsity), by a substring of torch.cuda.get_device_name().
-PEAK_BF16_TFLOPS = {"H200": 989.0, "H100 PCIe": 756.0, "H100": 989.0, "A100": 312.0, "L40S": 362.0, "L4": 121.0,
-                    "A10": 125.0, "RTX 4090": 165.0, "RTX 3090": 71.0, "V100": 125.0, "T4": 65.0}
+PEAK_BF16_TFLOPS = {
+    "H200": 989.0,
+    "H100 PCIe": 756.0,
+    "H100": 989.0,
+    "A100": 312.0,
+    "L40S": 362.0,
+    "L4": 121.0,
+    "A10": 125.0,
+    "RTX 4090": 165.0,
+    "RTX 3090": 71.0,
+    "V100": 125.0,
+    "T4": 65.0,
+}
 
 
 def peak_tflops(device: torch.device) -> float | None:
@@ -70,8 +93,12 @@ def make_pair(name: str, folder: Path, device: torch.device):
     reference = BertForSequenceClassification(config)
     reference.save_pretrained(folder)
     vocab = folder / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-                               + [f"w{i}" for i in range(CONFIGS[name]["vocab_size"] - 5)]) + "\n")
+    vocab.write_text(
+        "\n".join(
+            ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"w{i}" for i in range(CONFIGS[name]["vocab_size"] - 5)]
+        )
+        + "\n"
+    )
     BertTokenizerFast(vocab=str(vocab)).save_pretrained(folder)
     ours = model.load(folder, device=str(device)).network
     return ours.train(), reference.to(device).train()
@@ -121,8 +148,11 @@ def main() -> int:
     device = torch.device(args.device)
     cuda = device.type == "cuda"
     peak = (args.peak_tflops or peak_tflops(device)) if cuda else None
-    where = (f"{torch.cuda.get_device_name(device)}, bf16 autocast, peak {peak or '?'} TFLOP/s" if cuda
-             else f"CPU, {torch.get_num_threads()} thread(s), fp32")
+    where = (
+        f"{torch.cuda.get_device_name(device)}, bf16 autocast, peak {peak or '?'} TFLOP/s"
+        if cuda
+        else f"CPU, {torch.get_num_threads()} thread(s), fp32"
+    )
     print(f"torch {torch.__version__}, {where}; batch {args.batch} x {args.length} tokens")
     mfu_header = " ours MFU | reference MFU |" if cuda else ""
     print(f"| config | batches | ours tok/s | reference tok/s | ratio ours/ref |{mfu_header}")
@@ -162,7 +192,7 @@ def main() -> int:
         ours_t, ref_t = [], []
         for r in range(args.rounds):
             pair = [(ours_step, ours_t), (ref_step, ref_t)]
-            for step, times in (pair if r % 2 == 0 else pair[::-1]):
+            for step, times in pair if r % 2 == 0 else pair[::-1]:
                 times.append(time_steps(step, data, device))
         tokens = sum(int(mask.sum()) for _, _, mask, _ in data)
         ours_tps, ref_tps = tokens / statistics.median(ours_t), tokens / statistics.median(ref_t)

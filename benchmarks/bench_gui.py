@@ -30,8 +30,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORDS = ("the cat sat on a warm mat while the old dog slept near the open door of a small house "
-         "in the quiet town by the river and the children played").split()
+WORDS = (
+    "the cat sat on a warm mat while the old dog slept near the open door of a small house "
+    "in the quiet town by the river and the children played"
+).split()
 
 
 def sentence(n_tokens: int, variant: int) -> str:
@@ -164,17 +166,23 @@ def main() -> int:
     launch = measure_launch(args.model)
     print(f"launch to first paint ({name}): {launch:.2f} s (goal 2 s)")
     ms, tokens, peak = run_isolated("--measure", args.model or "-", "32", str(args.edits))
-    print(f"edit latency, {name}, {tokens} tokens: median {float(ms):.0f} ms over {args.edits} edits (goal 150 ms); "
-          f"peak memory {peak} MB (goal 700 MB)")
+    print(
+        f"edit latency, {name}, {tokens} tokens: median {float(ms):.0f} ms over {args.edits} edits (goal 150 ms); "
+        f"peak memory {peak} MB (goal 700 MB)"
+    )
     if not args.skip_base:
         with tempfile.TemporaryDirectory() as tmp:
             (base,) = run_isolated("--make-base", tmp)
             ms, tokens, peak = run_isolated("--measure", base, "128", str(args.edits))
-            print(f"edit latency, BERT-base-sized, {tokens} tokens: median {float(ms):.0f} ms (goal 300 ms); "
-                  f"peak memory {peak} MB")
+            print(
+                f"edit latency, BERT-base-sized, {tokens} tokens: median {float(ms):.0f} ms (goal 300 ms); "
+                f"peak memory {peak} MB"
+            )
             ms, tokens, peak = run_isolated("--measure", base, "512", "5")
-            print(f"edit latency, BERT-base-sized, {tokens} tokens, attention tab (144 heads): median {float(ms):.0f} ms "
-                  f"over 5 edits; peak memory {peak} MB (goal 1.5 GB)")
+            print(
+                f"edit latency, BERT-base-sized, {tokens} tokens, attention tab (144 heads): median {float(ms):.0f} ms "
+                f"over 5 edits; peak memory {peak} MB (goal 1.5 GB)"
+            )
     return 0
 
 

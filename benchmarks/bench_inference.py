@@ -48,10 +48,22 @@ from model import Bert, BertConfig, BertTokenizer, BertWithHeads, HeadSpec  # no
 from model.checkpoint import normalize_keys  # noqa: E402
 
 CONFIGS = {
-    "base": dict(num_hidden_layers=12, hidden_size=768, num_attention_heads=12, intermediate_size=3072,
-                 vocab_size=30522, max_position_embeddings=512),
-    "small": dict(num_hidden_layers=4, hidden_size=256, num_attention_heads=4, intermediate_size=1024,
-                  vocab_size=16000, max_position_embeddings=512),
+    "base": dict(
+        num_hidden_layers=12,
+        hidden_size=768,
+        num_attention_heads=12,
+        intermediate_size=3072,
+        vocab_size=30522,
+        max_position_embeddings=512,
+    ),
+    "small": dict(
+        num_hidden_layers=4,
+        hidden_size=256,
+        num_attention_heads=4,
+        intermediate_size=1024,
+        vocab_size=16000,
+        max_position_embeddings=512,
+    ),
 }
 LENGTHS = (16, 64, 128, 512)
 SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
@@ -114,8 +126,9 @@ def timed(fn: Callable, device: torch.device) -> float:
     return time.perf_counter() - start
 
 
-def measure(ours: Callable, reference: Callable, device: torch.device, target_s: float,
-            min_repeats: int) -> tuple[float, float, int]:
+def measure(
+    ours: Callable, reference: Callable, device: torch.device, target_s: float, min_repeats: int
+) -> tuple[float, float, int]:
     """Median seconds of ours and of the reference, and the number of repeats."""
     for _ in range(WARMUP):
         timed(ours, device)
@@ -135,8 +148,13 @@ def parse_args() -> argparse.Namespace:
     cuda = torch.cuda.is_available()
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--configs", nargs="+", choices=list(CONFIGS), default=list(CONFIGS))
-    parser.add_argument("--lengths", nargs="+", type=int, default=list(LENGTHS),
-                        help="token counts, [CLS] and [SEP] included (3 to 512)")
+    parser.add_argument(
+        "--lengths",
+        nargs="+",
+        type=int,
+        default=list(LENGTHS),
+        help="token counts, [CLS] and [SEP] included (3 to 512)",
+    )
     parser.add_argument("--devices", nargs="+", choices=["cpu", "cuda"], default=["cpu", "cuda"] if cuda else ["cpu"])
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--quick", action="store_true", help="fewer repeats: a rough number in a fraction of the time")
@@ -154,15 +172,18 @@ def main() -> None:
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     target_s, min_repeats = (0.5, 3) if args.quick else (2.5, 5)
-    print(f"torch {torch.__version__}, transformers {transformers.__version__}, "
-          f"{torch.get_num_threads()} CPU thread(s); medians of N alternating repeats\n")
+    print(
+        f"torch {torch.__version__}, transformers {transformers.__version__}, "
+        f"{torch.get_num_threads()} CPU thread(s); medians of N alternating repeats\n"
+    )
     print("| config | device | tokens | ours ms | reference ms | ratio ours/ref | N |")
     print("|---|---|---:|---:|---:|---:|---:|")
     cpu_ratios: list[tuple[str, int, float]] = []
     for name in args.configs:
         with tempfile.TemporaryDirectory() as folder:  # the tokenizer keeps its vocabulary in memory
-            tokenizer = make_tokenizer(Path(folder), CONFIGS[name]["vocab_size"],
-                                       CONFIGS[name]["max_position_embeddings"])
+            tokenizer = make_tokenizer(
+                Path(folder), CONFIGS[name]["vocab_size"], CONFIGS[name]["max_position_embeddings"]
+            )
         bert, reference = make_models(name, tokenizer)
         for device_name in args.devices:
             device = torch.device(device_name)
@@ -179,16 +200,20 @@ def main() -> None:
 
                 def ref(reference=reference, ids=ids, segments=segments):
                     with torch.inference_mode():
-                        return reference(input_ids=ids, token_type_ids=segments, output_attentions=True,
-                                         output_hidden_states=True)
+                        return reference(
+                            input_ids=ids, token_type_ids=segments, output_attentions=True, output_hidden_states=True
+                        )
 
                 check_parity(ours, ref)
                 ours_s, ref_s, repeats = measure(ours, ref, device, target_s, min_repeats)
                 ratio = ours_s / ref_s
                 if device.type == "cpu":
                     cpu_ratios.append((name, length, ratio))
-                print(f"| {name} | {device_name} | {length} | {ours_s * 1e3:.2f} | {ref_s * 1e3:.2f} | "
-                      f"{ratio:.2f} | {repeats} |", flush=True)
+                print(
+                    f"| {name} | {device_name} | {length} | {ours_s * 1e3:.2f} | {ref_s * 1e3:.2f} | "
+                    f"{ratio:.2f} | {repeats} |",
+                    flush=True,
+                )
         del bert, reference
 
     if cpu_ratios:

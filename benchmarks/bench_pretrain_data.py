@@ -48,8 +48,10 @@ def main() -> int:
         tokens += batch.num_tokens
     per_batch = statistics.median(times)
     per_step = per_batch + plan_s / steps_per_epoch
-    print(f"epoch plan: {plan_s * 1000:,.0f} ms for {len(examples):,} examples ({steps_per_epoch:,} batches of "
-          f"{args.batch})")
+    print(
+        f"epoch plan: {plan_s * 1000:,.0f} ms for {len(examples):,} examples ({steps_per_epoch:,} batches of "
+        f"{args.batch})"
+    )
     print(f"make_batch: {per_batch * 1000:.1f} ms per batch of {args.batch} x {args.max_len} (median of {len(times)})")
     print(f"data alone allows {tokens / len(times) / per_step:,.0f} tokens/s")
     return 0

@@ -59,8 +59,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         print("| case | wall s | CPU s | peak MB | outcome |\n|---|---:|---:|---:|---|")
         for name, path in write_cases(Path(tmp)).items():
-            run = subprocess.run([sys.executable, "-c", PROBE, str(path)], cwd=ROOT, capture_output=True, text=True,
-                                 check=True)
+            run = subprocess.run(
+                [sys.executable, "-c", PROBE, str(path)], cwd=ROOT, capture_output=True, text=True, check=True
+            )
             r = json.loads(run.stdout)
             outcome = r["outcome"].replace(str(path.parent) + "/", "")[:90]
             print(f"| {name} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_mb']:.0f} | {outcome} |")

@@ -56,7 +56,8 @@ CLOZE = [
 # Function words left out of the cue words that --corpus counts.
 FUNCTION_WORDS = frozenset(
     "a an and are at be by down every had have he her his i in into is it its next of on one out "
-    "she some the there they this to two very was we will you".split())
+    "she some the there they this to two very was we will you".split()
+)
 
 
 def words(text: str) -> list[str]:
@@ -65,8 +66,10 @@ def words(text: str) -> list[str]:
 
 def corpus_support(path: str) -> list[tuple[int, dict[str, int]]]:
     """For each cloze item: lines holding the answer, and lines holding it and each cue word."""
-    cues = [[w for w in dict.fromkeys(words(sentence)) if w not in FUNCTION_WORDS and w != answer]
-            for sentence, answer in CLOZE]
+    cues = [
+        [w for w in dict.fromkeys(words(sentence)) if w not in FUNCTION_WORDS and w != answer]
+        for sentence, answer in CLOZE
+    ]
     answer_lines = Counter()
     together = Counter()
     with open(path, encoding="utf-8", errors="replace") as corpus:
@@ -85,8 +88,9 @@ def main() -> int:
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     parser.add_argument("--top-k", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="print every sentence's top k")
-    parser.add_argument("--corpus", default=None,
-                        help="the training corpus: also count the lines where each answer meets its cue words")
+    parser.add_argument(
+        "--corpus", default=None, help="the training corpus: also count the lines where each answer meets its cue words"
+    )
     args = parser.parse_args()
     bert = model.load(args.model, device="cpu")
     support = corpus_support(args.corpus) if args.corpus else None
@@ -101,16 +105,20 @@ def main() -> int:
             print(f"{'+' if hit else '-'} {sentence:<55} {expected:<13} {', '.join(top)}")
         if support:
             lines, cues = support[i]
-            print(f"    {expected!r} in {lines:,} corpus lines; with " +
-                  ", ".join(f"{cue!r} in {n:,}" for cue, n in cues.items()))
+            print(
+                f"    {expected!r} in {lines:,} corpus lines; with "
+                + ", ".join(f"{cue!r} in {n:,}" for cue, n in cues.items())
+            )
             if min(cues.values(), default=0) <= 1:
                 unseen += 1
                 hits_unseen += hit
     print(f"{hits}/{len(CLOZE)} cloze sentences have the expected word in the top {args.top_k}")
     if support:
         seen = len(CLOZE) - unseen
-        print(f"{hits_unseen}/{unseen} where a cue word meets the answer in at most one corpus line, "
-              f"{hits - hits_unseen}/{seen} where every cue word meets it in two or more")
+        print(
+            f"{hits_unseen}/{unseen} where a cue word meets the answer in at most one corpus line, "
+            f"{hits - hits_unseen}/{seen} where every cue word meets it in two or more"
+        )
     return 0
 
 

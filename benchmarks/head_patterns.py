@@ -64,8 +64,11 @@ def main() -> int:
     args = parser.parse_args()
     bert = model.load(args.model, device="cpu")
     if args.file:
-        texts = [line.strip() for line in args.file.read_text(encoding="utf-8", errors="replace").splitlines()
-                 if line.strip()][: args.sentences]
+        texts = [
+            line.strip()
+            for line in args.file.read_text(encoding="utf-8", errors="replace").splitlines()
+            if line.strip()
+        ][: args.sentences]
     else:
         texts = SENTENCES
     total = sum(pattern_weights(bert.inspect(text)) for text in texts) / len(texts)

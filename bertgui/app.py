@@ -1,7 +1,7 @@
 """Application entry point: `python main.py` or the `bertgui` console script.
 
-    python main.py [--model DIR] [--device auto|cpu|cuda] [--text "..."] [--text-b "..."]
-                   [--tab NAME] [--head LAYER-HEAD] [--screenshot FILE.png]
+python main.py [--model DIR] [--device auto|cpu|cuda] [--text "..."] [--text-b "..."]
+               [--tab NAME] [--head LAYER-HEAD] [--screenshot FILE.png]
 """
 
 from __future__ import annotations
@@ -21,10 +21,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--text", default=None, help="sentence A to open with (default: the last one)")
     parser.add_argument("--text-b", default=None, help="sentence B to open with")
-    parser.add_argument("--tab", default=None,
-                        help="tab to show by name, e.g. tokens, embeddings, attention, head-view, fill-mask, model")
-    parser.add_argument("--head", default=None, type=layer_and_head,
-                        help="head to show in the Attention and Head views, as LAYER-HEAD counted from 0, e.g. 1-1")
+    parser.add_argument(
+        "--tab",
+        default=None,
+        help="tab to show by name, e.g. tokens, embeddings, attention, head-view, fill-mask, model",
+    )
+    parser.add_argument(
+        "--head",
+        default=None,
+        type=layer_and_head,
+        help="head to show in the Attention and Head views, as LAYER-HEAD counted from 0, e.g. 1-1",
+    )
     parser.add_argument("--screenshot", default=None, help="render the window to this PNG once ready, then exit")
     return parser.parse_args(argv)
 
@@ -83,13 +90,17 @@ def main(argv: list[str] | None = None) -> int:
     if model_path is None and settings and settings.last_model and Path(settings.last_model).is_dir():
         model_path = settings.last_model
     if args.head:
+
         def show_head(info) -> None:  # once the model's shape is known; a head it lacks is clamped
             controller.modelLoaded.disconnect(show_head)
             layers, heads = info.config.num_hidden_layers, info.config.num_attention_heads
             shown = (min(args.head[0], layers - 1), min(args.head[1], heads - 1))
             if shown != args.head:
-                print(f"bertgui: warning: the model has {layers} layers of {heads} heads (counted from 0); "
-                      f"showing head {shown[0]}-{shown[1]}", file=sys.stderr)
+                print(
+                    f"bertgui: warning: the model has {layers} layers of {heads} heads (counted from 0); "
+                    f"showing head {shown[0]}-{shown[1]}",
+                    file=sys.stderr,
+                )
             window.show_head(*args.head)
 
         controller.modelLoaded.connect(show_head)
@@ -98,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     exit_code = {"value": 0}
 
     if args.screenshot:
+
         def grab(_result=None) -> None:
             QTimer.singleShot(300, lambda: (window.grab().save(args.screenshot), window.close()))
 

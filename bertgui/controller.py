@@ -129,8 +129,9 @@ class Controller(QObject):
         self._pending_inspect = self._request_id
         self._worker.note_newest(self._request_id)
         self.busyChanged.emit(True)
-        self._inspectRequested.emit(InspectRequest(self._request_id, self.text, self.text_b, self.head_mask,
-                                                   all_positions=self.all_positions))
+        self._inspectRequested.emit(
+            InspectRequest(self._request_id, self.text, self.text_b, self.head_mask, all_positions=self.all_positions)
+        )
 
     def shutdown(self, wait_ms: int = STOP_WAIT_MS) -> bool:
         """Stop the worker thread once its task in flight is done, waiting `wait_ms` at most (a

@@ -65,8 +65,11 @@ def _is_bert(folder: Path) -> bool:
         config = json.loads(_small_file_text(folder / "config.json"))
     except (OSError, ValueError):  # ValueError: not UTF-8, not JSON, or not a small regular file
         return False
-    return (isinstance(config, dict) and config.get("model_type", "bert") == "bert"
-            and any((folder / w).exists() for w in WEIGHTS))
+    return (
+        isinstance(config, dict)
+        and config.get("model_type", "bert") == "bert"
+        and any((folder / w).exists() for w in WEIGHTS)
+    )
 
 
 def _small_file_text(path: Path) -> str:

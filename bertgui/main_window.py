@@ -57,8 +57,18 @@ EXAMPLES = [
 ]
 
 
-TAB_NAMES = ("Tokens", "Embeddings", "Attention", "Head view", "Fill-mask", "Hidden states", "Sentence", "Model",
-             "Fine-tune")
+TAB_NAMES = (
+    "Tokens",
+    "Embeddings",
+    "Attention",
+    "Head view",
+    "Fill-mask",
+    "Hidden states",
+    "Sentence",
+    "Model",
+    "Fine-tune",
+)
+
 
 class MainWindow(QMainWindow):
     def __init__(self, controller: Controller, show_dialogs: bool = True, settings: AppSettings | None = None):
@@ -97,16 +107,28 @@ class MainWindow(QMainWindow):
         self.finetune_wing = FinetuneWing(controller, self._inspector_text, self if show_dialogs else None, self)
         self.finetune_view, self.finetune = self.finetune_wing.view, self.finetune_wing.controller
         self.tabs = QTabWidget()
-        views = (self.tokens_view, self.embeddings_view, self.attention_view, self.head_lines_view,
-                 self.fill_mask_view, self.hidden_states_view, self.nsp_view, self.model_view, self.finetune_view)
+        views = (
+            self.tokens_view,
+            self.embeddings_view,
+            self.attention_view,
+            self.head_lines_view,
+            self.fill_mask_view,
+            self.hidden_states_view,
+            self.nsp_view,
+            self.model_view,
+            self.finetune_view,
+        )
         for view, name in zip(views, TAB_NAMES, strict=True):
             self.tabs.addTab(view, name)
-        self._renderers = {self.tokens_view: self._show_tokens, self.embeddings_view: self.embeddings_view.show_inspection,
-                           self.attention_view: self.attention_view.show_inspection,
-                           self.head_lines_view: self.head_lines_view.show_inspection,
-                           self.fill_mask_view: self.fill_mask_view.show_inspection,
-                           self.hidden_states_view: self.hidden_states_view.show_inspection,
-                           self.nsp_view: self.nsp_view.show_inspection}
+        self._renderers = {
+            self.tokens_view: self._show_tokens,
+            self.embeddings_view: self.embeddings_view.show_inspection,
+            self.attention_view: self.attention_view.show_inspection,
+            self.head_lines_view: self.head_lines_view.show_inspection,
+            self.fill_mask_view: self.fill_mask_view.show_inspection,
+            self.hidden_states_view: self.hidden_states_view.show_inspection,
+            self.nsp_view: self.nsp_view.show_inspection,
+        }
         self._stale_views: set[QWidget] = set()  # views that have not drawn the latest inspection yet
         self.tabs.currentChanged.connect(self._render_current_tab)
         self.heads_view = HeadsView()
@@ -172,36 +194,61 @@ class MainWindow(QMainWindow):
             return a
 
         file_menu = self.menuBar().addMenu("&File")
-        action(file_menu, "&Open model…", self._on_open_model, QKeySequence.StandardKey.Open,
-               "Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)")
+        action(
+            file_menu,
+            "&Open model…",
+            self._on_open_model,
+            QKeySequence.StandardKey.Open,
+            "Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)",
+        )
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         self.cache_menu = file_menu.addMenu("From the Hugging Face &cache")
         self.cache_menu.setToolTip("BERT checkpoints already downloaded on this machine (no network used)")
         self.cache_menu.aboutToShow.connect(self._on_cache_menu_about_to_show)
-        action(file_menu, "&Bundled model", lambda: self.controller.load_model(None), None,
-               "Open the small BERT that ships with BERT Explorer")
+        action(
+            file_menu,
+            "&Bundled model",
+            lambda: self.controller.load_model(None),
+            None,
+            "Open the small BERT that ships with BERT Explorer",
+        )
         file_menu.addSeparator()
         action(file_menu, "Export view as &PNG…", lambda: self._export_view("png"), QKeySequence("Ctrl+E"))
         action(file_menu, "Export view as &SVG…", lambda: self._export_view("svg"), QKeySequence("Ctrl+Shift+S"))
-        action(file_menu, "Export inspection &arrays…", self._on_export_arrays, QKeySequence("Ctrl+Shift+E"),
-               "Save tokens, embeddings, hidden states and attention maps as .npz, with a .json summary")
+        action(
+            file_menu,
+            "Export inspection &arrays…",
+            self._on_export_arrays,
+            QKeySequence("Ctrl+Shift+E"),
+            "Save tokens, embeddings, hidden states and attention maps as .npz, with a .json summary",
+        )
         file_menu.addSeparator()
         action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         model_menu = self.menuBar().addMenu("&Model")
         self.device_menu = model_menu.addMenu("&Device")
         self.device_group = QActionGroup(self)
-        action(model_menu, "&Run again", self.controller.inspect_now, QKeySequence("F5"),
-               "Run the model again on the current text")
+        action(
+            model_menu,
+            "&Run again",
+            self.controller.inspect_now,
+            QKeySequence("F5"),
+            "Run the model again on the current text",
+        )
         action(model_menu, "Switch all &heads on", self.controller.reset_heads, QKeySequence("Ctrl+R"))
 
         view_menu = self.menuBar().addMenu("&View")
         self.dark_action = action(view_menu, "&Dark palette", self._on_dark_toggled, QKeySequence("Ctrl+Shift+D"))
         self.dark_action.setCheckable(True)
         for index in range(self.tabs.count()):
-            action(view_menu, self.tabs.tabText(index), lambda _=False, i=index: self.tabs.setCurrentIndex(i),
-                   QKeySequence(f"Ctrl+{index + 1}"), f"Show the {self.tabs.tabText(index)} view")
+            action(
+                view_menu,
+                self.tabs.tabText(index),
+                lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+                QKeySequence(f"Ctrl+{index + 1}"),
+                f"Show the {self.tabs.tabText(index)} view",
+            )
 
     # --- user actions ---------------------------------------------------------------------
 
@@ -290,8 +337,9 @@ class MainWindow(QMainWindow):
     def _export_view(self, kind: str) -> None:
         view = self.tabs.currentWidget()
         name = self.tabs.tabText(self.tabs.currentIndex()).lower().replace(" ", "-")
-        path, _ = QFileDialog.getSaveFileName(self, f"Export the {name} view", f"{name}.{kind}",
-                                              f"{kind.upper()} (*.{kind})")
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export the {name} view", f"{name}.{kind}", f"{kind.upper()} (*.{kind})"
+        )
         if path:
             if Path(path).suffix.lower() != f".{kind}":
                 path += f".{kind}"  # the dialog does not add the extension it offered, and Qt needs it
@@ -319,8 +367,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_export_arrays(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the inspection arrays", "inspection.npz",
-                                              "NumPy arrays (*.npz)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the inspection arrays", "inspection.npz", "NumPy arrays (*.npz)"
+        )
         if path:
             self.controller.export_inspection(path)
 
@@ -395,8 +444,9 @@ class MainWindow(QMainWindow):
     def _on_controller_devices_available(self, devices: list) -> None:
         self.device_menu.clear()
         for device in devices:
-            a = self.device_menu.addAction(device.upper() if device == "cpu" else device,
-                                           lambda d=device: self.controller.set_device(d))
+            a = self.device_menu.addAction(
+                device.upper() if device == "cpu" else device, lambda d=device: self.controller.set_device(d)
+            )
             a.setCheckable(True)
             a.setData(device)
             self.device_group.addAction(a)
@@ -452,8 +502,12 @@ class MainWindow(QMainWindow):
 
     def _views_with_options(self) -> dict:
         """The views whose controls are remembered across launches, by settings key."""
-        return {"attention": self.attention_view, "head_lines": self.head_lines_view,
-                "fill_mask": self.fill_mask_view, "finetune": self.finetune_view}
+        return {
+            "attention": self.attention_view,
+            "head_lines": self.head_lines_view,
+            "fill_mask": self.fill_mask_view,
+            "finetune": self.finetune_view,
+        }
 
     def closeEvent(self, event) -> None:
         if not self.finetune.may_quit():
@@ -475,8 +529,10 @@ class MainWindow(QMainWindow):
 def model_summary(info: ModelInfo) -> str:
     """The status bar's line about the model in use."""
     c = info.config
-    return (f"{info.name}: {c.num_hidden_layers} layers × {c.num_attention_heads} heads, hidden {c.hidden_size}, "
-            f"{info.parameter_count / 1e6:.1f}M parameters on {info.device_type.upper()} ({info.dtype})")
+    return (
+        f"{info.name}: {c.num_hidden_layers} layers × {c.num_attention_heads} heads, hidden {c.hidden_size}, "
+        f"{info.parameter_count / 1e6:.1f}M parameters on {info.device_type.upper()} ({info.dtype})"
+    )
 
 
 def resident_memory_mb() -> float | None:

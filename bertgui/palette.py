@@ -9,12 +9,18 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 DARK = {
-    QPalette.ColorRole.Window: "#1f2328", QPalette.ColorRole.WindowText: "#e6edf3",
-    QPalette.ColorRole.Base: "#161b22", QPalette.ColorRole.AlternateBase: "#21262d",
-    QPalette.ColorRole.Text: "#e6edf3", QPalette.ColorRole.Button: "#2d333b",
-    QPalette.ColorRole.ButtonText: "#e6edf3", QPalette.ColorRole.Highlight: "#2f81f7",
-    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2d333b",
-    QPalette.ColorRole.ToolTipText: "#e6edf3", QPalette.ColorRole.PlaceholderText: "#8b949e",
+    QPalette.ColorRole.Window: "#1f2328",
+    QPalette.ColorRole.WindowText: "#e6edf3",
+    QPalette.ColorRole.Base: "#161b22",
+    QPalette.ColorRole.AlternateBase: "#21262d",
+    QPalette.ColorRole.Text: "#e6edf3",
+    QPalette.ColorRole.Button: "#2d333b",
+    QPalette.ColorRole.ButtonText: "#e6edf3",
+    QPalette.ColorRole.Highlight: "#2f81f7",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.ToolTipBase: "#2d333b",
+    QPalette.ColorRole.ToolTipText: "#e6edf3",
+    QPalette.ColorRole.PlaceholderText: "#8b949e",
 }
 
 
@@ -27,8 +33,9 @@ def apply_palette(app: QApplication, dark: bool) -> None:
         for role, colour in DARK.items():
             palette.setColor(role, QColor(colour))
     # Plot items made from now on (axes, labels) start in the palette's colours too.
-    pg.setConfigOptions(background=palette.color(QPalette.ColorRole.Base),
-                        foreground=palette.color(QPalette.ColorRole.Text))
+    pg.setConfigOptions(
+        background=palette.color(QPalette.ColorRole.Base), foreground=palette.color(QPalette.ColorRole.Text)
+    )
     app.setPalette(palette)
 
 

@@ -200,8 +200,11 @@ class AppSettings:
             return []
         recent = [p for p in value[:MAX_RECENT] if as_existing_folder(p)]  # at most MAX_RECENT look-ups
         if len(recent) < len(value):
-            self.ignored(f"{len(value) - len(recent):,} of {len(value):,} model/recent entries",
-                         f"past the first {MAX_RECENT}, or not an existing folder", f"the {len(recent)} left")
+            self.ignored(
+                f"{len(value) - len(recent):,} of {len(value):,} model/recent entries",
+                f"past the first {MAX_RECENT}, or not an existing folder",
+                f"the {len(recent)} left",
+            )
         return recent
 
     @property
@@ -240,8 +243,10 @@ class AppSettings:
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         """The saved geometry and state, each None if missing or not even bytes; the window
         checks that the bytes are its own."""
-        return (self._read("window/geometry", None, as_instance_of(QByteArray), "a saved geometry"),
-                self._read("window/state", None, as_instance_of(QByteArray), "a saved window state"))
+        return (
+            self._read("window/geometry", None, as_instance_of(QByteArray), "a saved geometry"),
+            self._read("window/state", None, as_instance_of(QByteArray), "a saved window state"),
+        )
 
     def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self._s.setValue("window/geometry", geometry)

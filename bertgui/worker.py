@@ -91,9 +91,15 @@ class ModelWorker(QObject):
         if stale or self._bert is None:
             return
         try:
-            result = self._bert.inspect(request.text, request.text_b, head_mask=request.head_mask,
-                                        top_k=request.top_k, rollout=True, all_positions=request.all_positions,
-                                        logit_lens=True)
+            result = self._bert.inspect(
+                request.text,
+                request.text_b,
+                head_mask=request.head_mask,
+                top_k=request.top_k,
+                rollout=True,
+                all_positions=request.all_positions,
+                logit_lens=True,
+            )
         except Exception as exc:
             self.inspectFailed.emit(request.request_id, *describe_failure(exc, "the forward pass failed"))
             return
@@ -146,6 +152,5 @@ def describe_failure(exc: Exception, failed: str) -> tuple[FailureKind, str]:
         return FailureKind.INPUT, str(exc)
     detail = str(exc).splitlines()[0] if str(exc) else ""
     if "out of memory" in detail.lower():
-        return (FailureKind.OUT_OF_MEMORY,
-                f"{failed}: the GPU ran out of memory; switch to the CPU (Model > Device)")
+        return (FailureKind.OUT_OF_MEMORY, f"{failed}: the GPU ran out of memory; switch to the CPU (Model > Device)")
     return FailureKind.UNEXPECTED, f"{failed}: {type(exc).__name__}: {detail}"

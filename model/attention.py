@@ -33,9 +33,14 @@ class BertSelfAttention(nn.Module):
         self.dropout_p = config.attention_probs_dropout_prob
         self.dropout = nn.Dropout(config.attention_probs_dropout_prob)
 
-    def forward(self, x: torch.Tensor, attention_bias: torch.Tensor | None = None,
-                head_mask: torch.Tensor | None = None, need_weights: bool = False,
-                probs_out: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def forward(
+        self,
+        x: torch.Tensor,
+        attention_bias: torch.Tensor | None = None,
+        head_mask: torch.Tensor | None = None,
+        need_weights: bool = False,
+        probs_out: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         # x: (B, T, hidden); attention_bias: (B, 1, 1, T), 0 where attended and a large negative
         # number at padding; head_mask: (heads,); probs_out: an optional (B, heads, T, T) buffer
         # that receives the probabilities (inference only: it is written in place).
@@ -49,7 +54,7 @@ class BertSelfAttention(nn.Module):
         # The explicit softmax, whose probabilities are the attention maps.
         # Scaling q (T x head_dim) is cheaper than scaling the (T x T) scores, and exact for
         # BERT's head_dim 64, whose scale 1/8 is a power of two.
-        q = q * (self.head_dim ** -0.5)
+        q = q * (self.head_dim**-0.5)
         if probs_out is not None and not torch.is_grad_enabled():
             # Large inputs: every (B, heads, T, T) temporary costs a fresh allocation, so the
             # scores are built, masked and normalised inside the caller's buffer.
@@ -77,15 +82,23 @@ class BertSelfAttention(nn.Module):
             q, k, v = qkv.view(B, T, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4)
             return q, k, v
         # (B, T, hidden) -> (B, T, heads, head_dim) -> (B, heads, T, head_dim), no copy
-        return tuple(p(x).view(B, T, self.num_heads, self.head_dim).transpose(1, 2)
-                     for p in (self.query, self.key, self.value))
+        return tuple(
+            p(x).view(B, T, self.num_heads, self.head_dim).transpose(1, 2) for p in (self.query, self.key, self.value)
+        )
 
-    def attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, attention_bias: torch.Tensor | None,
-               head_mask: torch.Tensor | None) -> torch.Tensor:
+    def attend(
+        self,
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        attention_bias: torch.Tensor | None,
+        head_mask: torch.Tensor | None,
+    ) -> torch.Tensor:
         """The fused kernel: q (B, heads, Tq, head_dim), k and v (B, heads, T, head_dim) ->
         the context vectors (B, heads, Tq, head_dim)."""
         context = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=attention_bias, dropout_p=self.dropout_p if self.training else 0.0)
+            q, k, v, attn_mask=attention_bias, dropout_p=self.dropout_p if self.training else 0.0
+        )
         if head_mask is not None:
             # softmax(...) @ v is linear in the probabilities, so scaling a head's output is the
             # same as scaling its probabilities: the fused path supports head masks too.

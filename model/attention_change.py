@@ -43,14 +43,19 @@ def jensen_shannon(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 def attention_change(base: Bert, tuned: Bert, text: str, text_b: str | None = None) -> AttentionChange:
     """Compare the attention of `tuned` (fine-tuned from `base`) with `base`'s on one input."""
-    if base.config.num_hidden_layers != tuned.config.num_hidden_layers or \
-            base.config.num_attention_heads != tuned.config.num_attention_heads:
-        raise BertError("the two models have different numbers of layers or heads; compare a model with the one "
-                        "it was fine-tuned from")
+    if (
+        base.config.num_hidden_layers != tuned.config.num_hidden_layers
+        or base.config.num_attention_heads != tuned.config.num_attention_heads
+    ):
+        raise BertError(
+            "the two models have different numbers of layers or heads; compare a model with the one "
+            "it was fine-tuned from"
+        )
     a = base.inspect(text, text_b)
     b = tuned.inspect(text, text_b)
     if a.tokens != b.tokens:
-        raise BertError("the two models tokenize the text differently; compare a model with the one it was "
-                        "fine-tuned from")
+        raise BertError(
+            "the two models tokenize the text differently; compare a model with the one it was fine-tuned from"
+        )
     divergence = jensen_shannon(a.attentions, b.attentions).mean(-1)  # (layers, heads): mean over query tokens
     return AttentionChange(a.tokens, divergence.astype(np.float32), a.attentions, b.attentions)

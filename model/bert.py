@@ -48,14 +48,32 @@ class Bert:
     def tokenize(self, text: str, text_b: str | None = None) -> Encoding:
         return self.tokenizer.encode(text, text_b)
 
-    def inspect(self, text: str, text_b: str | None = None, head_mask=None, top_k: int = 10,
-                all_positions: bool = False, rollout: bool = False, logit_lens: bool = False) -> Inspection:
+    def inspect(
+        self,
+        text: str,
+        text_b: str | None = None,
+        head_mask=None,
+        top_k: int = 10,
+        all_positions: bool = False,
+        rollout: bool = False,
+        logit_lens: bool = False,
+    ) -> Inspection:
         """One forward pass with everything captured; see Inspection. `all_positions` adds top-k
         predictions and the probability of the actual token at every position; `rollout` adds
         attention rollout; `logit_lens` adds the MLM head's top-k at each [MASK] after every layer
         (read from the same pass's hidden states)."""
-        return run_inspection(self.network, self.tokenizer, self.device, text, text_b, head_mask, top_k,
-                              all_positions, rollout, logit_lens)
+        return run_inspection(
+            self.network,
+            self.tokenizer,
+            self.device,
+            text,
+            text_b,
+            head_mask,
+            top_k,
+            all_positions,
+            rollout,
+            logit_lens,
+        )
 
     def fill_mask(self, text: str, text_b: str | None = None, top_k: int = 10, head_mask=None) -> list[MaskPrediction]:
         self.require_mlm()
@@ -65,8 +83,10 @@ class Bert:
     def classify(self, text: str, text_b: str | None = None) -> dict[str, float]:
         """Class probabilities of a sequence-classification checkpoint, label -> probability."""
         if self.heads.classifier != "sequence":
-            raise CapabilityError(f"this model has no sequence-classification head (saved as "
-                                  f"{self.heads.architecture}); fine-tune one first")
+            raise CapabilityError(
+                f"this model has no sequence-classification head (saved as "
+                f"{self.heads.architecture}); fine-tune one first"
+            )
         enc = self.tokenizer.encode(text, text_b)
         ids = torch.tensor([enc.ids], device=self.device)
         types = torch.tensor([enc.segment_ids], device=self.device)
@@ -76,8 +96,10 @@ class Bert:
 
     def require_mlm(self) -> None:
         if not self.heads.mlm:
-            raise CapabilityError(f"this model has no MLM head (saved as {self.heads.architecture}), so it cannot "
-                                  "fill masks; open a checkpoint saved with its masked-LM head")
+            raise CapabilityError(
+                f"this model has no MLM head (saved as {self.heads.architecture}), so it cannot "
+                "fill masks; open a checkpoint saved with its masked-LM head"
+            )
 
     def save(self, folder: str | Path, dtype: torch.dtype = torch.float32) -> Path:
         return save_checkpoint(self.network, self.tokenizer, folder, dtype)
@@ -116,14 +138,24 @@ class Bert:
         return ModelInfo(
             path=str(self.path) if self.path is not None else None,
             config=copy.deepcopy(self.config),  # the reader's own: nothing the worker changes reaches it
-            architecture=heads.architecture, mlm=heads.mlm, nsp=heads.nsp, classifier=heads.classifier,
-            num_labels=heads.num_labels, parameter_count=self.parameter_count(),
-            parameter_counts=self.parameter_counts(), device=str(self.device),
+            architecture=heads.architecture,
+            mlm=heads.mlm,
+            nsp=heads.nsp,
+            classifier=heads.classifier,
+            num_labels=heads.num_labels,
+            parameter_count=self.parameter_count(),
+            parameter_counts=self.parameter_counts(),
+            device=str(self.device),
             dtype=str(next(self.network.parameters()).dtype).removeprefix("torch."),
-            unk_token_id=tok.unk_token_id, cls_token_id=tok.cls_token_id, sep_token_id=tok.sep_token_id,
-            mask_token_id=tok.mask_token_id, pad_token_id=tok.pad_token_id,
-            position_embedding_table=self.position_embedding_table(), ignored_keys=tuple(self.ignored_keys),
-            warnings=tuple(self.warnings))
+            unk_token_id=tok.unk_token_id,
+            cls_token_id=tok.cls_token_id,
+            sep_token_id=tok.sep_token_id,
+            mask_token_id=tok.mask_token_id,
+            pad_token_id=tok.pad_token_id,
+            position_embedding_table=self.position_embedding_table(),
+            ignored_keys=tuple(self.ignored_keys),
+            warnings=tuple(self.warnings),
+        )
 
     def position_embedding_table(self) -> np.ndarray:
         """(max_position_embeddings, hidden) float32: the learned or sinusoidal position vectors.
@@ -139,15 +171,17 @@ def load(path: str | Path | None = None, device: str | torch.device = "auto") ->
     """
     if path is None:
         if not (BUNDLED_MODEL / "config.json").is_file():
-            raise ModelNotFoundError(f"the bundled model is not installed at {BUNDLED_MODEL}; "
-                                     "pass a model folder (--model DIR)")
+            raise ModelNotFoundError(
+                f"the bundled model is not installed at {BUNDLED_MODEL}; pass a model folder (--model DIR)"
+            )
         path = BUNDLED_MODEL
     dev = resolve_device(device)
     ckpt = load_checkpoint(path)
     ckpt.network.to(dev)
     warning = non_finite_warning(ckpt.network, path)
-    return Bert(ckpt.network, ckpt.tokenizer, ckpt.config, Path(path), dev, ckpt.ignored_keys,
-                [warning] if warning else [])
+    return Bert(
+        ckpt.network, ckpt.tokenizer, ckpt.config, Path(path), dev, ckpt.ignored_keys, [warning] if warning else []
+    )
 
 
 def non_finite_parameters(network: torch.nn.Module) -> list[str]:
@@ -166,7 +200,10 @@ def non_finite_warning(network: torch.nn.Module, path: str | Path) -> str | None
     names = non_finite_parameters(network)
     if not names:
         return None
-    shown = ", ".join(names[:NAMED_NON_FINITE]) + (f" and {len(names) - NAMED_NON_FINITE} more"
-                                                   if len(names) > NAMED_NON_FINITE else "")
-    return (f"{path}: {len(names)} {'tensor holds' if len(names) == 1 else 'tensors hold'} NaN or Inf values "
-            f"({shown}); its outputs will be meaningless")
+    shown = ", ".join(names[:NAMED_NON_FINITE]) + (
+        f" and {len(names) - NAMED_NON_FINITE} more" if len(names) > NAMED_NON_FINITE else ""
+    )
+    return (
+        f"{path}: {len(names)} {'tensor holds' if len(names) == 1 else 'tensors hold'} NaN or Inf values "
+        f"({shown}); its outputs will be meaningless"
+    )

@@ -109,15 +109,18 @@ def shard_paths(index: Path) -> list[Path]:
     names = list(weight_map.values())
     for name in names:
         if not _is_shard_name(name):
-            raise CheckpointError(f"{index}: weight_map: {shown(name)} is not a shard's name; shards are "
-                                  "*.safetensors files beside the index")
+            raise CheckpointError(
+                f"{index}: weight_map: {shown(name)} is not a shard's name; shards are "
+                "*.safetensors files beside the index"
+            )
     return [_checked_shard(index, name) for name in sorted(set(names))]
 
 
 def _is_shard_name(name: object) -> bool:
     # "/" and "\\" would reach into other folders, ":" is a Windows drive, NUL no file name at all.
-    return (isinstance(name, str) and name.endswith(".safetensors")
-            and not any(c in name for c in ("/", "\\", ":", "\0")))
+    return (
+        isinstance(name, str) and name.endswith(".safetensors") and not any(c in name for c in ("/", "\\", ":", "\0"))
+    )
 
 
 def _checked_shard(index: Path, name: str) -> Path:
@@ -127,8 +130,9 @@ def _checked_shard(index: Path, name: str) -> Path:
     check_file(shard, WEIGHTS)  # a FIFO, a folder, a device or a link loop is refused here
     target = shard.resolve()
     if not any(target.is_relative_to(place) for place in _model_places(index.parent)):
-        raise CheckpointError(f"{shard}: a link to {clip(str(target))}, outside the model folder; a shard "
-                              "must be a file in it")
+        raise CheckpointError(
+            f"{shard}: a link to {clip(str(target))}, outside the model folder; a shard must be a file in it"
+        )
     return shard
 
 
@@ -145,8 +149,9 @@ def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
     try:
         return load_file(str(path), device="cpu")
     except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
-        raise CheckpointError(f"{path}: truncated or corrupt safetensors file ({clip(one_line(exc), 80)}); "
-                              "get the file again") from None
+        raise CheckpointError(
+            f"{path}: truncated or corrupt safetensors file ({clip(one_line(exc), 80)}); get the file again"
+        ) from None
 
 
 def _read_pytorch_bin(path: Path) -> dict[str, torch.Tensor]:
@@ -156,19 +161,24 @@ def _read_pytorch_bin(path: Path) -> dict[str, torch.Tensor]:
     except Exception as exc:  # zip errors, EOF, legacy formats, and the weights-only refusal
         # torch's refusal quotes its advice to load with weights_only=False: the one thing not to do.
         if isinstance(exc, pickle.UnpicklingError) and str(exc).startswith("Weights only load failed"):
-            raise CheckpointError(f"{path}: refused: it holds Python objects other than tensors, and a checkpoint "
-                                  "is never unpickled (it could run code); convert it to safetensors where it "
-                                  "came from") from None
+            raise CheckpointError(
+                f"{path}: refused: it holds Python objects other than tensors, and a checkpoint "
+                "is never unpickled (it could run code); convert it to safetensors where it "
+                "came from"
+            ) from None
         raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({clip(one_line(exc), 80)})") from None
     if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
         state = state["state_dict"]
-    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
-                                              for k, v in state.items()):
+    if not isinstance(state, dict) or not all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()
+    ):
         raise CheckpointError(f"{path}: expected a mapping of names to tensors; this is not a model's state_dict")
     for key, tensor in state.items():
         if not _stored_in_full(tensor):
-            raise CheckpointError(f"{path}: tensor {shown(key)} is not stored in full (a sparse, quantized or "
-                                  "repeating view); save the model again with plain tensors")
+            raise CheckpointError(
+                f"{path}: tensor {shown(key)} is not stored in full (a sparse, quantized or "
+                "repeating view); save the model again with plain tensors"
+            )
     return state
 
 
@@ -176,8 +186,11 @@ def _stored_in_full(tensor: torch.Tensor) -> bool:
     """A dense tensor with bytes of its own for every element. torch.save keeps views, so a 2 KB
     file can hold a 10^9 x 32 tensor that repeats one row (stride 0): its shape would pass every
     size check, and using it would allocate the whole."""
-    return (tensor.layout == torch.strided and not tensor.is_quantized
-            and tensor.numel() * tensor.element_size() <= tensor.untyped_storage().nbytes())
+    return (
+        tensor.layout == torch.strided
+        and not tensor.is_quantized
+        and tensor.numel() * tensor.element_size() <= tensor.untyped_storage().nbytes()
+    )
 
 
 T = TypeVar("T")  # a tensor, or a TensorInfo describing one
@@ -209,20 +222,27 @@ def infer_heads(state: dict[str, TensorInfo | torch.Tensor], config: BertConfig,
         classifier = "token" if "TokenClassification" in archs else "sequence"
         shape = tuple(state["classifier.weight"].shape)
         if len(shape) != 2:
-            raise CheckpointError(f"{source}: tensor 'classifier.weight' has shape {shape}; a classifier's "
-                                  "is (classes, hidden_size)")
+            raise CheckpointError(
+                f"{source}: tensor 'classifier.weight' has shape {shape}; a classifier's is (classes, hidden_size)"
+            )
         num_labels = shape[0]
         if config.id2label is not None and len(config.id2label) != num_labels:
-            raise CheckpointError(f"{source}: tensor 'classifier.weight' has {num_labels} classes but config.json "
-                                  f"names {len(config.id2label)} labels")
-    return HeadSpec(mlm="cls.predictions.transform.dense.weight" in state,
-                    nsp="cls.seq_relationship.weight" in state,
-                    classifier=classifier, num_labels=num_labels,
-                    pooler="bert.pooler.dense.weight" in state)
+            raise CheckpointError(
+                f"{source}: tensor 'classifier.weight' has {num_labels} classes but config.json "
+                f"names {len(config.id2label)} labels"
+            )
+    return HeadSpec(
+        mlm="cls.predictions.transform.dense.weight" in state,
+        nsp="cls.seq_relationship.weight" in state,
+        classifier=classifier,
+        num_labels=num_labels,
+        pooler="bert.pooler.dense.weight" in state,
+    )
 
 
-def check_sizes(config: BertConfig, heads: HeadSpec, tensors: dict[str, TensorInfo | torch.Tensor],
-                source: Path) -> None:
+def check_sizes(
+    config: BertConfig, heads: HeadSpec, tensors: dict[str, TensorInfo | torch.Tensor], source: Path
+) -> None:
     """Before any module is built: each size in config.json that decides what is built must be
     the size of a tensor in the file, so a config cannot make the loader build what no weights
     hold (10^6 layers took minutes to build even on the meta device). The layer count is backed
@@ -236,20 +256,27 @@ def check_sizes(config: BertConfig, heads: HeadSpec, tensors: dict[str, TensorIn
         (f"bert.encoder.layer.{last}.output.dense.weight", (h, config.intermediate_size), "num_hidden_layers"),
     ]
     if config.position_embedding_type == "absolute":
-        backing.append(("bert.embeddings.position_embeddings.weight", (config.max_position_embeddings, h),
-                        "max_position_embeddings"))
+        backing.append(
+            (
+                "bert.embeddings.position_embeddings.weight",
+                (config.max_position_embeddings, h),
+                "max_position_embeddings",
+            )
+        )
     if heads.classifier:
         backing.append(("classifier.weight", (heads.num_labels, h), "hidden_size"))
     for key, shape, name in backing:
         check_tensor(tensors, key, shape, source, needed_by=f"{name} ({getattr(config, name)})")
 
 
-def check_tensor(tensors: dict[str, TensorInfo | torch.Tensor], key: str, shape: tuple[int, ...], source: Path,
-                 needed_by: str = "") -> None:
+def check_tensor(
+    tensors: dict[str, TensorInfo | torch.Tensor], key: str, shape: tuple[int, ...], source: Path, needed_by: str = ""
+) -> None:
     """The tensor is there, with this shape, in a floating-point dtype; else one line naming it."""
     if key not in tensors:
-        raise CheckpointError(f"{source}: tensor '{key}' is missing" +
-                              (f"; config.json's {needed_by} needs it" if needed_by else ""))
+        raise CheckpointError(
+            f"{source}: tensor '{key}' is missing" + (f"; config.json's {needed_by} needs it" if needed_by else "")
+        )
     found = tuple(tensors[key].shape)
     if found != shape:
         raise CheckpointError(f"{source}: tensor '{key}' has shape {found} but config.json implies {shape}")
@@ -301,19 +328,31 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
 # What a model folder may hold: the files a save writes and those Hugging Face's tools put beside
 # them. A save replaces the folder whole, so a folder holding anything else (the user's notes, a
 # subfolder, a model card) is refused rather than emptied.
-MODEL_FILE_NAMES = frozenset({
-    "config.json", "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
-    "pytorch_model.bin.index.json", "vocab.txt", "tokenizer.json", "tokenizer_config.json",
-    "special_tokens_map.json", "added_tokens.json",
-})
+MODEL_FILE_NAMES = frozenset(
+    {
+        "config.json",
+        "model.safetensors",
+        "model.safetensors.index.json",
+        "pytorch_model.bin",
+        "pytorch_model.bin.index.json",
+        "vocab.txt",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+        "added_tokens.json",
+    }
+)
 SHARD_NAME = re.compile(r"(model|pytorch_model)-\d+-of-\d+\.(safetensors|bin)")
 NAMES_LISTED = 5  # a refusal names this many of the other files, then counts the rest
 
 
 def files_not_of_a_model(folder: Path) -> list[str]:
     """The entries of `folder` a save would destroy: anything but a model's own files."""
-    others = [p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
-              if not (p.name in MODEL_FILE_NAMES or SHARD_NAME.fullmatch(p.name)) or not p.is_file()]
+    others = [
+        p.name + ("/" if p.is_dir() else "")
+        for p in folder.iterdir()
+        if not (p.name in MODEL_FILE_NAMES or SHARD_NAME.fullmatch(p.name)) or not p.is_file()
+    ]
     return sorted(others)
 
 
@@ -334,10 +373,13 @@ def check_output_folder(folder: str | Path, source: str | Path | None = None) ->
         except OSError as exc:
             raise CheckpointError(f"{folder}: cannot be read ({exc.strerror or exc}); choose another folder") from None
         if others:
-            named = ", ".join(others[:NAMES_LISTED]) + (f" and {len(others) - NAMES_LISTED} more"
-                                                         if len(others) > NAMES_LISTED else "")
-            raise CheckpointError(f"{folder}: holds files that are not part of a model ({named}); saving replaces "
-                                  f"the folder whole, so choose a new or empty folder, or move them out")
+            named = ", ".join(others[:NAMES_LISTED]) + (
+                f" and {len(others) - NAMES_LISTED} more" if len(others) > NAMES_LISTED else ""
+            )
+            raise CheckpointError(
+                f"{folder}: holds files that are not part of a model ({named}); saving replaces "
+                f"the folder whole, so choose a new or empty folder, or move them out"
+            )
     probe_writable(folder.parent, folder)
 
 
@@ -356,8 +398,9 @@ def probe_writable(parent: Path, folder: Path) -> None:
         raise CheckpointError(f"{folder}: cannot be written ({exc.strerror or exc}); choose another folder") from None
 
 
-def save_checkpoint(network: BertWithHeads, tokenizer: BertTokenizer, folder: str | Path,
-                    dtype: torch.dtype = torch.float32) -> Path:
+def save_checkpoint(
+    network: BertWithHeads, tokenizer: BertTokenizer, folder: str | Path, dtype: torch.dtype = torch.float32
+) -> Path:
     """Write a Hugging Face-layout folder atomically: config.json, model.safetensors,
     vocab.txt, tokenizer.json, tokenizer_config.json. `transformers` loads it as is.
     An earlier model there is replaced; a folder holding anything else is refused (see check_output_folder)."""
@@ -392,4 +435,3 @@ def _io_failure(exc: Exception) -> str | None:
         return exc.strerror or str(exc)
     found = _OS_ERROR.search(str(exc))
     return found.group(1).strip() if found else None
-

@@ -29,6 +29,7 @@ EXIT_UNEXPECTED = 3  # a failure no check foresaw (a bug to report)
 def _number_at_least(kind: type, low: float, inclusive: bool = True):
     """An argparse type: a number of `kind` no smaller than `low` (or above it), refused with one
     line before anything loads, rather than a traceback deep in training."""
+
     def parse(text: str):
         try:
             value = kind(text)
@@ -37,9 +38,11 @@ def _number_at_least(kind: type, low: float, inclusive: bool = True):
         if not math.isfinite(value):  # float() also reads "nan" and "inf", which no setting can use
             raise argparse.ArgumentTypeError(f"'{text}' is not a {'whole ' if kind is int else ''}number")
         if value < low or (value == low and not inclusive):
-            raise argparse.ArgumentTypeError(f"{text} is too small: give {'at least' if inclusive else 'more than'} "
-                                             f"{low:g}")
+            raise argparse.ArgumentTypeError(
+                f"{text} is too small: give {'at least' if inclusive else 'more than'} {low:g}"
+            )
         return value
+
     return parse
 
 
@@ -52,6 +55,7 @@ def _share_below_one(low: float, inclusive: bool = True):
         if value >= 1:
             raise argparse.ArgumentTypeError(f"{text} is too large: give a share below 1, e.g. 0.1")
         return value
+
     return parse
 
 
@@ -89,8 +93,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m model", description="BERT Explorer's model core.")
-    parser.add_argument("--debug", action="store_true",
-                        help="on an unexpected failure, print the full traceback instead of one line")
+    parser.add_argument(
+        "--debug", action="store_true", help="on an unexpected failure, print the full traceback instead of one line"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("tokenize", help="show WordPiece tokens, ids, segments and offsets")
@@ -113,8 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=COUNT, default=10)
     add_model_options(p)
 
-    for name, what in (("evaluate-mlm", "masked-token accuracy on a text file (one passage per line)"),
-                       ("evaluate-nsp", "next-sentence accuracy on a corpus-format file (blank lines between documents)")):
+    for name, what in (
+        ("evaluate-mlm", "masked-token accuracy on a text file (one passage per line)"),
+        ("evaluate-nsp", "next-sentence accuracy on a corpus-format file (blank lines between documents)"),
+    ):
         p = sub.add_parser(name, help=what)
         p.add_argument("file", type=Path)
         p.add_argument("--seed", type=NON_NEGATIVE_INT, default=0)
@@ -135,14 +142,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--intermediate", type=COUNT, default=PretrainSettings.intermediate)
     p.add_argument("--max-len", type=COUNT, default=PretrainSettings.max_len)
     p.add_argument("--dropout", type=_share, default=None, help="hidden and attention dropout (default: 0.1, BERT's)")
-    p.add_argument("--position-init", choices=("sinusoidal", "random"), default=PretrainSettings.position_init,
-                   help="how learned position embeddings start (from scratch only)")
+    p.add_argument(
+        "--position-init",
+        choices=("sinusoidal", "random"),
+        default=PretrainSettings.position_init,
+        help="how learned position embeddings start (from scratch only)",
+    )
     p.add_argument("--batch-size", type=COUNT, default=PretrainSettings.batch_size)
     p.add_argument("--lr", type=POSITIVE, default=PretrainSettings.lr)
     p.add_argument("--warmup-steps", type=NON_NEGATIVE_INT, default=PretrainSettings.warmup_steps)
-    p.add_argument("--max-steps", type=COUNT, default=None,
-                   help=f"the schedule's length (default: {PretrainSettings.max_steps:,}, or with --time-budget "
-                        "as many steps as the budget allows at the measured speed)")
+    p.add_argument(
+        "--max-steps",
+        type=COUNT,
+        default=None,
+        help=f"the schedule's length (default: {PretrainSettings.max_steps:,}, or with --time-budget "
+        "as many steps as the budget allows at the measured speed)",
+    )
     p.add_argument("--time-budget", default=None, help="stop cleanly after this long, e.g. 90m or 2h")
     p.add_argument("--weight-decay", type=NON_NEGATIVE, default=PretrainSettings.weight_decay)
     p.add_argument("--clip", type=POSITIVE, default=PretrainSettings.clip)
@@ -176,12 +191,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=NON_NEGATIVE_INT, default=defaults.seed)
     p.add_argument("--log-every", type=COUNT, default=defaults.log_every)
     p.add_argument("--device", default=defaults.device)
-    p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=defaults.precision,
-                   help="auto: bf16 autocast on CUDA and on CPUs with native bf16, else fp32")
-    p.add_argument("--time-budget", default=None,
-                   help="end training after this long (e.g. 10m), then evaluate and save as usual")
-    p.add_argument("--checkpoint-every", type=COUNT, default=None,
-                   help="also save the model to --out every N steps (a stopped run keeps the latest)")
+    p.add_argument(
+        "--precision",
+        choices=("auto", "bf16", "fp32"),
+        default=defaults.precision,
+        help="auto: bf16 autocast on CUDA and on CPUs with native bf16, else fp32",
+    )
+    p.add_argument(
+        "--time-budget", default=None, help="end training after this long (e.g. 10m), then evaluate and save as usual"
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        type=COUNT,
+        default=None,
+        help="also save the model to --out every N steps (a stopped run keeps the latest)",
+    )
 
     p = sub.add_parser("convert", help="write a model folder again, e.g. with fp16 weights to halve its size")
     p.add_argument("--out", type=Path, required=True, help="folder to write (replaced atomically)")
@@ -214,16 +238,23 @@ def cmd_finetune(args) -> None:
     # How numeric labels were read (01 as 1), said once: a held-out split has its file's note.
     notes = dict.fromkeys(note for note in (tuner.train_set.label_note, tuner.eval_set.label_note) if note)
     read_as = f" ({'; '.join(notes)})" if notes else ""
-    print(f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}"
-          f"{read_as}; {tuner.total_steps()} steps", flush=True)
+    print(
+        f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}"
+        f"{read_as}; {tuner.total_steps()} steps",
+        flush=True,
+    )
 
     def on_step(p) -> None:
-        print(f"step {p.step}/{p.total_steps} | epoch {p.epoch} | loss {p.loss:.4f} | lr {p.lr:.2e} | "
-              f"{p.tokens_per_s:,.0f} tok/s | ETA {p.eta_s:.0f}s", flush=True)
+        print(
+            f"step {p.step}/{p.total_steps} | epoch {p.epoch} | loss {p.loss:.4f} | lr {p.lr:.2e} | "
+            f"{p.tokens_per_s:,.0f} tok/s | ETA {p.eta_s:.0f}s",
+            flush=True,
+        )
 
     def on_eval(step, m) -> None:
-        print(f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}",
-              flush=True)
+        print(
+            f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}", flush=True
+        )
 
     result = tuner.run(on_step=on_step, on_eval=on_eval)
     print(json_dumps({**result.metrics.as_dict(), "output": str(result.output)}))
@@ -244,8 +275,11 @@ def cmd_pretrain(args) -> None:
     from .pretraining.trainer import Pretrainer
 
     # Without --max-steps the schedule's length comes from the time budget, if any (see PretrainSettings).
-    settings = replace(settings_from(args, PretrainSettings), max_steps=args.max_steps or PretrainSettings.max_steps,
-                       fit_schedule=args.max_steps is None)
+    settings = replace(
+        settings_from(args, PretrainSettings),
+        max_steps=args.max_steps or PretrainSettings.max_steps,
+        fit_schedule=args.max_steps is None,
+    )
     trainer = Pretrainer(settings, resume=args.resume, log=lambda line: print(line, flush=True))
     trainer.run()
 
@@ -254,9 +288,19 @@ def cmd_tokenize(bert: Bert, args) -> None:
     enc = bert.tokenize(args.text, args.text_b)
     warn_about_text(enc.warning)
     if args.json:
-        print(json_dumps({"tokens": enc.tokens, "ids": enc.ids, "segment_ids": enc.segment_ids,
-                          "offsets": enc.offsets, "special_tokens_mask": enc.special_tokens_mask,
-                          "truncated": enc.truncated}, ensure_ascii=False))
+        print(
+            json_dumps(
+                {
+                    "tokens": enc.tokens,
+                    "ids": enc.ids,
+                    "segment_ids": enc.segment_ids,
+                    "offsets": enc.offsets,
+                    "special_tokens_mask": enc.special_tokens_mask,
+                    "truncated": enc.truncated,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     print(f"{'#':>4}  {'token':<20} {'id':>7}  seg  chars")
     for i, (tok, tid, seg, (a, b)) in enumerate(zip(enc.tokens, enc.ids, enc.segment_ids, enc.offsets)):
@@ -275,8 +319,10 @@ def cmd_fill_mask(bert: Bert, args) -> None:
     result = bert.inspect(args.text, args.text_b, top_k=args.top_k)
     warn_about_text(result.text_warning)
     if args.json:
-        masks = [{"index": m.index, "predictions": [{"token": p.token, "score": p.score} for p in m.predictions]}
-                 for m in result.fill_mask]
+        masks = [
+            {"index": m.index, "predictions": [{"token": p.token, "score": p.score} for p in m.predictions]}
+            for m in result.fill_mask
+        ]
         print(json_dumps({"tokens": result.tokens, "masks": masks}, ensure_ascii=False))
         return
     if not result.fill_mask:
@@ -303,8 +349,10 @@ def cmd_evaluate_mlm(bert: Bert, args) -> None:
     if args.json:
         print(json_dumps({"accuracy": result.accuracy, "masked_tokens": result.masked_tokens}))
     else:
-        print(f"masked-token accuracy {result.accuracy:.4f} over {result.masked_tokens} masked tokens "
-              f"({result.windows} windows)")
+        print(
+            f"masked-token accuracy {result.accuracy:.4f} over {result.masked_tokens} masked tokens "
+            f"({result.windows} windows)"
+        )
 
 
 def cmd_evaluate_nsp(bert: Bert, args) -> None:
@@ -314,8 +362,10 @@ def cmd_evaluate_nsp(bert: Bert, args) -> None:
     if args.json:
         print(json_dumps({"accuracy": result.accuracy, "pairs": result.pairs, "random_share": result.random_share}))
     else:
-        print(f"next-sentence accuracy {result.accuracy:.4f} over {result.pairs} pairs "
-              f"({result.random_share:.0%} NotNext)")
+        print(
+            f"next-sentence accuracy {result.accuracy:.4f} over {result.pairs} pairs "
+            f"({result.random_share:.0%} NotNext)"
+        )
 
 
 def check_output_first(args) -> None:
@@ -343,8 +393,15 @@ def cmd_convert(bert: Bert, args) -> None:
     print(f"wrote {args.out} ({args.dtype} weights, {size / 1e6:.1f} MB)")
 
 
-COMMANDS = {"tokenize": cmd_tokenize, "convert": cmd_convert, "fill-mask": cmd_fill_mask, "inspect": cmd_inspect,
-            "evaluate-mlm": cmd_evaluate_mlm, "evaluate-nsp": cmd_evaluate_nsp, "predict": cmd_predict}
+COMMANDS = {
+    "tokenize": cmd_tokenize,
+    "convert": cmd_convert,
+    "fill-mask": cmd_fill_mask,
+    "inspect": cmd_inspect,
+    "evaluate-mlm": cmd_evaluate_mlm,
+    "evaluate-nsp": cmd_evaluate_nsp,
+    "predict": cmd_predict,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -374,7 +431,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a failure no check foresaw: still one line, the traceback on request
         if args.debug:
             raise
-        print(f"error: unexpected {type(exc).__name__}: {one_line(exc)[:160]} "
-              f"(run again with --debug for the details, and please report it)", file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {one_line(exc)[:160]} "
+            f"(run again with --debug for the details, and please report it)",
+            file=sys.stderr,
+        )
         return EXIT_UNEXPECTED
     return 0

@@ -21,8 +21,15 @@ CONFIG_JSON = FileKind("a config.json", CheckpointError, limit_mb=1, if_missing=
 
 SUPPORTED_POSITION_TYPES = ("absolute", "sinusoidal")
 SUPPORTED_ACTIVATIONS = ("gelu", "gelu_new", "gelu_pytorch_tanh", "relu")
-SIZES = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
-         "max_position_embeddings", "type_vocab_size")
+SIZES = (
+    "vocab_size",
+    "hidden_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "intermediate_size",
+    "max_position_embeddings",
+    "type_vocab_size",
+)
 PROBABILITIES = ("hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout")
 # Every size in config.json is checked against the tensors that hold it (checkpoint.check_sizes),
 # except the sinusoidal table's, which no file holds: it is computed at load (positions x
@@ -72,24 +79,37 @@ class BertConfig:
             return CheckpointError(f"{source}: {name}: {problem}")
 
         if self.model_type != "bert":
-            raise bad("model_type", f"{shown(self.model_type)} is not supported; "
-                                    "BERT Explorer opens BERT checkpoints (model_type \"bert\")")
+            raise bad(
+                "model_type",
+                f'{shown(self.model_type)} is not supported; BERT Explorer opens BERT checkpoints (model_type "bert")',
+            )
         for name in SIZES:
             value = getattr(self, name)
             if not _is_int(value) or value <= 0:
                 raise bad(name, f"must be a positive integer, got {shown(value)}; correct it")
         if self.hidden_size % self.num_attention_heads:
-            raise bad("hidden_size", f"{self.hidden_size} is not a multiple of num_attention_heads "
-                                     f"{self.num_attention_heads}; correct one of them")
+            raise bad(
+                "hidden_size",
+                f"{self.hidden_size} is not a multiple of num_attention_heads "
+                f"{self.num_attention_heads}; correct one of them",
+            )
         if self.position_embedding_type not in SUPPORTED_POSITION_TYPES:
-            raise bad("position_embedding_type", f"{shown(self.position_embedding_type)} is not supported; "
-                                                 f"use one of {', '.join(SUPPORTED_POSITION_TYPES)}")
+            raise bad(
+                "position_embedding_type",
+                f"{shown(self.position_embedding_type)} is not supported; "
+                f"use one of {', '.join(SUPPORTED_POSITION_TYPES)}",
+            )
         if self.position_embedding_type == "sinusoidal" and self.max_position_embeddings > MAX_SINUSOIDAL_POSITIONS:
-            raise bad("max_position_embeddings", f"{self.max_position_embeddings} is more than the "
-                      f"{MAX_SINUSOIDAL_POSITIONS} a sinusoidal table is built for; lower it")
+            raise bad(
+                "max_position_embeddings",
+                f"{self.max_position_embeddings} is more than the "
+                f"{MAX_SINUSOIDAL_POSITIONS} a sinusoidal table is built for; lower it",
+            )
         if self.hidden_act not in SUPPORTED_ACTIVATIONS:
-            raise bad("hidden_act", f"{shown(self.hidden_act)} is not supported; "
-                                    f"use one of {', '.join(SUPPORTED_ACTIVATIONS)}")
+            raise bad(
+                "hidden_act",
+                f"{shown(self.hidden_act)} is not supported; use one of {', '.join(SUPPORTED_ACTIVATIONS)}",
+            )
         for name in PROBABILITIES:
             value = getattr(self, name)
             if value is None and name == "classifier_dropout":
@@ -99,16 +119,21 @@ class BertConfig:
         if not (_is_number(self.layer_norm_eps) and self.layer_norm_eps > 0):
             raise bad("layer_norm_eps", f"must be a positive number, got {shown(self.layer_norm_eps)}; correct it")
         if not (_is_number(self.initializer_range) and self.initializer_range >= 0):
-            raise bad("initializer_range", f"must be a number of at least 0, got {shown(self.initializer_range)}; "
-                                           "correct it")
-        if self.pad_token_id is not None and not (_is_int(self.pad_token_id) and
-                                                  0 <= self.pad_token_id < self.vocab_size):
-            raise bad("pad_token_id", f"must be a token id below vocab_size {self.vocab_size}, "
-                                      f"got {shown(self.pad_token_id)}; correct it")
+            raise bad(
+                "initializer_range", f"must be a number of at least 0, got {shown(self.initializer_range)}; correct it"
+            )
+        if self.pad_token_id is not None and not (
+            _is_int(self.pad_token_id) and 0 <= self.pad_token_id < self.vocab_size
+        ):
+            raise bad(
+                "pad_token_id",
+                f"must be a token id below vocab_size {self.vocab_size}, got {shown(self.pad_token_id)}; correct it",
+            )
         if not isinstance(self.tie_word_embeddings, bool):
             raise bad("tie_word_embeddings", f"must be true or false, got {shown(self.tie_word_embeddings)}")
-        if self.architectures is not None and not (isinstance(self.architectures, list) and
-                                                   all(isinstance(a, str) for a in self.architectures)):
+        if self.architectures is not None and not (
+            isinstance(self.architectures, list) and all(isinstance(a, str) for a in self.architectures)
+        ):
             raise bad("architectures", f"must be a list of class names, got {shown(self.architectures)}")
         if self.id2label is not None and not _is_label_table(self.id2label):
             raise bad("id2label", 'must map the class ids "0" to "N-1" to names (strings); correct it')
@@ -148,8 +173,9 @@ class BertConfig:
     def from_json_file(cls, path: Path) -> "BertConfig":
         data = read_json(path, CONFIG_JSON)
         if not isinstance(data, dict):
-            raise CheckpointError(f"{path}: expected a JSON object, got {shown(data)}; "
-                                  "a config.json maps fields to values")
+            raise CheckpointError(
+                f"{path}: expected a JSON object, got {shown(data)}; a config.json maps fields to values"
+            )
         config = cls.from_dict(data)
         config.validate(str(path))
         return config
@@ -168,5 +194,9 @@ def _is_number(value: Any) -> bool:
 
 
 def _is_label_table(labels: Any) -> bool:
-    return (isinstance(labels, dict) and all(_is_int(k) for k in labels) and set(labels) == set(range(len(labels)))
-            and all(isinstance(v, str) for v in labels.values()))
+    return (
+        isinstance(labels, dict)
+        and all(_is_int(k) for k in labels)
+        and set(labels) == set(range(len(labels)))
+        and all(isinstance(v, str) for v in labels.values())
+    )

@@ -10,7 +10,7 @@ from .errors import BertError
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """"auto" -> the first CUDA device when there is one, else the CPU; "cpu"; "cuda"; "cuda:N"."""
+    """ "auto" -> the first CUDA device when there is one, else the CPU; "cpu"; "cuda"; "cuda:N"."""
     name = str(device)
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -22,7 +22,9 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
         if not torch.cuda.is_available():
             raise BertError(f"device '{name}' asked for, but CUDA is not available on this machine; use --device cpu")
         if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise BertError(f"device '{name}' does not exist; this machine has {torch.cuda.device_count()} CUDA device(s)")
+            raise BertError(
+                f"device '{name}' does not exist; this machine has {torch.cuda.device_count()} CUDA device(s)"
+            )
     elif dev.type != "cpu":
         raise BertError(f"device '{name}' is not supported; use auto, cpu, cuda or cuda:N")
     return dev

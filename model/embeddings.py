@@ -47,8 +47,9 @@ class PositionalEncoding(nn.Module):
 
     def __init__(self, config: BertConfig):
         super().__init__()
-        self.register_buffer("weight", sinusoidal_table(config.max_position_embeddings, config.hidden_size),
-                             persistent=False)
+        self.register_buffer(
+            "weight", sinusoidal_table(config.max_position_embeddings, config.hidden_size), persistent=False
+        )
 
     def forward(self, position_ids: torch.Tensor) -> torch.Tensor:
         return self.weight[position_ids]
@@ -92,8 +93,9 @@ class BertEmbeddings(nn.Module):
             pe = self.position_embeddings
             pe.weight = sinusoidal_table(*pe.weight.shape)
 
-    def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor,
-                keep_parts: bool = False) -> tuple[torch.Tensor, EmbeddingParts | None]:
+    def forward(
+        self, input_ids: torch.Tensor, token_type_ids: torch.Tensor, keep_parts: bool = False
+    ) -> tuple[torch.Tensor, EmbeddingParts | None]:
         # input_ids, token_type_ids: (B, T)
         positions = torch.arange(input_ids.shape[1], device=input_ids.device)  # (T,)
         token = self.word_embeddings(input_ids)  # (B, T, hidden)

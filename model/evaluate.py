@@ -50,7 +50,7 @@ def windows(bert: Bert, path: Path, chunk_lines: int = 256) -> Iterator[list[int
 def _cut(bert: Bert, lines: list[str], width: int) -> Iterator[list[int]]:
     for ids in bert.tokenizer.encode_plain_batch(lines):
         for start in range(0, len(ids), width):
-            yield ids[start:start + width]
+            yield ids[start : start + width]
 
 
 @torch.inference_mode()
@@ -68,7 +68,7 @@ def evaluate_mlm(bert: Bert, path: str | Path, seed: int = 0, batch_size: int = 
         # Sorting by length before batching keeps padding (wasted work) small.
         pending.sort(key=lambda item: len(item[0]))
         for start in range(0, len(pending), batch_size):
-            run_batch(pending[start:start + batch_size])
+            run_batch(pending[start : start + batch_size])
         pending.clear()
 
     def run_batch(batch: list[tuple[list[int], np.ndarray]]) -> None:
@@ -84,8 +84,9 @@ def evaluate_mlm(bert: Bert, path: str | Path, seed: int = 0, batch_size: int = 
         targets = input_ids[chosen]
         input_ids[chosen] = tok.mask_token_id
         dev = bert.device
-        out = bert.network(input_ids.to(dev), attention_mask=attention.to(dev), mlm_positions=chosen.to(dev),
-                           nsp=False, classify=False)
+        out = bert.network(
+            input_ids.to(dev), attention_mask=attention.to(dev), mlm_positions=chosen.to(dev), nsp=False, classify=False
+        )
         correct += int((out.mlm_logits.argmax(-1).cpu() == targets).sum())
         total += int(targets.numel())
 
@@ -124,16 +125,20 @@ def evaluate_nsp(bert: Bert, path: str | Path, seed: int = 0, batch_size: int = 
     tok = bert.tokenizer
     correct = 0
     for start in range(0, len(rows), batch_size):
-        batch = rows[start:start + batch_size]
-        seqs = [np.concatenate([[tok.cls_token_id], data.tokens[a0:a1], [tok.sep_token_id], data.tokens[b0:b1],
-                                [tok.sep_token_id]]) for a0, a1, b0, b1, _ in batch]
+        batch = rows[start : start + batch_size]
+        seqs = [
+            np.concatenate(
+                [[tok.cls_token_id], data.tokens[a0:a1], [tok.sep_token_id], data.tokens[b0:b1], [tok.sep_token_id]]
+            )
+            for a0, a1, b0, b1, _ in batch
+        ]
         T = max(len(s) for s in seqs)
         ids = torch.full((len(seqs), T), tok.pad_token_id, dtype=torch.long)
         types = torch.zeros_like(ids)
         attention = torch.zeros_like(ids)
         for r, ((a0, a1, _, _, _), s) in enumerate(zip(batch, seqs)):
             ids[r, : len(s)] = torch.from_numpy(s.astype(np.int64))
-            types[r, a1 - a0 + 2: len(s)] = 1
+            types[r, a1 - a0 + 2 : len(s)] = 1
             attention[r, : len(s)] = 1
         dev = bert.device
         out = bert.network(ids.to(dev), types.to(dev), attention.to(dev), mlm_positions=False, classify=False)

@@ -11,8 +11,19 @@ import numpy as np
 from .atomic import atomic_write_bytes, atomic_write_text
 from .inspection import Inspection
 
-ARRAYS = ("input_ids", "segment_ids", "offsets", "special_tokens_mask", "token_embeddings", "segment_embeddings",
-          "position_embeddings", "normalized_sum", "hidden_states", "attentions", "head_mask")
+ARRAYS = (
+    "input_ids",
+    "segment_ids",
+    "offsets",
+    "special_tokens_mask",
+    "token_embeddings",
+    "segment_embeddings",
+    "position_embeddings",
+    "normalized_sum",
+    "hidden_states",
+    "attentions",
+    "head_mask",
+)
 
 
 def save_inspection(r: Inspection, path: str | Path, model_path: str | None = None) -> tuple[Path, Path]:
@@ -27,12 +38,21 @@ def save_inspection(r: Inspection, path: str | Path, model_path: str | None = No
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     atomic_write_bytes(out, buffer.getvalue())
-    summary = {"text": r.text, "text_b": r.text_b, "tokens": r.tokens, "truncated": r.truncated,
-               "model": model_path, "layers": r.num_layers, "heads": r.num_heads,
-               "arrays": {k: list(v.shape) for k, v in arrays.items()},
-               "fill_mask": [{"index": m.index, "predictions": [{"token": p.token, "score": p.score}
-                                                                for p in m.predictions]} for m in r.fill_mask],
-               "nsp_is_next": r.nsp_is_next}
+    summary = {
+        "text": r.text,
+        "text_b": r.text_b,
+        "tokens": r.tokens,
+        "truncated": r.truncated,
+        "model": model_path,
+        "layers": r.num_layers,
+        "heads": r.num_heads,
+        "arrays": {k: list(v.shape) for k, v in arrays.items()},
+        "fill_mask": [
+            {"index": m.index, "predictions": [{"token": p.token, "score": p.score} for p in m.predictions]}
+            for m in r.fill_mask
+        ],
+        "nsp_is_next": r.nsp_is_next,
+    }
     summary_path = out.with_suffix(".json")
     atomic_write_text(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return out, summary_path

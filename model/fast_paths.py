@@ -29,9 +29,16 @@ if TYPE_CHECKING:
 
 # ---- self-attention ----
 
-def packed_self_attention(attn: BertSelfAttention, x: torch.Tensor, keep: torch.Tensor, batch: int,
-                          length: int, attention_bias: torch.Tensor,
-                          head_mask: torch.Tensor | None = None) -> torch.Tensor:
+
+def packed_self_attention(
+    attn: BertSelfAttention,
+    x: torch.Tensor,
+    keep: torch.Tensor,
+    batch: int,
+    length: int,
+    attention_bias: torch.Tensor,
+    head_mask: torch.Tensor | None = None,
+) -> torch.Tensor:
     """x: (N, hidden), the N real tokens of a padded (batch, length) batch in row-major order;
     keep: (N,) their flat positions in it. Returns the context vectors, (N, hidden)."""
     N, C = x.shape
@@ -42,9 +49,12 @@ def packed_self_attention(attn: BertSelfAttention, x: torch.Tensor, keep: torch.
     return context.transpose(1, 2).reshape(batch * length, C).index_select(0, keep)
 
 
-def first_token_self_attention(attn: BertSelfAttention, x: torch.Tensor,
-                               attention_bias: torch.Tensor | None = None,
-                               head_mask: torch.Tensor | None = None) -> torch.Tensor:
+def first_token_self_attention(
+    attn: BertSelfAttention,
+    x: torch.Tensor,
+    attention_bias: torch.Tensor | None = None,
+    head_mask: torch.Tensor | None = None,
+) -> torch.Tensor:
     """The context vector of position 0 ([CLS]) alone: x (B, T, hidden) -> (B, hidden).
     Every position is still a key and a value, but only one row is a query."""
     B, T, C = x.shape
@@ -54,10 +64,16 @@ def first_token_self_attention(attn: BertSelfAttention, x: torch.Tensor,
     return attn.attend(q, k, v, attention_bias, head_mask).reshape(B, C)
 
 
-def first_token_packed_self_attention(attn: BertSelfAttention, x: torch.Tensor, keep: torch.Tensor,
-                                      firsts: torch.Tensor, batch: int, length: int,
-                                      attention_bias: torch.Tensor,
-                                      head_mask: torch.Tensor | None = None) -> torch.Tensor:
+def first_token_packed_self_attention(
+    attn: BertSelfAttention,
+    x: torch.Tensor,
+    keep: torch.Tensor,
+    firsts: torch.Tensor,
+    batch: int,
+    length: int,
+    attention_bias: torch.Tensor,
+    head_mask: torch.Tensor | None = None,
+) -> torch.Tensor:
     """`first_token_self_attention` for the real tokens of a padded batch (see
     `packed_self_attention`); firsts: (B,) the rows of x that are each sequence's position 0.
     Returns (B, hidden)."""
@@ -71,40 +87,64 @@ def first_token_packed_self_attention(attn: BertSelfAttention, x: torch.Tensor, 
 
 # ---- layers: the attention shortcut, then the layer's own Add & Norm and feed-forward ----
 
+
 def _after_attention(layer: BertLayer, context: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
     """The rest of BertLayer.forward on any set of rows: (rows, hidden) -> (rows, hidden)."""
     a = layer.attention.output(context, residual)
     return layer.output(layer.intermediate(a), a)
 
 
-def packed_layer(layer: BertLayer, x: torch.Tensor, keep: torch.Tensor, batch: int, length: int,
-                 attention_bias: torch.Tensor, head_mask: torch.Tensor | None = None) -> torch.Tensor:
+def packed_layer(
+    layer: BertLayer,
+    x: torch.Tensor,
+    keep: torch.Tensor,
+    batch: int,
+    length: int,
+    attention_bias: torch.Tensor,
+    head_mask: torch.Tensor | None = None,
+) -> torch.Tensor:
     """BertLayer on the real tokens of a padded batch only: x (N, hidden), keep (N,) -> (N, hidden)."""
     context = packed_self_attention(layer.attention.self, x, keep, batch, length, attention_bias, head_mask)
     return _after_attention(layer, context, x)
 
 
-def first_token_layer(layer: BertLayer, x: torch.Tensor, attention_bias: torch.Tensor | None = None,
-                      head_mask: torch.Tensor | None = None) -> torch.Tensor:
+def first_token_layer(
+    layer: BertLayer, x: torch.Tensor, attention_bias: torch.Tensor | None = None, head_mask: torch.Tensor | None = None
+) -> torch.Tensor:
     """BertLayer's output at position 0 alone: x (B, T, hidden) -> (B, hidden)."""
     context = first_token_self_attention(layer.attention.self, x, attention_bias, head_mask)
     return _after_attention(layer, context, x[:, 0])
 
 
-def first_token_packed_layer(layer: BertLayer, x: torch.Tensor, keep: torch.Tensor, firsts: torch.Tensor,
-                             batch: int, length: int, attention_bias: torch.Tensor,
-                             head_mask: torch.Tensor | None = None) -> torch.Tensor:
+def first_token_packed_layer(
+    layer: BertLayer,
+    x: torch.Tensor,
+    keep: torch.Tensor,
+    firsts: torch.Tensor,
+    batch: int,
+    length: int,
+    attention_bias: torch.Tensor,
+    head_mask: torch.Tensor | None = None,
+) -> torch.Tensor:
     """`first_token_layer` on the real tokens of a padded batch: x (N, hidden) -> (B, hidden)."""
-    context = first_token_packed_self_attention(layer.attention.self, x, keep, firsts, batch, length,
-                                                attention_bias, head_mask)
+    context = first_token_packed_self_attention(
+        layer.attention.self, x, keep, firsts, batch, length, attention_bias, head_mask
+    )
     return _after_attention(layer, context, x.index_select(0, firsts))
 
 
 # ---- the encoder stack ----
 
-def encode(layers: list[BertLayer], x: torch.Tensor, attention_bias: torch.Tensor | None,
-           attention_mask: torch.Tensor | None, head_mask: torch.Tensor | None,
-           output_hidden_states: bool, first_token_only: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+
+def encode(
+    layers: list[BertLayer],
+    x: torch.Tensor,
+    attention_bias: torch.Tensor | None,
+    attention_mask: torch.Tensor | None,
+    head_mask: torch.Tensor | None,
+    output_hidden_states: bool,
+    first_token_only: bool,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """The encoder stack on the embeddings x (B, T, hidden), packed when there is padding
     (attention_bias not None) and with a first-token last layer if first_token_only (which needs
     output_hidden_states False). No attention maps. Returns last_hidden_state, (B, T, hidden) or

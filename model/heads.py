@@ -135,12 +135,19 @@ class BertWithHeads(nn.Module):
     def pooled(self, last_hidden_state: torch.Tensor) -> torch.Tensor:
         return self.bert.pooler(last_hidden_state)
 
-    def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor | None = None,
-                attention_mask: torch.Tensor | None = None, head_mask: torch.Tensor | None = None,
-                output_attentions: bool = False, output_hidden_states: bool = False,
-                output_embedding_parts: bool = False,
-                mlm_positions: torch.Tensor | None | bool = None, nsp: bool = True,
-                classify: bool = True) -> BertOutput:
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        head_mask: torch.Tensor | None = None,
+        output_attentions: bool = False,
+        output_hidden_states: bool = False,
+        output_embedding_parts: bool = False,
+        mlm_positions: torch.Tensor | None | bool = None,
+        nsp: bool = True,
+        classify: bool = True,
+    ) -> BertOutput:
         """mlm_positions: None = MLM logits at every position (B, T, vocab); a bool (B, T) mask
         = logits only where it is True, (N, vocab); an integer (B, P) index = logits at those
         positions, (B, P, vocab), one fixed shape per run (see pretraining.data.make_batch).
@@ -149,8 +156,16 @@ class BertWithHeads(nn.Module):
         need_pooled = (nsp and self.heads.nsp) or (classify and self.heads.classifier == "sequence")
         # Only the pooled [CLS] vector is read: the last layer need not compute the other rows.
         first_token_only = need_pooled and not want_mlm and not (classify and self.heads.classifier == "token")
-        enc = self.bert(input_ids, token_type_ids, attention_mask, head_mask, output_attentions,
-                        output_hidden_states, output_embedding_parts, first_token_only)
+        enc = self.bert(
+            input_ids,
+            token_type_ids,
+            attention_mask,
+            head_mask,
+            output_attentions,
+            output_hidden_states,
+            output_embedding_parts,
+            first_token_only,
+        )
         out = BertOutput(enc)
         h = enc.last_hidden_state  # (B, T, hidden), or (B, 1, hidden) if first_token_only
         if want_mlm:

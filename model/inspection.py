@@ -82,20 +82,29 @@ def check_head_mask(head_mask, layers: int, heads: int) -> np.ndarray:
     return mask
 
 
-def top_k_predictions(logits: torch.Tensor, positions: list[int], tokenizer: BertTokenizer,
-                      top_k: int) -> tuple[list[MaskPrediction], torch.Tensor]:
+def top_k_predictions(
+    logits: torch.Tensor, positions: list[int], tokenizer: BertTokenizer, top_k: int
+) -> tuple[list[MaskPrediction], torch.Tensor]:
     """logits: (N, vocab) at `positions` -> top-k per position, and the (N, vocab) probabilities."""
     probs = logits.float().softmax(dim=-1)  # (N, vocab)
     k = max(1, min(int(top_k), probs.shape[-1]))
     scores, ids = probs.topk(k, dim=-1)  # (N, k)
-    out = [MaskPrediction(pos, [Prediction(tokenizer.id_to_token(i), int(i), float(s))
-                                for s, i in zip(row_scores.tolist(), row_ids.tolist())])
-           for pos, row_scores, row_ids in zip(positions, scores, ids)]
+    out = [
+        MaskPrediction(
+            pos,
+            [
+                Prediction(tokenizer.id_to_token(i), int(i), float(s))
+                for s, i in zip(row_scores.tolist(), row_ids.tolist())
+            ],
+        )
+        for pos, row_scores, row_ids in zip(positions, scores, ids)
+    ]
     return out, probs
 
 
-def logit_lens_predictions(network: BertWithHeads, hidden: torch.Tensor, positions: list[int],
-                           tokenizer: BertTokenizer, top_k: int) -> tuple[list[LogitLens], np.ndarray]:
+def logit_lens_predictions(
+    network: BertWithHeads, hidden: torch.Tensor, positions: list[int], tokenizer: BertTokenizer, top_k: int
+) -> tuple[list[LogitLens], np.ndarray]:
     """hidden: (layers + 1, T, hidden) of the pass already run -> the MLM head's top-k at each of
     `positions` after every layer, and the (layers + 1, N) probability that each layer gives the
     token the last layer ranks first."""
@@ -103,18 +112,30 @@ def logit_lens_predictions(network: BertWithHeads, hidden: torch.Tensor, positio
     # One head call for every layer at once, on just the (layers + 1) x N vectors that are read.
     logits = network.cls.predictions(hidden[:, positions])  # (layers + 1, N, vocab)
     flat, probs = top_k_predictions(logits.flatten(0, 1), positions * n_states, tokenizer, top_k)
-    lenses = [LogitLens(pos, [flat[layer * n + m].predictions for layer in range(n_states)])
-              for m, pos in enumerate(positions)]
-    final_top1 = torch.tensor([lens.layers[-1][0].token_id for lens in lenses], dtype=torch.long,
-                              device=probs.device)  # (N,)
+    lenses = [
+        LogitLens(pos, [flat[layer * n + m].predictions for layer in range(n_states)])
+        for m, pos in enumerate(positions)
+    ]
+    final_top1 = torch.tensor(
+        [lens.layers[-1][0].token_id for lens in lenses], dtype=torch.long, device=probs.device
+    )  # (N,)
     curve = probs.view(logits.shape)[:, torch.arange(n, device=probs.device), final_top1]  # (layers + 1, N)
     return lenses, _numpy(curve)
 
 
 @torch.inference_mode()
-def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: torch.device, text: str,
-                   text_b: str | None = None, head_mask=None, top_k: int = 10,
-                   all_positions: bool = False, rollout: bool = False, logit_lens: bool = False) -> Inspection:
+def run_inspection(
+    network: BertWithHeads,
+    tokenizer: BertTokenizer,
+    device: torch.device,
+    text: str,
+    text_b: str | None = None,
+    head_mask=None,
+    top_k: int = 10,
+    all_positions: bool = False,
+    rollout: bool = False,
+    logit_lens: bool = False,
+) -> Inspection:
     enc: Encoding = tokenizer.encode(text, text_b)
     config = network.config
     mask = check_head_mask(head_mask, config.num_hidden_layers, config.num_attention_heads)
@@ -125,9 +146,17 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
     # only where it is read (every [MASK], or every position on request).
     mlm_positions = None if all_positions else is_mask
     all_on = bool((mask == 1).all())  # then there is nothing to multiply by
-    out = network(ids, segments, head_mask=None if all_on else torch.from_numpy(mask).to(device),
-                  output_attentions=True, output_hidden_states=True, output_embedding_parts=True,
-                  mlm_positions=mlm_positions, nsp=text_b is not None, classify=network.heads.classifier == "sequence")
+    out = network(
+        ids,
+        segments,
+        head_mask=None if all_on else torch.from_numpy(mask).to(device),
+        output_attentions=True,
+        output_hidden_states=True,
+        output_embedding_parts=True,
+        mlm_positions=mlm_positions,
+        nsp=text_b is not None,
+        classify=network.heads.classifier == "sequence",
+    )
     enc_out = out.encoder
 
     hidden = enc_out.hidden_states[:, 0]  # (layers + 1, T, hidden)
@@ -158,18 +187,32 @@ def run_inspection(network: BertWithHeads, tokenizer: BertTokenizer, device: tor
     text = valid_unicode(text)[0]
     text_b = None if text_b is None else valid_unicode(text_b)[0]
     return Inspection(
-        text=text, text_b=text_b, tokens=enc.tokens, text_warning=enc.warning,
-        input_ids=np.asarray(enc.ids, dtype=np.int64), segment_ids=np.asarray(enc.segment_ids, dtype=np.int64),
+        text=text,
+        text_b=text_b,
+        tokens=enc.tokens,
+        text_warning=enc.warning,
+        input_ids=np.asarray(enc.ids, dtype=np.int64),
+        segment_ids=np.asarray(enc.segment_ids, dtype=np.int64),
         offsets=np.asarray(enc.offsets, dtype=np.int32).reshape(-1, 2),
-        special_tokens_mask=np.asarray(enc.special_tokens_mask, dtype=bool), truncated=enc.truncated,
-        token_embeddings=_numpy(parts.token[0]), segment_embeddings=_numpy(parts.segment[0]),
-        position_embeddings=_numpy(parts.position[0]), normalized_sum=_numpy(hidden[0]),
-        hidden_states=_numpy(hidden), attentions=attentions,
-        head_mask=mask, fill_mask=fill_mask, mlm_available=network.heads.mlm, nsp_is_next=nsp,
+        special_tokens_mask=np.asarray(enc.special_tokens_mask, dtype=bool),
+        truncated=enc.truncated,
+        token_embeddings=_numpy(parts.token[0]),
+        segment_embeddings=_numpy(parts.segment[0]),
+        position_embeddings=_numpy(parts.position[0]),
+        normalized_sum=_numpy(hidden[0]),
+        hidden_states=_numpy(hidden),
+        attentions=attentions,
+        head_mask=mask,
+        fill_mask=fill_mask,
+        mlm_available=network.heads.mlm,
+        nsp_is_next=nsp,
         class_probabilities=classes,
-        position_predictions=position_predictions, token_probabilities=token_probabilities,
+        position_predictions=position_predictions,
+        token_probabilities=token_probabilities,
         rollout=attention_rollout(attentions) if rollout else None,
-        logit_lens=lenses, logit_lens_final_probability=lens_curve)
+        logit_lens=lenses,
+        logit_lens_final_probability=lens_curve,
+    )
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:

@@ -45,5 +45,5 @@ class ModelInfo:
 
     @property
     def device_type(self) -> str:
-        """"cpu" or "cuda", without the index."""
+        """ "cpu" or "cuda", without the index."""
         return self.device.split(":")[0]

@@ -27,10 +27,21 @@ from .safe_read import MB, FileKind, JSONProblem, loads, open_file, shown, size_
 HEADER_LIMIT = 16 * MB
 
 DTYPES = {  # safetensors' names -> torch's
-    "BOOL": torch.bool, "U8": torch.uint8, "I8": torch.int8, "I16": torch.int16, "U16": torch.uint16,
-    "I32": torch.int32, "U32": torch.uint32, "I64": torch.int64, "U64": torch.uint64,
-    "F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64,
-    "F8_E4M3": torch.float8_e4m3fn, "F8_E5M2": torch.float8_e5m2,
+    "BOOL": torch.bool,
+    "U8": torch.uint8,
+    "I8": torch.int8,
+    "I16": torch.int16,
+    "U16": torch.uint16,
+    "I32": torch.int32,
+    "U32": torch.uint32,
+    "I64": torch.int64,
+    "U64": torch.uint64,
+    "F16": torch.float16,
+    "BF16": torch.bfloat16,
+    "F32": torch.float32,
+    "F64": torch.float64,
+    "F8_E4M3": torch.float8_e4m3fn,
+    "F8_E5M2": torch.float8_e5m2,
 }
 
 
@@ -56,14 +67,17 @@ def read_header(path: Path, kind: FileKind, limit: int = HEADER_LIMIT) -> tuple[
             if 8 + length > size:
                 raise _Corrupt(f"its header claims {length} bytes but the file has {size}")
             if length > limit:  # a real, huge header: refused unparsed
-                raise kind.error(f"{path}: its header (the tensor list) is {size_text(length)}; a model's "
-                                 f"headers are at most {HEADER_LIMIT // MB} MB together")
+                raise kind.error(
+                    f"{path}: its header (the tensor list) is {size_text(length)}; a model's "
+                    f"headers are at most {HEADER_LIMIT // MB} MB together"
+                )
             header = loads(_read(file, length))
             if not isinstance(header, dict):
                 raise _Corrupt(f"its header is {shown(header)}, not an object")
             data_length = size - 8 - length
-            return length, {name: _tensor_info(name, entry, data_length)
-                            for name, entry in header.items() if name != "__metadata__"}
+            return length, {
+                name: _tensor_info(name, entry, data_length) for name, entry in header.items() if name != "__metadata__"
+            }
         except (_Corrupt, JSONProblem) as exc:
             raise kind.error(f"{path}: truncated or corrupt safetensors file ({exc}); get the file again") from None
         except OSError as exc:
@@ -88,8 +102,12 @@ def _tensor_info(name: str, entry: Any, data_length: int) -> TensorInfo:
         raise corrupt(f"unknown dtype {shown(dtype)}")
     if not (isinstance(shape, list) and all(_is_count(d) for d in shape)):
         raise corrupt(f"shape {shown(shape)} is not a list of sizes")
-    if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_count(o) for o in offsets)
-            and offsets[0] <= offsets[1] <= data_length):
+    if not (
+        isinstance(offsets, list)
+        and len(offsets) == 2
+        and all(_is_count(o) for o in offsets)
+        and offsets[0] <= offsets[1] <= data_length
+    ):
         raise corrupt(f"its bytes are not within the file's {data_length}")
     needed = math.prod(shape) * DTYPES[dtype].itemsize
     if offsets[1] - offsets[0] != needed:

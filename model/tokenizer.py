@@ -54,7 +54,9 @@ class Encoding:
     ids: list[int]
     segment_ids: list[int]  # 0 for [CLS] + sentence A + [SEP], 1 for sentence B + [SEP]
     offsets: list[tuple[int, int]]  # (start, end) characters into the token's own sentence; (0, 0) for specials
-    special_tokens_mask: list[int]  # 1 for the [CLS]/[SEP] added around the text; 0 for text tokens (a typed [MASK] too)
+    special_tokens_mask: list[
+        int
+    ]  # 1 for the [CLS]/[SEP] added around the text; 0 for text tokens (a typed [MASK] too)
     truncated: bool  # the input was longer than max_length and was cut
     replaced_characters: int = 0  # characters that are not valid Unicode, tokenized as U+FFFD
 
@@ -64,8 +66,10 @@ class Encoding:
         n = self.replaced_characters
         if not n:
             return None
-        return (f"{n:,} character{'s that are' if n > 1 else ' that is'} not valid Unicode "
-                f"{'were' if n > 1 else 'was'} replaced by U+FFFD")
+        return (
+            f"{n:,} character{'s that are' if n > 1 else ' that is'} not valid Unicode "
+            f"{'were' if n > 1 else 'was'} replaced by U+FFFD"
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -88,8 +92,10 @@ class BertTokenizer:
         self.pad_token_id = 0 if pad is None else pad
         # BERT's input format: [CLS] A [SEP] and [CLS] A [SEP] B [SEP], whatever tokenizer.json said.
         tokenizer.post_processor = processors.TemplateProcessing(
-            single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-            special_tokens=[("[CLS]", self.cls_token_id), ("[SEP]", self.sep_token_id)])
+            single="[CLS] $A [SEP]",
+            pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+            special_tokens=[("[CLS]", self.cls_token_id), ("[SEP]", self.sep_token_id)],
+        )
         tokenizer.no_padding()
         self._untruncated = Tokenizer.from_str(tokenizer.to_str())  # for evaluation windows
         self._untruncated.no_truncation()
@@ -147,10 +153,14 @@ class BertTokenizer:
             enc = self._tok.encode(text, text_b)
             replaced += replaced_b
         return Encoding(
-            tokens=list(enc.tokens), ids=list(enc.ids), segment_ids=list(enc.type_ids),
+            tokens=list(enc.tokens),
+            ids=list(enc.ids),
+            segment_ids=list(enc.type_ids),
             offsets=[tuple(o) for o in enc.offsets],
             special_tokens_mask=list(enc.special_tokens_mask),
-            truncated=len(enc.overflowing) > 0, replaced_characters=replaced)
+            truncated=len(enc.overflowing) > 0,
+            replaced_characters=replaced,
+        )
 
     def encode_plain_batch(self, texts: list[str]) -> list[list[int]]:
         """WordPiece ids of each text with no special tokens and no truncation (for evaluation windows)."""
@@ -170,22 +180,34 @@ class BertTokenizer:
         vocab = sorted(self._tok.get_vocab(with_added_tokens=True).items(), key=lambda kv: kv[1])
         (folder / "vocab.txt").write_text("".join(token + "\n" for token, _ in vocab), encoding="utf-8")
         norm = self._normalizer_options()
-        config = {"tokenizer_class": "BertTokenizer", "do_lower_case": norm["lowercase"],
-                  "strip_accents": norm["strip_accents"], "tokenize_chinese_chars": norm["handle_chinese_chars"],
-                  "model_max_length": self.max_length, "unk_token": "[UNK]", "sep_token": "[SEP]",
-                  "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]"}
+        config = {
+            "tokenizer_class": "BertTokenizer",
+            "do_lower_case": norm["lowercase"],
+            "strip_accents": norm["strip_accents"],
+            "tokenize_chinese_chars": norm["handle_chinese_chars"],
+            "model_max_length": self.max_length,
+            "unk_token": "[UNK]",
+            "sep_token": "[SEP]",
+            "pad_token": "[PAD]",
+            "cls_token": "[CLS]",
+            "mask_token": "[MASK]",
+        }
         (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
     def _normalizer_options(self) -> dict:
         state = json.loads(self._tok.to_str()).get("normalizer") or {}
         if state.get("type") == "BertNormalizer":
-            return {"lowercase": state.get("lowercase", True), "strip_accents": state.get("strip_accents"),
-                    "handle_chinese_chars": state.get("handle_chinese_chars", True)}
+            return {
+                "lowercase": state.get("lowercase", True),
+                "strip_accents": state.get("strip_accents"),
+                "handle_chinese_chars": state.get("handle_chinese_chars", True),
+            }
         return {"lowercase": True, "strip_accents": None, "handle_chinese_chars": True}
 
 
-def wordpiece_from_vocab(vocab_txt: Path, lowercase: bool = True, strip_accents: bool | None = None,
-                         handle_chinese_chars: bool = True) -> Tokenizer:
+def wordpiece_from_vocab(
+    vocab_txt: Path, lowercase: bool = True, strip_accents: bool | None = None, handle_chinese_chars: bool = True
+) -> Tokenizer:
     """A `tokenizers` BERT WordPiece pipeline from a vocab.txt: BERT normalisation (clean
     control characters, split CJK characters, optional lowercase and accent stripping),
     whitespace + punctuation pre-splitting, then greedy longest-match WordPiece."""
@@ -200,8 +222,9 @@ def wordpiece_from_vocab(vocab_txt: Path, lowercase: bool = True, strip_accents:
     if "[UNK]" not in vocab:
         raise CheckpointError(f"{vocab_txt}: the vocabulary lacks [UNK]")
     tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=100))
-    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=handle_chinese_chars,
-                                                strip_accents=strip_accents, lowercase=lowercase)
+    tok.normalizer = normalizers.BertNormalizer(
+        clean_text=True, handle_chinese_chars=handle_chinese_chars, strip_accents=strip_accents, lowercase=lowercase
+    )
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.decoder = decoders.WordPiece(prefix="##")
     tok.add_special_tokens([t for t in SPECIAL_TOKENS if t in vocab])
@@ -216,15 +239,20 @@ def _tokenizer_options(folder: Path, vocab_txt: Path) -> dict:
     if os.path.lexists(config_path):
         config = read_json(config_path, TOKENIZER_CONFIG)
         if not isinstance(config, dict):
-            raise CheckpointError(f"{config_path}: expected a JSON object, got {shown(config)}; "
-                                  "a tokenizer_config.json maps options to values")
+            raise CheckpointError(
+                f"{config_path}: expected a JSON object, got {shown(config)}; "
+                "a tokenizer_config.json maps options to values"
+            )
     lowercase = _flag(config, "do_lower_case", config_path)
     if lowercase is None:
         text = read_text(vocab_txt, VOCAB_TXT)
         lowercase = not any(line[:1].isupper() for line in text.split("\n") if not line.startswith("["))
     chinese = _flag(config, "tokenize_chinese_chars", config_path)
-    return {"lowercase": lowercase, "strip_accents": _flag(config, "strip_accents", config_path),
-            "handle_chinese_chars": True if chinese is None else chinese}
+    return {
+        "lowercase": lowercase,
+        "strip_accents": _flag(config, "strip_accents", config_path),
+        "handle_chinese_chars": True if chinese is None else chinese,
+    }
 
 
 def _flag(config: dict, name: str, path: Path) -> bool | None:
@@ -242,11 +270,13 @@ def _wordpiece_from_json(path: Path) -> Tokenizer:
     except Exception as exc:  # the Rust side raises plain Exception for every parse error
         raise CheckpointError(f"{path}: not a readable tokenizer ({clip(one_line(exc), 80)})") from None
     if not isinstance(tok.model, models.WordPiece):
-        raise CheckpointError(f"{path}: a {type(tok.model).__name__} tokenizer, not WordPiece; "
-                              "BERT Explorer opens BERT checkpoints")
+        raise CheckpointError(
+            f"{path}: a {type(tok.model).__name__} tokenizer, not WordPiece; BERT Explorer opens BERT checkpoints"
+        )
     if tok.token_to_id(tok.model.unk_token) is None:  # every unknown word would then fail to encode
-        raise CheckpointError(f"{path}: model.unk_token {shown(tok.model.unk_token)} is not in the vocabulary; "
-                              "add it or name one that is")
+        raise CheckpointError(
+            f"{path}: model.unk_token {shown(tok.model.unk_token)} is not in the vocabulary; add it or name one that is"
+        )
     return tok
 
 
@@ -256,5 +286,7 @@ def _check_ids_fit(tok: Tokenizer, vocab_size: int, source: Path) -> None:
     vocab = tok.get_vocab(with_added_tokens=True)
     token, top = max(vocab.items(), key=lambda item: item[1], default=("", -1))
     if top >= vocab_size:
-        raise CheckpointError(f"{source}: token {shown(token)} has id {top} but config.json's vocab_size is "
-                              f"{vocab_size}; use the tokenizer saved with this model")
+        raise CheckpointError(
+            f"{source}: token {shown(token)} has id {top} but config.json's vocab_size is "
+            f"{vocab_size}; use the tokenizer saved with this model"
+        )

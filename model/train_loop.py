@@ -59,6 +59,7 @@ class LoopSettings:
 @dataclass
 class Progress:
     """Where a run stands after a step: the one record the trainers, the CLI and the GUI share."""
+
     step: int  # optimizer steps done
     total_steps: int  # the schedule's length (a time budget may fit it shorter as the run goes)
     epoch: int
@@ -111,16 +112,19 @@ class TrainLoop:
         self.device = next(network.parameters()).device
         self.trained = network
         if world > 1:
-            self.trained = DistributedDataParallel(network, device_ids=[self.device] if self.device.type == "cuda"
-                                                   else None)
+            self.trained = DistributedDataParallel(
+                network, device_ids=[self.device] if self.device.type == "cuda" else None
+            )
         decay, no_decay = [], []
         for name, p in network.named_parameters():
             if p.requires_grad:
                 (no_decay if p.ndim < 2 or "LayerNorm" in name else decay).append(p)
-        self.optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": settings.weight_decay},
-                                            {"params": no_decay, "weight_decay": 0.0}],
-                                           lr=settings.lr, eps=settings.adam_eps,
-                                           fused=True)  # one kernel for all tensors: the same update, faster
+        self.optimizer = torch.optim.AdamW(
+            [{"params": decay, "weight_decay": settings.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+            lr=settings.lr,
+            eps=settings.adam_eps,
+            fused=True,
+        )  # one kernel for all tensors: the same update, faster
         self.ramp_from = (-1, 0.0)  # the (step, factor) the warm-up climbs from: moved by a fit that shortens it
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
         self.step = self.epoch = 0
@@ -139,11 +143,19 @@ class TrainLoop:
     # --- state, for an exact resume ------------------------------------------------------
 
     def state_dict(self) -> dict:
-        return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
-                "torch_rng": torch.get_rng_state(), "step": self.step, "epoch": self.epoch,
-                "position": self.position, "elapsed": self.elapsed,
-                "total_steps": self.settings.total_steps, "warmup_steps": self.settings.warmup_steps,
-                "fitted": self.fitted, "ramp_from": self.ramp_from}
+        return {
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+            "step": self.step,
+            "epoch": self.epoch,
+            "position": self.position,
+            "elapsed": self.elapsed,
+            "total_steps": self.settings.total_steps,
+            "warmup_steps": self.settings.warmup_steps,
+            "fitted": self.fitted,
+            "ramp_from": self.ramp_from,
+        }
 
     def load_state_dict(self, state: dict) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
@@ -159,10 +171,13 @@ class TrainLoop:
 
     # --- training -------------------------------------------------------------------------
 
-    def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_step: Callable[[Progress], None] | None = None,
-            on_epoch_end: Callable[[int], None] | None = None,
-            on_checkpoint: Callable[[], None] | None = None) -> str:
+    def run(
+        self,
+        should_stop: Callable[[], bool] = lambda: False,
+        on_step: Callable[[Progress], None] | None = None,
+        on_epoch_end: Callable[[int], None] | None = None,
+        on_checkpoint: Callable[[], None] | None = None,
+    ) -> str:
         """Train until total_steps, the time budget or should_stop() (checked between steps).
         Returns why it ended: "done", "out of time" or "stopped".
 
@@ -201,15 +216,17 @@ class TrainLoop:
                     self.network.train()
                 self.epoch, self.position = self.epoch + 1, 0
                 batches = self.task.epoch(self.epoch, self.rank, self.world)
-            group = batches[self.position:self.position + s.grad_accum]
+            group = batches[self.position : self.position + s.grad_accum]
             try:
                 loss, lr, sums = self._optimizer_step(group)
             except torch.OutOfMemoryError:
                 self.optimizer.zero_grad(set_to_none=True)  # give the memory back before saying so
                 if self.device.type == "cuda":
                     torch.cuda.empty_cache()
-                raise BertError(f"the {self.device.type.upper()} ran out of memory at step {self.step + 1}; "
-                                "use a smaller batch size or a shorter maximum length") from None
+                raise BertError(
+                    f"the {self.device.type.upper()} ran out of memory at step {self.step + 1}; "
+                    "use a smaller batch size or a shorter maximum length"
+                ) from None
             self.position += len(group)  # only once the step is done, so the state stays consistent
             now = training_s()
             self.elapsed = elapsed_before + now
@@ -224,10 +241,25 @@ class TrainLoop:
             if on_step is not None:
                 tokens += sums.get("tokens", 0)
                 budget_left = None if s.time_budget_s is None else s.time_budget_s - now
-                on_step(Progress(self.step, s.total_steps, self.epoch, loss, lr, tokens / max(now, 1e-9), self.elapsed,
-                                 self._eta(now / (self.step - steps_before), budget_left), sums))
-            if (on_checkpoint is not None and s.checkpoint_every and self.step % s.checkpoint_every == 0
-                    and self.step < s.total_steps):  # the last step's model is the caller's to save
+                on_step(
+                    Progress(
+                        self.step,
+                        s.total_steps,
+                        self.epoch,
+                        loss,
+                        lr,
+                        tokens / max(now, 1e-9),
+                        self.elapsed,
+                        self._eta(now / (self.step - steps_before), budget_left),
+                        sums,
+                    )
+                )
+            if (
+                on_checkpoint is not None
+                and s.checkpoint_every
+                and self.step % s.checkpoint_every == 0
+                and self.step < s.total_steps
+            ):  # the last step's model is the caller's to save
                 on_checkpoint()
         return "done"
 
@@ -274,13 +306,16 @@ class TrainLoop:
             last = k == len(group) - 1
             sync = self.trained.no_sync() if self.world > 1 and not last else contextlib.nullcontext()
             with sync:  # DDP averages the gradients once, on the step's last micro-batch
-                autocast = (torch.autocast(self.device.type, dtype=torch.bfloat16) if s.bf16
-                            else contextlib.nullcontext())
+                autocast = (
+                    torch.autocast(self.device.type, dtype=torch.bfloat16) if s.bf16 else contextlib.nullcontext()
+                )
                 with autocast:
                     loss, batch_sums = self.task.loss(self.trained, batch)
                 if not torch.isfinite(loss):
-                    raise BertError(f"the loss became {loss.item()} at step {self.step + 1}; "
-                                    "lower the learning rate and start again")
+                    raise BertError(
+                        f"the loss became {loss.item()} at step {self.step + 1}; "
+                        "lower the learning rate and start again"
+                    )
                 (loss / len(group)).backward()
             loss_sum += loss.item() / len(group)
             for key, value in batch_sums.items():

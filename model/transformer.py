@@ -123,10 +123,17 @@ class BertModel(nn.Module):
         self.encoder = BertEncoder(config)
         self.pooler = BertPooler(config) if add_pooling_layer else None
 
-    def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor | None = None,
-                attention_mask: torch.Tensor | None = None, head_mask: torch.Tensor | None = None,
-                output_attentions: bool = False, output_hidden_states: bool = False,
-                output_embedding_parts: bool = False, first_token_only: bool = False) -> EncoderOutput:
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        head_mask: torch.Tensor | None = None,
+        output_attentions: bool = False,
+        output_hidden_states: bool = False,
+        output_embedding_parts: bool = False,
+        first_token_only: bool = False,
+    ) -> EncoderOutput:
         # input_ids, token_type_ids, attention_mask: (B, T); head_mask: (layers, heads) or None.
         # first_token_only: the caller reads position 0 ([CLS]) of the last layer and nothing
         # else (a sentence classifier), so last_hidden_state may be (B, 1, hidden).
@@ -142,8 +149,9 @@ class BertModel(nn.Module):
         # Attention maps need every position, and hidden states every position of every layer.
         first_token_only = first_token_only and not (output_attentions or output_hidden_states)
         if not output_attentions and (bias is not None or first_token_only):
-            x, hidden_states = fast_paths.encode(list(self.encoder.layer), x, bias, attention_mask, head_mask,
-                                                 output_hidden_states, first_token_only)
+            x, hidden_states = fast_paths.encode(
+                list(self.encoder.layer), x, bias, attention_mask, head_mask, output_hidden_states, first_token_only
+            )
             return EncoderOutput(x, hidden_states, None, parts)
 
         L, H = self.config.num_hidden_layers, self.config.num_attention_heads

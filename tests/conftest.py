@@ -30,6 +30,7 @@ def pytest_runtest_protocol(item, nextitem):
     finally:
         faulthandler.cancel_dump_traceback_later()
 
+
 WORDS = """the a an of to and in on at is was were be been it this that he she they we you i
 cat cats dog dogs sat sit mat house run running ran walk walked play played
 paris france london city capital river bank money time year day night good bad great
@@ -38,8 +39,13 @@ said say says make made go went come came see saw know knew think thought
 hello world tea cup coffee drink drank book books read reading bert model
 """.split()
 PIECES = ["##s", "##ing", "##ed", "##er", "##ly", "##es", "##a", "##e", "##i", "##o", "##n", "##t", "##r"]
-CHARS = list("abcdefghijklmnopqrstuvwxyz0123456789") + list(".,!?;:'\"()-[]/&%$#@*+=") + \
-        ["##" + c for c in "abcdefghijklmnopqrstuvwxyz"] + list("猫狗中国人日本éüñß") + ["café"]
+CHARS = (
+    list("abcdefghijklmnopqrstuvwxyz0123456789")
+    + list(".,!?;:'\"()-[]/&%$#@*+=")
+    + ["##" + c for c in "abcdefghijklmnopqrstuvwxyz"]
+    + list("猫狗中国人日本éüñß")
+    + ["café"]
+)
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
@@ -60,8 +66,15 @@ def vocab_file(tmp_path_factory) -> Path:
 def small_hf_config(**overrides):
     from transformers import BertConfig as HFConfig
 
-    values = dict(vocab_size=len(vocab_tokens()), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                  intermediate_size=64, max_position_embeddings=40, type_vocab_size=2)
+    values = dict(
+        vocab_size=len(vocab_tokens()),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=40,
+        type_vocab_size=2,
+    )
     values.update(overrides)
     return HFConfig(**values)
 
@@ -104,9 +117,28 @@ def torchrun():
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        launcher = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(processes),
-                    "--master_addr", "127.0.0.1", "--master_port", str(port)] if processes > 1 else [sys.executable]
-        return subprocess.run([*launcher, "-m", "model", *args], cwd=root, env={**os.environ, "OMP_NUM_THREADS": "1"},
-                              capture_output=True, text=True, timeout=300)
+        launcher = (
+            [
+                sys.executable,
+                "-m",
+                "torch.distributed.run",
+                "--nproc_per_node",
+                str(processes),
+                "--master_addr",
+                "127.0.0.1",
+                "--master_port",
+                str(port),
+            ]
+            if processes > 1
+            else [sys.executable]
+        )
+        return subprocess.run(
+            [*launcher, "-m", "model", *args],
+            cwd=root,
+            env={**os.environ, "OMP_NUM_THREADS": "1"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     return run

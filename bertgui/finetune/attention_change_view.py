@@ -24,9 +24,12 @@ class AttentionChangeView(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.compare_button = QPushButton("Compare on the current sentence", enabled=False,
-                                          toolTip="Run the base and the fine-tuned model on sentence A (and B) "
-                                                  "and measure, per head, how differently they attend")
+        self.compare_button = QPushButton(
+            "Compare on the current sentence",
+            enabled=False,
+            toolTip="Run the base and the fine-tuned model on sentence A (and B) "
+            "and measure, per head, how differently they attend",
+        )
         self.compare_button.clicked.connect(self.compareRequested)
         self.summary = QLabel(NO_CHANGE_YET)
         self.summary.setWordWrap(True)
@@ -34,8 +37,10 @@ class AttentionChangeView(QWidget):
 
         self._cmap = pg.colormap.get("magma")
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setToolTip("Rows: layers, columns: heads. Brighter = the fine-tuned head attends more "
-                               "differently from the base model's (Jensen-Shannon divergence, 0 to ln 2)")
+        self.canvas.setToolTip(
+            "Rows: layers, columns: heads. Brighter = the fine-tuned head attends more "
+            "differently from the base model's (Jensen-Shannon divergence, 0 to ln 2)"
+        )
         self.plot = self.canvas.addPlot()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
@@ -45,8 +50,9 @@ class AttentionChangeView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(self._cmap)
         self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(values=(0, float(np.log(2))), colorMap=self._cmap, interactive=False,
-                                        label="JS divergence")
+        self.colorbar = pg.ColorBarItem(
+            values=(0, float(np.log(2))), colorMap=self._cmap, interactive=False, label="JS divergence"
+        )
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.image.hoverEvent = self._on_image_hover
         self.change: AttentionChange | None = None
@@ -84,8 +90,14 @@ class AttentionChangeView(QWidget):
         self.plot.getViewBox().autoRange(padding=0.01)
         top = ", ".join(f"layer {layer} head {head} ({value:.3f})" for layer, head, value in change.most_changed(3))
         sentence = " ".join(change.tokens)
-        self.summary.setText(noted(f"On “{sentence}”: mean divergence {divergence.mean():.3f}; most changed: {top}",
-                                   divergence, how="blank in the map") + ".")
+        self.summary.setText(
+            noted(
+                f"On “{sentence}”: mean divergence {divergence.mean():.3f}; most changed: {top}",
+                divergence,
+                how="blank in the map",
+            )
+            + "."
+        )
 
     def show_error(self, message: str) -> None:
         self.summary.setText(message)

@@ -99,8 +99,7 @@ class FinetuneWorker(QObject):
             tuner = FineTuner(settings, load_base=self._model)
             set_aside_long_lived_objects()  # the run's rows (millions of objects for a big file) live until it ends
             self.started.emit(tuner.total_steps(), tuner.labels)
-            result = tuner.run(on_step=self._report_step, on_eval=self.evaluated.emit,
-                               should_stop=self.should_stop)
+            result = tuner.run(on_step=self._report_step, on_eval=self.evaluated.emit, should_stop=self.should_stop)
         except Exception as exc:  # the thread must survive anything and say what happened
             self._keep_models(self._base, self._tuned, self._device)  # not the failed run's base
             self.failed.emit(_one_line(exc))
@@ -131,8 +130,10 @@ class FinetuneWorker(QObject):
             def report(progress) -> None:
                 self._report_step(progress)
                 if progress.step % 50 == 0 or progress.step == progress.total_steps:
-                    self.logged.emit(f"step {progress.step}: MLM accuracy {progress.metrics['mlm_accuracy']:.3f}, "
-                                     f"NSP accuracy {progress.metrics['nsp_accuracy']:.3f}")
+                    self.logged.emit(
+                        f"step {progress.step}: MLM accuracy {progress.metrics['mlm_accuracy']:.3f}, "
+                        f"NSP accuracy {progress.metrics['nsp_accuracy']:.3f}"
+                    )
 
             step = trainer.run(should_stop=self.should_stop, on_report=report)
         except Exception as exc:
@@ -193,8 +194,9 @@ class FinetuneController(QObject):
     _classifyRequested = Signal(str, str)
     _compareRequested = Signal(str, str)
 
-    def __init__(self, inspector: Controller | None = None, dialogs: QWidget | None = None,
-                 parent: QObject | None = None):
+    def __init__(
+        self, inspector: Controller | None = None, dialogs: QWidget | None = None, parent: QObject | None = None
+    ):
         """`inspector` has the model a run starts from; `dialogs` is the window questions are asked
         over (None: nobody is there to answer, as when rendering a screenshot)."""
         super().__init__(parent)
@@ -246,9 +248,12 @@ class FinetuneController(QObject):
         """A run replaces an earlier model in the folder it writes: the user says so first."""
         if self.dialogs is None or not (folder / "config.json").is_file():
             return True
-        answer = QMessageBox.question(self.dialogs, "Replace the model?",
-                                      f"{folder} already holds a model. The run replaces it when it finishes. "
-                                      "Go on?", defaultButton=QMessageBox.StandardButton.No)
+        answer = QMessageBox.question(
+            self.dialogs,
+            "Replace the model?",
+            f"{folder} already holds a model. The run replaces it when it finishes. Go on?",
+            defaultButton=QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _refuse(self, message: str) -> None:
@@ -259,9 +264,12 @@ class FinetuneController(QObject):
         """Quitting cancels a run in progress: the user says so first."""
         if not self.running or self.dialogs is None:
             return True
-        answer = QMessageBox.question(self.dialogs, "Fine-tuning in progress",
-                                      "A training run is in progress. Stop it and quit? A fine-tuning run "
-                                      "keeps only its last complete checkpoint (Save every), if it wrote one.")
+        answer = QMessageBox.question(
+            self.dialogs,
+            "Fine-tuning in progress",
+            "A training run is in progress. Stop it and quit? A fine-tuning run "
+            "keeps only its last complete checkpoint (Save every), if it wrote one.",
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def start(self, settings: FinetuneSettings | PretrainSettings) -> None:

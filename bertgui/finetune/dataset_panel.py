@@ -73,8 +73,9 @@ def path_row(placeholder: str, tip: str, choose: Callable[[QWidget], str]) -> tu
 
 
 def choose_dataset(parent: QWidget) -> str:
-    return QFileDialog.getOpenFileName(parent, "Choose a dataset", "",
-                                       "Datasets and text (*.csv *.tsv *.jsonl *.json *.txt);;All files (*)")[0]
+    return QFileDialog.getOpenFileName(
+        parent, "Choose a dataset", "", "Datasets and text (*.csv *.tsv *.jsonl *.json *.txt);;All files (*)"
+    )[0]
 
 
 def choose_folder(parent: QWidget) -> str:
@@ -93,11 +94,14 @@ class DatasetPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.train_edit, train_row = path_row("train.csv: text,label or text_a,text_b,label",
-                                              "Labelled training data (CSV, TSV or JSONL)",
-                                              choose_dataset)
-        self.eval_edit, eval_row = path_row("optional: without one, 10% of the training rows are held out",
-                                            "Labelled evaluation data (optional)", choose_dataset)
+        self.train_edit, train_row = path_row(
+            "train.csv: text,label or text_a,text_b,label", "Labelled training data (CSV, TSV or JSONL)", choose_dataset
+        )
+        self.eval_edit, eval_row = path_row(
+            "optional: without one, 10% of the training rows are held out",
+            "Labelled evaluation data (optional)",
+            choose_dataset,
+        )
         self.text_combo = QComboBox(toolTip="The column with the text (sentence A for pairs)")
         self.text_b_combo = QComboBox(toolTip="The column with sentence B, for sentence-pair tasks")
         self.label_combo = QComboBox(toolTip="The column with the class label")
@@ -140,20 +144,28 @@ class DatasetPanel(QWidget):
         for field in (self._eval_row, self.text_combo, self.text_b_combo, self.label_combo):
             self.form.setRowVisible(field, labelled)
         self.table.setVisible(labelled)
-        self.train_edit.setPlaceholderText("train.csv: text,label or text_a,text_b,label" if labelled else
-                                           "corpus.txt: documents separated by blank lines, one sentence per line")
+        self.train_edit.setPlaceholderText(
+            "train.csv: text,label or text_a,text_b,label"
+            if labelled
+            else "corpus.txt: documents separated by blank lines, one sentence per line"
+        )
         if labelled:
             self._previewed_path = ""
             self._on_train_edit_finished()
         else:
-            self.summary.setText("Plain text: documents separated by blank lines, one sentence per line. "
-                                 "The model keeps its vocabulary and learns from masked words and sentence pairs.")
+            self.summary.setText(
+                "Plain text: documents separated by blank lines, one sentence per line. "
+                "The model keeps its vocabulary and learns from masked words and sentence pairs."
+            )
 
     def columns(self) -> dict:
         """FinetuneSettings column fields: None = detected, text_b "" = single sentences."""
         text, text_b, label = (c.currentData() for c in (self.text_combo, self.text_b_combo, self.label_combo))
-        return {"text_column": text or None, "label_column": label or None,
-                "text_b_column": None if text_b == DETECT else ("" if text_b == NO_TEXT_B else text_b)}
+        return {
+            "text_column": text or None,
+            "label_column": label or None,
+            "text_b_column": None if text_b == DETECT else ("" if text_b == NO_TEXT_B else text_b),
+        }
 
     def _on_train_edit_finished(self) -> None:
         if not self._labelled:
@@ -174,8 +186,11 @@ class DatasetPanel(QWidget):
 
     def _reset_combos(self, columns: list[str]) -> None:
         self._columns = list(columns)
-        for combo, first in ((self.text_combo, ("detect", DETECT)), (self.text_b_combo, ("detect", DETECT)),
-                             (self.label_combo, ("detect", DETECT))):
+        for combo, first in (
+            (self.text_combo, ("detect", DETECT)),
+            (self.text_b_combo, ("detect", DETECT)),
+            (self.label_combo, ("detect", DETECT)),
+        ):
             with QSignalBlocker(combo):
                 combo.clear()
                 combo.addItem(*first)
@@ -192,8 +207,11 @@ class DatasetPanel(QWidget):
             return  # the user has since chosen another file
         if p.columns != self._columns:
             self._reset_combos(p.columns)
-        for combo, column in ((self.text_combo, p.text_column), (self.label_combo, p.label_column),
-                              (self.text_b_combo, p.text_b_column or NO_TEXT_B)):
+        for combo, column in (
+            (self.text_combo, p.text_column),
+            (self.label_combo, p.label_column),
+            (self.text_b_combo, p.text_b_column or NO_TEXT_B),
+        ):
             with QSignalBlocker(combo):
                 combo.setCurrentIndex(max(0, combo.findData(column)))
         self.table.setColumnCount(len(p.columns))
@@ -216,8 +234,7 @@ class DatasetPanel(QWidget):
             return
         self.ready = True
         kind = "sentence pairs" if p.text_b_column else "single sentences"
-        text = (f"{rows} of {kind}, {count_of(len(p.label_counts), 'label')}: "
-                f"{escaped(label_summary(p.label_counts))}")
+        text = f"{rows} of {kind}, {count_of(len(p.label_counts), 'label')}: {escaped(label_summary(p.label_counts))}"
         if p.label_note:  # e.g. "01, 1.0 read as 1": numeric labels written several ways are one class
             text += f"<br>{escaped(p.label_note)}"
         if p.warning:

@@ -48,8 +48,10 @@ class FinetuneForm(QWidget):
         super().__init__(parent)
         self.data = DatasetPanel()
         self.train_edit, self.eval_edit = self.data.train_edit, self.data.eval_edit
-        self.task = QComboBox(toolTip="Train a classifier on labelled rows, or continue the model's pretraining "
-                                      "(masked words and next sentence) on your own text, keeping its vocabulary")
+        self.task = QComboBox(
+            toolTip="Train a classifier on labelled rows, or continue the model's pretraining "
+            "(masked words and next sentence) on your own text, keeping its vocabulary"
+        )
         self.task.addItem("Classify sentences or pairs (labelled rows)", "classify")
         self.task.addItem("Continue pretraining on a text file (masked LM + NSP)", "pretrain")
         self.task.currentIndexChanged.connect(self._on_task_changed)
@@ -76,61 +78,123 @@ class FinetuneForm(QWidget):
         layout.addLayout(self._buttons())
 
     def _settings_box(self) -> QGroupBox:
-        self.out_edit, out_row = path_row("folder for the fine-tuned model",
-                                          "Where the fine-tuned model is written (a Hugging Face-layout folder, "
-                                          "new or empty); it appears once the run has finished, or at the "
-                                          "first checkpoint",
-                                          choose_folder)
+        self.out_edit, out_row = path_row(
+            "folder for the fine-tuned model",
+            "Where the fine-tuned model is written (a Hugging Face-layout folder, "
+            "new or empty); it appears once the run has finished, or at the "
+            "first checkpoint",
+            choose_folder,
+        )
         defaults = FinetuneSettings(train="", out="")
         self.epochs = QSpinBox(minimum=1, maximum=100, value=defaults.epochs, toolTip="Passes over the training data")
-        self.max_steps = QSpinBox(minimum=0, maximum=1_000_000, value=0, specialValueText="use epochs",
-                                  toolTip="Stop after this many optimizer steps instead of after the epochs")
-        self.time_budget = QSpinBox(minimum=0, maximum=24 * 60, value=0, suffix=" min", specialValueText="none",
-                                    toolTip="End training after this long, then evaluate and save as usual")
+        self.max_steps = QSpinBox(
+            minimum=0,
+            maximum=1_000_000,
+            value=0,
+            specialValueText="use epochs",
+            toolTip="Stop after this many optimizer steps instead of after the epochs",
+        )
+        self.time_budget = QSpinBox(
+            minimum=0,
+            maximum=24 * 60,
+            value=0,
+            suffix=" min",
+            specialValueText="none",
+            toolTip="End training after this long, then evaluate and save as usual",
+        )
         self.batch = QSpinBox(minimum=1, maximum=1024, value=defaults.batch_size, toolTip="Examples per step")
-        self.lr = QDoubleSpinBox(decimals=6, minimum=1e-6, maximum=1e-2, singleStep=1e-5, value=1e-4,
-                                 toolTip="Peak learning rate (warmup, then linear decay)")
-        self.warmup = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=0.5, singleStep=0.05,
-                                     value=defaults.warmup_ratio,
-                                     toolTip="Share of the steps spent warming the learning rate up")
-        self.weight_decay = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=0.5, singleStep=0.01,
-                                           value=defaults.weight_decay,
-                                           toolTip="AdamW weight decay (not on biases and LayerNorm)")
-        self.dropout = QDoubleSpinBox(decimals=2, minimum=-0.05, maximum=0.9, singleStep=0.05, value=-0.05,
-                                      specialValueText="model's own",
-                                      toolTip="Hidden, attention and classifier dropout; against over-fitting")
-        self.max_len = QSpinBox(minimum=8, maximum=512, value=defaults.max_len,
-                                toolTip="Tokens per example; longer inputs are cut")
-        self.grad_accum = QSpinBox(minimum=1, maximum=64, value=defaults.grad_accum,
-                                   toolTip="Batches per optimizer step: a larger effective batch in the same memory")
+        self.lr = QDoubleSpinBox(
+            decimals=6,
+            minimum=1e-6,
+            maximum=1e-2,
+            singleStep=1e-5,
+            value=1e-4,
+            toolTip="Peak learning rate (warmup, then linear decay)",
+        )
+        self.warmup = QDoubleSpinBox(
+            decimals=2,
+            minimum=0.0,
+            maximum=0.5,
+            singleStep=0.05,
+            value=defaults.warmup_ratio,
+            toolTip="Share of the steps spent warming the learning rate up",
+        )
+        self.weight_decay = QDoubleSpinBox(
+            decimals=3,
+            minimum=0.0,
+            maximum=0.5,
+            singleStep=0.01,
+            value=defaults.weight_decay,
+            toolTip="AdamW weight decay (not on biases and LayerNorm)",
+        )
+        self.dropout = QDoubleSpinBox(
+            decimals=2,
+            minimum=-0.05,
+            maximum=0.9,
+            singleStep=0.05,
+            value=-0.05,
+            specialValueText="model's own",
+            toolTip="Hidden, attention and classifier dropout; against over-fitting",
+        )
+        self.max_len = QSpinBox(
+            minimum=8, maximum=512, value=defaults.max_len, toolTip="Tokens per example; longer inputs are cut"
+        )
+        self.grad_accum = QSpinBox(
+            minimum=1,
+            maximum=64,
+            value=defaults.grad_accum,
+            toolTip="Batches per optimizer step: a larger effective batch in the same memory",
+        )
         self.freeze_embeddings = QCheckBox("freeze embeddings", toolTip="Keep the embedding tables fixed")
-        self.freeze_layers = QSpinBox(minimum=0, maximum=48, value=defaults.freeze_layers,
-                                      toolTip="Keep the lowest N encoder layers fixed")
-        self.checkpoint_every = QSpinBox(minimum=0, maximum=1_000_000, value=0, singleStep=50, suffix=" steps",
-                                         specialValueText="at the end only",
-                                         toolTip="Also save the model every N steps, so that a cancelled run "
-                                                 "keeps its latest checkpoint")
-        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=defaults.seed,
-                             toolTip="Same seed, same data, same device: the same result")
+        self.freeze_layers = QSpinBox(
+            minimum=0, maximum=48, value=defaults.freeze_layers, toolTip="Keep the lowest N encoder layers fixed"
+        )
+        self.checkpoint_every = QSpinBox(
+            minimum=0,
+            maximum=1_000_000,
+            value=0,
+            singleStep=50,
+            suffix=" steps",
+            specialValueText="at the end only",
+            toolTip="Also save the model every N steps, so that a cancelled run keeps its latest checkpoint",
+        )
+        self.seed = QSpinBox(
+            minimum=0,
+            maximum=2**31 - 1,
+            value=defaults.seed,
+            toolTip="Same seed, same data, same device: the same result",
+        )
         box = QGroupBox("Settings")
         form = QFormLayout(box)
         form.addRow("Output folder", out_row)
-        for name, widget in (("Epochs", self.epochs), ("Max steps", self.max_steps), ("Time limit", self.time_budget),
-                             ("Batch size", self.batch), ("Learning rate", self.lr), ("Warmup", self.warmup),
-                             ("Weight decay", self.weight_decay), ("Dropout", self.dropout),
-                             ("Max length", self.max_len), ("Gradient accumulation", self.grad_accum),
-                             ("Freeze lowest layers", self.freeze_layers), ("", self.freeze_embeddings),
-                             ("Save every", self.checkpoint_every), ("Seed", self.seed)):
+        for name, widget in (
+            ("Epochs", self.epochs),
+            ("Max steps", self.max_steps),
+            ("Time limit", self.time_budget),
+            ("Batch size", self.batch),
+            ("Learning rate", self.lr),
+            ("Warmup", self.warmup),
+            ("Weight decay", self.weight_decay),
+            ("Dropout", self.dropout),
+            ("Max length", self.max_len),
+            ("Gradient accumulation", self.grad_accum),
+            ("Freeze lowest layers", self.freeze_layers),
+            ("", self.freeze_embeddings),
+            ("Save every", self.checkpoint_every),
+            ("Seed", self.seed),
+        ):
             form.addRow(name, widget)
         return box
 
     def _buttons(self) -> QHBoxLayout:
         self.start_button = QPushButton("Start", toolTip="Fine-tune the loaded model on this data")
         self.pause_button = QPushButton("Pause", checkable=True, enabled=False, toolTip="Pause or resume the run")
-        self.cancel_button = QPushButton("Cancel", enabled=False,
-                                         toolTip="Stop the run; only a complete checkpoint (see Save every) is kept")
-        self.open_button = QPushButton("Open in inspector", enabled=False,
-                                       toolTip="Load the fine-tuned model into the other tabs")
+        self.cancel_button = QPushButton(
+            "Cancel", enabled=False, toolTip="Stop the run; only a complete checkpoint (see Save every) is kept"
+        )
+        self.open_button = QPushButton(
+            "Open in inspector", enabled=False, toolTip="Load the fine-tuned model into the other tabs"
+        )
         self.pause_button.toggled.connect(self._on_pause_toggled)
         buttons = QHBoxLayout()
         for b in (self.start_button, self.pause_button, self.cancel_button, self.open_button):
@@ -157,8 +221,11 @@ class FinetuneForm(QWidget):
         if pretraining and self.max_steps.value() == 0:
             self.max_steps.setValue(1000)  # plain text has no natural epoch for a short run
         self.max_steps.setMinimum(1 if pretraining else 0)
-        self.start_button.setToolTip("Continue pretraining the loaded model on this text" if pretraining else
-                                     "Fine-tune the loaded model on this data")
+        self.start_button.setToolTip(
+            "Continue pretraining the loaded model on this text"
+            if pretraining
+            else "Fine-tune the loaded model on this data"
+        )
 
     def _on_pause_toggled(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
@@ -189,12 +256,25 @@ class FinetuneForm(QWidget):
             self.train_edit.editingFinished.emit()  # show the remembered dataset's preview again
 
     def _remembered_controls(self) -> dict:
-        return {"task": self.task, "train": self.train_edit, "eval": self.eval_edit, "out": self.out_edit,
-                "epochs": self.epochs, "max_steps": self.max_steps, "time_budget": self.time_budget,
-                "batch": self.batch, "warmup": self.warmup, "weight_decay": self.weight_decay,
-                "dropout": self.dropout, "max_len": self.max_len, "grad_accum": self.grad_accum,
-                "freeze_embeddings": self.freeze_embeddings, "freeze_layers": self.freeze_layers,
-                "checkpoint_every": self.checkpoint_every, "seed": self.seed}
+        return {
+            "task": self.task,
+            "train": self.train_edit,
+            "eval": self.eval_edit,
+            "out": self.out_edit,
+            "epochs": self.epochs,
+            "max_steps": self.max_steps,
+            "time_budget": self.time_budget,
+            "batch": self.batch,
+            "warmup": self.warmup,
+            "weight_decay": self.weight_decay,
+            "dropout": self.dropout,
+            "max_len": self.max_len,
+            "grad_accum": self.grad_accum,
+            "freeze_embeddings": self.freeze_embeddings,
+            "freeze_layers": self.freeze_layers,
+            "checkpoint_every": self.checkpoint_every,
+            "seed": self.seed,
+        }
 
     def is_complete(self) -> bool:
         return bool(self.train_edit.text().strip() and self.out_edit.text().strip())
@@ -207,25 +287,46 @@ class FinetuneForm(QWidget):
     def _finetune_settings(self) -> FinetuneSettings:
         dropout = self.dropout.value()
         return FinetuneSettings(
-            train=self.train_edit.text().strip(), eval=self.eval_edit.text().strip() or None, **self.data.columns(),
-            out=absolute(self.out_edit.text()), epochs=self.epochs.value(), max_steps=self.max_steps.value() or None,
-            batch_size=self.batch.value(), lr=self.lr.value(), warmup_ratio=self.warmup.value(),
-            weight_decay=self.weight_decay.value(), dropout=None if dropout < 0 else dropout,
-            max_len=self.max_len.value(), grad_accum=self.grad_accum.value(),
-            freeze_embeddings=self.freeze_embeddings.isChecked(), freeze_layers=self.freeze_layers.value(),
-            seed=self.seed.value(), time_budget_s=self._time_budget_s(),
-            checkpoint_every=self.checkpoint_every.value() or None, log_every=1)
+            train=self.train_edit.text().strip(),
+            eval=self.eval_edit.text().strip() or None,
+            **self.data.columns(),
+            out=absolute(self.out_edit.text()),
+            epochs=self.epochs.value(),
+            max_steps=self.max_steps.value() or None,
+            batch_size=self.batch.value(),
+            lr=self.lr.value(),
+            warmup_ratio=self.warmup.value(),
+            weight_decay=self.weight_decay.value(),
+            dropout=None if dropout < 0 else dropout,
+            max_len=self.max_len.value(),
+            grad_accum=self.grad_accum.value(),
+            freeze_embeddings=self.freeze_embeddings.isChecked(),
+            freeze_layers=self.freeze_layers.value(),
+            seed=self.seed.value(),
+            time_budget_s=self._time_budget_s(),
+            checkpoint_every=self.checkpoint_every.value() or None,
+            log_every=1,
+        )
 
     def _pretrain_settings(self) -> PretrainSettings:
         """Continued pretraining of the base model (its vocabulary and architecture) on a text file."""
         steps, budget = self.max_steps.value(), self._time_budget_s()
         return PretrainSettings(
-            corpus=self.train_edit.text().strip(), out=absolute(self.out_edit.text()), max_len=self.max_len.value(),
-            batch_size=self.batch.value(), lr=self.lr.value(), warmup_steps=max(1, round(self.warmup.value() * steps)),
-            max_steps=steps, weight_decay=self.weight_decay.value(), seed=self.seed.value(), log_every=1,
-            checkpoint_every=self.checkpoint_every.value() or max(100, steps // 10), time_budget_s=budget,
+            corpus=self.train_edit.text().strip(),
+            out=absolute(self.out_edit.text()),
+            max_len=self.max_len.value(),
+            batch_size=self.batch.value(),
+            lr=self.lr.value(),
+            warmup_steps=max(1, round(self.warmup.value() * steps)),
+            max_steps=steps,
+            weight_decay=self.weight_decay.value(),
+            seed=self.seed.value(),
+            log_every=1,
+            checkpoint_every=self.checkpoint_every.value() or max(100, steps // 10),
+            time_budget_s=budget,
             # As in a fine-tune: with a time limit the learning rate decays to 0 as it ends (max_steps is a cap).
-            fit_schedule=budget is not None)
+            fit_schedule=budget is not None,
+        )
 
     def _time_budget_s(self) -> float | None:
         return self.time_budget.value() * 60 or None

@@ -69,17 +69,27 @@ class TrainingMonitor(QWidget):
         self.loss_plot.setTitle(coloured_names("training loss", "eval loss"), size=TITLE_SIZE)
         self.loss_raw = self.loss_plot.plot([], [], pen=pg.mkPen("#93c5fd", width=1))  # each step, faint
         self.loss_smooth = self.loss_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["training loss"], width=2))
-        self.eval_loss = self.loss_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["eval loss"], width=2), symbol="o",
-                                             symbolBrush=CURVE_PENS["eval loss"])
+        self.eval_loss = self.loss_plot.plot(
+            [], [], pen=pg.mkPen(CURVE_PENS["eval loss"], width=2), symbol="o", symbolBrush=CURVE_PENS["eval loss"]
+        )
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLabel("left", "cross-entropy")
         self.eval_plot = curves.addPlot()
         self.eval_plot.setTitle(coloured_names("accuracy", "macro-F1"), size=TITLE_SIZE)
-        self.eval_accuracy = self.eval_plot.plot([], [], pen=pg.mkPen(CURVE_PENS["accuracy"], width=2), symbol="o",
-                                                 symbolBrush=CURVE_PENS["accuracy"])
-        self.eval_f1 = self.eval_plot.plot([], [], symbol="t", symbolBrush=CURVE_PENS["macro-F1"],  # dashed: the
-                                           pen=pg.mkPen(CURVE_PENS["macro-F1"], width=2,  # two often coincide
-                                                        style=Qt.PenStyle.DashLine))
+        self.eval_accuracy = self.eval_plot.plot(
+            [], [], pen=pg.mkPen(CURVE_PENS["accuracy"], width=2), symbol="o", symbolBrush=CURVE_PENS["accuracy"]
+        )
+        self.eval_f1 = self.eval_plot.plot(
+            [],
+            [],
+            symbol="t",
+            symbolBrush=CURVE_PENS["macro-F1"],  # dashed: the
+            pen=pg.mkPen(
+                CURVE_PENS["macro-F1"],
+                width=2,  # two often coincide
+                style=Qt.PenStyle.DashLine,
+            ),
+        )
         self.eval_plot.setLabel("bottom", "step")
         self.eval_plot.setLabel("left", "on the evaluation data")
         self.eval_plot.setYRange(0, 1.02, padding=0)
@@ -121,8 +131,10 @@ class TrainingMonitor(QWidget):
         self._smoothing = smoothing_for(total_steps)
         self.progress.setRange(0, total_steps)
         self.progress.setValue(0)
-        self.say(f"Training: {total_steps} steps, labels {', '.join(labels)}.",
-                 f"started: {total_steps} steps, labels {', '.join(labels)}")
+        self.say(
+            f"Training: {total_steps} steps, labels {', '.join(labels)}.",
+            f"started: {total_steps} steps, labels {', '.join(labels)}",
+        )
 
     def show_step(self, p: Progress) -> None:
         """Record a step; the drawing is batched (tiny models can step hundreds of times a second)."""
@@ -149,8 +161,10 @@ class TrainingMonitor(QWidget):
         x = np.asarray(self._steps, dtype=np.float32)
         self.loss_raw.setData(x, np.asarray(self._losses, dtype=np.float32))
         self.loss_smooth.setData(x, np.asarray(self._smoothed, dtype=np.float32))
-        self.status.setText(f"step {p.step}/{p.total_steps}, epoch {p.epoch + 1}, loss {p.loss:.4f}, "
-                            f"{p.tokens_per_s:,.0f} tokens/s, {duration_text(p.eta_s)} left")
+        self.status.setText(
+            f"step {p.step}/{p.total_steps}, epoch {p.epoch + 1}, loss {p.loss:.4f}, "
+            f"{p.tokens_per_s:,.0f} tokens/s, {duration_text(p.eta_s)} left"
+        )
         if p.step != self._logged_step:  # a final redraw after an evaluation has nothing new to log
             self.log.appendPlainText(f"step {p.step}: loss {p.loss:.4f}, lr {p.lr:.2e}")
             self._logged_step = p.step
@@ -169,5 +183,6 @@ class TrainingMonitor(QWidget):
         self.eval_loss.setData(data[:, 0], data[:, 1])
         self.eval_accuracy.setData(data[:, 0], data[:, 2])
         self.eval_f1.setData(data[:, 0], data[:, 3])
-        self.log.appendPlainText(f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, "
-                                 f"macro-F1 {m.macro_f1:.4f}")
+        self.log.appendPlainText(
+            f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}"
+        )

@@ -35,10 +35,16 @@ class ResultsPanel(QTabWidget):
         self.addTab(self._try_it(), "Try it")
 
     def _try_it(self) -> QWidget:
-        self.try_text = QLineEdit(enabled=False, placeholderText="Type a sentence for the fine-tuned classifier",
-                                  toolTip="Class probabilities from the model this run saved")
-        self.try_text_b = QLineEdit(enabled=False, placeholderText="Sentence B (pair tasks)",
-                                    toolTip="Second sentence, for a model fine-tuned on pairs")
+        self.try_text = QLineEdit(
+            enabled=False,
+            placeholderText="Type a sentence for the fine-tuned classifier",
+            toolTip="Class probabilities from the model this run saved",
+        )
+        self.try_text_b = QLineEdit(
+            enabled=False,
+            placeholderText="Sentence B (pair tasks)",
+            toolTip="Second sentence, for a model fine-tuned on pairs",
+        )
         self.try_table = ProbabilityTable("The fine-tuned model's probability for each class")
         self.try_status = QLabel("Finish a run to try its model here.")
         self._try_timer = QTimer(self, singleShot=True, interval=TRY_IT_DEBOUNCE_MS)

@@ -116,14 +116,18 @@ class FinetuneView(QWidget):
         self.results.show_model(result)
         m = result.metrics
         if m is None:  # cancelled after a checkpoint: that model is complete and usable
-            self.monitor.say(f"Cancelled at step {result.steps}; the last checkpoint is kept in {result.output}",
-                             f"cancelled; last checkpoint in {result.output}")
+            self.monitor.say(
+                f"Cancelled at step {result.steps}; the last checkpoint is kept in {result.output}",
+                f"cancelled; last checkpoint in {result.output}",
+            )
             return
         rows = int(m.confusion.sum())
-        self.monitor.say(f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f} on {rows} evaluation "
-                         f"{'row' if rows == 1 else 'rows'} (always answering their most common class would "
-                         f"score {majority_accuracy(m.confusion):.3f}). Saved to {result.output}",
-                         f"saved {result.output}")
+        self.monitor.say(
+            f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f} on {rows} evaluation "
+            f"{'row' if rows == 1 else 'rows'} (always answering their most common class would "
+            f"score {majority_accuracy(m.confusion):.3f}). Saved to {result.output}",
+            f"saved {result.output}",
+        )
 
     def pretrain_finished(self, folder: str, steps: int, stopped: bool) -> None:
         self.monitor.flush()

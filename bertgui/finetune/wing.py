@@ -22,8 +22,13 @@ DEFAULT_COMPARISON_TEXT = "The cat sat on the mat."
 class FinetuneWing(QObject):
     openModelRequested = Signal(str)  # the folder of the model a run made, for the inspector
 
-    def __init__(self, inspector: Controller, inspector_text: Callable[[], tuple[str, str]],
-                 dialogs: QWidget | None, parent: QObject | None = None):
+    def __init__(
+        self,
+        inspector: Controller,
+        inspector_text: Callable[[], tuple[str, str]],
+        dialogs: QWidget | None,
+        parent: QObject | None = None,
+    ):
         """`inspector_text` gives the inspector's sentences A and B; `dialogs` see FinetuneController."""
         super().__init__(parent)
         self._inspector_text = inspector_text

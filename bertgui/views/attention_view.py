@@ -39,8 +39,9 @@ def thumbnail(matrix: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     return np.ascontiguousarray(padded.reshape(n, step, n, step).mean(axis=(1, 3)))
 
 
-def displayed_matrix(r: model.Inspection, layer: int, head: int, mode: str,
-                     hide_special: bool) -> tuple[np.ndarray, list[int]]:
+def displayed_matrix(
+    r: model.Inspection, layer: int, head: int, mode: str, hide_special: bool
+) -> tuple[np.ndarray, list[int]]:
     """The (n, n) float32 matrix to draw and the token indices it covers."""
     if mode == "rollout":
         matrix = r.rollout[layer]  # computed with the inspection, on the worker thread
@@ -70,8 +71,10 @@ class AttentionView(QWidget):
         self.mode_combo = QComboBox()
         self.mode_combo.addItem("Attention", "attention")
         self.mode_combo.addItem("Attention rollout", "rollout")
-        self.mode_combo.setToolTip("Rollout (Abnar & Zuidema, 2020): attention followed through all layers "
-                                   "up to this one, residual connections included")
+        self.mode_combo.setToolTip(
+            "Rollout (Abnar & Zuidema, 2020): attention followed through all layers "
+            "up to this one, residual connections included"
+        )
         self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
         self.hide_special.setToolTip("Drop the special tokens and renormalise each row to sum to 1")
         self.hover_label = QLabel(" ")
@@ -179,8 +182,13 @@ class AttentionView(QWidget):
     def current_matrix(self) -> tuple[np.ndarray, list[int]] | None:
         if self._inspection is None:
             return None
-        return displayed_matrix(self._inspection, self.layer_spin.value(), self.head_combo.currentData(),
-                                self.mode_combo.currentData(), self.hide_special.isChecked())
+        return displayed_matrix(
+            self._inspection,
+            self.layer_spin.value(),
+            self.head_combo.currentData(),
+            self.mode_combo.currentData(),
+            self.hide_special.isChecked(),
+        )
 
     def _redraw_large(self) -> None:
         self._outline_shown_heads()

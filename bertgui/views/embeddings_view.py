@@ -19,8 +19,12 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     from model.model_info import ModelInfo
 
 
-PARTS = (("token", "Token embedding"), ("segment", "Segment embedding"), ("position", "Position embedding"),
-         ("sum", "LayerNorm(token + segment + position)"))
+PARTS = (
+    ("token", "Token embedding"),
+    ("segment", "Segment embedding"),
+    ("position", "Position embedding"),
+    ("sum", "LayerNorm(token + segment + position)"),
+)
 INPUT_PARTS = ("token", "segment", "position")  # summed into the input: drawn on one colour scale
 NORM_PENS = {"token": "#2563eb", "segment": "#dc2626", "position": "#16a34a"}
 IMAGE_NON_FINITE = "NaN blank, Inf at the ends of the scale"
@@ -59,19 +63,26 @@ class EmbeddingsView(QWidget):
             self._axes.append(plot.getAxis("left"))
         # One scale for the three parts, so that a small segment vector looks small beside the
         # token vector; the LayerNorm output lives on another scale and gets its own bar.
-        self.parts_colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=cmap, interactive=False,
-                                              label="token, segment, position")
-        self.parts_colorbar.setImageItem([self.images[key] for key in INPUT_PARTS],
-                                         insert_in=self._plots["segment"])
+        self.parts_colorbar = pg.ColorBarItem(
+            values=(-1, 1), colorMap=cmap, interactive=False, label="token, segment, position"
+        )
+        self.parts_colorbar.setImageItem([self.images[key] for key in INPUT_PARTS], insert_in=self._plots["segment"])
         self.sum_colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=cmap, interactive=False, label="after LayerNorm")
         self.sum_colorbar.setImageItem(self.images["sum"], insert_in=self._plots["sum"])
         legend = ", ".join(f'<span style="color:{colour}">{key}</span>' for key, colour in NORM_PENS.items())
-        self.norm_plot = self.plots.addPlot(row=2, col=0, title=f"Norm per token: {legend}",  # no legend box over the data
-                                            axisItems={"bottom": TokenAxis("bottom")})
+        self.norm_plot = self.plots.addPlot(
+            row=2,
+            col=0,
+            title=f"Norm per token: {legend}",  # no legend box over the data
+            axisItems={"bottom": TokenAxis("bottom")},
+        )
         self.norm_plot.setLabel("left", "L2 norm")
-        self.norm_curves = {key: self.norm_plot.plot([], [], pen=pg.mkPen(colour, width=2), symbol="o",
-                                                     symbolSize=5, symbolBrush=colour, name=key)
-                            for key, colour in NORM_PENS.items()}
+        self.norm_curves = {
+            key: self.norm_plot.plot(
+                [], [], pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5, symbolBrush=colour, name=key
+            )
+            for key, colour in NORM_PENS.items()
+        }
         self.similarity_plot = self.plots.addPlot(row=2, col=1, title=SIMILARITY_TITLE)
         self.similarity_plot.getViewBox().invertY(True)
         self.similarity_plot.setLabel("bottom", "position")
@@ -98,8 +109,12 @@ class EmbeddingsView(QWidget):
         self.similarity_plot.autoRange(padding=0)
 
     def show_inspection(self, r: model.Inspection) -> None:
-        arrays = {"token": r.token_embeddings, "segment": r.segment_embeddings, "position": r.position_embeddings,
-                  "sum": r.normalized_sum}
+        arrays = {
+            "token": r.token_embeddings,
+            "segment": r.segment_embeddings,
+            "position": r.position_embeddings,
+            "sum": r.normalized_sum,
+        }
         parts_bound = symmetric_bound(*(arrays[key] for key in INPUT_PARTS))
         for (key, title), axis in zip(PARTS, self._axes):
             bound = parts_bound if key in INPUT_PARTS else symmetric_bound(arrays[key])

@@ -39,8 +39,10 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 NO_MASK = "No [MASK] in the text: type [MASK] (or double-click a token) to see the model's predictions."
 NO_MLM_HEAD = "This model has no MLM head, so it cannot fill masks."
-NON_FINITE_SCORES = (" Its probabilities are not numbers (NaN): the model's weights hold NaN or Inf values, "
-                     "so the tokens listed mean nothing.")
+NON_FINITE_SCORES = (
+    " Its probabilities are not numbers (NaN): the model's weights hold NaN or Inf values, "
+    "so the tokens listed mean nothing."
+)
 # Only the capitalised token is special; students often type it in lower case and see nothing.
 MISCASED_MASK = re.compile(r"\[mask\]", re.IGNORECASE)
 LENS_COLUMNS = 5  # top tokens per layer in the logit-lens table; the bar chart has the full top-k
@@ -63,8 +65,10 @@ class ScoreChip(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         background = SCORE_COLOURS.map(probability, mode="qcolor").name() if scored else UNSCORED_COLOUR
-        self.setStyleSheet(f"QLabel {{ background: {background}; color: #111; border: 1px solid #999;"
-                           f" border-radius: 6px; padding: 3px 6px; }}")
+        self.setStyleSheet(
+            f"QLabel {{ background: {background}; color: #111; border: 1px solid #999;"
+            f" border-radius: 6px; padding: 3px 6px; }}"
+        )
         self.setToolTip(tooltip)
 
 
@@ -83,8 +87,10 @@ class FillMaskView(QWidget):
         self.mask_combo.setToolTip("Which [MASK] to show")
         self.mask_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.score_all = QCheckBox("Score every position")
-        self.score_all.setToolTip("Also show how probable the model finds each actual token of the text "
-                                  "(costs one vocabulary projection per token)")
+        self.score_all.setToolTip(
+            "Also show how probable the model finds each actual token of the text "
+            "(costs one vocabulary projection per token)"
+        )
         top = QHBoxLayout()
         top.addWidget(QLabel("Mask"))
         top.addWidget(self.mask_combo)
@@ -143,11 +149,15 @@ class FillMaskView(QWidget):
         return pane
 
     def _build_lens_pane(self) -> QWidget:
-        title = QLabel("<b>Logit lens</b>: the MLM head applied to this [MASK] after every layer. "
-                       "Bold: the final prediction; the curve follows its probability through the layers.")
+        title = QLabel(
+            "<b>Logit lens</b>: the MLM head applied to this [MASK] after every layer. "
+            "Bold: the final prediction; the curve follows its probability through the layers."
+        )
         title.setWordWrap(True)
-        title.setToolTip("nostalgebraist (2020): reading intermediate hidden states through the output head "
-                         "shows at which depth the prediction forms")
+        title.setToolTip(
+            "nostalgebraist (2020): reading intermediate hidden states through the output head "
+            "shows at which depth the prediction forms"
+        )
         self.lens_table = QTableWidget(0, 0)
         self.lens_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.lens_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -160,8 +170,9 @@ class FillMaskView(QWidget):
         self.lens_plot.setLabel("left", "probability")
         self.lens_plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.lens_plot.getAxis("left").enableAutoSIPrefix(False)
-        self.lens_curve = pg.PlotDataItem(pen=pg.mkPen(BAR_COLOUR, width=2), symbol="o", symbolSize=7,
-                                          symbolBrush=BAR_COLOUR, symbolPen=None)
+        self.lens_curve = pg.PlotDataItem(
+            pen=pg.mkPen(BAR_COLOUR, width=2), symbol="o", symbolSize=7, symbolBrush=BAR_COLOUR, symbolPen=None
+        )
         self.lens_plot.addItem(self.lens_curve)
         body = QHBoxLayout()
         body.addWidget(self.lens_table, 3)
@@ -174,17 +185,21 @@ class FillMaskView(QWidget):
         return pane
 
     def _build_score_pane(self) -> QWidget:
-        title = QLabel("<b>Every position</b>: the probability the model gives each actual token of the text "
-                       "(unmasked, so it sees the token). Red: improbable; grey: [CLS], [SEP] and [MASK], "
-                       "not scored. Hover a token for the model's own guesses there.")
+        title = QLabel(
+            "<b>Every position</b>: the probability the model gives each actual token of the text "
+            "(unmasked, so it sees the token). Red: improbable; grey: [CLS], [SEP] and [MASK], "
+            "not scored. Hover a token for the model's own guesses there."
+        )
         title.setWordWrap(True)
         legend = QHBoxLayout()
         legend.addWidget(QLabel("0"))
         ramp = QLabel()
         ramp.setFixedSize(160, 12)
-        ramp.setStyleSheet("background: qlineargradient(x1:0, y1:0, x2:1, y2:0, "
-                           f"stop:0 {SCORE_STOPS[0]}, stop:0.5 {SCORE_STOPS[1]}, stop:1 {SCORE_STOPS[2]});"
-                           " border: 1px solid #999;")
+        ramp.setStyleSheet(
+            "background: qlineargradient(x1:0, y1:0, x2:1, y2:0, "
+            f"stop:0 {SCORE_STOPS[0]}, stop:0.5 {SCORE_STOPS[1]}, stop:1 {SCORE_STOPS[2]});"
+            " border: 1px solid #999;"
+        )
         legend.addWidget(ramp)
         legend.addWidget(QLabel("1"))
         legend.addStretch(1)
@@ -277,8 +292,13 @@ class FillMaskView(QWidget):
         masks = {m.index for m in r.fill_mask}  # P([MASK]) there says nothing about the text
         for i, (token, probability) in enumerate(zip(r.tokens, r.token_probabilities.tolist())):
             if r.special_tokens_mask[i] or i in masks:
-                chip = ScoreChip(i, token, probability, False, f"#{i}: {token}, not scored"
-                                 + ("; its predictions are above" if i in masks else ""))
+                chip = ScoreChip(
+                    i,
+                    token,
+                    probability,
+                    False,
+                    f"#{i}: {token}, not scored" + ("; its predictions are above" if i in masks else ""),
+                )
             else:  # a NaN probability has no colour on the scale: grey, as unscored
                 chip = ScoreChip(i, token, probability, math.isfinite(probability), score_tooltip(r, i))
             chips.append(chip)

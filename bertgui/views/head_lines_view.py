@@ -38,8 +38,24 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 # Category-10 (BertViz's palette) with its grey swapped out, since grey reads as "switched off",
 # then six more for models with up to 16 heads; further heads reuse the list.
-HEAD_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                "#bcbd22", "#636efa", "#ff6692", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#7f3c8d")
+HEAD_COLOURS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#636efa",
+    "#ff6692",
+    "#00cc96",
+    "#ab63fa",
+    "#ffa15a",
+    "#19d3f3",
+    "#7f3c8d",
+)
 DEFAULT_THRESHOLD = 0.01  # lines lighter than this are skipped (they would be all but invisible anyway)
 MAX_LINES = 20_000  # all heads together; past it only the strongest lines of each head are drawn
 BUCKETS = 16  # opacity levels: a weight is drawn at the opacity of the middle of its bucket
@@ -69,7 +85,7 @@ def strongest_lines(matrix: np.ndarray, threshold: float, cap: int) -> tuple[np.
     w = matrix[q, k]
     capped = len(w) > cap
     if capped:
-        top = np.sort(np.argpartition(w, len(w) - cap)[len(w) - cap:])
+        top = np.sort(np.argpartition(w, len(w) - cap)[len(w) - cap :])
         q, k, w = q[top], k[top], w[top]
     return q, k, w, capped
 
@@ -164,8 +180,9 @@ class _TokenColumns(pg.GraphicsObject):
         p.restore()
 
     @staticmethod
-    def _spaced(priority: list[int], every: range, first: int, last: int, pitch: float, height: float,
-                stride: int) -> list[int]:
+    def _spaced(
+        priority: list[int], every: range, first: int, last: int, pitch: float, height: float, stride: int
+    ) -> list[int]:
         """Rows to label: the priority ones, then every stride-th, leaving out any that would
         overlap a label already placed."""
         if stride == 1:
@@ -218,15 +235,18 @@ class HeadLinesView(QWidget):
         self.layer_spin = QSpinBox()
         self.layer_spin.setToolTip("Layer whose attention is drawn (0 = the first layer)")
         self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
-        self.hide_special.setToolTip("Drop the special tokens from both columns and renormalise each "
-                                     "token's weights to sum to 1")
+        self.hide_special.setToolTip(
+            "Drop the special tokens from both columns and renormalise each token's weights to sum to 1"
+        )
         self.threshold_spin = QDoubleSpinBox()
         self.threshold_spin.setRange(0.001, 0.5)
         self.threshold_spin.setDecimals(3)
         self.threshold_spin.setSingleStep(0.01)
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
-        self.threshold_spin.setToolTip("Lines with a weight below this are not drawn (a line's opacity is "
-                                       "its weight, so they would be nearly invisible anyway)")
+        self.threshold_spin.setToolTip(
+            "Lines with a weight below this are not drawn (a line's opacity is "
+            "its weight, so they would be nearly invisible anyway)"
+        )
         self.all_heads_button = QPushButton("All heads")
         self.all_heads_button.setToolTip("Draw every head of the layer, each in its own colour")
         self.no_heads_button = QPushButton("None")
@@ -257,9 +277,11 @@ class HeadLinesView(QWidget):
         self.head_boxes: list[QCheckBox] = []
 
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setToolTip("Left: each token attending (query); right: the tokens it attends to (keys); "
-                               "opacity = weight, bold from 0.25. Click a left token to keep only its lines, "
-                               "click again or on empty space for all. Wheel: zoom, drag: pan.")
+        self.canvas.setToolTip(
+            "Left: each token attending (query); right: the tokens it attends to (keys); "
+            "opacity = weight, bold from 0.25. Click a left token to keep only its lines, "
+            "click again or on empty space for all. Wheel: zoom, drag: pan."
+        )
         self.canvas.ci.setContentsMargins(0, 4, 0, 4)
         self.vb = self.canvas.addViewBox(enableMouse=True, invertY=True, enableMenu=False)
         self.vb.setMouseEnabled(x=False, y=True)
@@ -395,7 +417,7 @@ class HeadLinesView(QWidget):
         texts, backgrounds = [], []
         for i in self._keep:
             token = r.tokens[i]
-            texts.append(token if len(token) <= MAX_LABEL_CHARS else token[:MAX_LABEL_CHARS - 1] + "…")
+            texts.append(token if len(token) <= MAX_LABEL_CHARS else token[: MAX_LABEL_CHARS - 1] + "…")
             special = bool(r.special_tokens_mask[i])
             backgrounds.append(QColor(SPECIAL_COLOUR if special else SEGMENT_COLOURS[int(r.segment_ids[i]) % 2]))
         self.labels.set_tokens(texts, backgrounds)
@@ -453,8 +475,7 @@ class HeadLinesView(QWidget):
         # 1 px cosmetic pens on purpose: Qt rasterises those with its fast antialiased line
         # algorithm (about 5 us a line here), while any wider antialiased pen goes through the
         # general stroker, over 100 times slower; bold lines are two 1 px lines instead.
-        curve = pg.PlotCurveItem(pen=pg.mkPen(colour, width=1), connect="pairs", antialias=True,
-                                 skipFiniteCheck=True)
+        curve = pg.PlotCurveItem(pen=pg.mkPen(colour, width=1), connect="pairs", antialias=True, skipFiniteCheck=True)
         curve.setSegmentedLineMode("on")  # QPainter.drawLines: overlapping lines add up, as in BertViz
         curve.setZValue(z)
         curve.setVisible(False)
@@ -480,7 +501,7 @@ class HeadLinesView(QWidget):
         ends = np.cumsum(np.bincount(bucket, minlength=BUCKETS))
         start = 0
         for b, curve in enumerate(curves):
-            sel = order[start:ends[b]]
+            sel = order[start : ends[b]]
             start = ends[b]
             curve.lines = (q[sel], k[sel], w[sel])
             items = [curve] if curve.twin is None else [curve, curve.twin]
@@ -543,14 +564,18 @@ class HeadLinesView(QWidget):
         if non_finite:
             notes.append(f"Layer {layer}: {non_finite}.")
         if capped_heads:
-            notes.append(f"Too many lines: only the strongest {cap:,} of each of "
-                         f"{', '.join(f'H{h}' for h in capped_heads)} are drawn; raise the minimum weight.")
+            notes.append(
+                f"Too many lines: only the strongest {cap:,} of each of "
+                f"{', '.join(f'H{h}' for h in capped_heads)} are drawn; raise the minimum weight."
+            )
         if hide and len(self._keep) == len(r.tokens) and r.special_tokens_mask.any():
             notes.append("There is nothing but [CLS]/[SEP] to show.")
         self.note_label.setText(" ".join(notes))
         self.note_label.setVisible(bool(notes))
-        self._summary = (f"Layer {layer}, {len(drawn)} head(s), {total:,} lines of weight ≥ {threshold:g} "
-                         f"over {len(self._keep)} tokens. Click a token on the left to see only its lines.")
+        self._summary = (
+            f"Layer {layer}, {len(drawn)} head(s), {total:,} lines of weight ≥ {threshold:g} "
+            f"over {len(self._keep)} tokens. Click a token on the left to see only its lines."
+        )
         self._apply_focus()
 
     def _apply_focus(self) -> None:
@@ -571,15 +596,22 @@ class HeadLinesView(QWidget):
             self._fill(focus_curves, np.full(len(k), row, dtype=np.int64), k, weights[k])
             best = np.argsort(weights)[::-1][:3]
             tokens = self._inspection.tokens
-            tops.append(f"<span style='color:{head_colour(head)}'>■</span> H{head}: " + ", ".join(
-                f"<b>{html.escape(tokens[self._keep[j]])}</b> {weights[j]:.2f}" for j in best if weights[j] >= 0.005))
+            tops.append(
+                f"<span style='color:{head_colour(head)}'>■</span> H{head}: "
+                + ", ".join(
+                    f"<b>{html.escape(tokens[self._keep[j]])}</b> {weights[j]:.2f}" for j in best if weights[j] >= 0.005
+                )
+            )
         self.labels.set_focus(row, bars)
         if row is None or self._inspection is None:
             self.info_label.setText(self._summary)
         else:
             token = html.escape(self._inspection.tokens[self._keep[row]])
-            self.info_label.setText(f"<b>{token}</b> (#{self._keep[row]}) attends most to: " + "; ".join(tops)
-                                    if tops else f"<b>{token}</b> (#{self._keep[row]})")
+            self.info_label.setText(
+                f"<b>{token}</b> (#{self._keep[row]}) attends most to: " + "; ".join(tops)
+                if tops
+                else f"<b>{token}</b> (#{self._keep[row]})"
+            )
 
     def _set_focus(self, row: int | None) -> None:
         if row == self._focus:
@@ -594,8 +626,11 @@ class HeadLinesView(QWidget):
             off = r is not None and layer < r.num_layers and head < r.num_heads and r.head_mask[layer, head] == 0
             box.setText(f"H{head} (off)" if off else f"H{head}")
             box.setStyleSheet("color: #9ca3af;" if off else "")
-            box.setToolTip(f"Head {head} of layer {layer} is switched off (its attention is zero): nothing to draw"
-                           if off else f"Draw head {head}'s attention, in this colour")
+            box.setToolTip(
+                f"Head {head} of layer {layer} is switched off (its attention is zero): nothing to draw"
+                if off
+                else f"Draw head {head}'s attention, in this colour"
+            )
 
     # --- mouse ----------------------------------------------------------------------------
 

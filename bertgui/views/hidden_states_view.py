@@ -40,7 +40,7 @@ def pca_2d(x: np.ndarray, reference: np.ndarray | None = None) -> tuple[np.ndarr
     else:
         orientation = np.sum(projected * reference, axis=0)
     projected = np.where(orientation < 0, -projected, projected)
-    variance = s ** 2
+    variance = s**2
     share = variance[:2] / max(float(variance.sum()), 1e-12)
     return np.ascontiguousarray(projected, dtype=np.float32), np.pad(share, (0, 2 - len(share))).astype(np.float32)
 
@@ -54,8 +54,9 @@ class HiddenStatesView(QWidget):
         # None for a state with NaN or Inf vectors.
         self._projections: list[tuple[np.ndarray, np.ndarray] | None] = []
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setToolTip("The embeddings, then the output of each layer, L0 being the first "
-                               "(as in the Heads dock)")
+        self.slider.setToolTip(
+            "The embeddings, then the output of each layer, L0 being the first (as in the Heads dock)"
+        )
         self.layer_label = QLabel(hidden_state_name(0))
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
@@ -97,9 +98,11 @@ class HiddenStatesView(QWidget):
         state = self.slider.value()
         projection = self._projection(state)
         xy, share = projection if projection is not None else (np.zeros((0, 2), dtype=np.float32), None)
-        colours = ["#9ca3af" if special else ("#2563eb" if seg == 0 else "#e11d48")
-                   for special, seg in zip(r.special_tokens_mask, r.segment_ids)]
-        self.points.setData(pos=xy, brush=[pg.mkBrush(c) for c in colours[:len(xy)]])
+        colours = [
+            "#9ca3af" if special else ("#2563eb" if seg == 0 else "#e11d48")
+            for special, seg in zip(r.special_tokens_mask, r.segment_ids)
+        ]
+        self.points.setData(pos=xy, brush=[pg.mkBrush(c) for c in colours[: len(xy)]])
         while len(self._labels) < len(r.tokens):  # labels are made once and reused
             label = pg.TextItem("", anchor=(0, 1), color=self._label_colour())
             self.plot.addItem(label)

@@ -11,7 +11,6 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     from model.model_info import ModelInfo
 
 
-
 def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -46,8 +45,9 @@ class ModelView(QWidget):
         layout.addWidget(self.config_table, 1)
 
     def show_model(self, info: ModelInfo) -> None:
-        self.summary.setText(f"<b>{info.path}</b><br>{info.architecture}, {info.parameter_count:,} parameters, "
-                             f"on {info.device}")
+        self.summary.setText(
+            f"<b>{info.path}</b><br>{info.architecture}, {info.parameter_count:,} parameters, on {info.device}"
+        )
         can = [("fill-mask (masked-LM head)", info.mlm), ("next-sentence prediction", info.nsp)]
         text = "; ".join(f"{'✔' if ok else '✘'} {what}" for what, ok in can)
         if info.classifier:
@@ -61,6 +61,8 @@ class ModelView(QWidget):
         self.capabilities.setText(text)
         counts = info.parameter_counts
         total = sum(counts.values())
-        _fill(self.params_table, [(k, f"{v:,} ({v / total:.1%})") for k, v in counts.items()] + [("total", f"{total:,}")])
+        _fill(
+            self.params_table, [(k, f"{v:,} ({v / total:.1%})") for k, v in counts.items()] + [("total", f"{total:,}")]
+        )
         config = info.config.to_dict()
         _fill(self.config_table, [(k, str(config[k])) for k in sorted(config)])

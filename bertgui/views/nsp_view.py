@@ -16,7 +16,6 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     import model
 
 
-
 class NSPView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -40,8 +39,10 @@ class NSPView(QWidget):
     def show_inspection(self, r: model.Inspection) -> None:
         self._show_classes(r)
         if r.class_probabilities is not None:  # a fine-tuned classifier: its head replaced the NSP head
-            self.label.setText("This fine-tuned classifier has no next-sentence head; its classes are below "
-                               "(type a sentence B too if it was trained on pairs).")
+            self.label.setText(
+                "This fine-tuned classifier has no next-sentence head; its classes are below "
+                "(type a sentence B too if it was trained on pairs)."
+            )
             self.bar.setVisible(False)
         elif r.text_b is None:
             self.label.setText("Type a sentence B to ask whether it follows sentence A.")
@@ -57,8 +58,9 @@ class NSPView(QWidget):
             self.bar.setVisible(False)
         else:
             verdict = "follows" if r.nsp_is_next >= 0.5 else "does not follow"
-            self.label.setText(f"<h2>P(IsNext) = {r.nsp_is_next:.3f}</h2>The model thinks sentence B {verdict} "
-                               f"sentence A.")
+            self.label.setText(
+                f"<h2>P(IsNext) = {r.nsp_is_next:.3f}</h2>The model thinks sentence B {verdict} sentence A."
+            )
             self.bar.setValue(round(r.nsp_is_next * 1000))
             self.bar.setVisible(True)
 

@@ -22,6 +22,7 @@ def label_step(extents: list[float], px_per_token: float, gap: float = LABEL_GAP
     extents[i] is label i's size along the axis (its width on a horizontal axis, the line
     height on a vertical one); labels are centred on their tokens.
     """
+
     def fits(step: int) -> bool:
         shown = extents[::step]
         return all((a + b) / 2 + gap <= step * px_per_token for a, b in zip(shown, shown[1:]))

@@ -19,34 +19,51 @@ SEGMENT_COLOURS = ("#dbeafe", "#fde2e4")  # sentence A blue, sentence B rose
 SPECIAL_COLOUR = "#e5e7eb"
 UNKNOWN_BORDER = "#dc2626"
 # The inputs of BERT's forward pass, by their Hugging Face names, with what each row means.
-MODEL_INPUTS = (("input_ids", "the word piece's row in the vocabulary"),
-                ("token_type_ids", "the segment: 0 = sentence A, 1 = sentence B"),
-                ("position_ids", "the position, which picks the position embedding"),
-                ("attention_mask", "1 = a real token; 0 would be padding (none: one input at a time)"))
-LEGEND = (f"<span style='background:{SEGMENT_COLOURS[0]}'>&nbsp;sentence A&nbsp;</span> "
-          f"<span style='background:{SEGMENT_COLOURS[1]}'>&nbsp;sentence B&nbsp;</span> "
-          f"<span style='background:{SPECIAL_COLOUR}'>&nbsp;[CLS] / [SEP], added by the tokenizer&nbsp;</span> "
-          "· dashed: a <b>##</b> piece continues the word before it "
-          f"· <span style='color:{UNKNOWN_BORDER}'>red outline</span>: not in the vocabulary ([UNK]) "
-          "· the small number is the token id")
+MODEL_INPUTS = (
+    ("input_ids", "the word piece's row in the vocabulary"),
+    ("token_type_ids", "the segment: 0 = sentence A, 1 = sentence B"),
+    ("position_ids", "the position, which picks the position embedding"),
+    ("attention_mask", "1 = a real token; 0 would be padding (none: one input at a time)"),
+)
+LEGEND = (
+    f"<span style='background:{SEGMENT_COLOURS[0]}'>&nbsp;sentence A&nbsp;</span> "
+    f"<span style='background:{SEGMENT_COLOURS[1]}'>&nbsp;sentence B&nbsp;</span> "
+    f"<span style='background:{SPECIAL_COLOUR}'>&nbsp;[CLS] / [SEP], added by the tokenizer&nbsp;</span> "
+    "· dashed: a <b>##</b> piece continues the word before it "
+    f"· <span style='color:{UNKNOWN_BORDER}'>red outline</span>: not in the vocabulary ([UNK]) "
+    "· the small number is the token id"
+)
 
 
 class TokenChip(QLabel):
     def __init__(self, index: int, token: str, token_id: int, segment: int, special: bool, unknown: bool):
         continuation = token.startswith("##")
-        text = (f"<b>{html.escape(token)}</b><br><span style='font-size:8pt;color:#555'>{token_id}</span>")
+        text = f"<b>{html.escape(token)}</b><br><span style='font-size:8pt;color:#555'>{token_id}</span>"
         super().__init__(text)
         self.index = index
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         background = SPECIAL_COLOUR if special else SEGMENT_COLOURS[segment % 2]
         border = f"2px solid {UNKNOWN_BORDER}" if unknown else ("1px dashed #666" if continuation else "1px solid #999")
-        self.setStyleSheet(f"QLabel {{ background: {background}; color: #111; border: {border}; border-radius: 6px;"
-                           f" padding: 3px 6px; }}")
-        kind = "special token" if special else ("unknown word piece" if unknown else
-                                                "continuation of the previous word" if continuation else "word piece")
-        self.setToolTip(f"#{index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}"
-                        + ("" if special else "; double-click to mask it"))
+        self.setStyleSheet(
+            f"QLabel {{ background: {background}; color: #111; border: {border}; border-radius: 6px;"
+            f" padding: 3px 6px; }}"
+        )
+        kind = (
+            "special token"
+            if special
+            else (
+                "unknown word piece"
+                if unknown
+                else "continuation of the previous word"
+                if continuation
+                else "word piece"
+            )
+        )
+        self.setToolTip(
+            f"#{index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}"
+            + ("" if special else "; double-click to mask it")
+        )
 
 
 class TokensView(QWidget):
@@ -67,8 +84,9 @@ class TokensView(QWidget):
         for row, (name, meaning) in enumerate(MODEL_INPUTS):
             self.inputs_table.verticalHeaderItem(row).setToolTip(f"{name}: {meaning}")
         self.inputs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.inputs_table.setToolTip("What the model receives: one column per token; hover a row's name for "
-                                     "its meaning")
+        self.inputs_table.setToolTip(
+            "What the model receives: one column per token; hover a row's name for its meaning"
+        )
         inputs = QWidget()
         inputs_layout = QVBoxLayout(inputs)
         inputs_layout.setContentsMargins(0, 0, 0, 0)
@@ -92,7 +110,9 @@ class TokensView(QWidget):
         self._offsets, self._segments = r.offsets, r.segment_ids
         chips = []
         for i, (tok, tid, seg, special) in enumerate(zip(r.tokens, r.input_ids, r.segment_ids, r.special_tokens_mask)):
-            chip = TokenChip(i, tok, int(tid), int(seg), bool(special), unk_token_id is not None and tid == unk_token_id)
+            chip = TokenChip(
+                i, tok, int(tid), int(seg), bool(special), unk_token_id is not None and tid == unk_token_id
+            )
             chip.installEventFilter(self)
             chips.append(chip)
         self._chip_area.set_chips(chips)

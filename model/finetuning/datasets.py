@@ -103,7 +103,7 @@ LISTED_CHARS = 2 * SHOWN_CHARS  # a list of values in a message takes about this
 
 
 def listed(values: list[str], shown: int = 4, quote=quoted) -> str:
-    """"'a', 'b', 'c' and 7 more": a few values, however many there are, and however long."""
+    """ "'a', 'b', 'c' and 7 more": a few values, however many there are, and however long."""
     parts: list[str] = []
     for value in values[:shown]:
         part = quote(value)
@@ -164,8 +164,9 @@ def detect_columns(columns: list[str]) -> tuple[str, str | None, str]:
     return TEXT, None, LABEL
 
 
-def choose_columns(columns: list[str], text_column: str | None, text_b_column: str | None,
-                   label_column: str | None) -> ChosenColumns:
+def choose_columns(
+    columns: list[str], text_column: str | None, text_b_column: str | None, label_column: str | None
+) -> ChosenColumns:
     """Columns left as None are detected from the names; text_b_column "" means single sentences."""
     auto_text, auto_b, auto_label = detect_columns(columns)
     text = text_column or auto_text
@@ -181,13 +182,17 @@ def check_columns(path: Path, columns: list[str], chosen: ChosenColumns) -> None
     column that is the text column would make every text its own class)."""
     missing = [c for c in chosen if c and c not in columns]
     if missing:
-        raise DatasetError(f"{path}: no column named {listed(missing)}; the columns are "
-                           f"{listed(columns, shown=6) or 'none'}, so choose among them")
+        raise DatasetError(
+            f"{path}: no column named {listed(missing)}; the columns are "
+            f"{listed(columns, shown=6) or 'none'}, so choose among them"
+        )
     role_of: dict[str, str] = {}
     for role, column in zip(("text", "text B", "label"), chosen):
         if column in role_of:
-            raise DatasetError(f"{path}: the column {quoted(column)} is chosen as both the {role_of[column]} and "
-                               f"the {role}; choose a different column for each")
+            raise DatasetError(
+                f"{path}: the column {quoted(column)} is chosen as both the {role_of[column]} and "
+                f"the {role}; choose a different column for each"
+            )
         if column:
             role_of[column] = role
 
@@ -229,8 +234,10 @@ def _check_size(path: Path) -> None:
     """Refuses a file over MAX_FILE_MB unread (and anything that is not a regular file)."""
     size = check_file(path, DATASET)
     if size > MAX_FILE_MB << 20:
-        raise DatasetError(f"{path}: is {size_text(size)}; a fine-tuning file is at most {MAX_FILE_MB} MB, so "
-                           "sample the rows, drop unused columns or cut long texts (BERT reads 512 tokens)")
+        raise DatasetError(
+            f"{path}: is {size_text(size)}; a fine-tuning file is at most {MAX_FILE_MB} MB, so "
+            "sample the rows, drop unused columns or cut long texts (BERT reads 512 tokens)"
+        )
 
 
 def _open_text(path: Path, newline: str) -> IO[str]:
@@ -244,11 +251,13 @@ def _lines(file: IO[str], path: Path) -> Iterator[str]:
     while line := file.readline(MAX_LINE_CHARS + 1):
         number += 1
         if len(line) > MAX_LINE_CHARS:
-            raise DatasetError(f"{path}, line {number}: over {MAX_LINE_CHARS:,} characters; break the text up "
-                               "or shorten it")
+            raise DatasetError(
+                f"{path}, line {number}: over {MAX_LINE_CHARS:,} characters; break the text up or shorten it"
+            )
         if "\0" in line:
-            raise DatasetError(f"{path}, line {number}: a NUL byte, so the file is binary or UTF-16, not "
-                               "text; save it as UTF-8 text")
+            raise DatasetError(
+                f"{path}, line {number}: a NUL byte, so the file is binary or UTF-16, not text; save it as UTF-8 text"
+            )
         yield line
 
 
@@ -265,8 +274,10 @@ def _not_utf8(path: Path) -> DatasetError:
             try:
                 decoder.decode(piece, final=not piece)
             except UnicodeDecodeError as exc:
-                return DatasetError(f"{path}, line {number}: not UTF-8 text (byte {offset - pending + exc.start}); "
-                                    "save the file as UTF-8")
+                return DatasetError(
+                    f"{path}, line {number}: not UTF-8 text (byte {offset - pending + exc.start}); "
+                    "save the file as UTF-8"
+                )
             if not piece:
                 break
             number += piece.endswith(b"\n")
@@ -313,11 +324,14 @@ def _json_object(path: Path, number: int, line: str) -> dict:
         reason = "nested too deeply"
     else:
         if not isinstance(row, dict):
-            raise DatasetError(f"{path}, line {number}: not a JSON object with named fields; "
-                               "write one such object per line")
+            raise DatasetError(
+                f"{path}, line {number}: not a JSON object with named fields; write one such object per line"
+            )
         if any(isinstance(s, str) and _has_surrogate(s) for item in row.items() for s in item):
-            raise DatasetError(f"{path}, line {number}: a \\u escape of half a UTF-16 surrogate pair, which is no "
-                               "character; write the character itself, or both halves")
+            raise DatasetError(
+                f"{path}, line {number}: a \\u escape of half a UTF-16 surrogate pair, which is no "
+                "character; write the character itself, or both halves"
+            )
         return row
     raise DatasetError(f"{path}, line {number}: not a JSON object ({reason}); write one JSON object per line")
 
@@ -334,8 +348,7 @@ def _field_text(value) -> str:
 
 def _check_column_count(path: Path, line: int, columns: int) -> None:
     if columns > MAX_COLUMNS:
-        raise DatasetError(f"{path}, line {line}: over {MAX_COLUMNS:,} columns; keep only the columns "
-                           "to train on")
+        raise DatasetError(f"{path}, line {line}: over {MAX_COLUMNS:,} columns; keep only the columns to train on")
 
 
 def _delimited_rows(path: Path, delimiter: str, columns: list[str]) -> Rows:
@@ -374,14 +387,20 @@ def _malformed(path: Path, start: int, line: int, problem: str) -> str:
     the line where its record starts, where it opened: the csv module only notices at the end of
     the file or of its field size limit, lines later."""
     if problem == "unexpected end of data":
-        return (f"{path}, line {start}: a double quote opens a field that never closes; close it, and write a "
-                'quote inside a quoted field as two ("")')
+        return (
+            f"{path}, line {start}: a double quote opens a field that never closes; close it, and write a "
+            'quote inside a quoted field as two ("")'
+        )
     if problem.startswith("field larger than field limit"):
-        return (f"{path}, line {start}: a field of over {csv.field_size_limit():,} characters; shorten it, or "
-                "close the double quote that opens it")
+        return (
+            f"{path}, line {start}: a field of over {csv.field_size_limit():,} characters; shorten it, or "
+            "close the double quote that opens it"
+        )
     if "expected after" in problem:
-        return (f"{path}, line {line}: text after the closing double quote of a field; write a quote inside "
-                'a quoted field as two ("")')
+        return (
+            f"{path}, line {line}: text after the closing double quote of a field; write a quote inside "
+            'a quoted field as two ("")'
+        )
     return f"{path}, line {line}: {problem}; correct that line"
 
 
@@ -394,8 +413,10 @@ def _ragged_row(path: Path, line: int, fields: int, expected: int, tsv: bool) ->
     """Why a row has more or fewer fields than the header, and what to do about it."""
     where = f"{path}, line {line}: {count_of(fields, 'field')}, but the header has {expected}"
     if tsv:
-        return (f"{where}; a TSV field cannot hold a tab or a line break, so remove them from the text "
-                "or save the file as CSV")
+        return (
+            f"{where}; a TSV field cannot hold a tab or a line break, so remove them from the text "
+            "or save the file as CSV"
+        )
     if fields > expected:
         return f"{where}; put text that contains a comma in double quotes"
     return f"{where}; fill in the missing fields, or put text that spans lines in double quotes"
@@ -428,8 +449,10 @@ class Labels:
         if label is None:
             label = self._read_as[written] = canonical_label(written)
         if label not in self.counts and len(self.counts) == MAX_CLASSES:
-            raise DatasetError(f"{self.path}, line {line}: over {MAX_CLASSES:,} different labels (this one is "
-                               f"{quoted(label)}); check that the label column holds classes, or group them")
+            raise DatasetError(
+                f"{self.path}, line {line}: over {MAX_CLASSES:,} different labels (this one is "
+                f"{quoted(label)}); check that the label column holds classes, or group them"
+            )
         self.counts[label] += 1
         return label
 
@@ -441,8 +464,10 @@ class Labels:
                 spellings[label].append(written)
         if not spellings:
             return None
-        groups = [f"{listed(sorted(spellings[label]), quote=shortened)} read as {shortened(label)}"
-                  for label in label_order(spellings)]
+        groups = [
+            f"{listed(sorted(spellings[label]), quote=shortened)} read as {shortened(label)}"
+            for label in label_order(spellings)
+        ]
         return "labels " + "; ".join(groups[:3]) + (f"; and {len(groups) - 3:,} more" if len(groups) > 3 else "")
 
 
@@ -468,17 +493,21 @@ def _example(path: Path, line: int, row: dict[str, str], chosen: ChosenColumns, 
 def _nested(path: Path, line: int, row: dict[str, str], chosen: ChosenColumns) -> DatasetError:
     column = next(c for c in chosen if c and type(row[c]) is _Nested)
     what = "an object" if row[column].startswith("{") else "a list"
-    return DatasetError(f"{path}, line {line}: the field {quoted(column)} holds {what}, not "
-                        f"{'a label' if column == chosen.label else 'text'}; write it as a string")
+    return DatasetError(
+        f"{path}, line {line}: the field {quoted(column)} holds {what}, not "
+        f"{'a label' if column == chosen.label else 'text'}; write it as a string"
+    )
 
 
 def _too_many_rows(path: Path, line: int) -> DatasetError:
-    return DatasetError(f"{path}, line {line}: over {MAX_ROWS:,} rows, hours of training an epoch; sample "
-                        f"at most {MAX_ROWS:,} rows")
+    return DatasetError(
+        f"{path}, line {line}: over {MAX_ROWS:,} rows, hours of training an epoch; sample at most {MAX_ROWS:,} rows"
+    )
 
 
-def load_dataset(path: str | Path, text_column: str | None = None, text_b_column: str | None = None,
-                 label_column: str | None = None) -> LabelledDataset:
+def load_dataset(
+    path: str | Path, text_column: str | None = None, text_b_column: str | None = None, label_column: str | None = None
+) -> LabelledDataset:
     """Columns left as None are detected; text_b_column "" means single sentences."""
     path = dataset_path(path)
     columns, rows = open_rows(path)
@@ -513,8 +542,13 @@ class DatasetPreview:
     label_note: str | None = None  # how numeric labels written several ways were read, in one line
 
 
-def preview_dataset(path: str | Path, text_column: str | None = None, text_b_column: str | None = None,
-                    label_column: str | None = None, count: int = 8) -> DatasetPreview:
+def preview_dataset(
+    path: str | Path,
+    text_column: str | None = None,
+    text_b_column: str | None = None,
+    label_column: str | None = None,
+    count: int = 8,
+) -> DatasetPreview:
     """Reads the file once, a row at a time, keeping only the first `count` rows and the label
     counts. Raises DatasetError only for a file that cannot be read at all; whatever training
     would refuse in the chosen columns, rows or labels is reported in `problem`, so the user can
@@ -553,8 +587,17 @@ def preview_dataset(path: str | Path, text_column: str | None = None, text_b_col
     else:
         counts = {label: labels.counts[label] for label in label_order(labels.counts)}
         warning, note = label_warning(labels.counts), labels.note()
-    return DatasetPreview(path, list(columns), [[row.get(c, "") for c in columns] for row in first_rows], total,
-                          *chosen, counts, problem, warning, note)
+    return DatasetPreview(
+        path,
+        list(columns),
+        [[row.get(c, "") for c in columns] for row in first_rows],
+        total,
+        *chosen,
+        counts,
+        problem,
+        warning,
+        note,
+    )
 
 
 def label_warning(label_counts: Counter) -> str | None:
@@ -563,18 +606,24 @@ def label_warning(label_counts: Counter) -> str | None:
     rows, distinct = sum(label_counts.values()), len(label_counts)
     if distinct >= FEW_ROWS_PER_LABEL_MIN_LABELS and distinct > rows / 2:
         if all(NUMBER.fullmatch(label) for label in label_counts):
-            return (f"{distinct} different labels in {rows} rows look like scores (a regression target), not "
-                    "classes; choose the column with class labels or group the scores into a few classes")
-        return (f"{distinct} different labels in {rows} rows leave most classes with a single example; "
-                "check that the label column holds the classes")
+            return (
+                f"{distinct} different labels in {rows} rows look like scores (a regression target), not "
+                "classes; choose the column with class labels or group the scores into a few classes"
+            )
+        return (
+            f"{distinct} different labels in {rows} rows leave most classes with a single example; "
+            "check that the label column holds the classes"
+        )
     same_number = defaultdict(list)
     for label in label_order(label_counts):
         if NUMBER.fullmatch(label):
             same_number[float(label)].append(label)
     for spellings in same_number.values():
         if len(spellings) > 1:  # only with an exponent now: canonical_label made 1.0 and 01 one class
-            return (f"the labels {' and '.join(map(quoted, spellings[:2]))} are the same number but different "
-                    "classes; write each class one way")
+            return (
+                f"the labels {' and '.join(map(quoted, spellings[:2]))} are the same number but different "
+                "classes; write each class one way"
+            )
     return None
 
 
@@ -582,8 +631,10 @@ def check_classes(where: str, label_counts: Counter) -> None:
     """Refuses labels no classifier can learn from: a single class."""
     if len(label_counts) == 1:
         only = next(iter(label_counts))
-        raise DatasetError(f"{where}: every row has the label {quoted(only)}; a classifier needs at least two "
-                           "classes, so add rows of another class or choose another label column")
+        raise DatasetError(
+            f"{where}: every row has the label {quoted(only)}; a classifier needs at least two "
+            "classes, so add rows of another class or choose another label column"
+        )
 
 
 def check_trainable(train: LabelledDataset, batch_size: int, eval_set: LabelledDataset | None = None) -> None:
@@ -591,19 +642,28 @@ def check_trainable(train: LabelledDataset, batch_size: int, eval_set: LabelledD
     labels = train.label_counts()
     check_classes(train.describe(), labels)
     if len(train) < batch_size:
-        raise DatasetError(f"{train.describe()}: {count_of(len(train), 'row')}, fewer than one batch of "
-                           f"{batch_size}; add rows or lower the batch size")
+        raise DatasetError(
+            f"{train.describe()}: {count_of(len(train), 'row')}, fewer than one batch of "
+            f"{batch_size}; add rows or lower the batch size"
+        )
     if eval_set is not None:
         unknown = label_order(set(eval_set.label_counts()) - set(labels))
         if unknown:
-            which = (f"the label {quoted(unknown[0])} never occurs" if len(unknown) == 1 else
-                     f"the labels {listed(unknown)} never occur")
-            raise DatasetError(f"{eval_set.describe()}: {which} in {train.describe(full_path=False)}; remove "
-                               "those rows or add training rows with those labels")
+            which = (
+                f"the label {quoted(unknown[0])} never occurs"
+                if len(unknown) == 1
+                else f"the labels {listed(unknown)} never occur"
+            )
+            raise DatasetError(
+                f"{eval_set.describe()}: {which} in {train.describe(full_path=False)}; remove "
+                "those rows or add training rows with those labels"
+            )
         if eval_set.is_pair != train.is_pair:
-            raise DatasetError(f"{eval_set.describe()}: {'pairs' if eval_set.is_pair else 'single sentences'}, "
-                               f"but {train.describe(full_path=False)} has "
-                               f"{'pairs' if train.is_pair else 'single sentences'}; use data of the same kind")
+            raise DatasetError(
+                f"{eval_set.describe()}: {'pairs' if eval_set.is_pair else 'single sentences'}, "
+                f"but {train.describe(full_path=False)} has "
+                f"{'pairs' if train.is_pair else 'single sentences'}; use data of the same kind"
+            )
 
 
 def split_off(dataset: LabelledDataset, fraction: float, seed: int) -> tuple[LabelledDataset, LabelledDataset]:
@@ -617,19 +677,27 @@ def split_off(dataset: LabelledDataset, fraction: float, seed: int) -> tuple[Lab
     for index, example in enumerate(dataset.examples):
         rows_by_label[example.label].append(index)
     shuffler = random.Random(seed)
-    held_per_label = _held_out_counts({label: len(rows) for label, rows in rows_by_label.items()}, fraction,
-                                      shuffler)
+    held_per_label = _held_out_counts({label: len(rows) for label, rows in rows_by_label.items()}, fraction, shuffler)
     held: set[int] = set()
     for label, rows in rows_by_label.items():
         shuffler.shuffle(rows)
-        held.update(rows[:held_per_label[label]])
+        held.update(rows[: held_per_label[label]])
     if not held:
-        raise DatasetError(f"{dataset.source}: no label has two rows, so none can be held out for evaluation; "
-                           "add rows or choose an evaluation file")
+        raise DatasetError(
+            f"{dataset.source}: no label has two rows, so none can be held out for evaluation; "
+            "add rows or choose an evaluation file"
+        )
 
     def subset(examples: list[Example], part: str) -> LabelledDataset:
-        return LabelledDataset(examples, dataset.source, dataset.text_column, dataset.text_b_column,
-                               dataset.label_column, part, dataset.label_note)
+        return LabelledDataset(
+            examples,
+            dataset.source,
+            dataset.text_column,
+            dataset.text_b_column,
+            dataset.label_column,
+            part,
+            dataset.label_note,
+        )
 
     kept = [e for i, e in enumerate(dataset.examples) if i not in held]
     held_out = [e for i, e in enumerate(dataset.examples) if i in held]
@@ -654,8 +722,9 @@ def _held_out_counts(sizes: dict[str, int], fraction: float, shuffler: random.Ra
         held[label] = 1
     share = {label: n * target / total for label, n in sizes.items()}
     # A heap of (held - share): the label furthest below its share comes first; its rank breaks ties.
-    below = [(held[label] - share[label], rank, label) for rank, label in enumerate(labels)
-             if held[label] < spare[label]]
+    below = [
+        (held[label] - share[label], rank, label) for rank, label in enumerate(labels) if held[label] < spare[label]
+    ]
     heapq.heapify(below)
     for _ in range(target - sum(held.values())):
         _, rank, label = heapq.heappop(below)

@@ -18,7 +18,9 @@ class ClassificationMetrics:
         return {"eval_loss": self.loss, "accuracy": self.accuracy, "macro_f1": self.macro_f1}
 
 
-def classification_metrics(true: np.ndarray, predicted: np.ndarray, num_labels: int, loss: float) -> ClassificationMetrics:
+def classification_metrics(
+    true: np.ndarray, predicted: np.ndarray, num_labels: int, loss: float
+) -> ClassificationMetrics:
     confusion = np.zeros((num_labels, num_labels), dtype=np.int64)
     np.add.at(confusion, (true, predicted), 1)
     tp = np.diag(confusion).astype(np.float64)
@@ -26,5 +28,6 @@ def classification_metrics(true: np.ndarray, predicted: np.ndarray, num_labels: 
     recall = np.divide(tp, confusion.sum(1), out=np.zeros_like(tp), where=confusion.sum(1) > 0)
     f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros_like(tp), where=(precision + recall) > 0)
     present = confusion.sum(1) > 0  # macro-F1 over the classes that occur in the eval split
-    return ClassificationMetrics(loss, float(tp.sum() / max(1, confusion.sum())),
-                                 float(f1[present].mean()) if present.any() else 0.0, confusion)
+    return ClassificationMetrics(
+        loss, float(tp.sum() / max(1, confusion.sum())), float(f1[present].mean()) if present.any() else 0.0, confusion
+    )

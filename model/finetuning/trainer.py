@@ -69,13 +69,15 @@ class FineTuner:
 
     def _classifier_from(self, base) -> BertWithHeads:
         s = self.settings
-        config = replace(base.config, id2label=dict(enumerate(self.labels)), architectures=None,
-                         extra=dict(base.config.extra))
+        config = replace(
+            base.config, id2label=dict(enumerate(self.labels)), architectures=None, extra=dict(base.config.extra)
+        )
         if s.dropout is not None:
             config.hidden_dropout_prob = config.attention_probs_dropout_prob = config.classifier_dropout = s.dropout
         torch.manual_seed(s.seed)
-        network = BertWithHeads(config, HeadSpec(mlm=False, nsp=False, classifier="sequence",
-                                                 num_labels=len(self.labels)))
+        network = BertWithHeads(
+            config, HeadSpec(mlm=False, nsp=False, classifier="sequence", num_labels=len(self.labels))
+        )
         network.init_weights()  # the new head (and a pooler the base may lack) start from BERT's init
         trunk = {k: v for k, v in base.network.state_dict().items() if k.startswith("bert.")}
         network.load_state_dict(trunk, strict=False)
@@ -125,7 +127,7 @@ class FineTuner:
         order = np.random.default_rng([self.settings.seed, epoch]).permutation(len(self.train_batches))
         size = self.settings.batch_size * world
         # A last global batch of fewer than `world` rows is dropped: every rank needs a share.
-        return [order[i:i + size][rank::world] for i in range(0, len(order), size) if len(order) - i >= world]
+        return [order[i : i + size][rank::world] for i in range(0, len(order), size) if len(order) - i >= world]
 
     def loss(self, module: torch.nn.Module, batch: np.ndarray) -> tuple[torch.Tensor, dict[str, float]]:
         ids, types, mask, labels = self._collate([self.train_batches[i] for i in batch])
@@ -135,12 +137,12 @@ class FineTuner:
     @torch.no_grad()
     def evaluate(self) -> ClassificationMetrics:
         self.network.eval()
-        shard = self.eval_batches[self.rank::self.world]  # each rank scores its share
+        shard = self.eval_batches[self.rank :: self.world]  # each rank scores its share
         loss_sum = 0.0
         n = len(self.labels)
         confusion = torch.zeros(n * n, dtype=torch.float64)
         for start in range(0, len(shard), 64):
-            ids, types, mask, labels = self._collate(shard[start:start + 64])
+            ids, types, mask, labels = self._collate(shard[start : start + 64])
             logits = self._logits(ids, types, mask).float()
             loss_sum += F.cross_entropy(logits, labels, reduction="sum").item()
             pairs = (labels * n + logits.argmax(-1)).cpu()
@@ -159,23 +161,42 @@ class FineTuner:
         per_epoch = math.ceil(len(self.train_batches) / (s.batch_size * self.world * s.grad_accum))
         return s.max_steps if s.max_steps is not None else per_epoch * s.epochs
 
-    def run(self, on_step: Callable[[Progress], None] | None = None,
-            on_eval: Callable[[int, ClassificationMetrics], None] | None = None,
-            should_stop: Callable[[], bool] = lambda: False) -> FinetuneResult:
+    def run(
+        self,
+        on_step: Callable[[Progress], None] | None = None,
+        on_eval: Callable[[int, ClassificationMetrics], None] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> FinetuneResult:
         s = self.settings
         planned = self.total_steps()
         # With a time limit the learning rate decays to 0 as it ends, not at the end of steps it
         # would never reach (the epochs or max_steps are then a cap).
-        loop = TrainLoop(self.network, self, LoopSettings(
-            lr=s.lr, total_steps=planned, warmup_steps=max(1, round(s.warmup_ratio * planned)),
-            weight_decay=s.weight_decay, clip=s.clip, grad_accum=s.grad_accum, bf16=self.bf16,
-            time_budget_s=s.time_budget_s, checkpoint_every=s.checkpoint_every, fit_to_budget=True),
-            self.rank, self.world)
+        loop = TrainLoop(
+            self.network,
+            self,
+            LoopSettings(
+                lr=s.lr,
+                total_steps=planned,
+                warmup_steps=max(1, round(s.warmup_ratio * planned)),
+                weight_decay=s.weight_decay,
+                clip=s.clip,
+                grad_accum=s.grad_accum,
+                bf16=self.bf16,
+                time_budget_s=s.time_budget_s,
+                checkpoint_every=s.checkpoint_every,
+                fit_to_budget=True,
+            ),
+            self.rank,
+            self.world,
+        )
         torch.manual_seed(s.seed)  # dropout: same seed, same data, same device -> same result
 
         def report(progress: Progress) -> None:
-            if on_step and self.rank == 0 and (progress.step % s.log_every == 0
-                                               or progress.step == progress.total_steps):
+            if (
+                on_step
+                and self.rank == 0
+                and (progress.step % s.log_every == 0 or progress.step == progress.total_steps)
+            ):
                 on_step(progress)
 
         evaluated: dict[int, ClassificationMetrics] = {}  # by step

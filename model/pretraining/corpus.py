@@ -56,8 +56,10 @@ def _lines(path: Path, stats: CorpusStats, chunk: int = 1 << 20) -> Iterator[str
             raw = f.readline(chunk)  # bounded: a line longer than `chunk` arrives in pieces
             final = not raw
             if b"\0" in raw:
-                raise CORPUS.error(f"{path}, line {lines_read + 1}: a NUL byte, so the file is binary or UTF-16, "
-                                   "not text; choose a UTF-8 text file")
+                raise CORPUS.error(
+                    f"{path}, line {lines_read + 1}: a NUL byte, so the file is binary or UTF-16, "
+                    "not text; choose a UTF-8 text file"
+                )
             lines_read += raw.endswith(b"\n")
             stats.bytes_read += len(raw)
             text = decoder.decode(raw, final=final)
@@ -84,7 +86,7 @@ def _cut(line: str, stats: CorpusStats, counted: bool = False) -> Iterator[str]:
     if not counted:
         stats.split_lines += 1
     for start in range(0, len(line), MAX_LINE_CHARS):
-        yield line[start:start + MAX_LINE_CHARS]
+        yield line[start : start + MAX_LINE_CHARS]
 
 
 def read_documents(path: str | Path, stats: CorpusStats | None = None) -> Iterator[list[str]]:

@@ -54,8 +54,13 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
     write the held-out documents out (see write_heldout)."""
     cache.mkdir(parents=True, exist_ok=True)
     stat = corpus.stat()
-    key = {"version": CACHE_VERSION, "corpus": str(corpus.resolve()), "size": stat.st_size,
-           "mtime": stat.st_mtime, "tokenizer": tokenizer.fingerprint}
+    key = {
+        "version": CACHE_VERSION,
+        "corpus": str(corpus.resolve()),
+        "size": stat.st_size,
+        "mtime": stat.st_mtime,
+        "tokenizer": tokenizer.fingerprint,
+    }
     meta = cache / "meta.json"
     if meta.is_file() and json.loads(meta.read_text()).get("key") == key:
         return load_tokenized(cache)
@@ -73,7 +78,7 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
         encoded = tokenizer.encode_plain_batch(flat)
         i = 0
         for doc in batch:
-            kept = [ids for ids in encoded[i:i + len(doc)] if ids]
+            kept = [ids for ids in encoded[i : i + len(doc)] if ids]
             i += len(doc)
             if kept:
                 sentence_lengths.extend(len(ids) for ids in kept)
@@ -108,8 +113,10 @@ def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=pri
     np.save(cache / "document_starts.npy", np.concatenate([[0], np.cumsum(document_sizes)]).astype(np.int64))
     write_heldout(heldout, cache)
     atomic_write_text(meta, json.dumps({"key": key, "stats": stats.__dict__}, indent=2))
-    log(f"corpus: {stats.summary()}; {len(heldout):,} documents held out "
-        f"(every {HOLDOUT_EVERY}th) in {cache / 'heldout.txt'}")
+    log(
+        f"corpus: {stats.summary()}; {len(heldout):,} documents held out "
+        f"(every {HOLDOUT_EVERY}th) in {cache / 'heldout.txt'}"
+    )
     return load_tokenized(cache)
 
 
@@ -122,9 +129,11 @@ def tokenize_in_memory(path: Path, tokenizer: BertTokenizer) -> TokenizedCorpus:
             document_sizes.append(len(encoded))
             sentence_lengths.extend(len(ids) for ids in encoded)
             tokens.extend(t for ids in encoded for t in ids)
-    return TokenizedCorpus(np.asarray(tokens, dtype=np.int32),
-                           np.concatenate([[0], np.cumsum(sentence_lengths)]).astype(np.int64),
-                           np.concatenate([[0], np.cumsum(document_sizes)]).astype(np.int64))
+    return TokenizedCorpus(
+        np.asarray(tokens, dtype=np.int32),
+        np.concatenate([[0], np.cumsum(sentence_lengths)]).astype(np.int64),
+        np.concatenate([[0], np.cumsum(document_sizes)]).astype(np.int64),
+    )
 
 
 def write_heldout(documents: list[list[str]], folder: Path) -> None:
@@ -135,8 +144,11 @@ def write_heldout(documents: list[list[str]], folder: Path) -> None:
 
 
 def load_tokenized(cache: Path) -> TokenizedCorpus:
-    return TokenizedCorpus(np.memmap(cache / "tokens.int32", dtype=np.int32, mode="r"),
-                           np.load(cache / "sentence_starts.npy"), np.load(cache / "document_starts.npy"))
+    return TokenizedCorpus(
+        np.memmap(cache / "tokens.int32", dtype=np.int32, mode="r"),
+        np.load(cache / "sentence_starts.npy"),
+        np.load(cache / "document_starts.npy"),
+    )
 
 
 # --- examples ----------------------------------------------------------------------------
@@ -239,8 +251,15 @@ def max_predictions(max_len: int) -> int:
     return max(1, round(MASK_PROB * max(1, max_len - 3)))
 
 
-def make_batch(corpus: TokenizedCorpus, rows: np.ndarray, indices: np.ndarray, tokenizer: BertTokenizer,
-               seed: int, epoch: int, pad_to: int | None = None) -> PretrainingBatch:
+def make_batch(
+    corpus: TokenizedCorpus,
+    rows: np.ndarray,
+    indices: np.ndarray,
+    tokenizer: BertTokenizer,
+    seed: int,
+    epoch: int,
+    pad_to: int | None = None,
+) -> PretrainingBatch:
     """Assemble [CLS] A [SEP] B [SEP] for each row and mask it: 15% of the non-special
     positions are chosen; of those 80% become [MASK], 10% a random token, 10% stay.
     Every random number is a hash of (seed, epoch, example index, position): the masks of
@@ -284,18 +303,25 @@ def make_batch(corpus: TokenizedCorpus, rows: np.ndarray, indices: np.ndarray, t
     replacement = first_regular + (draws[2] * (tokenizer.vocab_size - first_regular)).astype(np.int64)
     ids = np.where(chosen & (fate < 0.8), tokenizer.mask_token_id, original)
     ids = np.where(chosen & (fate >= 0.8) & (fate < 0.9), replacement, ids)
-    return PretrainingBatch(torch.from_numpy(ids), torch.from_numpy(segments), torch.from_numpy(real.astype(np.int64)),
-                            torch.from_numpy(positions.astype(np.int64)), torch.from_numpy(labels.astype(np.int64)),
-                            torch.from_numpy(np.ascontiguousarray(rows[:, 4])))
+    return PretrainingBatch(
+        torch.from_numpy(ids),
+        torch.from_numpy(segments),
+        torch.from_numpy(real.astype(np.int64)),
+        torch.from_numpy(positions.astype(np.int64)),
+        torch.from_numpy(labels.astype(np.int64)),
+        torch.from_numpy(np.ascontiguousarray(rows[:, 4])),
+    )
 
 
 def _uniform_hash(seed: int, epoch: int, indices: np.ndarray, length: int, streams: int) -> np.ndarray:
     """(streams, B, length) uniform numbers in [0, 1), each a SplitMix64 hash of (seed, epoch,
     example index, position, stream): independent of how the examples are grouped."""
     base = np.uint64((seed * 1_000_003 + epoch) * 0x9E3779B97F4A7C15 % (1 << 64))
-    counter = ((indices.astype(np.uint64)[None, :, None] + np.uint64(1)) << np.uint64(24)) \
-        | (np.arange(length, dtype=np.uint64)[None, None, :] << np.uint64(4)) \
+    counter = (
+        ((indices.astype(np.uint64)[None, :, None] + np.uint64(1)) << np.uint64(24))
+        | (np.arange(length, dtype=np.uint64)[None, None, :] << np.uint64(4))
         | np.arange(streams, dtype=np.uint64)[:, None, None]
+    )
     x = counter ^ base
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)  # uint64 arithmetic wraps, as intended
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)

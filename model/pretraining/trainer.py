@@ -40,9 +40,11 @@ STATE_FILE = "training_state.pt"
 def progress_line(p: Progress) -> str:
     """A pretraining log line (its metrics are the log window's, see Pretrainer.run)."""
     m = p.metrics
-    return (f"step {p.step:>7} | epoch {p.epoch} | loss {p.loss:.4f} (mlm {m['mlm_loss']:.4f}, "
-            f"nsp {m['nsp_loss']:.4f}) | mlm acc {m['mlm_accuracy']:.3f} | nsp acc {m['nsp_accuracy']:.3f} | "
-            f"lr {p.lr:.2e} | {p.tokens_per_s:,.0f} tok/s | ETA {_hms(p.eta_s)}")
+    return (
+        f"step {p.step:>7} | epoch {p.epoch} | loss {p.loss:.4f} (mlm {m['mlm_loss']:.4f}, "
+        f"nsp {m['nsp_loss']:.4f}) | mlm acc {m['mlm_accuracy']:.3f} | nsp acc {m['nsp_accuracy']:.3f} | "
+        f"lr {p.lr:.2e} | {p.tokens_per_s:,.0f} tok/s | ETA {_hms(p.eta_s)}"
+    )
 
 
 def progress_json(p: Progress) -> str:
@@ -53,8 +55,9 @@ def progress_json(p: Progress) -> str:
 
 def _empty_window() -> dict[str, float]:
     """Sums over the steps since the last log line."""
-    return dict.fromkeys(("loss", "mlm_loss", "nsp_loss", "mlm_correct", "mlm_total", "nsp_correct", "nsp_total",
-                          "tokens", "steps"), 0)
+    return dict.fromkeys(
+        ("loss", "mlm_loss", "nsp_loss", "mlm_correct", "mlm_total", "nsp_correct", "nsp_total", "tokens", "steps"), 0
+    )
 
 
 def _hms(seconds: float) -> str:
@@ -76,8 +79,21 @@ class Pretrainer:
             self.state = torch.load(state_path, map_location="cpu", weights_only=True)
             saved = self.state["settings"]
             # What the data and the model are made of must not change mid-run; the budget may.
-            for key in ("corpus", "init", "vocab", "vocab_size", "layers", "hidden", "heads", "intermediate", "max_len",
-                        "dropout", "position_init", "batch_size", "seed"):
+            for key in (
+                "corpus",
+                "init",
+                "vocab",
+                "vocab_size",
+                "layers",
+                "hidden",
+                "heads",
+                "intermediate",
+                "max_len",
+                "dropout",
+                "position_init",
+                "batch_size",
+                "seed",
+            ):
                 setattr(settings, key, saved.get(key, getattr(settings, key)))
         self.settings = s = settings
         self.out = out
@@ -101,10 +117,24 @@ class Pretrainer:
             raise BertError(f"{corpus}: next-sentence pairs need at least two documents (separate them by blank lines)")
         self.network.to(self.device)
         torch.manual_seed(s.seed)
-        self.loop = TrainLoop(self.network, self, LoopSettings(
-            lr=s.lr, total_steps=s.max_steps, warmup_steps=s.warmup_steps, weight_decay=s.weight_decay,
-            adam_eps=1e-6, clip=s.clip, bf16=self.bf16, time_budget_s=s.time_budget_s,
-            checkpoint_every=s.checkpoint_every, fit_to_budget=s.fit_schedule), self.rank, self.world)
+        self.loop = TrainLoop(
+            self.network,
+            self,
+            LoopSettings(
+                lr=s.lr,
+                total_steps=s.max_steps,
+                warmup_steps=s.warmup_steps,
+                weight_decay=s.weight_decay,
+                adam_eps=1e-6,
+                clip=s.clip,
+                bf16=self.bf16,
+                time_budget_s=s.time_budget_s,
+                checkpoint_every=s.checkpoint_every,
+                fit_to_budget=s.fit_schedule,
+            ),
+            self.rank,
+            self.world,
+        )
         if self.state is not None:
             self.network.load_state_dict(self.state["model"])
             # The state counts examples (exact with the same number of processes as before).
@@ -150,9 +180,14 @@ class Pretrainer:
             _barrier(self.world)
             if self.rank != 0:
                 tokenizer = BertTokenizer.from_folder(shared, s.max_len)
-        config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=s.hidden, num_hidden_layers=s.layers,
-                            num_attention_heads=s.heads, intermediate_size=s.intermediate,
-                            max_position_embeddings=s.max_len)
+        config = BertConfig(
+            vocab_size=tokenizer.vocab_size,
+            hidden_size=s.hidden,
+            num_hidden_layers=s.layers,
+            num_attention_heads=s.heads,
+            intermediate_size=s.intermediate,
+            max_position_embeddings=s.max_len,
+        )
         config.validate("settings")
         self._set_dropout(config)
         if s.position_init not in ("sinusoidal", "random"):
@@ -164,7 +199,8 @@ class Pretrainer:
             table = sinusoidal_table(config.max_position_embeddings, config.hidden_size)
             with torch.no_grad():
                 network.bert.embeddings.position_embeddings.weight.copy_(
-                    table * (config.initializer_range / table.std()))
+                    table * (config.initializer_range / table.std())
+                )
         return tokenizer, network
 
     def _set_dropout(self, config: BertConfig) -> None:
@@ -174,13 +210,19 @@ class Pretrainer:
     # --- the task the training loop runs ----------------------------------------------------
 
     def epoch(self, epoch: int, rank: int, world: int) -> _EpochBatches:
-        return _EpochBatches(self, epoch_examples(self.data, self.settings.max_len, self.settings.seed, epoch),
-                             epoch, rank, world)
+        return _EpochBatches(
+            self, epoch_examples(self.data, self.settings.max_len, self.settings.seed, epoch), epoch, rank, world
+        )
 
     def loss(self, module: torch.nn.Module, batch) -> tuple[torch.Tensor, dict[str, float]]:
         dev = self.device
-        out = module(batch.input_ids.to(dev), batch.token_type_ids.to(dev), batch.attention_mask.to(dev),
-                     mlm_positions=batch.mlm_positions.to(dev), classify=False)
+        out = module(
+            batch.input_ids.to(dev),
+            batch.token_type_ids.to(dev),
+            batch.attention_mask.to(dev),
+            mlm_positions=batch.mlm_positions.to(dev),
+            classify=False,
+        )
         labels, nsp = batch.mlm_labels.to(dev).flatten(), batch.nsp_labels.to(dev)  # (B * P,), IGNORE_LABEL on padding
         logits = out.mlm_logits.float().flatten(0, 1)  # (B * P, vocab)
         scored = labels != IGNORE_LABEL
@@ -190,14 +232,20 @@ class Pretrainer:
         masked = scored.sum().double()
         if self.world > 1:
             dist.all_reduce(masked)
-        mlm_loss = F.cross_entropy(logits, labels, ignore_index=IGNORE_LABEL, reduction="sum") \
-            * (self.world / masked.clamp(min=1).float())
+        mlm_loss = F.cross_entropy(logits, labels, ignore_index=IGNORE_LABEL, reduction="sum") * (
+            self.world / masked.clamp(min=1).float()
+        )
         nsp_loss = F.cross_entropy(out.nsp_logits.float(), nsp)
         return mlm_loss + nsp_loss, {
-            "loss": (mlm_loss + nsp_loss).item(), "mlm_loss": mlm_loss.item(), "nsp_loss": nsp_loss.item(),
-            "mlm_correct": int(((logits.argmax(-1) == labels) & scored).sum()), "mlm_total": int(scored.sum()),
-            "nsp_correct": int((out.nsp_logits.argmax(-1) == nsp).sum()), "nsp_total": int(nsp.numel()),
-            "tokens": batch.num_tokens}
+            "loss": (mlm_loss + nsp_loss).item(),
+            "mlm_loss": mlm_loss.item(),
+            "nsp_loss": nsp_loss.item(),
+            "mlm_correct": int(((logits.argmax(-1) == labels) & scored).sum()),
+            "mlm_total": int(scored.sum()),
+            "nsp_correct": int((out.nsp_logits.argmax(-1) == nsp).sum()),
+            "nsp_total": int(nsp.numel()),
+            "tokens": batch.num_tokens,
+        }
 
     # --- checkpoints and the run ------------------------------------------------------------
 
@@ -208,15 +256,20 @@ class Pretrainer:
             self.network.eval()
             save_checkpoint(self.network, self.tokenizer, self.out / "model")
             self.network.train()
-            state = {"model": self.network.state_dict(), **self.loop.state_dict(),
-                     "position": self.loop.position * self._global_batch, "settings": asdict(self.settings)}
+            state = {
+                "model": self.network.state_dict(),
+                **self.loop.state_dict(),
+                "position": self.loop.position * self._global_batch,
+                "settings": asdict(self.settings),
+            }
             buffer = io.BytesIO()
             torch.save(state, buffer)
             atomic_write_bytes(self.out / STATE_FILE, buffer.getvalue())
         _barrier(self.world)
 
-    def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_report: Callable[[Progress], None] | None = None) -> int:
+    def run(
+        self, should_stop: Callable[[], bool] = lambda: False, on_report: Callable[[Progress], None] | None = None
+    ) -> int:
         """Train until max_steps, the time budget, or should_stop(); always ends with a checkpoint.
         on_report receives what each log line says, every log_every steps."""
         s = self.settings
@@ -233,8 +286,10 @@ class Pretrainer:
             window["steps"] += 1
             if self.loop.fitted and not announced:
                 announced = True
-                self.log(f"measured speed: the schedule ends at step {self.loop.settings.total_steps:,}, "
-                         f"with the time budget")
+                self.log(
+                    f"measured speed: the schedule ends at step {self.loop.settings.total_steps:,}, "
+                    f"with the time budget"
+                )
             if progress.step % s.log_every == 0 or progress.step == progress.total_steps:
                 r = _over_window(progress, _sum_over_ranks(window, self.world), self.loop.elapsed - window_started)
                 self.log(progress_line(r))
@@ -273,8 +328,11 @@ class _EpochBatches:
         for j in range(len(self))[span]:
             first = (j * self.world + self.rank) * self.batch_size
             idx = np.arange(first, first + self.batch_size)
-            batches.append(make_batch(t.data, self.examples[idx], idx, t.tokenizer, t.settings.seed, self.epoch,
-                                      pad_to=t.settings.max_len))
+            batches.append(
+                make_batch(
+                    t.data, self.examples[idx], idx, t.tokenizer, t.settings.seed, self.epoch, pad_to=t.settings.max_len
+                )
+            )
         return batches
 
 
@@ -282,10 +340,17 @@ def _over_window(progress: Progress, w: dict[str, float], window_s: float) -> Pr
     """The step's record with its loss, speed and metrics averaged over the log window: one
     step's accuracy on one batch is too noisy to read."""
     n = max(1, w["steps"])
-    return replace(progress, loss=w["loss"] / n, tokens_per_s=w["tokens"] / max(window_s, 1e-9), metrics={
-        "mlm_loss": w["mlm_loss"] / n, "nsp_loss": w["nsp_loss"] / n,
-        "mlm_accuracy": w["mlm_correct"] / max(1, w["mlm_total"]),
-        "nsp_accuracy": w["nsp_correct"] / max(1, w["nsp_total"])})
+    return replace(
+        progress,
+        loss=w["loss"] / n,
+        tokens_per_s=w["tokens"] / max(window_s, 1e-9),
+        metrics={
+            "mlm_loss": w["mlm_loss"] / n,
+            "nsp_loss": w["nsp_loss"] / n,
+            "mlm_accuracy": w["mlm_correct"] / max(1, w["mlm_total"]),
+            "nsp_accuracy": w["nsp_correct"] / max(1, w["nsp_total"]),
+        },
+    )
 
 
 def _quiet(_line: str) -> None:

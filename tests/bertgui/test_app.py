@@ -13,24 +13,50 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_screenshot_option_writes_a_png(model_folder, tmp_path):
     out = tmp_path / "shot.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "main.py", "--model", model_folder, "--device", "cpu", "--text",
-                           "the cat [MASK] .", "--tab", "attention", "--screenshot", str(out)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "main.py",
+            "--model",
+            model_folder,
+            "--device",
+            "cpu",
+            "--text",
+            "the cat [MASK] .",
+            "--tab",
+            "attention",
+            "--screenshot",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
 
 
 def test_screenshot_of_a_bad_model_fails_with_one_line(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "main.py", "--model", str(tmp_path / "nope"), "--screenshot",
-                           str(tmp_path / "x.png")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--model", str(tmp_path / "nope"), "--screenshot", str(tmp_path / "x.png")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 2 and "error: " in proc.stderr and "no such folder" in proc.stderr
 
 
 def test_the_gui_thread_does_not_import_torch_to_show_the_window():
     # The GUI imports model's pure modules (errors, datasets' helpers); torch only on the worker.
-    code = ("import sys; from bertgui import app, controller, main_window; "
-            "print('torch' in sys.modules or 'model.bert' in sys.modules)")
+    code = (
+        "import sys; from bertgui import app, controller, main_window; "
+        "print('torch' in sys.modules or 'model.bert' in sys.modules)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "False", proc.stderr
 
@@ -49,8 +75,14 @@ def test_head_option_reads_layer_dash_head(capsys):
 
 def test_an_unknown_tab_fails_with_one_line_naming_the_tabs(model_folder, tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "main.py", "--model", model_folder, "--tab", "heads", "--screenshot",
-                           str(tmp_path / "x.png")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--model", model_folder, "--tab", "heads", "--screenshot", str(tmp_path / "x.png")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 2 and "no tab 'heads'" in proc.stderr and "head-view" in proc.stderr
     assert not (tmp_path / "x.png").exists()
 
@@ -67,8 +99,24 @@ def test_opening_texts_come_from_the_command_line_then_the_last_session():
 
 def test_a_head_the_model_lacks_is_clamped_with_a_warning(model_folder, tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "main.py", "--model", model_folder, "--device", "cpu", "--head", "9-9",
-                           "--screenshot", str(tmp_path / "x.png")],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "main.py",
+            "--model",
+            model_folder,
+            "--device",
+            "cpu",
+            "--head",
+            "9-9",
+            "--screenshot",
+            str(tmp_path / "x.png"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "warning: the model has 2 layers of 4 heads" in proc.stderr and "showing head 1-3" in proc.stderr

@@ -25,8 +25,9 @@ def test_load_then_inspect_in_the_worker_thread(qtbot, controller, model_folder,
 
     monkeypatch.setattr(model.bert.Bert, "inspect", spy)
     load(qtbot, controller, model_folder)
-    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == "the cat sat on the [MASK] .") as blocker:
+    with qtbot.waitSignal(
+        controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text == "the cat sat on the [MASK] ."
+    ) as blocker:
         controller.set_text("the cat sat on the [MASK] .")
     result = blocker.args[0]
     assert result.tokens[0] == "[CLS]" and result.fill_mask
@@ -43,8 +44,9 @@ def test_only_the_latest_text_is_delivered(qtbot, controller, model_folder):
         controller.set_text("the cat sat"[: i % 11 + 1])
         controller.inspect_now()
     controller.set_text("the dog ran")
-    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == "the dog ran"):
+    with qtbot.waitSignal(
+        controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text == "the dog ran"
+    ):
         controller.inspect_now()
     qtbot.wait(200)
     assert delivered[-1] == "the dog ran"
@@ -64,8 +66,9 @@ def test_failed_load_keeps_the_previous_model(qtbot, controller, model_folder, t
 
 def test_switching_a_head_off_reinspects_with_the_mask(qtbot, controller, model_folder):
     load(qtbot, controller, model_folder)
-    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == "the cat [MASK] ."):
+    with qtbot.waitSignal(
+        controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text == "the cat [MASK] ."
+    ):
         controller.set_text("the cat [MASK] .")
     with qtbot.waitSignal(controller.inspectionReady, timeout=30_000) as blocker:
         controller.set_head_enabled(1, 2, False)
@@ -96,8 +99,7 @@ def test_event_loop_keeps_running_while_the_model_works(qtbot, controller, model
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
     timer.start(10)
     started = time.monotonic()
-    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == "slow"):
+    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text == "slow"):
         controller.set_text("slow")
     timer.stop()
     assert time.monotonic() - started >= 0.6
@@ -119,4 +121,6 @@ def test_failures_carry_their_kind_beside_one_line():
     kind, message = describe_failure(RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), "x")
     assert kind is FailureKind.OUT_OF_MEMORY and "ran out of memory" in message
     assert describe_failure(ValueError("bad\nsecond line"), "could not load the model") == (
-        FailureKind.UNEXPECTED, "could not load the model: ValueError: bad")
+        FailureKind.UNEXPECTED,
+        "could not load the model: ValueError: bad",
+    )

@@ -41,8 +41,10 @@ def test_logit_lens_table_and_curve_show_the_inspections_arrays(view, bert):
     assert not view.lens_pane.isHidden() and view.lens_table.rowCount() == states
     for index, lens in enumerate(r.logit_lens):
         view.mask_combo.setCurrentIndex(index)
-        cells = [[view.lens_table.item(row, col).text().split()[0] for col in range(view.lens_table.columnCount())]
-                 for row in range(view.lens_table.rowCount())]
+        cells = [
+            [view.lens_table.item(row, col).text().split()[0] for col in range(view.lens_table.columnCount())]
+            for row in range(view.lens_table.rowCount())
+        ]
         assert cells == [[p.token for p in layer[:5]] for layer in lens.layers]
         x, y = view.lens_curve.getData()
         assert y.dtype == np.float32 and y.flags["C_CONTIGUOUS"]
@@ -84,7 +86,6 @@ def test_messages_without_a_mask_and_without_an_mlm_head(view, bert, hf_folder):
     folder, _ = hf_folder("BertModel")
     view.show_inspection(model.load(folder, device="cpu").inspect("the [MASK] sat", logit_lens=True))
     assert "no MLM head" in view.message.text() and view.lens_pane.isHidden()
-
 
 
 def test_logit_lens_counts_layers_from_zero_like_the_heads_dock(qtbot, view, bert, drawn_tick_labels):

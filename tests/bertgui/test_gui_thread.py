@@ -15,8 +15,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Entry points every use of a live model goes through: a forward pass, reading parameters,
 # moving them, reading a tensor back. A wrapper records the ones called on the GUI thread.
-GUARDED = [("nn.Module", "__call__"), ("nn.Module", "parameters"), ("nn.Module", "named_parameters"),
-           ("nn.Module", "to"), ("Tensor", "numpy"), ("Tensor", "tolist"), ("Tensor", "cpu"), ("Tensor", "item")]
+GUARDED = [
+    ("nn.Module", "__call__"),
+    ("nn.Module", "parameters"),
+    ("nn.Module", "named_parameters"),
+    ("nn.Module", "to"),
+    ("Tensor", "numpy"),
+    ("Tensor", "tolist"),
+    ("Tensor", "cpu"),
+    ("Tensor", "item"),
+]
 
 
 @pytest.fixture
@@ -31,6 +39,7 @@ def gui_thread_torch_calls(monkeypatch):
             if threading.current_thread() is threading.main_thread():
                 calls.append(f"{owner_name}.{name}")
             return original(*args, **kwargs)
+
         return guarded
 
     for owner_name, name in GUARDED:
@@ -39,8 +48,9 @@ def gui_thread_torch_calls(monkeypatch):
     return calls
 
 
-def test_loading_inspecting_and_moving_run_no_torch_on_the_gui_thread(qtbot, controller, model_folder,
-                                                                     gui_thread_torch_calls):
+def test_loading_inspecting_and_moving_run_no_torch_on_the_gui_thread(
+    qtbot, controller, model_folder, gui_thread_torch_calls
+):
     from bertgui.main_window import MainWindow
 
     window = MainWindow(controller)  # after the guard: the test's model folder is written with torch
@@ -48,8 +58,9 @@ def test_loading_inspecting_and_moving_run_no_torch_on_the_gui_thread(qtbot, con
     window.show()
     with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
         controller.load_model(model_folder, "cpu")
-    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == "the cat [MASK] on the mat"):
+    with qtbot.waitSignal(
+        controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text == "the cat [MASK] on the mat"
+    ):
         window.set_texts("the cat [MASK] on the mat")
     with qtbot.waitSignal(controller.deviceChanged, timeout=30_000):
         controller.set_device("cpu")

@@ -54,12 +54,25 @@ def fake_inspection(tokens: int, layers: int = 2, heads: int = 12, seed: int = 0
     special[[0, -1]] = True
     zeros = np.zeros((tokens, 4), np.float32)
     return Inspection(
-        text="x", text_b=None, tokens=["[CLS]"] + [f"w{i}" for i in range(tokens - 2)] + ["[SEP]"],
-        input_ids=np.arange(tokens), segment_ids=np.zeros(tokens, np.int64), offsets=np.zeros((tokens, 2), np.int32),
-        special_tokens_mask=special, truncated=False, token_embeddings=zeros, segment_embeddings=zeros,
-        position_embeddings=zeros, normalized_sum=zeros, hidden_states=np.zeros((layers + 1, tokens, 4), np.float32),
-        attentions=attn.astype(np.float32), head_mask=np.ones((layers, heads), np.float32), fill_mask=[],
-        mlm_available=False, nsp_is_next=None)
+        text="x",
+        text_b=None,
+        tokens=["[CLS]"] + [f"w{i}" for i in range(tokens - 2)] + ["[SEP]"],
+        input_ids=np.arange(tokens),
+        segment_ids=np.zeros(tokens, np.int64),
+        offsets=np.zeros((tokens, 2), np.int32),
+        special_tokens_mask=special,
+        truncated=False,
+        token_embeddings=zeros,
+        segment_embeddings=zeros,
+        position_embeddings=zeros,
+        normalized_sum=zeros,
+        hidden_states=np.zeros((layers + 1, tokens, 4), np.float32),
+        attentions=attn.astype(np.float32),
+        head_mask=np.ones((layers, heads), np.float32),
+        fill_mask=[],
+        mlm_available=False,
+        nsp_is_next=None,
+    )
 
 
 def test_drawn_lines_are_the_attention_weights(view, pair):
@@ -249,8 +262,11 @@ def test_renders_to_png(tmp_path, view, pair):
     image = QImage(str(path))
     assert image.width() >= 800 and image.height() >= 600
     canvas = view.canvas.geometry()
-    colours = {image.pixel(x, y) for x in range(canvas.left(), canvas.right(), 7)
-               for y in range(canvas.top(), canvas.bottom(), 7)}
+    colours = {
+        image.pixel(x, y)
+        for x in range(canvas.left(), canvas.right(), 7)
+        for y in range(canvas.top(), canvas.bottom(), 7)
+    }
     assert len(colours) > 20  # labels and coloured lines, not a blank canvas
 
 

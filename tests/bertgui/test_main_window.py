@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 
 
 def type_and_wait(qtbot, window, text, text_b=""):
-    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == text):
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text == text):
         window.text_b.setText(text_b)
         window.text_a.clear()
         if text.isascii():
@@ -52,8 +51,12 @@ def test_attention_grid_and_large_view(qtbot, window):
     r = window.controller.inspection
     np.testing.assert_array_equal(view.image.image, r.attentions[1, 3])  # what the large plot draws
     assert view.plot.titleLabel.text == "layer 1, head 3"
-    outlined = [(row, h) for row, boxes in enumerate(view._thumb_boxes) for h, vb in enumerate(boxes)
-                if vb.border.style() != Qt.PenStyle.NoPen]
+    outlined = [
+        (row, h)
+        for row, boxes in enumerate(view._thumb_boxes)
+        for h, vb in enumerate(boxes)
+        if vb.border.style() != Qt.PenStyle.NoPen
+    ]
     assert outlined == [(1, 3)]
     matrix, keep = view.current_matrix()
     view.hide_special.setChecked(True)
@@ -125,8 +128,9 @@ def test_double_clicking_a_token_masks_it(qtbot, window):
 
     type_and_wait(qtbot, window, "the cat sat", "a dog")
     chip = window.tokens_view.chips()[6]  # [CLS] the cat sat [SEP] a dog [SEP]: "dog", in sentence B
-    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text_b == "a [MASK]"):
+    with qtbot.waitSignal(
+        window.controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text_b == "a [MASK]"
+    ):
         qtbot.mouseDClick(chip, Qt.MouseButton.LeftButton)
     window.tabs.setCurrentWidget(window.fill_mask_view)
     assert window.fill_mask_view.mask_combo.count() == 1
@@ -189,7 +193,9 @@ def test_settings_remember_text_model_tab_and_recent(qtbot, controller, model_fo
     qtbot.addWidget(restored)
     assert restored.attention_view.hide_special.isChecked()
     assert restored.attention_view.mode_combo.currentData() == "rollout" and restored.tabs.currentIndex() == 2
-    assert restored.head_lines_view.threshold_spin.value() == 0.125 and restored.head_lines_view.hide_special.isChecked()
+    assert (
+        restored.head_lines_view.threshold_spin.value() == 0.125 and restored.head_lines_view.hide_special.isChecked()
+    )
     assert restored.fill_mask_view.score_all.isChecked()
     ft = restored.finetune_view.form
     assert ft.is_pretraining() and ft.train_edit.text() == str(tmp_path / "notes.txt")
@@ -202,10 +208,10 @@ def test_a_corrupt_settings_file_leaves_the_controls_as_they_were(qtbot, control
     from bertgui.main_window import MainWindow
     from bertgui.settings import AppSettings
 
-    (tmp_path / "settings.ini").write_text("[view]\nhead_lines=@Invalid()\nfill_mask=12\n"
-                                           "finetune=@Variant(garbage)\n")
-    w = MainWindow(controller, settings=AppSettings(QSettings(str(tmp_path / "settings.ini"),
-                                                              QSettings.Format.IniFormat)))
+    (tmp_path / "settings.ini").write_text("[view]\nhead_lines=@Invalid()\nfill_mask=12\nfinetune=@Variant(garbage)\n")
+    w = MainWindow(
+        controller, settings=AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    )
     qtbot.addWidget(w)
     assert w.head_lines_view.threshold_spin.value() > 0 and not w.fill_mask_view.score_all.isChecked()
 
@@ -242,8 +248,10 @@ def test_export_view_and_arrays(qtbot, window, tmp_path, monkeypatch):
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     assert b"<svg" in (tmp_path / "a.svg").read_bytes()[:2000]
     for kind in ("png", "svg"):  # a name typed without the extension the dialog offered gets it
-        monkeypatch.setattr("bertgui.main_window.QFileDialog.getSaveFileName",
-                            lambda *args, kind=kind: (str(tmp_path / f"typed-{kind}"), ""))
+        monkeypatch.setattr(
+            "bertgui.main_window.QFileDialog.getSaveFileName",
+            lambda *args, kind=kind: (str(tmp_path / f"typed-{kind}"), ""),
+        )
         window._export_view(kind)
         assert (tmp_path / f"typed-{kind}.{kind}").stat().st_size > 1000
     shown = []
@@ -304,8 +312,11 @@ BAD_INPUTS = {
 def test_bad_inputs_give_a_result_and_the_app_keeps_working(qtbot, window, case):
     text, text_b = BAD_INPUTS[case]
     blank_b = not text_b.strip()  # a blank sentence B makes no pair
-    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == text and (r.text_b or "") == ("" if blank_b else text_b)):
+    with qtbot.waitSignal(
+        window.controller.inspectionReady,
+        timeout=30_000,
+        check_params_cb=lambda r: r.text == text and (r.text_b or "") == ("" if blank_b else text_b),
+    ):
         window.set_texts(text, text_b)
         window.controller.inspect_now()  # also when the fields already held this text
     r = window.controller.inspection
@@ -346,8 +357,9 @@ def test_score_every_position_and_logit_lens_through_the_window(qtbot, window):
     window.tabs.setCurrentWidget(window.fill_mask_view)
     type_and_wait(qtbot, window, "the cat [MASK] on the mat")
     assert window.controller.inspection.logit_lens is not None  # the worker always asks for the lens
-    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.token_probabilities is not None):
+    with qtbot.waitSignal(
+        window.controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.token_probabilities is not None
+    ):
         window.fill_mask_view.score_all.setChecked(True)
     assert len(window.controller.inspection.token_probabilities) == 8
 
@@ -358,8 +370,10 @@ def test_gpu_out_of_memory_offers_the_cpu(qtbot, window, monkeypatch):
     import model.bert
 
     asked = []
-    monkeypatch.setattr("bertgui.main_window.QMessageBox.question",
-                        lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        "bertgui.main_window.QMessageBox.question",
+        lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes,
+    )
     window.show_dialogs = True
     original = model.bert.Bert.inspect
 
@@ -378,8 +392,9 @@ def test_gpu_out_of_memory_offers_the_cpu(qtbot, window, monkeypatch):
 
 def test_double_click_after_an_edit_does_not_mask_the_wrong_characters(qtbot, window):
     window.set_texts("the cat sat")
-    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == "the cat sat"):
+    with qtbot.waitSignal(
+        window.controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text == "the cat sat"
+    ):
         window.controller.inspect_now()
     window.text_a.setText("a dog sat")  # typed; the inspection for it has not arrived yet
     window._on_tokens_double_clicked(2)

@@ -18,8 +18,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 ROOT = Path(__file__).resolve().parents[2]
 NAN_TENSOR = "bert.encoder.layer.1.attention.self.query.weight"  # NaN from layer 1's attention on
 INF_TENSOR = "bert.embeddings.word_embeddings.weight"  # Inf in the row of "dog": all NaN when it is typed
-TEXTS = (("the cat sat on the [MASK] .", ""),  # finite up to layer 0, NaN after
-         ("the dog sat on the [MASK] .", "a cat [MASK] ."))  # NaN everywhere from the embeddings on
+TEXTS = (
+    ("the cat sat on the [MASK] .", ""),  # finite up to layer 0, NaN after
+    ("the dog sat on the [MASK] .", "a cat [MASK] ."),
+)  # NaN everywhere from the embeddings on
 
 
 @pytest.fixture
@@ -48,8 +50,11 @@ def nan_window(qtbot, controller, nan_folder):
 
 
 def show_and_wait(qtbot, window, text, text_b):
-    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: (r.text, r.text_b or "") == (text, text_b)):
+    with qtbot.waitSignal(
+        window.controller.inspectionReady,
+        timeout=30_000,
+        check_params_cb=lambda r: (r.text, r.text_b or "") == (text, text_b),
+    ):
         window.set_texts(text, text_b)
 
 
@@ -106,13 +111,13 @@ def inspection(model_folder):
     import model
 
     bert = model.load(model_folder, device="cpu")
-    return bert.inspect("the cat [MASK] on the mat .", "a dog ran .", all_positions=True, rollout=True,
-                        logit_lens=True)
+    return bert.inspect("the cat [MASK] on the mat .", "a dog ran .", all_positions=True, rollout=True, logit_lens=True)
 
 
 def spoiled(r, value: float):
     """A copy of `r` with `value` in every third entry of each float array, and as every other
     probability: finite values stay beside the broken ones, as in a partly broken model."""
+
     def array(a):
         a = a.copy()
         a.flat[::3] = value
@@ -121,15 +126,28 @@ def spoiled(r, value: float):
     def scores(predictions):
         return [replace(p, score=value) if i % 2 == 0 else p for i, p in enumerate(predictions)]
 
-    arrays = {name: array(getattr(r, name)) for name in (
-        "token_embeddings", "segment_embeddings", "position_embeddings", "normalized_sum", "hidden_states",
-        "attentions", "token_probabilities", "rollout", "logit_lens_final_probability")}
-    return replace(r, **arrays, nsp_is_next=value,
-                   fill_mask=[replace(m, predictions=scores(m.predictions)) for m in r.fill_mask],
-                   position_predictions=[replace(m, predictions=scores(m.predictions))
-                                         for m in r.position_predictions],
-                   logit_lens=[replace(lens, layers=[scores(layer) for layer in lens.layers])
-                               for lens in r.logit_lens])
+    arrays = {
+        name: array(getattr(r, name))
+        for name in (
+            "token_embeddings",
+            "segment_embeddings",
+            "position_embeddings",
+            "normalized_sum",
+            "hidden_states",
+            "attentions",
+            "token_probabilities",
+            "rollout",
+            "logit_lens_final_probability",
+        )
+    }
+    return replace(
+        r,
+        **arrays,
+        nsp_is_next=value,
+        fill_mask=[replace(m, predictions=scores(m.predictions)) for m in r.fill_mask],
+        position_predictions=[replace(m, predictions=scores(m.predictions)) for m in r.position_predictions],
+        logit_lens=[replace(lens, layers=[scores(layer) for layer in lens.layers]) for lens in r.logit_lens],
+    )
 
 
 def shown(qtbot, view):
@@ -153,8 +171,18 @@ def test_each_view_draws_non_finite_values(qtbot, inspection, value):
 
     r = spoiled(inspection, value)
     with qtbot.capture_exceptions() as exceptions:
-        views = {cls: shown(qtbot, cls()) for cls in (TokensView, EmbeddingsView, AttentionView, HeadLinesView,
-                                                       FillMaskView, HiddenStatesView, NSPView)}
+        views = {
+            cls: shown(qtbot, cls())
+            for cls in (
+                TokensView,
+                EmbeddingsView,
+                AttentionView,
+                HeadLinesView,
+                FillMaskView,
+                HiddenStatesView,
+                NSPView,
+            )
+        }
         for view in views.values():
             view.show_inspection(r)
             view.grab()  # paints too
@@ -208,7 +236,8 @@ def test_an_exception_in_a_slot_is_captured(qtbot):
 def test_a_test_whose_slot_raises_fails(tmp_path):
     """Run under this project's pytest settings, a test passes or fails by the exceptions raised
     in its slots alone: it fails although nothing it calls directly raises."""
-    (tmp_path / "test_slot.py").write_text(textwrap.dedent("""
+    (tmp_path / "test_slot.py").write_text(
+        textwrap.dedent("""
         from PySide6.QtCore import QObject, Signal
 
         class Emitter(QObject):
@@ -218,10 +247,27 @@ def test_a_test_whose_slot_raises_fails(tmp_path):
             emitter = Emitter()
             emitter.fired.connect(lambda: 1 / 0)
             emitter.fired.emit()
-    """))
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path), "test_slot.py"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    """)
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(tmp_path),
+            "test_slot.py",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Exceptions caught in Qt event loop" in run.stdout and "ZeroDivisionError" in run.stdout

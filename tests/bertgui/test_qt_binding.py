@@ -38,6 +38,7 @@ print("survived")
 
 def test_many_calls_into_python_overrides_do_not_crash():
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0 and "survived" in proc.stdout, proc.stderr[-2000:]

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POS
 def unblocked(path: Path, after_s: float = 5.0):
     """If the worker ever blocks opening the FIFO for reading, a writer opens and closes it after
     `after_s`, so the test fails instead of leaving a thread blocked for ever."""
+
     def release() -> None:
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
@@ -79,10 +80,14 @@ def make_fifo_config(folder: Path) -> tuple[Path, str]:
     return path, "is a named pipe (FIFO), not a file"
 
 
-@pytest.mark.parametrize("make", [make_1_gb_config, make_oversized_tokenizer, make_fifo_config],
-                         ids=["1 GB config.json", "tokenizer.json over its limit", "FIFO config.json"])
-def test_hostile_files_are_refused_without_freezing_the_window(qtbot, controller, model_folder, tmp_path, make,
-                                                              record_property):
+@pytest.mark.parametrize(
+    "make",
+    [make_1_gb_config, make_oversized_tokenizer, make_fifo_config],
+    ids=["1 GB config.json", "tokenizer.json over its limit", "FIFO config.json"],
+)
+def test_hostile_files_are_refused_without_freezing_the_window(
+    qtbot, controller, model_folder, tmp_path, make, record_property
+):
     with qtbot.waitSignal(controller.modelLoaded, timeout=60_000):  # torch and the model package load first
         controller.load_model(model_folder, "cpu")
     folder = tmp_path / "hostile"

@@ -75,7 +75,8 @@ def test_garbage_geometry_and_state_are_ignored_with_a_line_each(qtbot, controll
     qtbot.addWidget(w)
     assert lines(capsys.readouterr().err) == [
         PREFIX + "window/geometry (not a saved geometry); using the default",
-        PREFIX + "window/state (not a saved window state); using the default"]
+        PREFIX + "window/state (not a saved window state); using the default",
+    ]
 
 
 def test_hostile_numbers_in_every_view_s_options_leave_the_defaults(qtbot, controller, tmp_path, capsys):
@@ -105,18 +106,34 @@ def test_fitting_options_are_applied_and_the_messages_say_what_was_ignored(qtbot
     view = FinetuneView()
     qtbot.addWidget(view)
     path = tmp_path / "settings.ini"
-    write_settings(path, {"view/finetune": {"epochs": "5", "batch": 2.5, "warmup": 0.2, "max_len": float("inf"),
-                                            "task": "gone", "freeze_embeddings": "perhaps", "out": 7}})
+    write_settings(
+        path,
+        {
+            "view/finetune": {
+                "epochs": "5",
+                "batch": 2.5,
+                "warmup": 0.2,
+                "max_len": float("inf"),
+                "task": "gone",
+                "freeze_embeddings": "perhaps",
+                "out": 7,
+            }
+        },
+    )
     view.set_options(app_settings(path).view_options("finetune"))
     assert view.form.epochs.value() == 5 and view.form.warmup.value() == 0.2
     form = view.form
     assert form.batch.value() == 32 and form.max_len.value() == 128 and form.task.currentData() == "classify"
-    assert sorted(lines(capsys.readouterr().err)) == sorted(PREFIX + line + "; using the default" for line in [
-        "option batch=2.5 (not a whole number from 1 to 1024)",
-        "option max_len=inf (not a whole number from 8 to 512)",
-        "option task='gone' (not one of its choices)",
-        "option freeze_embeddings='perhaps' (not true or false)",
-        "option out=7 (not a text)"])
+    assert sorted(lines(capsys.readouterr().err)) == sorted(
+        PREFIX + line + "; using the default"
+        for line in [
+            "option batch=2.5 (not a whole number from 1 to 1024)",
+            "option max_len=inf (not a whole number from 8 to 512)",
+            "option task='gone' (not one of its choices)",
+            "option freeze_embeddings='perhaps' (not true or false)",
+            "option out=7 (not a text)",
+        ]
+    )
 
 
 def test_a_remembered_dataset_is_previewed_only_if_it_is_a_regular_file(qtbot, tmp_path, fifo, capsys, data):
@@ -128,8 +145,9 @@ def test_a_remembered_dataset_is_previewed_only_if_it_is_a_regular_file(qtbot, t
     view.previewRequested.connect(lambda *args: previews.append(args[0]))
     view.set_options({"train": str(fifo), "eval": str(fifo)})  # reading a FIFO blocks the worker for good
     assert previews == [] and view.form.train_edit.text() == view.form.eval_edit.text() == ""
-    assert lines(capsys.readouterr().err) == [PREFIX + f"option {key}='{fifo}' (not a regular file); using the default"
-                                              for key in ("train", "eval")]
+    assert lines(capsys.readouterr().err) == [
+        PREFIX + f"option {key}='{fifo}' (not a regular file); using the default" for key in ("train", "eval")
+    ]
     missing = str(tmp_path / "not yet.csv")
     view.set_options({"train": missing})
     assert previews == [] and view.form.train_edit.text() == missing  # kept as typed, not read
@@ -153,8 +171,18 @@ def test_thousands_of_recent_models_are_cut_to_the_first_existing_folders(tmp_pa
     folders = [tmp_path / f"model{i}" for i in range(12)]
     for folder in folders:
         folder.mkdir()
-    entries = [str(folders[0]), str(fifo), 5, "", str(folders[1]), str(tmp_path / "gone"), str(folders[2]), None,
-               *(str(f) for f in folders[3:]), *(f"/nowhere/{i}" for i in range(5_000 - 17))]
+    entries = [
+        str(folders[0]),
+        str(fifo),
+        5,
+        "",
+        str(folders[1]),
+        str(tmp_path / "gone"),
+        str(folders[2]),
+        None,
+        *(str(f) for f in folders[3:]),
+        *(f"/nowhere/{i}" for i in range(5_000 - 17)),
+    ]
     assert len(entries) == 5_000
     path = tmp_path / "settings.ini"
     write_settings(path, {"model/recent": entries})
@@ -162,7 +190,8 @@ def test_thousands_of_recent_models_are_cut_to_the_first_existing_folders(tmp_pa
     assert settings.recent_models == [str(f) for f in folders[:3]] and MAX_RECENT == 8
     assert settings.recent_models == [str(f) for f in folders[:3]]  # read again: said once
     assert lines(capsys.readouterr().err) == [
-        PREFIX + "4,997 of 5,000 model/recent entries (past the first 8, or not an existing folder); using the 3 left"]
+        PREFIX + "4,997 of 5,000 model/recent entries (past the first 8, or not an existing folder); using the 3 left"
+    ]
     settings.last_model = str(folders[5])
     assert settings.recent_models == [str(folders[5])] + [str(f) for f in folders[:3]]
 
@@ -177,17 +206,21 @@ def test_tab_dark_and_texts_of_the_wrong_kind_fall_back(qtbot, controller, tmp_p
     w = MainWindow(controller, settings=settings)
     qtbot.addWidget(w)
     assert w.tabs.currentIndex() == 0 and not w.dark_action.isChecked()
-    assert lines(capsys.readouterr().err) == [PREFIX + line + "; using the default" for line in [
-        "view/dark (not true or false)", "input/text (not a text)", "view/tab (there is no tab 99)"]]
+    assert lines(capsys.readouterr().err) == [
+        PREFIX + line + "; using the default"
+        for line in ["view/dark (not true or false)", "input/text (not a text)", "view/tab (there is no tab 99)"]
+    ]
     path.write_text("[view]\ntab=-1\ndark=TRUE\n")
     settings = app_settings(path)
     assert settings.tab == 0 and settings.dark is True
     assert lines(capsys.readouterr().err) == [PREFIX + "view/tab (not a tab number); using the default"]
 
 
-@pytest.mark.parametrize("content", [random.Random(15).randbytes(4096), b"\0" * 64, b"[window\n=x\n[[[\n",
-                                     "[input]\ntext=caf\xe9\n".encode("latin-1")],
-                         ids=["random bytes", "zero bytes", "invalid INI", "Latin-1 text"])
+@pytest.mark.parametrize(
+    "content",
+    [random.Random(15).randbytes(4096), b"\0" * 64, b"[window\n=x\n[[[\n", "[input]\ntext=caf\xe9\n".encode("latin-1")],
+    ids=["random bytes", "zero bytes", "invalid INI", "Latin-1 text"],
+)
 def test_a_file_qt_cannot_read_is_set_aside_and_a_fresh_one_written(tmp_path, capsys, content):
     path = tmp_path / "settings.ini"
     path.write_bytes(content)
@@ -211,8 +244,14 @@ def test_a_file_qt_wrote_is_kept(tmp_path, capsys):
 
 def run_the_app(model_folder: str, config: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "XDG_CONFIG_HOME": str(config), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, "-c", DRIVER, "--model", model_folder, "--device", "cpu"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", DRIVER, "--model", model_folder, "--device", "cpu"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def conf_file(config: Path) -> Path:
@@ -225,28 +264,56 @@ def test_the_real_app_starts_and_closes_with_hostile_settings(model_folder, tmp_
 
     conf = conf_file(tmp_path / "config")
     conf.parent.mkdir(parents=True)
-    write_settings(conf, {"window/geometry": "hello", "window/state": QByteArray(b"garbage"), "view/tab": 99,
-                          "view/dark": "maybe", "input/text": ["a", "b"], "model/last": str(fifo),
-                          "model/recent": [f"/nowhere/{i}" for i in range(5_000)], "view/fill_mask": 12,
-                          "view/head_lines": {"threshold": float("nan")},
-                          "view/attention": {"mode": "gone", "hide_special": "perhaps"},
-                          "view/finetune": {"epochs": float("inf"), "train": str(fifo), "eval": str(fifo),
-                                            "batch": "x", "max_len": -1}})
+    write_settings(
+        conf,
+        {
+            "window/geometry": "hello",
+            "window/state": QByteArray(b"garbage"),
+            "view/tab": 99,
+            "view/dark": "maybe",
+            "input/text": ["a", "b"],
+            "model/last": str(fifo),
+            "model/recent": [f"/nowhere/{i}" for i in range(5_000)],
+            "view/fill_mask": 12,
+            "view/head_lines": {"threshold": float("nan")},
+            "view/attention": {"mode": "gone", "hide_special": "perhaps"},
+            "view/finetune": {
+                "epochs": float("inf"),
+                "train": str(fifo),
+                "eval": str(fifo),
+                "batch": "x",
+                "max_len": -1,
+            },
+        },
+    )
     proc = run_the_app(model_folder, tmp_path / "config")
     assert proc.returncode == 0, proc.stderr
     assert "driver: load failed" not in proc.stderr
     said = lines(proc.stderr)
-    for expected in ["window/geometry (not a saved geometry)", "window/state (not a saved window state)",
-                     "view/tab (there is no tab 99)", "view/dark (not true or false)", "input/text (not a text)",
-                     "view/fill_mask (not a set of options)", "option threshold=nan (not a number from 0.001 to 0.5)",
-                     "option mode='gone' (not one of its choices)", "option hide_special='perhaps' (not true or false)",
-                     "option epochs=inf (not a whole number from 1 to 100)",
-                     f"option train='{fifo}' (not a regular file)", f"option eval='{fifo}' (not a regular file)",
-                     "option batch='x' (not a whole number from 1 to 1024)",
-                     "option max_len=-1 (not a whole number from 8 to 512)"]:
+    for expected in [
+        "window/geometry (not a saved geometry)",
+        "window/state (not a saved window state)",
+        "view/tab (there is no tab 99)",
+        "view/dark (not true or false)",
+        "input/text (not a text)",
+        "view/fill_mask (not a set of options)",
+        "option threshold=nan (not a number from 0.001 to 0.5)",
+        "option mode='gone' (not one of its choices)",
+        "option hide_special='perhaps' (not true or false)",
+        "option epochs=inf (not a whole number from 1 to 100)",
+        f"option train='{fifo}' (not a regular file)",
+        f"option eval='{fifo}' (not a regular file)",
+        "option batch='x' (not a whole number from 1 to 1024)",
+        "option max_len=-1 (not a whole number from 8 to 512)",
+    ]:
         assert said.count(PREFIX + expected + "; using the default") == 1, (expected, proc.stderr)
-    assert said.count(PREFIX + "5,000 of 5,000 model/recent entries (past the first 8, or not an existing folder); "
-                      "using the 0 left") == 1
+    assert (
+        said.count(
+            PREFIX + "5,000 of 5,000 model/recent entries (past the first 8, or not an existing folder); "
+            "using the 0 left"
+        )
+        == 1
+    )
     written = app_settings(conf)  # what the app saved at close, read as at the next start
     assert isinstance(written.window_state()[0], QByteArray) and written.tab == 0
     assert written.last_model == model_folder and written.recent_models == [model_folder]

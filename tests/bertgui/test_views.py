@@ -50,8 +50,9 @@ def test_label_step_is_the_smallest_power_of_two_without_overlap():
     assert label_step([10.0], px_per_token=1) == 1
 
 
-def _drawn_token_labels(qtbot, drawn_tick_labels, n_tokens: int, width: int, aspect_locked: bool = False,
-                        inverted: bool = False) -> list[str]:
+def _drawn_token_labels(
+    qtbot, drawn_tick_labels, n_tokens: int, width: int, aspect_locked: bool = False, inverted: bool = False
+) -> list[str]:
     import pyqtgraph as pg
 
     from bertgui.views.token_axis import TokenAxis

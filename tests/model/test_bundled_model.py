@@ -25,8 +25,9 @@ def test_our_loader_and_transformers_give_the_same_logits():
 
     ours = model.load(device="cpu")  # no folder: the bundled model
     assert ours.heads.mlm and ours.heads.nsp
-    ref = BertForPreTraining.from_pretrained(model.BUNDLED_MODEL, dtype=torch.float32,
-                                             attn_implementation="eager").eval()
+    ref = BertForPreTraining.from_pretrained(
+        model.BUNDLED_MODEL, dtype=torch.float32, attn_implementation="eager"
+    ).eval()
     text, text_b = "the river flooded the [MASK] after the storm .", "farmers lost their crops ."
     enc = ours.tokenize(text, text_b)
     assert enc.ids == BertTokenizerFast.from_pretrained(model.BUNDLED_MODEL)(text, text_b)["input_ids"]

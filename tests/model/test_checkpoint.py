@@ -121,6 +121,7 @@ def break_config(key, value):
         config = json.loads((folder / "config.json").read_text())
         config[key] = value
         (folder / "config.json").write_text(json.dumps(config))
+
     return edit
 
 
@@ -142,14 +143,20 @@ BAD_FOLDERS = {
     "missing vocabulary": (lambda f: (f / "tokenizer.json").unlink(), r"no vocab.txt or tokenizer.json"),
     "truncated safetensors": (truncate, r"model.safetensors: truncated or corrupt"),
     "corrupt safetensors": (corrupt_header, r"model.safetensors: truncated or corrupt"),
-    "shape contradicts config": (break_config("intermediate_size", 48),
-                                 r"tensor 'bert.encoder.layer.0.intermediate.dense.weight' has shape \(64, 32\) "
-                                 r"but config.json implies \(48, 32\)"),
-    "unknown model_type": (break_config("model_type", "roberta"),
-                           r'config.json: model_type: "roberta" is not supported'),
+    "shape contradicts config": (
+        break_config("intermediate_size", 48),
+        r"tensor 'bert.encoder.layer.0.intermediate.dense.weight' has shape \(64, 32\) "
+        r"but config.json implies \(48, 32\)",
+    ),
+    "unknown model_type": (
+        break_config("model_type", "roberta"),
+        r'config.json: model_type: "roberta" is not supported',
+    ),
     "bad head count": (break_config("num_attention_heads", 5), r"not a multiple of num_attention_heads"),
-    "missing tensor": (lambda f: rewrite_weights(f, lambda s: {k: v for k, v in s.items() if "layer.1.output.dense" not in k}),
-                       r"tensor 'bert.encoder.layer.1.output.dense.weight' is missing"),
+    "missing tensor": (
+        lambda f: rewrite_weights(f, lambda s: {k: v for k, v in s.items() if "layer.1.output.dense" not in k}),
+        r"tensor 'bert.encoder.layer.1.output.dense.weight' is missing",
+    ),
 }
 
 

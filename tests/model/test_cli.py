@@ -25,8 +25,18 @@ def run_cli(capsys, *argv):
 
 
 def test_fill_mask_json(folder, capsys):
-    code, out, err = run_cli(capsys, "fill-mask", "the cat [MASK] on the [MASK] .", "--model", folder,
-                             "--top-k", "3", "--json", "--device", "cpu")
+    code, out, err = run_cli(
+        capsys,
+        "fill-mask",
+        "the cat [MASK] on the [MASK] .",
+        "--model",
+        folder,
+        "--top-k",
+        "3",
+        "--json",
+        "--device",
+        "cpu",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["tokens"][0] == "[CLS]"
@@ -46,8 +56,9 @@ def test_tokenize_plain_and_json(folder, capsys):
 
 def test_inspect_writes_npz_and_json(folder, tmp_path, capsys):
     out_file = tmp_path / "run" / "x.npz"
-    code, _, err = run_cli(capsys, "inspect", "the cat [MASK] .", "--text-b", "ok", "--out", str(out_file),
-                           "--model", folder)
+    code, _, err = run_cli(
+        capsys, "inspect", "the cat [MASK] .", "--text-b", "ok", "--out", str(out_file), "--model", folder
+    )
     assert code == 0, err
     arrays = np.load(out_file)
     T = len(arrays["input_ids"])
@@ -91,19 +102,22 @@ def test_errors_are_one_line_on_stderr(tmp_path, capsys, monkeypatch):
     assert code == 2 and "bundled model is not installed" in err and "--model" in err
 
 
-@pytest.mark.parametrize("argv, says", [
-    (["finetune", "--batch-size", "0"], "argument --batch-size: 0 is too small: give at least 1"),
-    (["finetune", "--grad-accum", "0"], "argument --grad-accum: 0 is too small"),
-    (["finetune", "--epochs", "0"], "argument --epochs: 0 is too small"),
-    (["finetune", "--lr", "-1"], "argument --lr: -1 is too small: give more than 0"),
-    (["finetune", "--dropout", "2"], "argument --dropout: 2 is too large: give a share below 1"),
-    (["pretrain", "--max-steps", "0"], "argument --max-steps: 0 is too small"),
-    (["pretrain", "--heads", "two"], "argument --heads: 'two' is not a whole number"),
-    (["finetune", "--lr", "nan"], "argument --lr: 'nan' is not a number"),
-    (["finetune", "--clip", "inf"], "argument --clip: 'inf' is not a number"),
-    (["finetune", "--eval-fraction", "0"], "argument --eval-fraction: 0 is too small: give more than 0"),
-    (["pretrain", "--seed", "-1"], "argument --seed: -1 is too small: give at least 0"),
-])
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["finetune", "--batch-size", "0"], "argument --batch-size: 0 is too small: give at least 1"),
+        (["finetune", "--grad-accum", "0"], "argument --grad-accum: 0 is too small"),
+        (["finetune", "--epochs", "0"], "argument --epochs: 0 is too small"),
+        (["finetune", "--lr", "-1"], "argument --lr: -1 is too small: give more than 0"),
+        (["finetune", "--dropout", "2"], "argument --dropout: 2 is too large: give a share below 1"),
+        (["pretrain", "--max-steps", "0"], "argument --max-steps: 0 is too small"),
+        (["pretrain", "--heads", "two"], "argument --heads: 'two' is not a whole number"),
+        (["finetune", "--lr", "nan"], "argument --lr: 'nan' is not a number"),
+        (["finetune", "--clip", "inf"], "argument --clip: 'inf' is not a number"),
+        (["finetune", "--eval-fraction", "0"], "argument --eval-fraction: 0 is too small: give more than 0"),
+        (["pretrain", "--seed", "-1"], "argument --seed: -1 is too small: give at least 0"),
+    ],
+)
 def test_impossible_settings_are_refused_before_anything_runs(capsys, argv, says):
     required = {"finetune": ["--train", "x.csv", "--out", "o"], "pretrain": ["--corpus", "c.txt", "--out", "o"]}
     with pytest.raises(SystemExit) as stopped:
@@ -127,10 +141,18 @@ def test_cuda_request_on_a_cpu_machine_is_a_clear_error(folder, capsys):
 
 
 def test_python_dash_m_model_entry_point(folder):
-    proc = subprocess.run([sys.executable, "-m", "model", "fill-mask", "the [MASK] .", "--model", folder, "--json"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "model", "fill-mask", "the [MASK] .", "--model", folder, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["masks"][0]["index"] == 2
-    proc = subprocess.run([sys.executable, "-m", "model", "tokenize", "x", "--model", "/nonexistent"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "model", "tokenize", "x", "--model", "/nonexistent"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0

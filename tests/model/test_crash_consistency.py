@@ -62,10 +62,17 @@ KILLER = textwrap.dedent("""
 """)
 
 
-def run_killed(code: str, kill_at: int, mode: str, *args: str, watched: tuple[str, ...] = ("",)) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", KILLER + textwrap.dedent(code), str(kill_at), mode, *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "OMP_NUM_THREADS": "1", "WATCHED": ",".join(watched)})
+def run_killed(
+    code: str, kill_at: int, mode: str, *args: str, watched: tuple[str, ...] = ("",)
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", KILLER + textwrap.dedent(code), str(kill_at), mode, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OMP_NUM_THREADS": "1", "WATCHED": ",".join(watched)},
+    )
 
 
 SAVE = """
@@ -137,8 +144,10 @@ def test_a_pretraining_run_killed_at_each_save_step_resumes(tmp_path):
     from model.pretraining.vocab import train_wordpiece
 
     small_corpus = tmp_path / "corpus.txt"
-    documents = ["the cat sat on the mat .\nthe dog ran to the house .\na cat is small .",
-                 "paris is a city in france .\nlondon is a big city .\nthe river runs through it ."] * 10
+    documents = [
+        "the cat sat on the mat .\nthe dog ran to the house .\na cat is small .",
+        "paris is a city in france .\nlondon is a big city .\nthe river runs through it .",
+    ] * 10
     small_corpus.write_text("\n\n".join(documents) + "\n")
     vocab = tmp_path / "vocab"
     vocab.mkdir()
@@ -147,8 +156,9 @@ def test_a_pretraining_run_killed_at_each_save_step_resumes(tmp_path):
     for kill_at in range(1, 80):
         run = tmp_path / f"run-{kill_at}"
         # The steps of its saves: OUT/model's swap and removal, and training_state.pt's rename.
-        proc = run_killed(PRETRAIN, kill_at, "exchange", str(small_corpus), str(run), str(vocab),
-                          watched=("model", "training_state"))
+        proc = run_killed(
+            PRETRAIN, kill_at, "exchange", str(small_corpus), str(run), str(vocab), watched=("model", "training_state")
+        )
         if proc.returncode == 0:
             break
         assert proc.returncode == -9, proc.stderr

@@ -22,8 +22,11 @@ def test_long_passages_are_windowed_and_every_token_counted_once(bert, tmp_path)
     chunks = list(windows(bert, path))
     assert all(len(c) <= 38 for c in chunks)
     assert sum(len(c) for c in chunks) == 210 + 2
-    assert sum(chunks, []) == bert.tokenizer.encode_plain_batch([long_line, "hello world"])[0] + \
-        bert.tokenizer.encode_plain_batch(["hello world"])[0]
+    assert (
+        sum(chunks, [])
+        == bert.tokenizer.encode_plain_batch([long_line, "hello world"])[0]
+        + bert.tokenizer.encode_plain_batch(["hello world"])[0]
+    )
 
 
 def test_same_seed_same_result_and_by_hand_count(bert, tmp_path):
@@ -59,9 +62,11 @@ def test_evaluate_nsp_counts_pairs_made_as_in_pretraining(hf_folder, tmp_path):
 
     bert = model.load(hf_folder("BertForPreTraining")[0], device="cpu")
     path = tmp_path / "docs.txt"
-    docs = ["the cat sat on the mat .\na cat is small .\ncats like milk .",
-            "paris is the capital of france .\nlondon is a big city .\npeople live in cities .",
-            "she drank a cup of tea .\ntea is hot .\nhe likes coffee ."] * 10
+    docs = [
+        "the cat sat on the mat .\na cat is small .\ncats like milk .",
+        "paris is the capital of france .\nlondon is a big city .\npeople live in cities .",
+        "she drank a cup of tea .\ntea is hot .\nhe likes coffee .",
+    ] * 10
     path.write_text("\n\n".join(docs) + "\n")
     result = evaluate_nsp(bert, path, seed=0)
     assert result.pairs > 20 and 0.3 < result.random_share < 0.7 and 0.0 <= result.accuracy <= 1.0

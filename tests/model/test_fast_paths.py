@@ -15,8 +15,14 @@ from model.config import BertConfig
 from model.heads import BertWithHeads, HeadSpec
 from model.transformer import BertLayer, attention_bias_from_mask
 
-CONFIG = BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                    intermediate_size=64, max_position_embeddings=24)
+CONFIG = BertConfig(
+    vocab_size=50,
+    hidden_size=32,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    intermediate_size=64,
+    max_position_embeddings=24,
+)
 TOL = 1e-5
 
 
@@ -96,8 +102,9 @@ def test_first_token_packed_attention_and_layer_equal_the_reference_row_0(paddin
         ref_out, _ = layer(x, bias, head_mask, need_weights=True)
     rows, keep, firsts = _packed(x, mask)
     with torch.set_grad_enabled(grad):
-        context = fast_paths.first_token_packed_self_attention(layer.attention.self, rows, keep, firsts, 3, 8,
-                                                               bias, head_mask)
+        context = fast_paths.first_token_packed_self_attention(
+            layer.attention.self, rows, keep, firsts, 3, 8, bias, head_mask
+        )
         out = fast_paths.first_token_packed_layer(layer, rows, keep, firsts, 3, 8, bias, head_mask)
     assert context.shape == out.shape == (3, CONFIG.hidden_size)
     has_cls = mask[:, 0].bool()
@@ -150,9 +157,11 @@ def test_encode_equals_the_reference_loop(padding, first_token_only, hidden_stat
 
 # ---- the paths inside the whole network (BertModel.forward and BertWithHeads choose them) ----
 
+
 def _padded_batch():
-    ids = torch.tensor([[2, 7, 8, 9, 10, 11, 3, 12, 13, 3], [2, 14, 15, 3, 0, 0, 0, 0, 0, 0],
-                        [2, 16, 3, 0, 0, 0, 0, 0, 0, 0]])
+    ids = torch.tensor(
+        [[2, 7, 8, 9, 10, 11, 3, 12, 13, 3], [2, 14, 15, 3, 0, 0, 0, 0, 0, 0], [2, 16, 3, 0, 0, 0, 0, 0, 0, 0]]
+    )
     types = torch.tensor([[0] * 7 + [1] * 3, [0] * 10, [0] * 10])
     mask = (ids != 0).long()
     return ids, types, mask
@@ -160,8 +169,9 @@ def _padded_batch():
 
 def _classifier(seed=0):
     torch.manual_seed(seed)
-    config = BertConfig(**{**CONFIG.__dict__, "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0,
-                           "extra": {}})
+    config = BertConfig(
+        **{**CONFIG.__dict__, "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0, "extra": {}}
+    )
     net = BertWithHeads(config, HeadSpec(mlm=True, nsp=False, classifier="sequence", num_labels=3))
     net.init_weights()
     return net
@@ -217,12 +227,17 @@ def test_a_sentence_classifier_computes_only_the_cls_row_of_the_last_layer_with_
     results = []
     for everything in (False, True):
         net = _classifier().train()
-        out = net(ids, types, mask, head_mask=head_mask, mlm_positions=False, nsp=False,
-                  output_hidden_states=everything)
+        out = net(
+            ids, types, mask, head_mask=head_mask, mlm_positions=False, nsp=False, output_hidden_states=everything
+        )
         assert out.encoder.last_hidden_state.shape[1] == (ids.shape[1] if everything else 1)
         torch.nn.functional.cross_entropy(out.classifier_logits, labels).backward()
-        results.append((out.classifier_logits.detach(),
-                        {n: p.grad.clone() for n, p in net.named_parameters() if p.grad is not None}))
+        results.append(
+            (
+                out.classifier_logits.detach(),
+                {n: p.grad.clone() for n, p in net.named_parameters() if p.grad is not None},
+            )
+        )
     (logits, grads), (full_logits, full_grads) = results
     assert torch.allclose(logits, full_logits, atol=1e-5)
     assert grads.keys() == full_grads.keys() and len(grads) > 10
@@ -250,6 +265,7 @@ def test_a_batch_of_padding_alone_still_gives_logits():
     ids, types, mask = _padded_batch()
     net = _classifier().eval()
     short = net(ids, types, torch.zeros_like(mask), mlm_positions=False, nsp=False).classifier_logits
-    full = net(ids, types, torch.zeros_like(mask), mlm_positions=False, nsp=False,
-               output_hidden_states=True).classifier_logits
+    full = net(
+        ids, types, torch.zeros_like(mask), mlm_positions=False, nsp=False, output_hidden_states=True
+    ).classifier_logits
     assert short.shape == (len(ids), 3) and torch.allclose(short, full, atol=1e-5)

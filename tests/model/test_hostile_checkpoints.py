@@ -69,9 +69,11 @@ def set_config(**fields):
 
 def raw_config(make_text):
     """Replace config.json's text: make_text(the valid config as a dict) -> str."""
+
     def damage(folder):
         path = folder / "config.json"
         path.write_text(make_text(json.loads(path.read_text())))
+
     return damage
 
 
@@ -85,16 +87,20 @@ CONFIG_CASES = {  # name: (damage, words the message holds)
     "id2label with list names": (set_config(id2label={"0": ["neg"], "1": "pos"}), "id2label: must map"),
     "dropout 5": (set_config(hidden_dropout_prob=5), "hidden_dropout_prob: must be a probability from 0 to 1, got 5"),
     "dropout -1": (set_config(attention_probs_dropout_prob=-1), "attention_probs_dropout_prob: must be a probability"),
-    "dropout x": (set_config(hidden_dropout_prob="x"),
-                  'hidden_dropout_prob: must be a probability from 0 to 1, got "x"'),
+    "dropout x": (
+        set_config(hidden_dropout_prob="x"),
+        'hidden_dropout_prob: must be a probability from 0 to 1, got "x"',
+    ),
     "dropout NaN": (set_config(hidden_dropout_prob=float("nan")), "got NaN"),
     "classifier dropout true": (set_config(classifier_dropout=True), "classifier_dropout: must be a probability"),
-    "layer_norm_eps string": (set_config(layer_norm_eps="1e-12"),
-                              'layer_norm_eps: must be a positive number, got "1e-12"'),
+    "layer_norm_eps string": (
+        set_config(layer_norm_eps="1e-12"),
+        'layer_norm_eps: must be a positive number, got "1e-12"',
+    ),
     "layer_norm_eps 0": (set_config(layer_norm_eps=0), "layer_norm_eps: must be a positive number"),
     "pad_token_id out of range": (set_config(pad_token_id=10**6), "pad_token_id: must be a token id below vocab_size"),
     "pad_token_id negative": (set_config(pad_token_id=-1), "pad_token_id: must be a token id"),
-    "pad_token_id string": (set_config(pad_token_id="0"), 'pad_token_id: must be a token id below vocab_size'),
+    "pad_token_id string": (set_config(pad_token_id="0"), "pad_token_id: must be a token id below vocab_size"),
     "hidden_size a float": (set_config(hidden_size=32.0), "hidden_size: must be a positive integer, got 32.0"),
     "num_hidden_layers true": (set_config(num_hidden_layers=True), "num_hidden_layers: must be a positive integer"),
     "hidden_act a list": (set_config(hidden_act=["gelu"]), "hidden_act: an array of 1 items is not supported"),
@@ -102,13 +108,19 @@ CONFIG_CASES = {  # name: (damage, words the message holds)
     "architectures of numbers": (set_config(architectures=[1]), "architectures: must be a list of class names"),
     "model_type an object": (set_config(model_type={"a": 1}), "model_type: an object of 1 keys is not supported"),
     "a 1 MB string echoed": (set_config(hidden_act="x" * (1 << 19)), 'hidden_act: "xxxxxxxxxx'),
-    "a 5,000-digit integer": (raw_config(lambda c: json.dumps(c)[:-1] + ', "seed": ' + "9" * 5000 + "}"),
-                              "a number of 5,000 digits"),
-    "nested 100,000 deep": (raw_config(lambda c: json.dumps(c)[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
-                            "JSON nested too deep"),
+    "a 5,000-digit integer": (
+        raw_config(lambda c: json.dumps(c)[:-1] + ', "seed": ' + "9" * 5000 + "}"),
+        "a number of 5,000 digits",
+    ),
+    "nested 100,000 deep": (
+        raw_config(lambda c: json.dumps(c)[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        "JSON nested too deep",
+    ),
     "a list, not an object": (raw_config(lambda c: "[1, 2]"), "expected a JSON object, got an array of 2 items"),
-    "sinusoidal 4e6 positions": (set_config(position_embedding_type="sinusoidal", max_position_embeddings=4_000_000),
-                                 "max_position_embeddings: 4000000 is more than the 8192 a sinusoidal table"),
+    "sinusoidal 4e6 positions": (
+        set_config(position_embedding_type="sinusoidal", max_position_embeddings=4_000_000),
+        "max_position_embeddings: 4000000 is more than the 8192 a sinusoidal table",
+    ),
 }
 
 
@@ -121,12 +133,16 @@ def test_a_bad_config_field_is_one_line_naming_config_json_and_the_field(folder,
 
 
 SIZE_CASES = {  # sizes that no tensor backs: refused by the weights file before anything is built
-    "vocab_size 1e29": (set_config(vocab_size=10**29),
-                        "tensor 'bert.embeddings.word_embeddings.weight' has shape (199, 32) but config.json "
-                        "implies (100000000000000000000000000000, 32)"),
-    "num_hidden_layers 10,000": (set_config(num_hidden_layers=10_000),
-                                 "tensor 'bert.encoder.layer.9999.output.dense.weight' is missing; config.json's "
-                                 "num_hidden_layers (10000) needs it"),
+    "vocab_size 1e29": (
+        set_config(vocab_size=10**29),
+        "tensor 'bert.embeddings.word_embeddings.weight' has shape (199, 32) but config.json "
+        "implies (100000000000000000000000000000, 32)",
+    ),
+    "num_hidden_layers 10,000": (
+        set_config(num_hidden_layers=10_000),
+        "tensor 'bert.encoder.layer.9999.output.dense.weight' is missing; config.json's "
+        "num_hidden_layers (10000) needs it",
+    ),
     "max_position_embeddings 1e9": (set_config(max_position_embeddings=10**9), "position_embeddings.weight' has shape"),
     "type_vocab_size 1e6": (set_config(type_vocab_size=10**6), "token_type_embeddings.weight' has shape"),
     "intermediate_size 1e9": (set_config(intermediate_size=10**9), "intermediate.dense.weight' has shape"),
@@ -180,8 +196,14 @@ def test_huge_sizes_are_refused_in_a_blink_without_memory(folder, tmp_path):
         shutil.copytree(folder, copy)
         set_config(**fields)(copy)
         cases[str(copy)] = name
-    run = subprocess.run([sys.executable, "-c", MEASURE, str(folder), *cases], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    run = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(folder), *cases],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     results = json.loads(run.stdout.splitlines()[-1])
     print({cases[path]: (round(r["seconds"], 3), round(r["peak_growth_mb"], 1)) for path, r in results.items()})
@@ -193,6 +215,7 @@ def test_huge_sizes_are_refused_in_a_blink_without_memory(folder, tmp_path):
 
 # --- the weights --------------------------------------------------------------------------------
 
+
 def write_header(path: Path, header: dict, data: bytes = b"") -> None:
     text = json.dumps(header).encode()
     path.write_bytes(len(text).to_bytes(8, "little") + text + data)
@@ -201,21 +224,28 @@ def write_header(path: Path, header: dict, data: bytes = b"") -> None:
 def test_a_header_claiming_more_than_the_file_holds_is_corrupt(folder):
     """A 10^12-row table in a header whose bytes are 128: never trusted, never built."""
     set_config(vocab_size=10**12)(folder)
-    write_header(folder / "model.safetensors", {"bert.embeddings.word_embeddings.weight":
-                                                {"dtype": "F32", "shape": [10**12, 32], "data_offsets": [0, 128]}},
-                 bytes(128))
+    write_header(
+        folder / "model.safetensors",
+        {"bert.embeddings.word_embeddings.weight": {"dtype": "F32", "shape": [10**12, 32], "data_offsets": [0, 128]}},
+        bytes(128),
+    )
     message = refusal(folder, "model.safetensors")
-    assert ('truncated or corrupt safetensors file (tensor "bert.embeddings.word_embeddings.weight": 128 bytes, '
-            "but its shape needs 128000000000000)") in message
+    assert (
+        'truncated or corrupt safetensors file (tensor "bert.embeddings.word_embeddings.weight": 128 bytes, '
+        "but its shape needs 128000000000000)"
+    ) in message
 
 
-@pytest.mark.parametrize("header, words", [
-    ({"w": {"dtype": "F99", "shape": [1], "data_offsets": [0, 4]}}, 'tensor "w": unknown dtype "F99"'),
-    ({"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}, 'shape an array of 1 items is not a list'),
-    ({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 10**9]}}, "its bytes are not within the file's 4"),
-    ({"w": [1, 2]}, 'tensor "w": an array of 2 items, not an object'),
-    ([1], "its header is an array of 1 items, not an object"),
-])
+@pytest.mark.parametrize(
+    "header, words",
+    [
+        ({"w": {"dtype": "F99", "shape": [1], "data_offsets": [0, 4]}}, 'tensor "w": unknown dtype "F99"'),
+        ({"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}, "shape an array of 1 items is not a list"),
+        ({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 10**9]}}, "its bytes are not within the file's 4"),
+        ({"w": [1, 2]}, 'tensor "w": an array of 2 items, not an object'),
+        ([1], "its header is an array of 1 items, not an object"),
+    ],
+)
 def test_a_malformed_header_is_corrupt(folder, header, words):
     write_header(folder / "model.safetensors", header, bytes(4))
     message = refusal(folder, "model.safetensors")
@@ -228,8 +258,9 @@ def test_a_header_over_the_limit_is_refused_unparsed(folder):
     with open(path, "wb") as file:
         file.write(length.to_bytes(8, "little"))
         file.truncate(8 + length)  # sparse: nothing worth parsing
-    assert "its header (the tensor list) is 17 MB; a model's headers are at most 16 MB" in refusal(folder,
-                                                                                                   "model.safetensors")
+    assert "its header (the tensor list) is 17 MB; a model's headers are at most 16 MB" in refusal(
+        folder, "model.safetensors"
+    )
 
 
 def to_bin(folder: Path, transform=lambda state: state) -> None:
@@ -247,8 +278,10 @@ def test_a_pickle_holding_code_gets_our_sentence_not_torchs_advice(folder):
     (folder / "model.safetensors").unlink()
     torch.save({"bert.embeddings.word_embeddings.weight": Exploit()}, folder / "pytorch_model.bin")
     message = refusal(folder, "pytorch_model.bin")
-    assert message.endswith("refused: it holds Python objects other than tensors, and a checkpoint is never "
-                            "unpickled (it could run code); convert it to safetensors where it came from")
+    assert message.endswith(
+        "refused: it holds Python objects other than tensors, and a checkpoint is never "
+        "unpickled (it could run code); convert it to safetensors where it came from"
+    )
     assert "weights_only" not in message
 
 
@@ -270,17 +303,21 @@ def test_a_classifier_weight_of_the_wrong_rank_is_refused(folder):
     rewrite = load_file(str(folder / "model.safetensors"))
     save_file({**rewrite, "classifier.weight": torch.zeros(3)}, str(folder / "model.safetensors"))
     assert "tensor 'classifier.weight' has shape (3,); a classifier's is (classes, hidden_size)" in refusal(
-        folder, "model.safetensors")
+        folder, "model.safetensors"
+    )
 
 
 # --- the shard index ----------------------------------------------------------------------------
+
 
 def shard(folder: Path) -> dict[str, str]:
     """Split model.safetensors into two shards and an index; returns the weight_map."""
     state = load_file(str(folder / "model.safetensors"))
     keys = sorted(state)
-    names = {"model-00001-of-00002.safetensors": keys[: len(keys) // 2],
-             "model-00002-of-00002.safetensors": keys[len(keys) // 2:]}
+    names = {
+        "model-00001-of-00002.safetensors": keys[: len(keys) // 2],
+        "model-00002-of-00002.safetensors": keys[len(keys) // 2 :],
+    }
     for name, part in names.items():
         save_file({k: state[k] for k in part}, str(folder / name), metadata={"format": "pt"})
     (folder / "model.safetensors").unlink()
@@ -314,13 +351,19 @@ def outside_file(folder: Path) -> Path:
 
 
 INDEX_CASES = {  # name: (the index's content from the valid weight_map, words the message holds)
-    "names itself": (lambda folder, m: {"weight_map": {**m, "x": "model.safetensors.index.json"}},
-                     '"model.safetensors.index.json" is not a shard\'s name'),
+    "names itself": (
+        lambda folder, m: {"weight_map": {**m, "x": "model.safetensors.index.json"}},
+        '"model.safetensors.index.json" is not a shard\'s name',
+    ),
     "integer name": (lambda folder, m: {"weight_map": {**m, "x": 1}}, "weight_map: 1 is not a shard's name"),
-    "dot-dot": (lambda folder, m: {"weight_map": {**m, "x": "../outside.safetensors"}},
-                '"../outside.safetensors" is not a shard'),
-    "absolute": (lambda folder, m: {"weight_map": {**m, "x": str(folder.parent / "outside.safetensors")}},
-                 "is not a shard's name"),
+    "dot-dot": (
+        lambda folder, m: {"weight_map": {**m, "x": "../outside.safetensors"}},
+        '"../outside.safetensors" is not a shard',
+    ),
+    "absolute": (
+        lambda folder, m: {"weight_map": {**m, "x": str(folder.parent / "outside.safetensors")}},
+        "is not a shard's name",
+    ),
     "no weight_map": (lambda folder, m: {"metadata": {}}, "weight_map: missing or empty"),
     "weight_map a list": (lambda folder, m: {"weight_map": list(m)}, "weight_map: missing or empty"),
     "a list": (lambda folder, m: [m], "weight_map: missing or empty"),
@@ -368,6 +411,7 @@ def test_a_sharded_snapshot_in_the_hugging_face_cache_loads_through_its_blob_lin
 
 # --- the tokenizer ------------------------------------------------------------------------------
 
+
 def vocab_txt_only(folder: Path) -> None:
     tokens = sorted(json.loads((folder / "tokenizer.json").read_text())["model"]["vocab"].items(), key=lambda kv: kv[1])
     (folder / "vocab.txt").write_text("".join(t + "\n" for t, _ in tokens))
@@ -395,12 +439,20 @@ def test_deep_tokenizer_config_is_one_line(folder):
 def test_a_tokenizer_json_id_past_the_vocabulary_is_refused(folder):
     edit_json(folder / "tokenizer.json", lambda t: t["model"]["vocab"].update(zzz=10**6))
     assert f'token "zzz" has id 1000000 but config.json\'s vocab_size is {vocab_size(folder)}' in refusal(
-        folder, "tokenizer.json")
+        folder, "tokenizer.json"
+    )
 
 
 def test_an_added_token_past_the_vocabulary_is_refused(folder):
-    added = {"id": vocab_size(folder), "content": "[NEW]", "single_word": False, "lstrip": False, "rstrip": False,
-             "normalized": False, "special": True}
+    added = {
+        "id": vocab_size(folder),
+        "content": "[NEW]",
+        "single_word": False,
+        "lstrip": False,
+        "rstrip": False,
+        "normalized": False,
+        "special": True,
+    }
     edit_json(folder / "tokenizer.json", lambda t: t["added_tokens"].append(added))
     n = vocab_size(folder)
     assert f'token "[NEW]" has id {n} but config.json\'s vocab_size is {n}' in refusal(folder, "tokenizer.json")
@@ -419,19 +471,29 @@ def test_a_tokenizer_json_whose_unk_token_is_not_in_it_is_refused(folder):
 
 
 def test_a_vocabulary_without_special_tokens_names_its_file(folder):
-    edit_json(folder / "tokenizer.json", lambda t: (t["model"]["vocab"].pop("[MASK]"),
-                                                    t.update(added_tokens=[a for a in t["added_tokens"]
-                                                                           if a["content"] != "[MASK]"])))
+    edit_json(
+        folder / "tokenizer.json",
+        lambda t: (
+            t["model"]["vocab"].pop("[MASK]"),
+            t.update(added_tokens=[a for a in t["added_tokens"] if a["content"] != "[MASK]"]),
+        ),
+    )
     assert "lacks the special token(s) [MASK]" in refusal(folder, "tokenizer.json")
 
 
 # --- saving -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("where, error", [
-    ("model.checkpoint.save_file",
-     SafetensorError("Error while serializing: I/O error: No space left on device (os error 28)")),
-    ("model.tokenizer.BertTokenizer.save", Exception("No space left on device (os error 28)")),  # tokenizers' kind
-])
+
+@pytest.mark.parametrize(
+    "where, error",
+    [
+        (
+            "model.checkpoint.save_file",
+            SafetensorError("Error while serializing: I/O error: No space left on device (os error 28)"),
+        ),
+        ("model.tokenizer.BertTokenizer.save", Exception("No space left on device (os error 28)")),  # tokenizers' kind
+    ],
+)
 def test_a_full_disk_is_a_checkpoint_error_naming_the_folder(folder, tmp_path, monkeypatch, where, error):
     loaded = load_checkpoint(folder)
 
@@ -454,17 +516,42 @@ def test_a_bug_while_saving_is_not_passed_off_as_a_full_disk(folder, tmp_path, m
 # --- fuzzing config.json ------------------------------------------------------------------------
 
 HUGE_INT = "__a 5,000-digit integer__"  # json.dumps cannot write one: spliced into the text
-FIELDS = ["vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
-          "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings",
-          "type_vocab_size", "initializer_range", "layer_norm_eps", "pad_token_id", "position_embedding_type",
-          "classifier_dropout", "tie_word_embeddings", "id2label", "label2id", "architectures", "model_type"]
+FIELDS = [
+    "vocab_size",
+    "hidden_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "intermediate_size",
+    "hidden_act",
+    "hidden_dropout_prob",
+    "attention_probs_dropout_prob",
+    "max_position_embeddings",
+    "type_vocab_size",
+    "initializer_range",
+    "layer_norm_eps",
+    "pad_token_id",
+    "position_embedding_type",
+    "classifier_dropout",
+    "tie_word_embeddings",
+    "id2label",
+    "label2id",
+    "architectures",
+    "model_type",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.sampled_from([0, 1, -1, 2, 32, 10**9, 10**40, -(10**40), HUGE_INT]),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
-    st.sampled_from(["gelu", "relu", "sinusoidal", "absolute", "bert", "roberta", "0", "1e-12"]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.text(max_size=5), inner, max_size=4)),
-                      max_leaves=12)
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([0, 1, -1, 2, 32, 10**9, 10**40, -(10**40), HUGE_INT]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["gelu", "relu", "sinusoidal", "absolute", "bert", "roberta", "0", "1e-12"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -76,8 +76,12 @@ def test_inspection_and_fill_mask_take_surrogates(hf_folder):
 
 def test_cli_tokenize_warns_about_bytes_that_are_not_utf8(hf_folder):
     folder = hf_folder("BertForPreTraining")[0]
-    proc = subprocess.run([sys.executable, "-m", "model", "tokenize", b"\xff\xfe the cat", "--model", folder],
-                          cwd=ROOT, capture_output=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "model", "tokenize", b"\xff\xfe the cat", "--model", folder],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+    )
     stderr = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 0, stderr
     assert stderr == "warning: 2 characters that are not valid Unicode were replaced by U+FFFD\n"

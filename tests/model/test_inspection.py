@@ -93,14 +93,22 @@ def test_no_nsp_probability_for_a_single_sentence(bert):
 def test_sinusoidal_model_inspects(tmp_path, vocab_file):
     from model.tokenizer import BertTokenizer
 
-    config = model.BertConfig(vocab_size=200, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                              intermediate_size=32, max_position_embeddings=16, position_embedding_type="sinusoidal")
+    config = model.BertConfig(
+        vocab_size=200,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=16,
+        position_embedding_type="sinusoidal",
+    )
     net = model.BertWithHeads(config, model.HeadSpec())
     net.init_weights()
     model.save_checkpoint(net, BertTokenizer.from_folder(vocab_file.parent, 16), tmp_path / "sin")
     bert = model.load(tmp_path / "sin", device="cpu")
     r = bert.inspect("the cat sat")
     from model.embeddings import sinusoidal_table
+
     assert np.allclose(r.position_embeddings, sinusoidal_table(16, 16)[: len(r.tokens)].numpy())
 
 

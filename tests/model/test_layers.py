@@ -13,8 +13,14 @@ from model.config import BertConfig
 from model.embeddings import BertEmbeddings, PositionalEncoding, PositionEmbedding
 from model.heads import BertWithHeads, HeadSpec
 
-CONFIG = BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                    intermediate_size=64, max_position_embeddings=24)
+CONFIG = BertConfig(
+    vocab_size=50,
+    hidden_size=32,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    intermediate_size=64,
+    max_position_embeddings=24,
+)
 
 
 def test_sinusoidal_encoding_matches_the_formula():
@@ -40,8 +46,9 @@ def test_embedding_output_is_layernorm_of_the_three_parts():
     ids = torch.tensor([[2, 7, 9, 3, 11, 3]])
     types = torch.tensor([[0, 0, 0, 0, 1, 1]])
     out, parts = emb(ids, types, keep_parts=True)
-    expected = emb.LayerNorm(emb.word_embeddings(ids) + emb.token_type_embeddings(types)
-                             + emb.position_embeddings(torch.arange(6)))
+    expected = emb.LayerNorm(
+        emb.word_embeddings(ids) + emb.token_type_embeddings(types) + emb.position_embeddings(torch.arange(6))
+    )
     assert torch.allclose(out, expected)
     assert torch.equal(parts.segment[0, 4], emb.token_type_embeddings.weight[1])
     assert torch.equal(parts.position[0, 5], emb.position_embeddings.weight[5])
@@ -75,9 +82,9 @@ def test_head_mask_zeroes_exactly_that_heads_contribution(need_weights):
     with torch.no_grad():
         full, full_probs = attn(x, bias, need_weights=need_weights)
         masked, masked_probs = attn(x, bias, head_mask=mask, need_weights=need_weights)
-    assert masked[..., d:2 * d].abs().max() == 0
+    assert masked[..., d : 2 * d].abs().max() == 0
     for h in (0, 2, 3):
-        assert torch.allclose(masked[..., h * d:(h + 1) * d], full[..., h * d:(h + 1) * d], atol=1e-6)
+        assert torch.allclose(masked[..., h * d : (h + 1) * d], full[..., h * d : (h + 1) * d], atol=1e-6)
     if need_weights:
         assert masked_probs[:, 1].abs().max() == 0
         assert torch.equal(masked_probs[:, 0], full_probs[:, 0])

@@ -42,13 +42,19 @@ def test_the_warning_names_the_tensors_and_counts_the_rest(hf_folder):
 
     folder = hf_folder("BertForMaskedLM")[0]
     one = model.load(spoil(folder, [LAYER_1_QUERY], math.inf), device="cpu")
-    assert one.warnings == [f"{folder}: 1 tensor holds NaN or Inf values ({LAYER_1_QUERY}); "
-                            "its outputs will be meaningless"]
-    names = [f"bert.encoder.layer.{layer}.{part}" for layer in (0, 1)
-             for part in ("attention.self.key.bias", "intermediate.dense.weight", "output.dense.bias")]
+    assert one.warnings == [
+        f"{folder}: 1 tensor holds NaN or Inf values ({LAYER_1_QUERY}); its outputs will be meaningless"
+    ]
+    names = [
+        f"bert.encoder.layer.{layer}.{part}"
+        for layer in (0, 1)
+        for part in ("attention.self.key.bias", "intermediate.dense.weight", "output.dense.bias")
+    ]
     many = model.load(spoil(folder, names), device="cpu")  # and the layer-1 query still
-    assert many.warnings == [f"{folder}: 7 tensors hold NaN or Inf values ({', '.join(names[:3])} and 4 more); "
-                             "its outputs will be meaningless"]
+    assert many.warnings == [
+        f"{folder}: 7 tensors hold NaN or Inf values ({', '.join(names[:3])} and 4 more); "
+        "its outputs will be meaningless"
+    ]
 
 
 def test_fill_mask_json_is_valid_json_for_a_model_with_nan_weights(hf_folder, capsys):

@@ -66,8 +66,22 @@ def test_convert_refuses_a_model_folder_holding_other_files(capsys, base, model_
 
 def test_finetune_refuses_it_before_reading_the_data(capsys, base, model_with_notes, labelled_csv):
     before = contents(model_with_notes)
-    out, err = refused(capsys, ["finetune", "--model", base, "--train", str(labelled_csv),
-                                "--out", str(model_with_notes), "--max-steps", "1", "--device", "cpu"])
+    out, err = refused(
+        capsys,
+        [
+            "finetune",
+            "--model",
+            base,
+            "--train",
+            str(labelled_csv),
+            "--out",
+            str(model_with_notes),
+            "--max-steps",
+            "1",
+            "--device",
+            "cpu",
+        ],
+    )
     assert "notes.txt" in err and "src/" in err and "rows" not in out  # refused before the data was read
     assert contents(model_with_notes) == before
 
@@ -77,9 +91,30 @@ def test_pretrain_refuses_it_in_out_model(capsys, model_with_notes, corpus, tmp_
     (run / "model").parent.mkdir()
     model_with_notes.rename(run / "model")
     before = contents(run / "model")
-    _, err = refused(capsys, ["pretrain", "--corpus", str(corpus), "--out", str(run), "--vocab-size", "200",
-                              "--layers", "1", "--hidden", "16", "--heads", "2", "--intermediate", "32",
-                              "--max-steps", "1", "--device", "cpu"])
+    _, err = refused(
+        capsys,
+        [
+            "pretrain",
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(run),
+            "--vocab-size",
+            "200",
+            "--layers",
+            "1",
+            "--hidden",
+            "16",
+            "--heads",
+            "2",
+            "--intermediate",
+            "32",
+            "--max-steps",
+            "1",
+            "--device",
+            "cpu",
+        ],
+    )
     assert "notes.txt" in err and "src/" in err
     assert contents(run / "model") == before and sorted(p.name for p in run.iterdir()) == ["model"]
 
@@ -92,18 +127,27 @@ def test_an_earlier_model_alone_is_replaced(capsys, base, model_with_notes, tmp_
 
 
 # An inspection may replace an existing file (that is saving it again), so FILE is not refused for it.
-@pytest.mark.parametrize("command, where", [(c, w) for c in ("convert", "finetune", "pretrain", "inspect")
-                                            for w in ("/proc/bertgui-out", "FILE/model", "FILE")
-                                            if (c, w) != ("inspect", "FILE")])
-def test_an_output_that_cannot_be_written_is_said_before_any_work(capsys, command, where, base, labelled_csv,
-                                                                  corpus, tmp_path):
+@pytest.mark.parametrize(
+    "command, where",
+    [
+        (c, w)
+        for c in ("convert", "finetune", "pretrain", "inspect")
+        for w in ("/proc/bertgui-out", "FILE/model", "FILE")
+        if (c, w) != ("inspect", "FILE")
+    ],
+)
+def test_an_output_that_cannot_be_written_is_said_before_any_work(
+    capsys, command, where, base, labelled_csv, corpus, tmp_path
+):
     existing_file = tmp_path / "existing.txt"
     existing_file.write_text("mine")
     out = where.replace("FILE", str(existing_file))
-    argv = {"convert": ["convert", "--model", base, "--out", out],
-            "finetune": ["finetune", "--model", base, "--train", str(labelled_csv), "--out", out, "--device", "cpu"],
-            "pretrain": ["pretrain", "--corpus", str(corpus), "--out", out, "--device", "cpu"],
-            "inspect": ["inspect", "the cat", "--model", base, "--out", out]}[command]
+    argv = {
+        "convert": ["convert", "--model", base, "--out", out],
+        "finetune": ["finetune", "--model", base, "--train", str(labelled_csv), "--out", out, "--device", "cpu"],
+        "pretrain": ["pretrain", "--corpus", str(corpus), "--out", out, "--device", "cpu"],
+        "inspect": ["inspect", "the cat", "--model", base, "--out", out],
+    }[command]
     stdout, err = refused(capsys, argv)
     assert out.split("/")[-1] in err and stdout == ""  # nothing was trained, tokenized or loaded first
     assert existing_file.read_text() == "mine"

@@ -36,9 +36,11 @@ def test_transformers_is_not_a_runtime_dependency():
 
 
 def test_importing_model_loads_no_qt_module():
-    code = ("import sys, model, model.cli, model.evaluate; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in {'PySide6', 'pyqtgraph', 'bertgui', 'transformers'}]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, model, model.cli, model.evaluate; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in {'PySide6', 'pyqtgraph', 'bertgui', 'transformers'}]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -46,12 +48,20 @@ def test_importing_model_loads_no_qt_module():
 def test_the_modules_the_gui_thread_imports_load_no_torch():
     """`import model` is lazy (PEP 562): the GUI imports its pure modules without loading torch,
     which only the worker threads import."""
-    code = ("import sys, model, model.errors, model.safe_read, model.atomic, model.config, model.duration, "
-            "model.finetuning.datasets, model.finetuning.settings, model.pretraining.corpus, "
-            "model.pretraining.settings, bertgui.main_window, bertgui.app; "
-            "model.BertError; print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')[:3])")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    code = (
+        "import sys, model, model.errors, model.safe_read, model.atomic, model.config, model.duration, "
+        "model.finetuning.datasets, model.finetuning.settings, model.pretraining.corpus, "
+        "model.pretraining.settings, bertgui.main_window, bertgui.app; "
+        "model.BertError; print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')[:3])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 

@@ -12,8 +12,9 @@ TOL = 1e-5
 
 def reference_outputs(hf, ids, types, mask):
     with torch.no_grad():
-        return hf(input_ids=ids, token_type_ids=types, attention_mask=mask, output_attentions=True,
-                  output_hidden_states=True)
+        return hf(
+            input_ids=ids, token_type_ids=types, attention_mask=mask, output_attentions=True, output_hidden_states=True
+        )
 
 
 def ours(bert, ids, types, mask):
@@ -51,8 +52,16 @@ def assert_attentions_close(ours_list, ref_list, valid):
         assert diff.max().item() < TOL
 
 
-@pytest.mark.parametrize("hf_class", ["BertForPreTraining", "BertForMaskedLM", "BertForSequenceClassification",
-                                      "BertModel", "BertForTokenClassification"])
+@pytest.mark.parametrize(
+    "hf_class",
+    [
+        "BertForPreTraining",
+        "BertForMaskedLM",
+        "BertForSequenceClassification",
+        "BertModel",
+        "BertForTokenClassification",
+    ],
+)
 @pytest.mark.parametrize("case", ["single", "pair", "padded"])
 def test_loaded_checkpoint_matches_transformers(hf_folder, hf_class, case):
     folder, hf = hf_folder(hf_class, attn_implementation="eager", num_labels=3)
@@ -81,9 +90,13 @@ def test_loaded_checkpoint_matches_transformers(hf_folder, hf_class, case):
 
 
 def test_heads_follow_the_checkpoint(hf_folder):
-    expected = {"BertForPreTraining": (True, True, None), "BertForMaskedLM": (True, False, None),
-                "BertModel": (False, False, None), "BertForSequenceClassification": (False, False, "sequence"),
-                "BertForTokenClassification": (False, False, "token")}
+    expected = {
+        "BertForPreTraining": (True, True, None),
+        "BertForMaskedLM": (True, False, None),
+        "BertModel": (False, False, None),
+        "BertForSequenceClassification": (False, False, "sequence"),
+        "BertForTokenClassification": (False, False, "token"),
+    }
     for name, (mlm, nsp, classifier) in expected.items():
         folder, _ = hf_folder(name, num_labels=2)
         heads = model.load(folder, device="cpu").heads

@@ -31,6 +31,7 @@ def unblocked(path: Path, after_s: float = 3.0):
     """Guards a test against a regression that opens a FIFO for reading, which would block for
     ever: after `after_s` a writer opens and closes it, so the reader sees an empty file and the
     test fails on its assertions instead of hanging."""
+
     def release() -> None:
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
@@ -96,8 +97,10 @@ LIMITED = {
     "tokenizer.json": (lambda folder: BertTokenizer.from_folder(folder, 32), TOKENIZER_JSON),
     "vocab.txt": (lambda folder: BertTokenizer.from_folder(folder, 32), VOCAB_TXT),
     "tokenizer_config.json": (lambda folder: BertTokenizer.from_folder(folder, 32), TOKENIZER_CONFIG),
-    "model.safetensors.index.json": (lambda folder: read_state_dict(folder / "model.safetensors.index.json"),
-                                     WEIGHTS_INDEX),
+    "model.safetensors.index.json": (
+        lambda folder: read_state_dict(folder / "model.safetensors.index.json"),
+        WEIGHTS_INDEX,
+    ),
 }
 
 
@@ -126,8 +129,9 @@ def test_a_hostile_shard_listed_by_the_index_is_refused(tmp_path, how):
     shard = tmp_path / "model-00001-of-00001.safetensors"
     (tmp_path / "model.safetensors.index.json").write_text(json.dumps({"weight_map": {"a": shard.name}}))
     expected = make_hostile(shard, how, None)
-    assert expected in refusal(lambda: read_state_dict(tmp_path / "model.safetensors.index.json"), shard,
-                               CheckpointError)
+    assert expected in refusal(
+        lambda: read_state_dict(tmp_path / "model.safetensors.index.json"), shard, CheckpointError
+    )
 
 
 @pytest.mark.parametrize("how", HOSTILE[:4])  # datasets and corpora are streamed, at any size
@@ -135,16 +139,19 @@ def test_a_hostile_shard_listed_by_the_index_is_refused(tmp_path, how):
 def test_training_data_readers_refuse_what_is_not_a_file(tmp_path, reader, how):
     path = tmp_path / ("train.jsonl" if reader == "jsonl" else "corpus.txt" if reader == "corpus" else "train.csv")
     expected = make_hostile(path, how, None)
-    read, error = {"load_dataset": (lambda: load_dataset(path), DatasetError),
-                   "preview_dataset": (lambda: preview_dataset(path), DatasetError),
-                   "jsonl": (lambda: load_dataset(path), DatasetError),
-                   "corpus": (lambda: list(read_documents(path)), BertError)}[reader]
+    read, error = {
+        "load_dataset": (lambda: load_dataset(path), DatasetError),
+        "preview_dataset": (lambda: preview_dataset(path), DatasetError),
+        "jsonl": (lambda: load_dataset(path), DatasetError),
+        "corpus": (lambda: list(read_documents(path)), BertError),
+    }[reader]
     assert expected in refusal(read, path, error)
 
 
 def test_a_missing_file_says_what_is_needed(tmp_path):
-    message = refusal(lambda: BertConfig.from_json_file(tmp_path / "config.json"), tmp_path / "config.json",
-                      CheckpointError)
+    message = refusal(
+        lambda: BertConfig.from_json_file(tmp_path / "config.json"), tmp_path / "config.json", CheckpointError
+    )
     assert message.endswith("missing; a model folder needs a config.json")
 
 
@@ -164,8 +171,7 @@ def test_a_fifo_swapped_in_after_the_check_is_refused_through_the_descriptor(tmp
     fifo = tmp_path / "config.json"
     os.mkfifo(fifo)
     monkeypatch.setattr(safe_read, "check_file", lambda path, kind: 0)  # as if it was a regular file then
-    assert "is a named pipe (FIFO), not a file" in refusal(lambda: open_file(fifo, CONFIG_JSON), fifo,
-                                                           CheckpointError)
+    assert "is a named pipe (FIFO), not a file" in refusal(lambda: open_file(fifo, CONFIG_JSON), fifo, CheckpointError)
 
 
 def test_a_file_that_grew_past_the_limit_after_the_checks_is_refused(tmp_path, monkeypatch):
@@ -175,7 +181,8 @@ def test_a_file_that_grew_past_the_limit_after_the_checks_is_refused(tmp_path, m
     path.write_bytes(b" " * (2 << 20))
     monkeypatch.setattr(safe_read, "_check_stat", lambda path, info, kind: None)  # as if it was small then
     assert refusal(lambda: read_text(path, CONFIG_JSON), path, CheckpointError).endswith(
-        "is over 1 MB; a config.json is at most 1 MB")
+        "is over 1 MB; a config.json is at most 1 MB"
+    )
 
 
 def test_valid_files_read_as_before(tmp_path, vocab_file):

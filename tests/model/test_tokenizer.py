@@ -14,7 +14,7 @@ TRICKY = [
     "",
     "   ",
     "\t\n\r",
-    "Hello, WORLD!!! It's 3:45pm; (really) \"quoted\" -- done.",
+    'Hello, WORLD!!! It\'s 3:45pm; (really) "quoted" -- done.',
     "café naïve Über straße",
     "猫狗 中国人说日本话",
     "mixed: the cat 猫 café dog",

@@ -23,7 +23,7 @@ class Regression:
     def epoch(self, epoch, rank, world):
         self.epochs_asked.append(epoch)
         order = torch.randperm(len(X), generator=torch.Generator().manual_seed(epoch)).tolist()
-        return [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        return [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
 
     def loss(self, module, batch):
         return ((module(X[batch]).squeeze(-1) - Y[batch]) ** 2).mean(), {"rows": len(batch)}
@@ -61,8 +61,10 @@ def test_epochs_steps_and_reports():
 def test_stop_flag_time_budget_and_checkpoints():
     calls, saved = [], []
     loop = TrainLoop(net(), Regression(8), settings(checkpoint_every=2))
-    assert loop.run(should_stop=lambda: len(calls.append(1) or calls) > 5, on_checkpoint=lambda: saved.append(1)) \
+    assert (
+        loop.run(should_stop=lambda: len(calls.append(1) or calls) > 5, on_checkpoint=lambda: saved.append(1))
         == "stopped"
+    )
     assert loop.step == 5 and len(saved) == 2
     assert TrainLoop(net(), Regression(8), settings(time_budget_s=0.0)).run() == "out of time"
     saved_at = []
@@ -154,8 +156,11 @@ def test_a_time_budget_fits_the_schedule_to_the_measured_speed(monkeypatch):
     clock = Clock(per_batch=0.1, first_extra=5.0)
     monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
     steps = []
-    loop = TrainLoop(net(), TimedRegression(8, clock), settings(
-        total_steps=10_000, warmup_steps=50, time_budget_s=30.0, fit_to_budget=True))
+    loop = TrainLoop(
+        net(),
+        TimedRegression(8, clock),
+        settings(total_steps=10_000, warmup_steps=50, time_budget_s=30.0, fit_to_budget=True),
+    )
     assert loop.run(on_step=steps.append) == "done"  # the schedule ended before the budget did
     # Step 1 takes 5.1 s and is left out; by step 4, 5% of the budget has gone and 3 steps took
     # 0.3 s: 10 steps/s for the 24.6 s left, 2% short.
@@ -176,8 +181,11 @@ def test_a_budget_shorter_than_the_warm_up_shortens_the_warm_up(monkeypatch):
     clock = Clock(per_batch=0.1)
     monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
     steps = []
-    loop = TrainLoop(net(), TimedRegression(8, clock), settings(
-        total_steps=10_000, warmup_steps=1_000, time_budget_s=30.0, fit_to_budget=True))
+    loop = TrainLoop(
+        net(),
+        TimedRegression(8, clock),
+        settings(total_steps=10_000, warmup_steps=1_000, time_budget_s=30.0, fit_to_budget=True),
+    )
     assert loop.run(on_step=steps.append) == "done"
     total = loop.settings.total_steps
     assert 250 < total < 300 and loop.settings.warmup_steps == total // 10
@@ -194,8 +202,11 @@ def test_a_run_resumed_past_its_warm_up_keeps_its_schedule(monkeypatch):
     first.run(should_stop=lambda: first.step >= 20)
     clock = Clock(per_batch=0.1)
     monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
-    resumed = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=5,
-                                                                   time_budget_s=3.0, fit_to_budget=True))
+    resumed = TrainLoop(
+        net(),
+        TimedRegression(8, clock),
+        settings(total_steps=10_000, warmup_steps=5, time_budget_s=3.0, fit_to_budget=True),
+    )
     resumed.load_state_dict(first.state_dict())
     assert resumed.run() == "out of time" and not resumed.fitted and resumed.settings.total_steps == 10_000
 
@@ -207,8 +218,7 @@ def test_without_fitting_a_time_budget_only_stops_the_run(monkeypatch):
 
     clock = Clock(per_batch=0.1)
     monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
-    loop = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=50,
-                                                                time_budget_s=3.0))
+    loop = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=50, time_budget_s=3.0))
     assert loop.run() == "out of time" and not loop.fitted and loop.settings.total_steps == 10_000
 
 
@@ -225,8 +235,7 @@ def test_a_pause_inside_should_stop_uses_none_of_the_time_budget(monkeypatch):
             clock.now += 100.0  # longer than the whole budget
         return False
 
-    loop = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=50,
-                                                                time_budget_s=3.0))
+    loop = TrainLoop(net(), TimedRegression(8, clock), settings(total_steps=10_000, warmup_steps=50, time_budget_s=3.0))
     assert loop.run(should_stop=pause_after_step_5) == "out of time"
     assert loop.step == 12 and loop.elapsed == 3.0  # 3 s of steps; the pause is in neither
 
@@ -244,8 +253,11 @@ def test_a_pause_while_the_speed_is_measured_does_not_shorten_the_fitted_schedul
             clock.now += 100.0
         return False
 
-    loop = TrainLoop(net(), TimedRegression(8, clock), settings(
-        total_steps=10_000, warmup_steps=50, time_budget_s=30.0, fit_to_budget=True))
+    loop = TrainLoop(
+        net(),
+        TimedRegression(8, clock),
+        settings(total_steps=10_000, warmup_steps=50, time_budget_s=30.0, fit_to_budget=True),
+    )
     assert loop.run(should_stop=pause_after_step_2) == "done"
     # As in the run without a pause (test_a_time_budget_fits_the_schedule_to_the_measured_speed).
     assert loop.fitted and loop.settings.total_steps == 4 + int(10 * 24.6 * 0.98)
@@ -259,8 +271,11 @@ def test_a_warm_up_shortened_by_the_fit_climbs_on_from_where_it_was_and_resumes_
     def fitted_run() -> TrainLoop:
         clock = Clock(per_batch=0.1)
         monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=clock))
-        return TrainLoop(net(), TimedRegression(8, clock), settings(
-            total_steps=10_000, warmup_steps=1_000, time_budget_s=30.0, fit_to_budget=True))
+        return TrainLoop(
+            net(),
+            TimedRegression(8, clock),
+            settings(total_steps=10_000, warmup_steps=1_000, time_budget_s=30.0, fit_to_budget=True),
+        )
 
     steps = []
     loop = fitted_run()

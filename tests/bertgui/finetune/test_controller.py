@@ -17,19 +17,42 @@ def corpus(tmp_path):
 def finetune_options(model_folder, data, out, **overrides):
     from model.finetuning.settings import FinetuneSettings
 
-    return FinetuneSettings(**{"train": str(data), "out": str(out), "model": model_folder, "max_steps": 6,
-                               "batch_size": 8, "lr": 2e-3, "max_len": 16, "device": "cpu", "precision": "fp32",
-                               "log_every": 1, **overrides})
+    return FinetuneSettings(
+        **{
+            "train": str(data),
+            "out": str(out),
+            "model": model_folder,
+            "max_steps": 6,
+            "batch_size": 8,
+            "lr": 2e-3,
+            "max_len": 16,
+            "device": "cpu",
+            "precision": "fp32",
+            "log_every": 1,
+            **overrides,
+        }
+    )
 
 
 def pretrain_options(model_folder, corpus, out, max_steps=6, time_budget_s=None):
     """As the Fine-tune tab sets continued pretraining up."""
     from model.pretraining.settings import PretrainSettings
 
-    return PretrainSettings(corpus=str(corpus), out=str(out), init=model_folder, max_steps=max_steps, batch_size=4,
-                            lr=5e-4, max_len=24, device="cpu", warmup_steps=max(1, round(0.1 * max_steps)),
-                            log_every=1, checkpoint_every=max(100, max_steps // 10), time_budget_s=time_budget_s,
-                            fit_schedule=time_budget_s is not None)
+    return PretrainSettings(
+        corpus=str(corpus),
+        out=str(out),
+        init=model_folder,
+        max_steps=max_steps,
+        batch_size=4,
+        lr=5e-4,
+        max_len=24,
+        device="cpu",
+        warmup_steps=max(1, round(0.1 * max_steps)),
+        log_every=1,
+        checkpoint_every=max(100, max_steps // 10),
+        time_budget_s=time_budget_s,
+        fit_schedule=time_budget_s is not None,
+    )
 
 
 def paused_for_63_s_after_step_2(worker, monkeypatch) -> list[tuple[bool, int]]:
@@ -55,7 +78,8 @@ def paused_for_63_s_after_step_2(worker, monkeypatch) -> list[tuple[bool, int]]:
 
 
 def test_a_fine_tune_paused_for_longer_than_its_time_limit_goes_on_after_resume(
-        qtbot, model_folder, data, tmp_path, monkeypatch):
+    qtbot, model_folder, data, tmp_path, monkeypatch
+):
     from bertgui.finetune.controller import FinetuneWorker
 
     worker = FinetuneWorker()
@@ -68,7 +92,8 @@ def test_a_fine_tune_paused_for_longer_than_its_time_limit_goes_on_after_resume(
 
 
 def test_continued_pretraining_paused_for_longer_than_its_time_limit_goes_on_after_resume(
-        qtbot, model_folder, corpus, tmp_path, monkeypatch):
+    qtbot, model_folder, corpus, tmp_path, monkeypatch
+):
     from bertgui.finetune.controller import FinetuneWorker
 
     worker = FinetuneWorker()
@@ -98,8 +123,7 @@ def test_time_limited_pretraining_fits_its_schedule_to_the_limit(qtbot, model_fo
     events, finished = [], []
     worker.progressed.connect(events.append)
     worker.pretrainFinished.connect(lambda folder, steps, stopped: finished.append((steps, stopped)))
-    worker.pretrain(pretrain_options(model_folder, corpus, tmp_path / "continued", max_steps=1000,
-                                     time_budget_s=60.0))
+    worker.pretrain(pretrain_options(model_folder, corpus, tmp_path / "continued", max_steps=1000, time_budget_s=60.0))
     # Measured over steps 2 to 4 (5% of the limit): 1 step/s for the 56 s left, 2% short.
     fitted = 4 + int(56 * 0.98)
     assert finished == [(fitted, False)] and events[-1].total_steps == fitted
@@ -124,8 +148,9 @@ def test_the_controller_says_where_a_run_halted_for_a_pause(qtbot, model_folder,
         controller.shutdown()
 
 
-def test_a_runs_base_model_is_read_once_for_the_run_and_the_comparison(qtbot, model_folder, data, tmp_path,
-                                                                        monkeypatch):
+def test_a_runs_base_model_is_read_once_for_the_run_and_the_comparison(
+    qtbot, model_folder, data, tmp_path, monkeypatch
+):
     import model.bert
     from bertgui.finetune.controller import FinetuneWorker
 

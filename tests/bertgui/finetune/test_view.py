@@ -48,10 +48,15 @@ def test_a_run_trains_draws_curves_and_opens_its_model(qtbot, window, data, tmp_
     assert len(view.monitor.eval_accuracy.getData()[0]) == 30
     assert f"Saved to {tmp_path / 'out'}" in view.monitor.status.text()
     confusion = result.metrics.confusion
-    assert (f"on {confusion.sum()} evaluation rows (always answering their most common class would score "
-            f"{confusion.sum(axis=1).max() / confusion.sum():.3f})") in view.monitor.status.text()
-    assert view.results.confusion.rowCount() == 2 and sum(int(view.results.confusion.item(i, j).text())
-                                                  for i in range(2) for j in range(2)) == result.metrics.confusion.sum()
+    assert (
+        f"on {confusion.sum()} evaluation rows (always answering their most common class would score "
+        f"{confusion.sum(axis=1).max() / confusion.sum():.3f})"
+    ) in view.monitor.status.text()
+    assert (
+        view.results.confusion.rowCount() == 2
+        and sum(int(view.results.confusion.item(i, j).text()) for i in range(2) for j in range(2))
+        == result.metrics.confusion.sum()
+    )
     # The attention comparison runs by itself at the end, on the inspector's sentence.
     if view.results.attention_change.change is None:
         qtbot.waitSignal(window.finetune.attentionCompared, timeout=30_000).wait()
@@ -69,8 +74,9 @@ def test_a_run_trains_draws_curves_and_opens_its_model(qtbot, window, data, tmp_
         view.form.open_button.click()
     assert window.controller.info.classifier == "sequence"
     window.tabs.setCurrentWidget(window.nsp_view)  # "Try it": the classifier's probabilities for the text
-    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000,
-                          check_params_cb=lambda r: r.text == "the cat sat 3"):
+    with qtbot.waitSignal(
+        window.controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.text == "the cat sat 3"
+    ):
         window.set_texts("the cat sat 3")
     assert set(window.controller.inspection.class_probabilities) == {"animal", "city"}
     assert window.nsp_view.classes.rowCount() == 2 and "Classifier:" in window.nsp_view.classes_label.text()
@@ -153,8 +159,9 @@ def test_closing_during_a_run_asks_then_stops_cleanly(qtbot, window, data, tmp_p
 
 def test_preview_shows_rows_columns_and_counts_and_columns_can_be_chosen(qtbot, window, tmp_path):
     path = tmp_path / "reviews.csv"
-    path.write_text("id,review,stars\n" + "".join(f"{i},film number {i},{'good' if i % 4 else 'bad'}\n"
-                                                    for i in range(40)))
+    path.write_text(
+        "id,review,stars\n" + "".join(f"{i},film number {i},{'good' if i % 4 else 'bad'}\n" for i in range(40))
+    )
     view = window.finetune_view
     with qtbot.waitSignal(window.finetune.previewReady, timeout=10_000):
         view.form.train_edit.setText(str(path))
@@ -273,9 +280,12 @@ def test_replacing_an_earlier_model_is_asked_first(qtbot, window, data, tmp_path
     (out / "config.json").write_text("{}")
     asked, defaults = [], []
     monkeypatch.setattr(window.finetune, "dialogs", window)
-    monkeypatch.setattr("bertgui.finetune.controller.QMessageBox.question",
-                        lambda *args, **kwargs: asked.append(args[2]) or defaults.append(kwargs.get("defaultButton"))
-                        or QMessageBox.StandardButton.No)
+    monkeypatch.setattr(
+        "bertgui.finetune.controller.QMessageBox.question",
+        lambda *args, **kwargs: (
+            asked.append(args[2]) or defaults.append(kwargs.get("defaultButton")) or QMessageBox.StandardButton.No
+        ),
+    )
     view = window.finetune_view
     fill(view, data, out)
     view.form.start_button.click()
@@ -307,8 +317,9 @@ def test_a_model_folder_holding_the_users_files_is_refused_naming_them(qtbot, wi
     (out / "notes.txt").write_text("my notes")
     (out / "src").mkdir()
     monkeypatch.setattr(window.finetune, "dialogs", window)
-    monkeypatch.setattr("bertgui.finetune.controller.QMessageBox.question",
-                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)  # "replace the model?" yes
+    monkeypatch.setattr(
+        "bertgui.finetune.controller.QMessageBox.question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+    )  # "replace the model?" yes
     view = window.finetune_view
     fill(view, data, out)
     with qtbot.waitSignal(window.finetune.runFailed, timeout=30_000) as failed:

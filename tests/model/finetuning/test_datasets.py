@@ -34,14 +34,23 @@ def test_line_breaks_and_separators_inside_fields_stay_in_the_field(tmp_path):
     ds = load_dataset(path)
     assert [e.text for e in ds.examples] == ["two\nlines", odd, "last"]
     assert [e.line for e in ds.examples] == [3, 4, 5]  # the line where each row ends
-    path = write(tmp_path, "d.jsonl", json.dumps({"text": odd, "label": "a"}, ensure_ascii=False) + "\r\n"
-                 + json.dumps({"text": "x", "label": "b"}) + "\n")
+    path = write(
+        tmp_path,
+        "d.jsonl",
+        json.dumps({"text": odd, "label": "a"}, ensure_ascii=False)
+        + "\r\n"
+        + json.dumps({"text": "x", "label": "b"})
+        + "\n",
+    )
     assert [e.text for e in load_dataset(path).examples] == [odd, "x"]
 
 
 def test_tsv_pairs_are_detected(tmp_path):
-    path = write(tmp_path, "d.tsv", "text_a\ttext_b\tlabel\nA man runs.\tA person moves.\tentailment\n"
-                                    "A cat.\tA dog.\tnot_entailment\n")
+    path = write(
+        tmp_path,
+        "d.tsv",
+        "text_a\ttext_b\tlabel\nA man runs.\tA person moves.\tentailment\nA cat.\tA dog.\tnot_entailment\n",
+    )
     ds = load_dataset(path)
     assert ds.is_pair and ds.examples[1].text_b == "A dog."
 
@@ -53,16 +62,19 @@ def test_jsonl_and_chosen_columns(tmp_path):
     assert [e.label for e in ds.examples] == ["1", "0"]
 
 
-@pytest.mark.parametrize("content,pattern", [
-    ("sentence,label\nx,1\n", r"d.csv: no column named 'text'; the columns are 'sentence', 'label'"),
-    ("text,label\nok,1\n ,0\n", r"d.csv, line 3: empty text"),
-    ("text,label\nok,1\nfine,\n", r"d.csv, line 3: empty label"),
-    ("text,label\n", r"d.csv: no rows under the header"),
-    ("", r"d.csv: the file is empty"),
-    ("\n \n\r\n", r"d.csv: the file is empty"),  # blank lines are no header
-    # The header below blank lines is the header, and lines keep their numbers.
-    ("\n\ntext,label\nI liked it, a lot,pos\n", r"d.csv, line 4: 3 fields, but the header has 2;"),
-])
+@pytest.mark.parametrize(
+    "content,pattern",
+    [
+        ("sentence,label\nx,1\n", r"d.csv: no column named 'text'; the columns are 'sentence', 'label'"),
+        ("text,label\nok,1\n ,0\n", r"d.csv, line 3: empty text"),
+        ("text,label\nok,1\nfine,\n", r"d.csv, line 3: empty label"),
+        ("text,label\n", r"d.csv: no rows under the header"),
+        ("", r"d.csv: the file is empty"),
+        ("\n \n\r\n", r"d.csv: the file is empty"),  # blank lines are no header
+        # The header below blank lines is the header, and lines keep their numbers.
+        ("\n\ntext,label\nI liked it, a lot,pos\n", r"d.csv, line 4: 3 fields, but the header has 2;"),
+    ],
+)
 def test_bad_files_name_the_file_and_line(tmp_path, content, pattern):
     with pytest.raises(DatasetError, match=pattern) as info:
         load_dataset(write(tmp_path, "d.csv", content))
@@ -113,8 +125,9 @@ def test_preview_shows_first_rows_detected_columns_and_label_counts(tmp_path):
     from model.finetuning.datasets import preview_dataset
 
     path = tmp_path / "pairs.csv"
-    path.write_text("id,text_a,text_b,label\n" + "".join(f"{i},a {i},b {i},{'yes' if i % 3 else 'no'}\n"
-                                                         for i in range(20)))
+    path.write_text(
+        "id,text_a,text_b,label\n" + "".join(f"{i},a {i},b {i},{'yes' if i % 3 else 'no'}\n" for i in range(20))
+    )
     p = preview_dataset(path, count=5)
     assert p.columns == ["id", "text_a", "text_b", "label"] and p.total_rows == 20
     assert p.rows[0] == ["0", "a 0", "b 0", "no"] and len(p.rows) == 5
@@ -136,12 +149,17 @@ def test_preview_of_an_unreadable_file_raises_one_line(tmp_path):
         preview_dataset(path)
 
 
-@pytest.mark.parametrize("content,pattern", [
-    # An unquoted comma in the text makes a third field: "a lot" must not become the label.
-    ("text,label\nI liked it, a lot,pos\nbad,neg\n",
-     r"d.csv, line 2: 3 fields, but the header has 2; put text that contains a comma in double quotes"),
-    ("text,label\nfine,pos\nterrible film\n", r"d.csv, line 3: 1 field, but the header has 2; fill in"),
-])
+@pytest.mark.parametrize(
+    "content,pattern",
+    [
+        # An unquoted comma in the text makes a third field: "a lot" must not become the label.
+        (
+            "text,label\nI liked it, a lot,pos\nbad,neg\n",
+            r"d.csv, line 2: 3 fields, but the header has 2; put text that contains a comma in double quotes",
+        ),
+        ("text,label\nfine,pos\nterrible film\n", r"d.csv, line 3: 1 field, but the header has 2; fill in"),
+    ],
+)
 def test_a_row_with_more_or_fewer_fields_than_the_header_is_refused(tmp_path, content, pattern):
     with pytest.raises(DatasetError, match=pattern):
         load_dataset(write(tmp_path, "d.csv", content))
@@ -154,8 +172,11 @@ def test_tsv_quotes_are_text_and_a_tsv_row_cannot_span_lines(tmp_path):
     ds = load_dataset(write(tmp_path, "d.tsv", "text\tlabel\n" + "\n".join(lines) + '\nend of quote" here\t0\n'))
     assert len(ds) == 12 and ds.examples[0].text == '"Hello there, said the cat'
     assert ds.examples[-1].text == 'end of quote" here'
-    with pytest.raises(DatasetError, match=r"d.tsv, line 2: 1 field, but the header has 2; a TSV field cannot "
-                                           r"hold a tab or a line break"):
+    with pytest.raises(
+        DatasetError,
+        match=r"d.tsv, line 2: 1 field, but the header has 2; a TSV field cannot "
+        r"hold a tab or a line break",
+    ):
         load_dataset(write(tmp_path, "d.tsv", 'text\tlabel\n"two\nlines"\t1\n'))
 
 
@@ -230,10 +251,12 @@ def test_split_messages_name_the_split_not_the_file(tmp_path):
         split_off(singles, 0.1, seed=0)
 
 
-@pytest.mark.parametrize("classes,rows_each,fraction,held_rows", [
-    (40, 5, 0.1, 20), (100, 2, 0.25, 50), (12, 4, 0.15, 7), (50, 3, 0.2, 30)])
+@pytest.mark.parametrize(
+    "classes,rows_each,fraction,held_rows", [(40, 5, 0.1, 20), (100, 2, 0.25, 50), (12, 4, 0.15, 7), (50, 3, 0.2, 30)]
+)
 def test_the_held_out_split_is_the_fraction_asked_for_from_as_many_classes_as_it_allows(
-        tmp_path, classes, rows_each, fraction, held_rows):
+    tmp_path, classes, rows_each, fraction, held_rows
+):
     # Every class's share is half a row or more, yet only round(rows x fraction) are held out.
     lines = "".join(f"row,{i % classes}\n" for i in range(classes * rows_each))
     ds = load_dataset(write(tmp_path, "d.csv", "text,label\n" + lines))
@@ -253,7 +276,8 @@ def test_covering_classes_comes_before_the_large_class_share(tmp_path):
     lines = "row,a\n" * 5 + "row,b\n" * 3 + "row,c\n" * 2
     for seed in range(5):
         assert split_off(load_dataset(write(tmp_path, "s.csv", "text,label\n" + lines)), 0.2, seed)[
-            1].label_counts() == {"a": 1, "b": 1}
+            1
+        ].label_counts() == {"a": 1, "b": 1}
 
 
 @pytest.fixture
@@ -271,10 +295,13 @@ def opened_files(monkeypatch):
     return opened
 
 
-@pytest.mark.parametrize("content,problem", [
-    ("a,b\n1,2\n3,4\n", "no column named 'text'"),
-    ("text,label\nok,1\n ,0\nok,1\n", "line 3: empty text"),
-])
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        ("a,b\n1,2\n3,4\n", "no column named 'text'"),
+        ("text,label\nok,1\n ,0\nok,1\n", "line 3: empty text"),
+    ],
+)
 def test_a_refused_file_is_closed_at_once(tmp_path, opened_files, content, problem):
     with pytest.raises(DatasetError, match=problem) as info:
         load_dataset(write(tmp_path, "d.csv", content))
@@ -323,10 +350,13 @@ def test_the_label_note_is_one_short_line_however_many_spellings(tmp_path):
     assert note.endswith("; and 7 more") and len(note) < 300
 
 
-@pytest.mark.parametrize("row,problem", [
-    ({"text": {"a": 1}, "label": "x"}, "the field 'text' holds an object, not text; write it as a string"),
-    ({"text": "ok", "label": ["x"]}, "the field 'label' holds a list, not a label; write it as a string"),
-])
+@pytest.mark.parametrize(
+    "row,problem",
+    [
+        ({"text": {"a": 1}, "label": "x"}, "the field 'text' holds an object, not text; write it as a string"),
+        ({"text": "ok", "label": ["x"]}, "the field 'label' holds a list, not a label; write it as a string"),
+    ],
+)
 def test_a_nested_json_value_as_text_or_label_is_refused_naming_the_line(tmp_path, row, problem):
     from model.finetuning.datasets import preview_dataset
 
@@ -345,18 +375,27 @@ def test_a_nested_json_value_in_a_column_not_used_is_kept_for_the_preview(tmp_pa
     assert preview_dataset(path).rows[0] == ["a", "1", "{'source': 'web'}"]
 
 
-@pytest.mark.parametrize("content,line", [
-    ('text,label\nok,1\n"never closed,1\nmore,0\nand more,1\n', 3),  # found at the end of the file
-    ('text,label\nok,1\n\n"two\nlines",0\n"never closed,1\n' + "long line,0\n" * 20_000, 6),  # at the field limit
-    ('\n\n"text,label\nok,1\n', 3),  # in the header
-])
+@pytest.mark.parametrize(
+    "content,line",
+    [
+        ('text,label\nok,1\n"never closed,1\nmore,0\nand more,1\n', 3),  # found at the end of the file
+        ('text,label\nok,1\n\n"two\nlines",0\n"never closed,1\n' + "long line,0\n" * 20_000, 6),  # at the field limit
+        ('\n\n"text,label\nok,1\n', 3),  # in the header
+    ],
+)
 def test_a_quote_that_never_closes_is_blamed_on_the_line_it_opens(tmp_path, content, line):
-    with pytest.raises(DatasetError, match=rf"d.csv, line {line}: a (double quote opens a field that never closes|"
-                                           r"field of over 131,072 characters; shorten it, or close the double quote)"):
+    with pytest.raises(
+        DatasetError,
+        match=rf"d.csv, line {line}: a (double quote opens a field that never closes|"
+        r"field of over 131,072 characters; shorten it, or close the double quote)",
+    ):
         load_dataset(write(tmp_path, "d.csv", content))
 
 
 def test_text_after_a_closing_quote_is_refused(tmp_path):
-    with pytest.raises(DatasetError, match=r'd.csv, line 3: text after the closing double quote of a field; write a '
-                                           r'quote inside a quoted field as two \(""\)'):
+    with pytest.raises(
+        DatasetError,
+        match=r"d.csv, line 3: text after the closing double quote of a field; write a "
+        r'quote inside a quoted field as two \(""\)',
+    ):
         load_dataset(write(tmp_path, "d.csv", 'text,label\nok,1\n"he said "hi" there",0\n'))

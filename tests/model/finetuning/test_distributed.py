@@ -14,9 +14,27 @@ def test_two_processes_match_one_with_the_same_global_batch(hf_folder, tmp_path,
     train = tmp_path / "train.csv"
     rows = [f"the cat sat {i},animal" for i in range(12)] + [f"paris is big {i},city" for i in range(12)]
     train.write_text("text,label\n" + "\n".join(rows) + "\n")
-    common = ["finetune", "--train", str(train), "--eval", str(train), "--model", str(folder), "--max-steps", "4",
-              "--lr", "1e-3", "--max-len", "16", "--dropout", "0", "--device", "cpu",
-              "--precision", "fp32"]  # exact comparison: bf16 rounding would differ with the reduction order
+    common = [
+        "finetune",
+        "--train",
+        str(train),
+        "--eval",
+        str(train),
+        "--model",
+        str(folder),
+        "--max-steps",
+        "4",
+        "--lr",
+        "1e-3",
+        "--max-len",
+        "16",
+        "--dropout",
+        "0",
+        "--device",
+        "cpu",
+        "--precision",
+        "fp32",
+    ]  # exact comparison: bf16 rounding would differ with the reduction order
     single = torchrun([*common, "--batch-size", "8", "--out", str(tmp_path / "one")], processes=1)
     assert single.returncode == 0, single.stderr
     double = torchrun([*common, "--batch-size", "4", "--out", str(tmp_path / "two")], processes=2)

@@ -43,27 +43,38 @@ def checked_message(message: str, path: Path) -> str:
     return message
 
 
-@pytest.mark.parametrize("name,data,says", [
-    ("nul.csv", b"text,label\nfine,1\nbin\x00ary,0\n", "nul.csv, line 3: a NUL byte, so the file is binary or UTF-16"),
-    ("utf16.tsv", "text\tlabel\nhi\t1\n".encode("utf-16-le"), "utf16.tsv, line 1: a NUL byte"),
-    ("utf16bom.csv", "text,label\nhi,1\n".encode("utf-16"), "utf16bom.csv, line 1: not UTF-8 text"),
-    ("png.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "png.csv, line 1: not UTF-8 text"),
-    ("nul.jsonl", b'{"text": "a", "label": 1}\n{"text": "b\x00", "label": 0}\n', "nul.jsonl, line 2: a NUL byte"),
-    ("late.csv", b"text,label\n" + b"fine,1\n" * 5000 + b"caf\xe9,0\n", "late.csv, line 5002: not UTF-8 text"),
-    ("cut.csv", b"text,label\nfine,1\ncut \xe2\x82", "cut.csv, line 3: not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "name,data,says",
+    [
+        (
+            "nul.csv",
+            b"text,label\nfine,1\nbin\x00ary,0\n",
+            "nul.csv, line 3: a NUL byte, so the file is binary or UTF-16",
+        ),
+        ("utf16.tsv", "text\tlabel\nhi\t1\n".encode("utf-16-le"), "utf16.tsv, line 1: a NUL byte"),
+        ("utf16bom.csv", "text,label\nhi,1\n".encode("utf-16"), "utf16bom.csv, line 1: not UTF-8 text"),
+        ("png.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "png.csv, line 1: not UTF-8 text"),
+        ("nul.jsonl", b'{"text": "a", "label": 1}\n{"text": "b\x00", "label": 0}\n', "nul.jsonl, line 2: a NUL byte"),
+        ("late.csv", b"text,label\n" + b"fine,1\n" * 5000 + b"caf\xe9,0\n", "late.csv, line 5002: not UTF-8 text"),
+        ("cut.csv", b"text,label\nfine,1\ncut \xe2\x82", "cut.csv, line 3: not UTF-8 text"),
+    ],
+)
 def test_binary_files_are_refused_naming_the_line(tmp_path, name, data, says):
     assert says in refusal(write(tmp_path, name, data))
 
 
-@pytest.mark.parametrize("line,says", [
-    ('{"text": "a\\ud800b", "label": 1}', "a \\u escape of half a UTF-16 surrogate pair"),
-    ('{"text": "a", "\\udc80": 1, "label": 1}', "a \\u escape of half a UTF-16 surrogate pair"),
-    ('{"text": "a", "label": 1' + "0" * 5000 + "}", "not a JSON object (a number too long to read)"),
-    ("[" * 100_000 + "]" * 100_000, "not a JSON object (nested too deeply)"),
-    ('["text", "label"]', "not a JSON object with named fields"),
-    ('{"text": "a", "label": 1', "not a JSON object (Expecting ',' delimiter)"),
-], ids=["lone surrogate", "surrogate field name", "long number", "deep nesting", "list", "cut short"])
+@pytest.mark.parametrize(
+    "line,says",
+    [
+        ('{"text": "a\\ud800b", "label": 1}', "a \\u escape of half a UTF-16 surrogate pair"),
+        ('{"text": "a", "\\udc80": 1, "label": 1}', "a \\u escape of half a UTF-16 surrogate pair"),
+        ('{"text": "a", "label": 1' + "0" * 5000 + "}", "not a JSON object (a number too long to read)"),
+        ("[" * 100_000 + "]" * 100_000, "not a JSON object (nested too deeply)"),
+        ('["text", "label"]', "not a JSON object with named fields"),
+        ('{"text": "a", "label": 1', "not a JSON object (Expecting ',' delimiter)"),
+    ],
+    ids=["lone surrogate", "surrogate field name", "long number", "deep nesting", "list", "cut short"],
+)
 def test_json_lines_that_python_reads_badly_are_refused_naming_the_line(tmp_path, line, says):
     path = write(tmp_path, "d.jsonl", '{"text": "fine", "label": 0}\n' + line + "\n")
     assert f"d.jsonl, line 2: {says}" in refusal(path)
@@ -71,7 +82,7 @@ def test_json_lines_that_python_reads_badly_are_refused_naming_the_line(tmp_path
 
 def test_a_surrogate_pair_escape_is_a_character(tmp_path):
     path = write(tmp_path, "d.jsonl", '{"text": "smile \\ud83d\\ude00", "label": 1}\n{"text": "b", "label": 0}\n')
-    assert load_dataset(path).examples[0].text == "smile \U0001F600"
+    assert load_dataset(path).examples[0].text == "smile \U0001f600"
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
@@ -132,7 +143,7 @@ def test_values_quoted_in_messages_are_cut_and_kept_on_one_line(tmp_path):
 def test_a_file_at_both_limits_is_read_to_its_last_line_and_refused_there(tmp_path):
     """Half a million rows in 100 MB, refused at the last line: everything is read first. (Its
     time and memory, the slowest refusal, are measured by benchmarks/bench_refusals.py.)"""
-    row = ("word " * 38 + "{},{}\n")
+    row = "word " * 38 + "{},{}\n"
     path = tmp_path / "d.csv"
     with open(path, "w") as file:
         file.write("text,label\n")
@@ -146,8 +157,32 @@ def test_a_file_at_both_limits_is_read_to_its_last_line_and_refused_there(tmp_pa
 
 # Pieces of text that stress the readers: quotes, separators, line breaks, a BOM, U+2028,
 # numbers written several ways and JSON-looking text.
-PIECES = ['"', '""', ",", "\t", "\n", "\r\n", "\r", " ", "", "\ufeff", "\u2028", "1", "01", "1.0", "1 ", "-0",
-          "+1", "1e0", ".5", "nan", '{"a": 1}', "[1, 2]", "\\", "é猫😀"]
+PIECES = [
+    '"',
+    '""',
+    ",",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "",
+    "\ufeff",
+    "\u2028",
+    "1",
+    "01",
+    "1.0",
+    "1 ",
+    "-0",
+    "+1",
+    "1e0",
+    ".5",
+    "nan",
+    '{"a": 1}',
+    "[1, 2]",
+    "\\",
+    "é猫😀",
+]
 # Put into a file's bytes now and then: a NUL, lone surrogates as UTF-8 would write them (which
 # is not UTF-8), a JSON escape of one, and any bytes.
 SURROGATE_BYTES = "\ud800".encode("utf-8", "surrogatepass")
@@ -155,9 +190,11 @@ POISON = st.sampled_from([b"\0", SURROGATE_BYTES, b"\xff", b"\\udc80"]) | st.bin
 text_pieces = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"), max_size=6)
 cells = st.lists(st.sampled_from(PIECES) | text_pieces, min_size=1, max_size=4).map("".join)
 KNOWN_HEADERS = st.sampled_from([["text", "label"], ["text_a", "text_b", "label"], ["label", "text", "id"]])
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | cells,
-                           lambda inner: st.lists(inner, max_size=2) | st.dictionaries(cells, inner, max_size=2),
-                           max_leaves=4)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | cells,
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(cells, inner, max_size=2),
+    max_leaves=4,
+)
 
 
 @st.composite
@@ -217,9 +254,12 @@ def test_any_rows_are_read_or_refused_with_one_line(fuzz_folder, file):
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.binary(max_size=300) | st.lists(st.sampled_from([b"", b"a b", b"\xff\xfe", b"\xed\xa0\x80", b" ",
-                                                                 b"\r", b"\x00", "é😀".encode()]),
-                                               max_size=12).map(b"\n".join))
+@given(
+    data=st.binary(max_size=300)
+    | st.lists(
+        st.sampled_from([b"", b"a b", b"\xff\xfe", b"\xed\xa0\x80", b" ", b"\r", b"\x00", "é😀".encode()]), max_size=12
+    ).map(b"\n".join)
+)
 def test_any_bytes_are_a_corpus_or_refused_with_one_line(fuzz_folder, data):
     path = write(fuzz_folder, "corpus.txt", data)
     try:
@@ -251,14 +291,23 @@ def test_a_corpus_without_blank_lines_is_not_held_whole(tmp_path, monkeypatch):
 
 # --- the command line -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("content,says", [
-    (b"text,label\nfine,1\nbin\x00ary,0\n", "hostile.csv, line 3: a NUL byte"),
-    (b'text,label\nok,1\n"open,0\n' + b"more,1\n" * 3, "hostile.csv, line 3: a double quote opens a field"),
-])
+
+@pytest.mark.parametrize(
+    "content,says",
+    [
+        (b"text,label\nfine,1\nbin\x00ary,0\n", "hostile.csv, line 3: a NUL byte"),
+        (b'text,label\nok,1\n"open,0\n' + b"more,1\n" * 3, "hostile.csv, line 3: a double quote opens a field"),
+    ],
+)
 def test_cli_finetune_refuses_a_hostile_file_in_one_line(tmp_path, content, says):
     path = write(tmp_path, "hostile.csv", content)
-    proc = subprocess.run([sys.executable, "-m", "model", "finetune", "--train", str(path), "--out",
-                           str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "model", "finetune", "--train", str(path), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and says in proc.stderr and "Traceback" not in proc.stderr
 
@@ -267,8 +316,23 @@ def test_cli_finetune_says_once_how_numeric_labels_were_read(tmp_path, hf_folder
     from model.cli import main
 
     path = write(tmp_path, "d.csv", "text,label\n" + "the cat,01\nthe dog,0\na cat,1.0\na dog,0.0\n" * 4)
-    code = main(["finetune", "--train", str(path), "--model", str(hf_folder("BertForPreTraining")[0]),
-                 "--out", str(tmp_path / "out"), "--max-steps", "1", "--batch-size", "2", "--device", "cpu"])
+    code = main(
+        [
+            "finetune",
+            "--train",
+            str(path),
+            "--model",
+            str(hf_folder("BertForPreTraining")[0]),
+            "--out",
+            str(tmp_path / "out"),
+            "--max-steps",
+            "1",
+            "--batch-size",
+            "2",
+            "--device",
+            "cpu",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     first, *rest = out.splitlines()

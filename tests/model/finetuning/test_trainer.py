@@ -25,8 +25,19 @@ def data(tmp_path):
 
 
 def settings(folder, data, out, **overrides):
-    values = dict(train=str(data[0]), eval=str(data[1]), model=str(folder), out=str(out), epochs=6, batch_size=8,
-                  lr=2e-3, max_len=16, device="cpu", precision="fp32", log_every=1)
+    values = dict(
+        train=str(data[0]),
+        eval=str(data[1]),
+        model=str(folder),
+        out=str(out),
+        epochs=6,
+        batch_size=8,
+        lr=2e-3,
+        max_len=16,
+        device="cpu",
+        precision="fp32",
+        log_every=1,
+    )
     values.update(overrides)
     return FinetuneSettings(**values)
 
@@ -36,8 +47,9 @@ def test_learns_a_separable_task_and_saves_a_transformers_loadable_model(hf_fold
 
     folder, _ = hf_folder("BertForMaskedLM")
     events, evals = [], []
-    result = FineTuner(settings(folder, data, tmp_path / "out")).run(on_step=events.append,
-                                                                       on_eval=lambda s, m: evals.append(m))
+    result = FineTuner(settings(folder, data, tmp_path / "out")).run(
+        on_step=events.append, on_eval=lambda s, m: evals.append(m)
+    )
     assert result.metrics.accuracy == 1.0 and result.metrics.macro_f1 == 1.0
     assert events[-1].step == result.steps == 36 and len(evals) == 6
     assert result.metrics.confusion.sum() == 12
@@ -67,7 +79,9 @@ def test_same_seed_same_result(hf_folder, data, tmp_path):
 def test_stop_leaves_no_half_written_model(hf_folder, data, tmp_path):
     folder, _ = hf_folder("BertForMaskedLM")
     calls = []
-    result = FineTuner(settings(folder, data, tmp_path / "out")).run(should_stop=lambda: len(calls.append(1) or calls) > 3)
+    result = FineTuner(settings(folder, data, tmp_path / "out")).run(
+        should_stop=lambda: len(calls.append(1) or calls) > 3
+    )
     assert result.output is None and result.steps == 3 and not (tmp_path / "out").exists()
     assert result.metrics is None  # a cancel does not wait for an evaluation
 
@@ -120,8 +134,11 @@ def test_an_output_folder_that_saving_would_destroy_is_refused_before_training(h
     documents = tmp_path / "documents"
     documents.mkdir()
     (documents / "thesis.txt").write_text("years of work")
-    for out, message in ((documents, "not part of a model \\(thesis.txt\\)"), (folder, "is the model being read"),
-                         (documents / "thesis.txt", "is a file")):
+    for out, message in (
+        (documents, "not part of a model \\(thesis.txt\\)"),
+        (folder, "is the model being read"),
+        (documents / "thesis.txt", "is a file"),
+    ):
         with pytest.raises(model.CheckpointError, match=message):
             FineTuner(settings(folder, data, out))
     assert (documents / "thesis.txt").read_text() == "years of work" and (folder / "config.json").is_file()
@@ -144,9 +161,15 @@ def test_frozen_layers_do_not_move(hf_folder, data, tmp_path):
     before = {k: v.clone() for k, v in tuner.network.state_dict().items()}
     tuner.run()
     after = tuner.network.state_dict()
-    assert torch.equal(before["bert.embeddings.word_embeddings.weight"], after["bert.embeddings.word_embeddings.weight"])
-    assert torch.equal(before["bert.encoder.layer.0.output.dense.weight"], after["bert.encoder.layer.0.output.dense.weight"])
-    assert not torch.equal(before["bert.encoder.layer.1.output.dense.weight"], after["bert.encoder.layer.1.output.dense.weight"])
+    assert torch.equal(
+        before["bert.embeddings.word_embeddings.weight"], after["bert.embeddings.word_embeddings.weight"]
+    )
+    assert torch.equal(
+        before["bert.encoder.layer.0.output.dense.weight"], after["bert.encoder.layer.0.output.dense.weight"]
+    )
+    assert not torch.equal(
+        before["bert.encoder.layer.1.output.dense.weight"], after["bert.encoder.layer.1.output.dense.weight"]
+    )
 
 
 def test_pairs_use_segment_b(hf_folder, tmp_path):
@@ -166,8 +189,29 @@ def test_cli_finetune_then_predict(hf_folder, data, tmp_path, capsys):
 
     folder, _ = hf_folder("BertForMaskedLM")
     out = tmp_path / "clf"
-    code = main(["finetune", "--train", str(data[0]), "--eval", str(data[1]), "--model", str(folder), "--out",
-                 str(out), "--epochs", "6", "--batch-size", "8", "--lr", "2e-3", "--max-len", "16", "--device", "cpu"])
+    code = main(
+        [
+            "finetune",
+            "--train",
+            str(data[0]),
+            "--eval",
+            str(data[1]),
+            "--model",
+            str(folder),
+            "--out",
+            str(out),
+            "--epochs",
+            "6",
+            "--batch-size",
+            "8",
+            "--lr",
+            "2e-3",
+            "--max-len",
+            "16",
+            "--device",
+            "cpu",
+        ]
+    )
     lines = capsys.readouterr().out.strip().splitlines()
     assert code == 0 and lines[0].startswith("48 training and 12 eval rows") and "step 36/36" in "\n".join(lines)
     last = json.loads(lines[-1])

@@ -113,7 +113,8 @@ def test_the_token_cache_is_rebuilt_for_another_vocabulary_of_the_same_size(prep
     again = tokenize_corpus(small_corpus, swapped, tmp_path / "cache", log=lambda _: None)
     assert not np.array_equal(np.asarray(first.tokens), np.asarray(again.tokens))
     assert np.count_nonzero(np.asarray(again.tokens) == len(words) - 1) == np.count_nonzero(
-        np.asarray(first.tokens) == common)
+        np.asarray(first.tokens) == common
+    )
 
 
 def test_an_examples_masks_do_not_depend_on_the_batch_it_is_in(prepared):

@@ -15,10 +15,39 @@ def test_two_processes_pretrain_like_one_and_only_rank_0_writes(small_corpus, tm
     vocab = tmp_path / "vocab"
     vocab.mkdir()
     train_wordpiece(small_corpus, 300, 48).save(vocab)
-    common = ["pretrain", "--corpus", str(small_corpus), "--vocab", str(vocab), "--layers", "2", "--hidden", "32",
-              "--heads", "2", "--intermediate", "64", "--max-len", "48", "--lr", "1e-3", "--warmup-steps", "2",
-              "--max-steps", "6", "--log-every", "3", "--checkpoint-every", "3", "--dropout", "0",
-              "--precision", "fp32", "--device", "cpu"]
+    common = [
+        "pretrain",
+        "--corpus",
+        str(small_corpus),
+        "--vocab",
+        str(vocab),
+        "--layers",
+        "2",
+        "--hidden",
+        "32",
+        "--heads",
+        "2",
+        "--intermediate",
+        "64",
+        "--max-len",
+        "48",
+        "--lr",
+        "1e-3",
+        "--warmup-steps",
+        "2",
+        "--max-steps",
+        "6",
+        "--log-every",
+        "3",
+        "--checkpoint-every",
+        "3",
+        "--dropout",
+        "0",
+        "--precision",
+        "fp32",
+        "--device",
+        "cpu",
+    ]
     single = torchrun([*common, "--batch-size", "8", "--out", str(tmp_path / "one")], processes=1)
     assert single.returncode == 0, single.stderr[-3000:]
     double = torchrun([*common, "--batch-size", "4", "--out", str(tmp_path / "two")], processes=2)
@@ -45,10 +74,40 @@ def test_two_processes_fit_one_schedule_to_a_time_budget(small_corpus, tmp_path,
     vocab = tmp_path / "vocab"
     vocab.mkdir()
     train_wordpiece(small_corpus, 300, 48).save(vocab)
-    run = torchrun(["pretrain", "--corpus", str(small_corpus), "--vocab", str(vocab), "--layers", "2", "--hidden",
-                    "32", "--heads", "2", "--intermediate", "64", "--max-len", "48", "--batch-size", "4",
-                    "--warmup-steps", "100000", "--time-budget", "4s", "--log-every", "1000", "--precision", "fp32",
-                    "--device", "cpu", "--out", str(tmp_path / "two")], processes=2)
+    run = torchrun(
+        [
+            "pretrain",
+            "--corpus",
+            str(small_corpus),
+            "--vocab",
+            str(vocab),
+            "--layers",
+            "2",
+            "--hidden",
+            "32",
+            "--heads",
+            "2",
+            "--intermediate",
+            "64",
+            "--max-len",
+            "48",
+            "--batch-size",
+            "4",
+            "--warmup-steps",
+            "100000",
+            "--time-budget",
+            "4s",
+            "--log-every",
+            "1000",
+            "--precision",
+            "fp32",
+            "--device",
+            "cpu",
+            "--out",
+            str(tmp_path / "two"),
+        ],
+        processes=2,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     fitted = int(re.search(r"the schedule ends at step (\d+)", run.stdout).group(1))
     why, step = re.search(r"(max steps reached|time budget used) at step (\d+);", run.stdout).groups()

@@ -12,9 +12,24 @@ from model.pretraining.vocab import train_wordpiece
 
 
 def tiny_settings(corpus, out, **overrides):
-    values = dict(corpus=str(corpus), out=str(out), vocab_size=300, layers=2, hidden=32, heads=2, intermediate=64,
-                  max_len=48, batch_size=8, lr=2e-3, warmup_steps=5, max_steps=60, log_every=10,
-                  checkpoint_every=1000, precision="fp32", device="cpu")
+    values = dict(
+        corpus=str(corpus),
+        out=str(out),
+        vocab_size=300,
+        layers=2,
+        hidden=32,
+        heads=2,
+        intermediate=64,
+        max_len=48,
+        batch_size=8,
+        lr=2e-3,
+        warmup_steps=5,
+        max_steps=60,
+        log_every=10,
+        checkpoint_every=1000,
+        precision="fp32",
+        device="cpu",
+    )
     values.update(overrides)
     return PretrainSettings(**values)
 
@@ -75,8 +90,9 @@ def test_continued_pretraining_keeps_the_vocabulary(small_corpus, tmp_path):
     first = Pretrainer(tiny_settings(small_corpus, tmp_path / "base", max_steps=2), log=quiet)
     first.run()
     base = tmp_path / "base" / "model"
-    cont = Pretrainer(tiny_settings(small_corpus, tmp_path / "cont", init=str(base), max_steps=2, vocab_size=999),
-                      log=quiet)
+    cont = Pretrainer(
+        tiny_settings(small_corpus, tmp_path / "cont", init=str(base), max_steps=2, vocab_size=999), log=quiet
+    )
     cont.run()
     assert (tmp_path / "cont" / "model" / "vocab.txt").read_text() == (base / "vocab.txt").read_text()
     assert cont.network.config.vocab_size == first.network.config.vocab_size
@@ -104,8 +120,7 @@ def test_position_embeddings_start_sinusoidal_and_dropout_can_be_set(small_corpu
     assert plain.network.config.hidden_dropout_prob == 0.1  # BERT's own when not set
 
 
-def test_a_time_budget_without_max_steps_ends_the_schedule_with_the_budget(small_corpus, tmp_path, monkeypatch,
-                                                                           capsys):
+def test_a_time_budget_without_max_steps_ends_the_schedule_with_the_budget(small_corpus, tmp_path, monkeypatch, capsys):
     """`pretrain --time-budget 3s` (no --max-steps) measures its speed and decays to 0 by then."""
     import re
     import types
@@ -115,9 +130,36 @@ def test_a_time_budget_without_max_steps_ends_the_schedule_with_the_budget(small
 
     ticks = iter(range(10**6))
     monkeypatch.setattr(train_loop, "time", types.SimpleNamespace(monotonic=lambda: next(ticks) * 0.05))
-    tiny = ["--corpus", str(small_corpus), "--vocab-size", "300", "--layers", "2", "--hidden", "32", "--heads", "2",
-            "--intermediate", "64", "--max-len", "48", "--batch-size", "8", "--lr", "2e-3", "--warmup-steps", "1000",
-            "--log-every", "10", "--precision", "fp32", "--device", "cpu", "--time-budget", "3s"]
+    tiny = [
+        "--corpus",
+        str(small_corpus),
+        "--vocab-size",
+        "300",
+        "--layers",
+        "2",
+        "--hidden",
+        "32",
+        "--heads",
+        "2",
+        "--intermediate",
+        "64",
+        "--max-len",
+        "48",
+        "--batch-size",
+        "8",
+        "--lr",
+        "2e-3",
+        "--warmup-steps",
+        "1000",
+        "--log-every",
+        "10",
+        "--precision",
+        "fp32",
+        "--device",
+        "cpu",
+        "--time-budget",
+        "3s",
+    ]
     assert main(["pretrain", "--out", str(tmp_path / "fit"), *tiny]) == 0
     out = capsys.readouterr().out
     fitted = int(re.search(r"the schedule ends at step (\d+)", out).group(1))
@@ -155,5 +197,5 @@ def test_the_reported_speed_and_eta_leave_a_pause_out(small_corpus, tmp_path, mo
     assert trainer.run(should_stop=pause_after_step_7, on_report=reports.append) == 12  # 12 steps fill the 6 s
     assert [r.step for r in reports] == [5, 10]
     for r in reports:
-        assert r.tokens_per_s == pytest.approx(sum(tokens[r.step - 5:r.step]) / 2.5)
+        assert r.tokens_per_s == pytest.approx(sum(tokens[r.step - 5 : r.step]) / 2.5)
     assert [r.eta_s for r in reports] == pytest.approx([3.5, 1.0])  # what is left of the budget
