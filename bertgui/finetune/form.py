@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from model.finetuning.settings import FinetuneSettings, suggested_learning_rate  # pure: no torch on the GUI thread
 from model.pretraining.settings import PretrainSettings
 
-from ..views.view_options import control_values, set_control_values
+from ..views.view_options import RemembersControls
 from .dataset_panel import DatasetPanel, choose_folder, path_row
 
 
@@ -41,7 +41,7 @@ def absolute(path_text: str) -> str:
         raise ValueError(f"{text}: no such user's home folder; type the folder's full path") from None
 
 
-class FinetuneForm(QWidget):
+class FinetuneForm(RemembersControls, QWidget):
     pauseToggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None):
@@ -243,19 +243,18 @@ class FinetuneForm(QWidget):
 
     # --- the settings ------------------------------------------------------------------------
 
-    def options(self) -> dict:
-        """The form as the user left it, for the settings. Not the learning rate, which is set to
-        suit each model as it loads, nor the data columns, detected again when the file is previewed."""
-        return control_values(self._remembered_controls())
+    FILE_CONTROLS = ("train", "eval")
 
     def set_options(self, options: dict) -> None:
-        set_control_values(self._remembered_controls(), options, files=("train", "eval"))
+        super().set_options(options)
         # The preview reads the file on the worker: only a regular file that is there is worth it
         # (a FIFO would block the worker for good; a missing file stays in the form, unread).
         if Path(self.train_edit.text().strip()).is_file():
             self.train_edit.editingFinished.emit()  # show the remembered dataset's preview again
 
-    def _remembered_controls(self) -> dict:
+    def remembered_controls(self) -> dict:
+        """The form as the user left it. Not the learning rate, which is set to suit each model as
+        it loads, nor the data columns, detected again when the file is previewed."""
         return {
             "task": self.task,
             "train": self.train_edit,

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBo
 from .attention_matrix import restricted, shown_tokens
 from .finite import drawable, finite_max, noted
 from .token_axis import TokenAxis
-from .view_options import control_values, set_control_values
+from .view_options import RemembersControls
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -53,7 +53,7 @@ def displayed_matrix(
     return restricted(matrix, keep), keep.tolist()
 
 
-class AttentionView(QWidget):
+class AttentionView(RemembersControls, QWidget):
     headSelected = Signal(int, int)  # layer, head
 
     def __init__(self, parent: QWidget | None = None):
@@ -164,14 +164,7 @@ class AttentionView(QWidget):
                 self._thumb_boxes[layer][head].autoRange(padding=0.02)
         self._redraw_large()
 
-    def options(self) -> dict:
-        """What the user chose, for the settings."""
-        return control_values(self._remembered_controls())
-
-    def set_options(self, options: dict) -> None:
-        set_control_values(self._remembered_controls(), options)
-
-    def _remembered_controls(self) -> dict:
+    def remembered_controls(self) -> dict:
         return {"mode": self.mode_combo, "hide_special": self.hide_special}
 
     def select(self, layer: int, head: int) -> None:

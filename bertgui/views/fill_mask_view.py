@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from .finite import finite_max, finite_or, finite_points
 from .flow_layout import ChipArea
 from .hidden_states_view import hidden_state_name
-from .view_options import control_values, set_control_values
+from .view_options import RemembersControls
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -75,7 +75,7 @@ class ScoreChip(QLabel):
 MIN_PANE_HEIGHT = 230  # pixels: ten bars with legible labels
 
 
-class FillMaskView(QWidget):
+class FillMaskView(RemembersControls, QWidget):
     scoreAllPositionsToggled = Signal(bool)  # the user wants token_probabilities computed (or no longer)
 
     def __init__(self, parent: QWidget | None = None):
@@ -119,12 +119,8 @@ class FillMaskView(QWidget):
         self.mask_combo.currentIndexChanged.connect(self._show_mask)
         self.score_all.toggled.connect(self._on_score_all_toggled)
 
-    def options(self) -> dict:
-        """What the user chose, for the settings."""
-        return control_values({"score_all": self.score_all})
-
-    def set_options(self, options: dict) -> None:
-        set_control_values({"score_all": self.score_all}, options)
+    def remembered_controls(self) -> dict:
+        return {"score_all": self.score_all}
 
     # --- construction: every plot item is made once and later updated in place --------------
 

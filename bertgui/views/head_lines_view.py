@@ -30,7 +30,7 @@ from .attention_matrix import restricted, shown_tokens
 from .finite import non_finite_note
 from .flow_layout import FlowLayout
 from .tokens_view import SEGMENT_COLOURS, SPECIAL_COLOUR
-from .view_options import control_values, set_control_values
+from .view_options import RemembersControls
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -207,7 +207,7 @@ class _TokenColumns(pg.GraphicsObject):
             p.drawText(QPointF(x + scale * weight + 4, y + height - 3), f"{weight:.2f}")
 
 
-class HeadLinesView(QWidget):
+class HeadLinesView(RemembersControls, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._inspection: model.Inspection | None = None
@@ -312,14 +312,8 @@ class HeadLinesView(QWidget):
 
     # --- public API -----------------------------------------------------------------------
 
-    def options(self) -> dict:
-        """What the user chose, for the settings (the layer and heads depend on the model)."""
-        return control_values(self._remembered_controls())
-
-    def set_options(self, options: dict) -> None:
-        set_control_values(self._remembered_controls(), options)
-
-    def _remembered_controls(self) -> dict:
+    def remembered_controls(self) -> dict:
+        """Not the layer and heads, which depend on the model."""
         return {"hide_special": self.hide_special, "threshold": self.threshold_spin}
 
     def set_model_shape(self, layers: int, heads: int) -> None:

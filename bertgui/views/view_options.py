@@ -102,3 +102,20 @@ def set_text(edit: QLineEdit, value: object, is_file: bool) -> str | None:
         return "not a regular file"
     edit.setText(value)
     return None
+
+
+class RemembersControls:
+    """Mixed into a view (before QWidget) whose controls are remembered across launches: the view
+    names them in remembered_controls(), and those holding a file the app reads in FILE_CONTROLS."""
+
+    FILE_CONTROLS: tuple[str, ...] = ()
+
+    def remembered_controls(self) -> dict[str, QWidget]:
+        raise NotImplementedError
+
+    def options(self) -> dict:
+        """What the user chose, for the settings."""
+        return control_values(self.remembered_controls())
+
+    def set_options(self, options: dict) -> None:
+        set_control_values(self.remembered_controls(), options, files=self.FILE_CONTROLS)
