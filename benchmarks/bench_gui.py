@@ -98,6 +98,7 @@ class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and "t" not in started:
             started["t"] = time.time()
+            print(started["t"], flush=True)  # now: closing leaves the loading worker, ending the process at once
             obj.close()
         return False
 app = QApplication([])
@@ -110,7 +111,6 @@ def show(self):
     original_show(self)
 mw.MainWindow.show = show
 bertgui_app.main(["--text", "The cat sat on the [MASK]."] + ({["--model", model_dir] if model_dir else []!r}))
-print(started["t"])
 """
     launch = time.time()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
