@@ -7,16 +7,14 @@ model_type "bert" and that holds weights is listed.
 
 from __future__ import annotations
 
-import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-WEIGHTS = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
-CONFIG_LIMIT = 1 << 20  # bytes; as model.config.CONFIG_JSON (a real config.json is under 2 KB)
-# Opening a FIFO returns at once with O_NONBLOCK (and is then refused); no effect on a regular file.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+from model.config import CONFIG_JSON  # model's pure modules: no torch on the GUI thread
+from model.errors import BertError
+from model.folder_layout import WEIGHT_FILES
+from model.safe_read import read_json
 
 
 @dataclass(frozen=True)
@@ -61,33 +59,12 @@ def _mtime(path: Path) -> float:
 
 
 def _is_bert(folder: Path) -> bool:
-    try:
-        config = json.loads(_small_file_text(folder / "config.json"))
-    except (OSError, ValueError):  # ValueError: not UTF-8, not JSON, or not a small regular file
+    try:  # never opens a FIFO nor reads a huge file: the scan runs on the GUI thread
+        config = read_json(folder / "config.json", CONFIG_JSON)
+    except BertError:
         return False
     return (
         isinstance(config, dict)
         and config.get("model_type", "bert") == "bert"
-        and any((folder / w).exists() for w in WEIGHTS)
+        and any((folder / w).exists() for w in WEIGHT_FILES)
     )
-
-
-def _small_file_text(path: Path) -> str:
-    """The text of a regular file of at most CONFIG_LIMIT bytes. The scan runs on the GUI
-    thread, so it must never open a FIFO (which blocks until written to) nor read a huge file.
-    model.safe_read does this for the model package, but importing anything from `model`
-    imports torch, which the GUI thread must not wait for."""
-    if not _small_regular(os.stat(path)):
-        raise ValueError(f"{path}: not a small regular file")
-    with os.fdopen(os.open(path, _OPEN_FLAGS), "rb") as file:
-        info = os.fstat(file.fileno())
-        if not _small_regular(info):  # what was opened, in case the path changed
-            raise ValueError(f"{path}: not a small regular file")
-        data = file.read(info.st_size + 1)
-    if len(data) > info.st_size:
-        raise ValueError(f"{path}: changed while it was read")
-    return data.decode("utf-8")
-
-
-def _small_regular(info: os.stat_result) -> bool:
-    return stat.S_ISREG(info.st_mode) and info.st_size <= CONFIG_LIMIT

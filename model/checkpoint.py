@@ -31,12 +31,11 @@ from safetensors.torch import load_file, save_file
 from .atomic import atomic_directory, recover_interrupted_save
 from .config import BertConfig
 from .errors import CheckpointError, ModelNotFoundError, one_line
+from .folder_layout import MODEL_FILE_NAMES, SHARD_NAME, WEIGHT_FILES
 from .heads import BertWithHeads, HeadSpec
 from .safe_read import FileKind, check_file, clip, read_json, shown
 from .safetensors_header import HEADER_LIMIT, TensorInfo, read_header
 from .tokenizer import BertTokenizer
-
-WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
 
 # The one translation table: historical spellings of a state_dict key -> ours (Hugging Face's).
 KEY_RENAMES = (
@@ -325,24 +324,6 @@ def load_checkpoint(folder: str | Path) -> LoadedCheckpoint:
     return LoadedCheckpoint(network, config, tokenizer, ignored)
 
 
-# What a model folder may hold: the files a save writes and those Hugging Face's tools put beside
-# them. A save replaces the folder whole, so a folder holding anything else (the user's notes, a
-# subfolder, a model card) is refused rather than emptied.
-MODEL_FILE_NAMES = frozenset(
-    {
-        "config.json",
-        "model.safetensors",
-        "model.safetensors.index.json",
-        "pytorch_model.bin",
-        "pytorch_model.bin.index.json",
-        "vocab.txt",
-        "tokenizer.json",
-        "tokenizer_config.json",
-        "special_tokens_map.json",
-        "added_tokens.json",
-    }
-)
-SHARD_NAME = re.compile(r"(model|pytorch_model)-\d+-of-\d+\.(safetensors|bin)")
 NAMES_LISTED = 5  # a refusal names this many of the other files, then counts the rest
 
 
