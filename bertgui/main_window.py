@@ -7,17 +7,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDockWidget,
     QFileDialog,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -28,8 +24,10 @@ from PySide6.QtWidgets import (
 from .controller import Controller
 from .finetune.wing import FinetuneWing
 from .hf_cache import find_cached_berts
+from .image_export import save_widget_image
 from .palette import apply_palette, plots_follow_palette
 from .settings import AppSettings
+from .text_input import TextInput
 from .views.attention_view import AttentionView
 from .views.embeddings_view import EmbeddingsView
 from .views.fill_mask_view import FillMaskView
@@ -47,14 +45,6 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     from model.model_info import ModelInfo
 
 ERROR_MESSAGE_MS = 15_000  # how long an error stays in the status bar (it hides the model line meanwhile)
-MAX_INPUT_CHARS = 1_000_000  # the tokenizer truncates to the model's length, visibly
-EXAMPLES = [
-    ("The cat sat on the [MASK].", ""),
-    ("Paris is the [MASK] of France.", ""),
-    ("The man went to the store.", "He bought a gallon of milk."),
-    ("The man went to the store.", "Penguins are flightless birds."),
-    ("She drank a cup of [MASK] before the [MASK] started.", ""),
-]
 
 
 TAB_NAMES = (
@@ -78,23 +68,8 @@ class MainWindow(QMainWindow):
         self.settings = settings  # None: remember nothing (screenshots, tests)
         self.setWindowTitle("BERT Explorer")
 
-        self.text_a = QLineEdit()
-        self.text_a.setPlaceholderText("Sentence A: type anything; [MASK] marks a word to predict")
-        self.text_a.setToolTip("The sentence to inspect; the views update as you type")
-        self.text_b = QLineEdit()
-        self.text_b.setPlaceholderText("Sentence B (optional): makes a pair, as in next-sentence prediction")
-        self.text_b.setToolTip("Optional second sentence (segment B)")
-        for field in (self.text_a, self.text_b):
-            field.setMaxLength(MAX_INPUT_CHARS)  # Qt's default (32,767) would cut a long paste silently
-        self.examples = QComboBox()
-        self.examples.addItem("Examples…")
-        for a, b in EXAMPLES:
-            self.examples.addItem(a if not b else f"{a} | {b}", (a, b))
-        self.examples.setToolTip("Load an example sentence or pair")
-        form = QFormLayout()
-        form.addRow("Sentence A", self.text_a)
-        form.addRow("Sentence B", self.text_b)
-        form.addRow("", self.examples)
+        self.text_input = TextInput()
+        self.text_a, self.text_b = self.text_input.text_a, self.text_input.text_b
 
         self.tokens_view = TokensView()
         self.embeddings_view = EmbeddingsView()
@@ -140,7 +115,7 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addLayout(form)
+        layout.addWidget(self.text_input)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -156,9 +131,7 @@ class MainWindow(QMainWindow):
         self._memory_timer.start(2000)
         self._build_menu()
 
-        self.text_a.textChanged.connect(self._on_text_changed)
-        self.text_b.textChanged.connect(self._on_text_changed)
-        self.examples.activated.connect(self._on_example_chosen)
+        self.text_input.textsChanged.connect(controller.set_text)
         self.tokens_view.tokenDoubleClicked.connect(self._on_tokens_double_clicked)
         self.tokens_view.tokenHovered.connect(self._on_tokens_hovered)
         self.fill_mask_view.scoreAllPositionsToggled.connect(controller.set_all_positions)
@@ -253,29 +226,12 @@ class MainWindow(QMainWindow):
     # --- user actions ---------------------------------------------------------------------
 
     def set_texts(self, text: str, text_b: str = "") -> None:
-        self.text_a.setText(text)
-        self.text_b.setText(text_b)
-
-    @Slot()
-    def _on_text_changed(self) -> None:
-        self.controller.set_text(self.text_a.text(), self.text_b.text())
-
-    @Slot(int)
-    def _on_example_chosen(self, index: int) -> None:
-        data = self.examples.itemData(index)
-        if data:
-            self.set_texts(*data)
+        self.text_input.set_texts(text, text_b)
 
     @Slot(int, int, int, int)
     def _on_tokens_hovered(self, segment: int, start: int, end: int, index: int) -> None:
-        """Select the hovered token's characters in its sentence (the offsets come from the tokenizer)."""
-        for field in (self.text_a, self.text_b):
-            field.deselect()
-        if index >= 0 and end > start:
-            field = self.text_b if segment == 1 else self.text_a
-            text = field.text()
-            first, last = utf16_position(text, start), utf16_position(text, end)
-            field.setSelection(first, last - first)
+        """Select the hovered token's characters in its sentence (index -1: the pointer left)."""
+        self.text_input.select_characters(segment, start, end if index >= 0 else start)
 
     def _inspector_text(self) -> tuple[str, str]:
         return self.text_a.text().strip(), self.text_b.text().strip()
@@ -300,15 +256,8 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_tokens_double_clicked(self, index: int) -> None:
         """Replace the token's characters in its sentence by [MASK]."""
-        r = self.controller.inspection
-        if r is None or r.special_tokens_mask[index]:
-            return
-        start, end = (int(v) for v in r.offsets[index])
-        field = self.text_b if r.segment_ids[index] == 1 else self.text_a
-        text = field.text()
-        if text != ((r.text_b or "") if r.segment_ids[index] == 1 else r.text):
-            return  # typed since this inspection: its offsets no longer point at that token
-        field.setText(text[:start] + "[MASK]" + text[end:])
+        if self.controller.inspection is not None:
+            self.text_input.mask_token(self.controller.inspection, index)
 
     @Slot()
     def _on_open_model(self) -> None:
@@ -347,20 +296,7 @@ class MainWindow(QMainWindow):
 
     def export_widget(self, widget: QWidget, path: str) -> None:
         """PNG: the widget as shown; SVG: the widget painted into a vector file."""
-        if path.lower().endswith(".svg"):
-            generator = QSvgGenerator()
-            generator.setFileName(path)
-            generator.setSize(widget.size())
-            generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
-            generator.setTitle("BERT Explorer")
-            painter = QPainter()  # QSvgGenerator is a paint device: the widget paints into the file
-            ok = painter.begin(generator)  # False when the file cannot be opened
-            if ok:
-                widget.render(painter, QPoint(0, 0))
-                ok = painter.end()
-        else:
-            ok = widget.grab().save(path)
-        if ok:
+        if save_widget_image(widget, path):
             self.statusBar().showMessage(f"Saved {path}", 5000)
         else:
             self._on_controller_error(f"{path}: could not write the image (check the folder and the name)")
@@ -542,9 +478,3 @@ def resident_memory_mb() -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def utf16_position(text: str, index: int) -> int:
-    """A code-point index (Python's, and the tokenizer's offsets) as Qt counts it: in UTF-16 units,
-    two for each character outside the Basic Multilingual Plane, such as an emoji."""
-    return len(text[:index].encode("utf-16-le")) // 2
