@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -23,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from .controller import Controller
 from .finetune.wing import FinetuneWing
-from .hf_cache import find_cached_berts
 from .image_export import save_widget_image
+from .menus import WindowMenus
 from .palette import apply_palette, plots_follow_palette
 from .settings import AppSettings
 from .text_input import TextInput
@@ -129,7 +127,8 @@ class MainWindow(QMainWindow):
         self._memory_timer = QTimer(self)
         self._memory_timer.timeout.connect(self._on_memory_timer)
         self._memory_timer.start(2000)
-        self._build_menu()
+        self.menus = WindowMenus(self, controller, settings, self.tabs, self.export_widget)
+        self.dark_action, self.device_group = self.menus.dark_action, self.menus.device_group
 
         self.text_input.textsChanged.connect(controller.set_text)
         self.tokens_view.tokenDoubleClicked.connect(self._on_tokens_double_clicked)
@@ -154,74 +153,6 @@ class MainWindow(QMainWindow):
         self.resize(1200, 800)
         plots_follow_palette(self)
         self._restore_settings()
-
-    def _build_menu(self) -> None:
-        def action(menu, text, slot, shortcut=None, tip=""):
-            a = QAction(text, self)
-            if shortcut is not None:
-                a.setShortcut(shortcut)
-            a.setToolTip(tip or text)
-            a.setStatusTip(tip or text)
-            a.triggered.connect(slot)
-            menu.addAction(a)
-            return a
-
-        file_menu = self.menuBar().addMenu("&File")
-        action(
-            file_menu,
-            "&Open model…",
-            self._on_open_model,
-            QKeySequence.StandardKey.Open,
-            "Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)",
-        )
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
-        self.cache_menu = file_menu.addMenu("From the Hugging Face &cache")
-        self.cache_menu.setToolTip("BERT checkpoints already downloaded on this machine (no network used)")
-        self.cache_menu.aboutToShow.connect(self._on_cache_menu_about_to_show)
-        action(
-            file_menu,
-            "&Bundled model",
-            lambda: self.controller.load_model(None),
-            None,
-            "Open the small BERT that ships with BERT Explorer",
-        )
-        file_menu.addSeparator()
-        action(file_menu, "Export view as &PNG…", lambda: self._export_view("png"), QKeySequence("Ctrl+E"))
-        action(file_menu, "Export view as &SVG…", lambda: self._export_view("svg"), QKeySequence("Ctrl+Shift+S"))
-        action(
-            file_menu,
-            "Export inspection &arrays…",
-            self._on_export_arrays,
-            QKeySequence("Ctrl+Shift+E"),
-            "Save tokens, embeddings, hidden states and attention maps as .npz, with a .json summary",
-        )
-        file_menu.addSeparator()
-        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        model_menu = self.menuBar().addMenu("&Model")
-        self.device_menu = model_menu.addMenu("&Device")
-        self.device_group = QActionGroup(self)
-        action(
-            model_menu,
-            "&Run again",
-            self.controller.inspect_now,
-            QKeySequence("F5"),
-            "Run the model again on the current text",
-        )
-        action(model_menu, "Switch all &heads on", self.controller.reset_heads, QKeySequence("Ctrl+R"))
-
-        view_menu = self.menuBar().addMenu("&View")
-        self.dark_action = action(view_menu, "&Dark palette", self._on_dark_toggled, QKeySequence("Ctrl+Shift+D"))
-        self.dark_action.setCheckable(True)
-        for index in range(self.tabs.count()):
-            action(
-                view_menu,
-                self.tabs.tabText(index),
-                lambda _=False, i=index: self.tabs.setCurrentIndex(i),
-                QKeySequence(f"Ctrl+{index + 1}"),
-                f"Show the {self.tabs.tabText(index)} view",
-            )
 
     # --- user actions ---------------------------------------------------------------------
 
@@ -259,61 +190,12 @@ class MainWindow(QMainWindow):
         if self.controller.inspection is not None:
             self.text_input.mask_token(self.controller.inspection, index)
 
-    @Slot()
-    def _on_open_model(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a BERT model folder")
-        if folder:
-            self.controller.load_model(folder)
-
-    @Slot()
-    def _on_recent_menu_about_to_show(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_models if self.settings else []
-        for path in recent:
-            self.recent_menu.addAction(path, lambda p=path: self.controller.load_model(p))
-        if not recent:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-
-    @Slot()
-    def _on_cache_menu_about_to_show(self) -> None:
-        self.cache_menu.clear()
-        cached = find_cached_berts()  # on the GUI thread: cheap enough (see find_cached_berts)
-        for entry in cached:
-            self.cache_menu.addAction(entry.name, lambda p=str(entry.path): self.controller.load_model(p))
-        if not cached:
-            self.cache_menu.addAction("(no BERT checkpoints in the local cache)").setEnabled(False)
-
-    def _export_view(self, kind: str) -> None:
-        view = self.tabs.currentWidget()
-        name = self.tabs.tabText(self.tabs.currentIndex()).lower().replace(" ", "-")
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Export the {name} view", f"{name}.{kind}", f"{kind.upper()} (*.{kind})"
-        )
-        if path:
-            if Path(path).suffix.lower() != f".{kind}":
-                path += f".{kind}"  # the dialog does not add the extension it offered, and Qt needs it
-            self.export_widget(view, path)
-
     def export_widget(self, widget: QWidget, path: str) -> None:
         """PNG: the widget as shown; SVG: the widget painted into a vector file."""
         if save_widget_image(widget, path):
             self.statusBar().showMessage(f"Saved {path}", 5000)
         else:
             self._on_controller_error(f"{path}: could not write the image (check the folder and the name)")
-
-    @Slot()
-    def _on_export_arrays(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the inspection arrays", "inspection.npz", "NumPy arrays (*.npz)"
-        )
-        if path:
-            self.controller.export_inspection(path)
-
-    @Slot(bool)
-    def _on_dark_toggled(self, dark: bool) -> None:
-        apply_palette(QApplication.instance(), dark)
-        if self.settings:
-            self.settings.dark = dark
 
     # --- controller events ----------------------------------------------------------------
 
@@ -378,23 +260,11 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def _on_controller_devices_available(self, devices: list) -> None:
-        self.device_menu.clear()
-        for device in devices:
-            a = self.device_menu.addAction(
-                device.upper() if device == "cpu" else device, lambda d=device: self.controller.set_device(d)
-            )
-            a.setCheckable(True)
-            a.setData(device)
-            self.device_group.addAction(a)
-        self._check_device(self.controller.info.device if self.controller.info else "cpu")
-
-    def _check_device(self, device: str) -> None:
-        for a in self.device_group.actions():
-            a.setChecked(a.data() == device or (device == "cuda" and a.data() == "cuda:0"))
+        self.menus.show_devices(devices, self.controller.info.device if self.controller.info else "cpu")
 
     @Slot(str)
     def _on_controller_device_changed(self, device: str) -> None:
-        self._check_device(device)
+        self.menus.check_device(device)
         if self.controller.info is not None:
             self._on_controller_model_loaded(self.controller.info)
 

@@ -249,10 +249,10 @@ def test_export_view_and_arrays(qtbot, window, tmp_path, monkeypatch):
     assert b"<svg" in (tmp_path / "a.svg").read_bytes()[:2000]
     for kind in ("png", "svg"):  # a name typed without the extension the dialog offered gets it
         monkeypatch.setattr(
-            "bertgui.main_window.QFileDialog.getSaveFileName",
+            "bertgui.menus.QFileDialog.getSaveFileName",
             lambda *args, kind=kind: (str(tmp_path / f"typed-{kind}"), ""),
         )
-        window._export_view(kind)
+        window.menus.export_view(kind)
         assert (tmp_path / f"typed-{kind}.{kind}").stat().st_size > 1000
     shown = []
     monkeypatch.setattr("bertgui.main_window.QMessageBox.warning", lambda *args: shown.append(args[2]))
