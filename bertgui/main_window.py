@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -23,7 +22,7 @@ from .controller import Controller
 from .finetune.wing import FinetuneWing
 from .image_export import save_widget_image
 from .menus import WindowMenus
-from .palette import apply_palette, plots_follow_palette
+from .palette import plots_follow_palette
 from .settings import AppSettings
 from .text_input import TextInput
 from .views.attention_view import AttentionView
@@ -35,6 +34,7 @@ from .views.hidden_states_view import HiddenStatesView
 from .views.model_view import ModelView
 from .views.nsp_view import NSPView
 from .views.tokens_view import TokensView
+from .window_state import restore_window_state, save_window_state
 from .worker import FailureKind
 from .worker_thread import STOP_WAIT_MS
 
@@ -152,7 +152,8 @@ class MainWindow(QMainWindow):
         controller.exportFailed.connect(self._on_controller_error)
         self.resize(1200, 800)
         plots_follow_palette(self)
-        self._restore_settings()
+        if settings is not None:
+            restore_window_state(settings, self, self.tabs, self._views_with_options(), self.dark_action)
 
     # --- user actions ---------------------------------------------------------------------
 
@@ -285,27 +286,6 @@ class MainWindow(QMainWindow):
 
     # --- settings ---------------------------------------------------------------------------
 
-    def _restore_settings(self) -> None:
-        if self.settings is None:
-            return
-        geometry, state = self.settings.window_state()
-        # Qt checks the bytes are a saved geometry or state and says False if not (e.g. another app's).
-        if geometry is not None and not self.restoreGeometry(geometry):
-            self.settings.ignored("window/geometry", "not a saved geometry")
-        if state is not None and not self.restoreState(state):
-            self.settings.ignored("window/state", "not a saved window state")
-        tab = self.settings.tab
-        if tab < self.tabs.count():
-            self.tabs.setCurrentIndex(tab)
-        else:
-            self.settings.ignored("view/tab", f"there is no tab {tab}")
-        for name, view in self._views_with_options().items():
-            view.set_options(self.settings.view_options(name))
-        dark = self.settings.dark
-        self.dark_action.setChecked(dark)
-        if dark:
-            apply_palette(QApplication.instance(), True)
-
     def _views_with_options(self) -> dict:
         """The views whose controls are remembered across launches, by settings key."""
         return {
@@ -322,12 +302,8 @@ class MainWindow(QMainWindow):
         # Both workers are asked to stop; the window waits about 2 s in all, never on a busy load.
         self.finetune.shutdown(STOP_WAIT_MS // 2)
         if self.settings is not None:
-            self.settings.save_window_state(self.saveGeometry(), self.saveState())
-            self.settings.text = (self.text_a.text(), self.text_b.text())
-            self.settings.tab = self.tabs.currentIndex()
-            for name, view in self._views_with_options().items():
-                self.settings.set_view_options(name, view.options())
-            self.settings.sync()
+            texts = (self.text_a, self.text_b)
+            save_window_state(self.settings, self, self.tabs, self._views_with_options(), texts)
         self.controller.shutdown(STOP_WAIT_MS // 2)
         super().closeEvent(event)
 
