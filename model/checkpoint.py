@@ -17,7 +17,6 @@ folder is read: a shard index names plain file names beside it.
 from __future__ import annotations
 
 import os
-import pickle
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -159,7 +158,8 @@ def _read_pytorch_bin(path: Path) -> dict[str, torch.Tensor]:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # zip errors, EOF, legacy formats, and the weights-only refusal
         # torch's refusal quotes its advice to load with weights_only=False: the one thing not to do.
-        if isinstance(exc, pickle.UnpicklingError) and str(exc).startswith("Weights only load failed"):
+        # (Matched by name: torch raises pickle's UnpicklingError, and this module never imports pickle.)
+        if type(exc).__name__ == "UnpicklingError" and str(exc).startswith("Weights only load failed"):
             raise CheckpointError(
                 f"{path}: refused: it holds Python objects other than tensors, and a checkpoint "
                 "is never unpickled (it could run code); convert it to safetensors where it "
