@@ -1,7 +1,7 @@
 """Application entry point: `python main.py` or the `bertgui` console script.
 
 python main.py [--model DIR] [--device auto|cpu|cuda] [--text "..."] [--text-b "..."]
-               [--tab NAME] [--head LAYER-HEAD] [--screenshot FILE.png]
+               [--tab NAME] [--head LAYER-HEAD] [--size WIDTHxHEIGHT] [--dark] [--screenshot FILE.png]
 """
 
 from __future__ import annotations
@@ -11,29 +11,66 @@ import os
 import sys
 from pathlib import Path
 
+from .tab_guide import TAB_NAMES, tab_key
+
 SCREENSHOT_TIMEOUT_MS = 120_000
 DEFAULT_TEXT = "The cat sat on the [MASK]."
+WINDOW_SIDES = (200, 10_000)  # pixels: the smallest and largest width or height --size accepts
+TAB_KEYS = [tab_key(name) for name in TAB_NAMES]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bertgui", description="BERT Explorer")
-    parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
+    parser.add_argument("--model", default=None, metavar="DIR", help="model folder (default: the bundled model)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--text", default=None, help="sentence A to open with (default: the last one)")
     parser.add_argument("--text-b", default=None, help="sentence B to open with")
     parser.add_argument(
         "--tab",
         default=None,
-        help="tab to show by name, e.g. tokens, embeddings, attention, head-view, fill-mask, model",
+        type=tab_name,
+        metavar="NAME",
+        help=f"tab to show by name: {', '.join(TAB_KEYS)}",
     )
     parser.add_argument(
         "--head",
         default=None,
+        metavar="LAYER-HEAD",
         type=layer_and_head,
         help="head to show in the Attention and Head views, as LAYER-HEAD counted from 0, e.g. 1-1",
     )
-    parser.add_argument("--screenshot", default=None, help="render the window to this PNG once ready, then exit")
+    parser.add_argument(
+        "--size",
+        default=None,
+        type=window_size,
+        metavar="WxH",
+        help="window size in pixels as WIDTHxHEIGHT, e.g. 1280x800",
+    )
+    parser.add_argument(
+        "--dark", action="store_true", help="use the dark palette this time (View > Dark palette remembers it)"
+    )
+    parser.add_argument(
+        "--screenshot", default=None, metavar="FILE.png", help="render the window to this PNG once ready, then exit"
+    )
     return parser.parse_args(argv)
+
+
+def tab_name(text: str) -> str:
+    """A tab as the command line names it ("Head view", "head-view"), checked before any window exists."""
+    if tab_key(text) not in TAB_KEYS:
+        raise argparse.ArgumentTypeError(f"no tab '{text}'; choose one of {', '.join(TAB_KEYS)}")
+    return tab_key(text)
+
+
+def window_size(text: str) -> tuple[int, int]:
+    low, high = WINDOW_SIDES
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not WIDTHxHEIGHT in pixels, e.g. 1280x800") from None
+    if not (low <= width <= high and low <= height <= high):
+        raise argparse.ArgumentTypeError(f"'{text}': width and height must each be from {low} to {high} pixels")
+    return width, height
 
 
 def layer_and_head(text: str) -> tuple[int, int]:
@@ -42,11 +79,6 @@ def layer_and_head(text: str) -> tuple[int, int]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not LAYER-HEAD, e.g. 1-1 (counted from 0)") from None
     return layer, head
-
-
-def tab_key(name: str) -> str:
-    """A tab's name as the command line spells it: "Head view" is head-view."""
-    return name.strip().lower().replace(" ", "-")
 
 
 def opening_texts(text: str | None, text_b: str | None, remembered: tuple[str, str]) -> tuple[str, str]:
@@ -65,15 +97,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from .controller import Controller
     from .garbage import set_aside_long_lived_objects
-    from .main_window import TAB_NAMES, MainWindow
+    from .main_window import MainWindow
     from .palette import apply_palette
     from .settings import AppSettings
     from .worker_thread import any_abandoned
-
-    tab_keys = [tab_key(name) for name in TAB_NAMES]
-    if args.tab and tab_key(args.tab) not in tab_keys:  # before any window exists, or settings it could save
-        print(f"bertgui: error: no tab '{args.tab}'; choose one of {', '.join(tab_keys)}", file=sys.stderr)
-        return 2
 
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -84,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     controller = Controller()
     window = MainWindow(controller, show_dialogs=not args.screenshot, settings=settings)
     if args.tab:
-        window.tabs.setCurrentIndex(tab_keys.index(tab_key(args.tab)))
+        window.tabs.setCurrentIndex(TAB_KEYS.index(args.tab))
+    if args.dark:  # for this session: the remembered choice is View > Dark palette's
+        apply_palette(app, dark=True)
+        window.dark_action.setChecked(True)
+    if args.size:
+        window.resize(*args.size)
     window.set_texts(*opening_texts(args.text, args.text_b, settings.text if settings else ("", "")))
     model_path = args.model
     if model_path is None and settings and settings.last_model and Path(settings.last_model).is_dir():

@@ -46,7 +46,10 @@ class Controller(QObject):
         self.head_mask: np.ndarray | None = None
         self.device = "auto"
         self.inspection: model.Inspection | None = None
-        self.all_positions = False  # fill-mask scores every position
+        self.all_positions = False  # fill-mask scores every position of the text...
+        self.masked_scoring = True  # ...each hidden by [MASK] in turn (pseudo-likelihood); False: as seen
+        self.top_k = 10  # predictions per [MASK]
+        self.candidates: tuple[str, ...] = ()  # words scored at each [MASK] ("Check a word")
         self._request_id = 0
         self._pending_inspect = 0
         self._pending_load = 0
@@ -104,6 +107,21 @@ class Controller(QObject):
         self.all_positions = on
         self.inspect_now()
 
+    def set_masked_scoring(self, masked: bool) -> None:
+        """How every position is scored: masked one at a time (True) or as seen (False)."""
+        self.masked_scoring = masked
+        if self.all_positions:  # else nothing shown depends on it
+            self.inspect_now()
+
+    def set_top_k(self, top_k: int) -> None:
+        self.top_k = top_k
+        self.inspect_now()
+
+    def set_candidates(self, words: tuple[str, ...]) -> None:
+        """Words to score at each [MASK]; typed, so the forward pass waits for a pause as for the text."""
+        self.candidates = tuple(words)
+        self._debounce.start()
+
     def set_head_enabled(self, layer: int, head: int, enabled: bool) -> None:
         if self.head_mask is None:
             return
@@ -130,7 +148,16 @@ class Controller(QObject):
         self._worker.note_newest(self._request_id)
         self.busyChanged.emit(True)
         self._inspectRequested.emit(
-            InspectRequest(self._request_id, self.text, self.text_b, self.head_mask, all_positions=self.all_positions)
+            InspectRequest(
+                self._request_id,
+                self.text,
+                self.text_b,
+                self.head_mask,
+                top_k=self.top_k,
+                all_positions=self.all_positions and not self.masked_scoring,
+                masked_positions=self.all_positions and self.masked_scoring,
+                candidates=self.candidates,
+            )
         )
 
     def shutdown(self, wait_ms: int = STOP_WAIT_MS) -> bool:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,12 +23,14 @@ from .image_export import save_widget_image
 from .menus import WindowMenus
 from .palette import plots_follow_palette
 from .settings import AppSettings
+from .tab_guide import TAB_GUIDE, TAB_NAMES
 from .text_input import TextInput
 from .views.attention_view import AttentionView
+from .views.caption import CaptionedTabs
 from .views.embeddings_view import EmbeddingsView
 from .views.fill_mask_view import FillMaskView
 from .views.head_lines_view import HeadLinesView
-from .views.heads_view import HeadsView
+from .views.heads_view import HeadsOffNotice, HeadsView
 from .views.hidden_states_view import HiddenStatesView
 from .views.model_view import ModelView
 from .views.nsp_view import NSPView
@@ -43,19 +44,6 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     from model.model_info import ModelInfo
 
 ERROR_MESSAGE_MS = 15_000  # how long an error stays in the status bar (it hides the model line meanwhile)
-
-
-TAB_NAMES = (
-    "Tokens",
-    "Embeddings",
-    "Attention",
-    "Head view",
-    "Fill-mask",
-    "Hidden states",
-    "Sentence",
-    "Model",
-    "Fine-tune",
-)
 
 
 class MainWindow(QMainWindow):
@@ -79,7 +67,7 @@ class MainWindow(QMainWindow):
         self.model_view = ModelView()
         self.finetune_wing = FinetuneWing(controller, self._inspector_text, self if show_dialogs else None, self)
         self.finetune_view, self.finetune = self.finetune_wing.view, self.finetune_wing.controller
-        self.tabs = QTabWidget()
+        self.tabs = CaptionedTabs()  # each view under its "how to read this" caption
         views = (
             self.tokens_view,
             self.embeddings_view,
@@ -92,7 +80,7 @@ class MainWindow(QMainWindow):
             self.finetune_view,
         )
         for view, name in zip(views, TAB_NAMES, strict=True):
-            self.tabs.addTab(view, name)
+            self.tabs.add_captioned_tab(view, name, TAB_GUIDE[name])
         self._renderers = {
             self.tokens_view: self._show_tokens,
             self.embeddings_view: self.embeddings_view.show_inspection,
@@ -105,15 +93,17 @@ class MainWindow(QMainWindow):
         self._stale_views: set[QWidget] = set()  # views that have not drawn the latest inspection yet
         self.tabs.currentChanged.connect(self._render_current_tab)
         self.heads_view = HeadsView()
-        heads_dock = QDockWidget("Heads", self)
-        heads_dock.setObjectName("heads-dock")
-        heads_dock.setWidget(self.heads_view)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, heads_dock)
-        self.resizeDocks([heads_dock], [240], Qt.Orientation.Horizontal)
+        self.heads_dock = QDockWidget("Heads", self)
+        self.heads_dock.setObjectName("heads-dock")
+        self.heads_dock.setWidget(self.heads_view)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.heads_dock)
+        self.resizeDocks([self.heads_dock], [240], Qt.Orientation.Horizontal)  # wider when a model's heads need it
+        self.heads_notice = HeadsOffNotice()  # heads off: said above every inspecting tab, not only in the dock
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.text_input)
+        layout.addWidget(self.heads_notice)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -132,13 +122,22 @@ class MainWindow(QMainWindow):
 
         self.text_input.textsChanged.connect(controller.set_text)
         self.tokens_view.tokenDoubleClicked.connect(self._on_tokens_double_clicked)
+        self.tokens_view.tokenPieceDoubleClicked.connect(self._on_tokens_piece_double_clicked)
         self.tokens_view.tokenHovered.connect(self._on_tokens_hovered)
         self.fill_mask_view.scoreAllPositionsToggled.connect(controller.set_all_positions)
+        self.fill_mask_view.scoreModeChanged.connect(controller.set_masked_scoring)
+        self.fill_mask_view.topKChanged.connect(controller.set_top_k)
+        self.fill_mask_view.candidatesChanged.connect(controller.set_candidates)
+        self.text_input.textsChanged.connect(self.fill_mask_view.note_text_changed)
+        self.nsp_view.pairRequested.connect(self.set_texts)
         self.attention_view.headSelected.connect(self._on_attention_head_selected)
         self.finetune_wing.openModelRequested.connect(self._on_finetune_open_model_requested)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)
+        self.heads_notice.resetRequested.connect(controller.reset_heads)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         controller.headMaskChanged.connect(self.heads_view.show_mask)
+        controller.headMaskChanged.connect(self.heads_notice.show_mask)
         controller.modelLoading.connect(self._on_controller_model_loading)
         controller.modelLoaded.connect(self._on_controller_model_loaded)
         controller.modelLoadFailed.connect(self._on_controller_model_load_failed)
@@ -187,9 +186,15 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_tokens_double_clicked(self, index: int) -> None:
-        """Replace the token's characters in its sentence by [MASK]."""
+        """Mask the whole word the token belongs to (one [MASK] per piece) and say what changed."""
         if self.controller.inspection is not None:
-            self.text_input.mask_token(self.controller.inspection, index)
+            self.statusBar().showMessage(self.text_input.mask_token(self.controller.inspection, index), 6000)
+
+    @Slot(int)
+    def _on_tokens_piece_double_clicked(self, index: int) -> None:
+        """Ctrl+double-click: mask only this word piece."""
+        if self.controller.inspection is not None:
+            self.statusBar().showMessage(self.text_input.mask_piece(self.controller.inspection, index), 6000)
 
     def export_widget(self, widget: QWidget, path: str) -> None:
         """PNG: the widget as shown; SVG: the widget painted into a vector file."""
@@ -216,6 +221,7 @@ class MainWindow(QMainWindow):
         self.head_lines_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
         self.embeddings_view.show_model(info)
         self.model_view.show_model(info)
+        self.fill_mask_view.set_model_quality(info.heldout_masked_accuracy, "evaluation.json / MODEL_CARD.md")
         self.finetune_view.set_model_defaults(c.hidden_size, c.num_hidden_layers)
         self.finetune_view.set_base_model(info.path or "the bundled model")
 
@@ -242,6 +248,10 @@ class MainWindow(QMainWindow):
         if r is not None and view in self._stale_views:
             self._stale_views.discard(view)
             self._renderers[view](r)
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self.heads_notice.set_on_inspecting_tab(self.tabs.widget(index) in self._renderers)
 
     def _show_tokens(self, r: model.Inspection) -> None:
         unk = self.controller.info.unk_token_id if self.controller.info else None
@@ -282,13 +292,14 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_memory_timer(self) -> None:
         rss = resident_memory_mb()
-        self.memory_label.setText(f"{rss:,.0f} MB" if rss else "")
+        self.memory_label.setText(f"Memory: {rss:,.0f} MB" if rss else "")
 
     # --- settings ---------------------------------------------------------------------------
 
     def _views_with_options(self) -> dict:
         """The views whose controls are remembered across launches, by settings key."""
         return {
+            "captions": self.tabs,  # which "how to read this" captions the reader folded
             "attention": self.attention_view,
             "head_lines": self.head_lines_view,
             "fill_mask": self.fill_mask_view,

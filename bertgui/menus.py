@@ -1,20 +1,46 @@
 """The menu bar: File (open a model, recent ones, the Hugging Face cache, the bundled model,
-exports, quit), Model (device, run again, all heads on) and View (palette, a shortcut per tab).
+exports, quit), Model (device, run again, all heads on), View (palette, a shortcut per tab, every
+dock) and Help (how to read this tab, the tab guide, the keyboard shortcuts, about).
 Every action goes through the controller or the window."""
 
 from __future__ import annotations
 
+import html
+import importlib.metadata
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QDir, QObject, QStandardPaths, Qt, Slot, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QMainWindow,
+    QMenuBar,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .controller import Controller
 from .hf_cache import find_cached_berts
 from .palette import apply_palette
 from .settings import AppSettings
+from .tab_guide import TAB_GUIDE
+from .views.caption import CaptionedTabs
+
+# model/bert.py's BUNDLED_MODEL names it too, but that module imports torch, which the GUI thread
+# never does (tests/bertgui/test_menus.py checks the two agree).
+BUNDLED_MODEL_NAME = "bert-mini-uncased"
+APP_FOLDER = Path(__file__).resolve().parent.parent  # the app's code and resources: no place for the user's files
 
 
 class WindowMenus(QObject):
@@ -23,12 +49,14 @@ class WindowMenus(QObject):
         window: QMainWindow,
         controller: Controller,
         settings: AppSettings | None,
-        tabs: QTabWidget,
+        tabs: CaptionedTabs,
         export_widget: Callable[[QWidget, str], None],
     ):
         super().__init__(window)
         self._window, self._controller, self._settings, self._tabs = window, controller, settings, tabs
         self._export_widget = export_widget
+        self._last_opened = ""  # without settings (tests, screenshots), remembered for this session only
+        self._last_export_folder = ""
         self._build()
 
     def show_devices(self, devices: list[str], current: str) -> None:
@@ -114,11 +142,69 @@ class WindowMenus(QObject):
                 QKeySequence(f"Ctrl+{index + 1}"),
                 f"Show the {self._tabs.tabText(index)} view",
             )
+        view_menu.addSeparator()
+        # A closed dock comes back from here (its title bar's close button is the only other way).
+        for dock in self._window.findChildren(QDockWidget):
+            toggle = dock.toggleViewAction()
+            toggle.setText(f"{dock.windowTitle()} dock")
+            toggle.setStatusTip(f"Show or hide the {dock.windowTitle()} dock")
+            view_menu.addAction(toggle)
+        self.heads_dock_action = self._window.findChild(QDockWidget, "heads-dock").toggleViewAction()
+        self.heads_dock_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+
+        help_menu = self._window.menuBar().addMenu("&Help")
+        action(
+            help_menu,
+            "How to read &this tab",
+            self._on_caption_triggered,
+            QKeySequence.StandardKey.HelpContents,
+            "Show or hide the explanation above the current tab",
+        )
+        action(help_menu, "&Tab guide…", self.show_tab_guide, None, "How to read every tab, in one window")
+        action(
+            help_menu,
+            "&Keyboard shortcuts…",
+            self.show_shortcuts,
+            None,
+            "Every keyboard shortcut of the menus, in one list",
+        )
+        help_menu.addSeparator()
+        action(help_menu, "&About BERT Explorer", self.show_about, None, "Version, licence and the bundled model")
+
+    # --- where the file dialogs start -----------------------------------------------------
+
+    def open_folder(self) -> str:
+        """Where Open model starts: beside the model the user opened last, else the user's home;
+        never inside the app's own folder (the bundled model's), which may be its source checkout."""
+        opened = [self._last_opened, *(self._settings.recent_models if self._settings else [])]
+        for folder in opened:
+            parent = Path(folder).parent if folder else None
+            if parent is not None and parent.is_dir() and APP_FOLDER not in (parent, *parent.parents):
+                return str(parent)
+        return QDir.homePath()
+
+    def export_folder(self, kind: str) -> str:
+        """Where an export dialog starts: the folder of the last export, else Pictures for images
+        and Documents for arrays, else the user's home."""
+        last = self._settings.export_folder if self._settings else self._last_export_folder
+        if last and os.path.isdir(last):
+            return last
+        where = QStandardPaths.StandardLocation.DocumentsLocation
+        if kind in ("png", "svg"):
+            where = QStandardPaths.StandardLocation.PicturesLocation
+        folder = QStandardPaths.writableLocation(where)
+        return folder if folder and os.path.isdir(folder) else QDir.homePath()
+
+    def _exported_to(self, path: str) -> None:
+        self._last_export_folder = str(Path(path).parent)
+        if self._settings:
+            self._settings.export_folder = self._last_export_folder
 
     @Slot()
     def _on_open_triggered(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self._window, "Open a BERT model folder")
+        folder = QFileDialog.getExistingDirectory(self._window, "Open a BERT model folder", self.open_folder())
         if folder:
+            self._last_opened = folder
             self._controller.load_model(folder)
 
     @Slot()
@@ -144,19 +230,27 @@ class WindowMenus(QObject):
         view = self._tabs.currentWidget()
         name = self._tabs.tabText(self._tabs.currentIndex()).lower().replace(" ", "-")
         path, _ = QFileDialog.getSaveFileName(
-            self._window, f"Export the {name} view", f"{name}.{kind}", f"{kind.upper()} (*.{kind})"
+            self._window,
+            f"Export the {name} view",
+            os.path.join(self.export_folder(kind), f"{name}.{kind}"),
+            f"{kind.upper()} (*.{kind})",
         )
         if path:
             if Path(path).suffix.lower() != f".{kind}":
                 path += f".{kind}"  # the dialog does not add the extension it offered, and Qt needs it
+            self._exported_to(path)
             self._export_widget(view, path)
 
     @Slot()
     def _on_export_arrays_triggered(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self._window, "Export the inspection arrays", "inspection.npz", "NumPy arrays (*.npz)"
+            self._window,
+            "Export the inspection arrays",
+            os.path.join(self.export_folder("npz"), "inspection.npz"),
+            "NumPy arrays (*.npz)",
         )
         if path:
+            self._exported_to(path)
             self._controller.export_inspection(path)
 
     @Slot(bool)
@@ -164,3 +258,97 @@ class WindowMenus(QObject):
         apply_palette(QApplication.instance(), dark)
         if self._settings:
             self._settings.dark = dark
+
+    # --- Help ------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_caption_triggered(self) -> None:
+        caption = self._tabs.caption(self._tabs.currentIndex())
+        caption.set_collapsed(not caption.is_collapsed())
+
+    def show_tab_guide(self) -> QDialog:
+        """Every tab's caption in one window, each under its tab's name and shortcut."""
+        text = (
+            "<p>Each tab shows its text above it: <b>Hide</b> folds it, <b>F1</b> or "
+            "<b>? How to read this tab</b> brings it back.</p>"
+        ) + "".join(
+            f"<h3>{html.escape(name)} <small>(Ctrl+{i + 1})</small></h3><p>{html.escape(guide)}</p>"
+            for i, (name, guide) in enumerate(TAB_GUIDE.items())
+        )
+        browser = QTextBrowser()
+        browser.setHtml(text)
+        return self._show_dialog("Tab guide", browser, (640, 640))
+
+    def show_shortcuts(self) -> QDialog:
+        """The keyboard shortcuts as the menus define them now, read from their actions."""
+        rows = shortcut_rows(self._window.menuBar())
+        table = QTableWidget(len(rows), 3)
+        table.setHorizontalHeaderLabels(["keys", "does", "menu"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeRowsToContents()
+        return self._show_dialog("Keyboard shortcuts", table, (520, 480))
+
+    def show_about(self) -> QMessageBox:
+        try:
+            version = importlib.metadata.version("bertgui")
+            licence = importlib.metadata.metadata("bertgui").get("License") or "see the project"
+        except importlib.metadata.PackageNotFoundError:  # run from a copy that was never installed
+            version, licence = "(not installed)", "see the project"
+        info = self._controller.info
+        open_now = f"<br>Open now: {html.escape(info.name)}" if info is not None else ""
+        box = QMessageBox(self._window)
+        box.setWindowTitle("About BERT Explorer")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<h3>BERT Explorer {html.escape(version)}</h3>"
+            "<p>A desktop app that runs BERT, written from scratch in PyTorch, on your own machine and lets "
+            "you look inside it: tokens, embeddings, the attention of every head, predictions, fine-tuning.</p>"
+            f"<p>Bundled model: {BUNDLED_MODEL_NAME}, a small BERT this project pretrained itself "
+            f"(File &gt; Bundled model).{open_now}</p>"
+            f"<p>Licence: {html.escape(licence)}. Qt {qVersion()}, PySide6, pyqtgraph, PyTorch.</p>"
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.open()
+        return box
+
+    def _show_dialog(self, title: str, content: QWidget, size: tuple[int, int]) -> QDialog:
+        """A non-modal dialog (the window stays usable beside it), deleted when closed."""
+        dialog = QDialog(self._window)
+        dialog.setWindowTitle(title)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.close)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(content, 1)
+        layout.addWidget(buttons)
+        dialog.resize(*size)
+        dialog.show()
+        return dialog
+
+
+def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
+    """(keys, what the action does, its menu) for every action with a shortcut, in menu order."""
+    rows = []
+
+    def visit(menu, path: str) -> None:
+        for a in menu.actions():
+            if a.menu() is not None:
+                visit(a.menu(), f"{path} > {plain(a.text())}" if path else plain(a.text()))
+            elif not a.shortcut().isEmpty():
+                rows.append((a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), plain(a.text()), path))
+
+    visit(menu_bar, "")
+    return rows
+
+
+def plain(text: str) -> str:
+    """A menu text as read in a list: no & mnemonic marker, no trailing ellipsis."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix("…")

@@ -208,6 +208,15 @@ class AppSettings:
         return recent
 
     @property
+    def export_folder(self) -> str:
+        """The folder of the last export, where the next export dialog starts."""
+        return self._read("files/export_folder", "", as_existing_folder, "an existing folder")
+
+    @export_folder.setter
+    def export_folder(self, folder: str) -> None:
+        self._s.setValue("files/export_folder", folder)
+
+    @property
     def text(self) -> tuple[str, str]:
         return self._read("input/text", "", as_text, "a text"), self._read("input/text_b", "", as_text, "a text")
 

@@ -1,18 +1,27 @@
 """What the window remembers between launches, read back and saved: its geometry and docks, the
-open tab, the text, each view's remembered controls and the palette. Every value read is
-checked (bertgui/settings.py); one that does not fit is ignored with a line on stderr."""
+open tab, the text, each view's remembered controls, the folded captions and the palette. Every
+value read is checked (bertgui/settings.py); one that does not fit is ignored with a line on stderr."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QTabWidget
 
 from .palette import apply_palette
 from .settings import AppSettings
-from .views.view_options import RemembersControls
+
+
+class HasOptions(Protocol):
+    """A view's remembered controls (bertgui/views/view_options.py), or the tabs' folded captions."""
+
+    def options(self) -> dict: ...
+
+    def set_options(self, options: dict) -> None: ...
 
 
 def restore_window_state(
-    settings: AppSettings, window: QMainWindow, tabs: QTabWidget, views: dict[str, RemembersControls], dark_action
+    settings: AppSettings, window: QMainWindow, tabs: QTabWidget, views: dict[str, HasOptions], dark_action
 ) -> None:
     geometry, state = settings.window_state()
     # Qt checks the bytes are a saved geometry or state and says False if not (e.g. another app's).
@@ -37,7 +46,7 @@ def save_window_state(
     settings: AppSettings,
     window: QMainWindow,
     tabs: QTabWidget,
-    views: dict[str, RemembersControls],
+    views: dict[str, HasOptions],
     texts: tuple[QLineEdit, QLineEdit],
 ) -> None:
     settings.save_window_state(window.saveGeometry(), window.saveState())

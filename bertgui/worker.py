@@ -39,7 +39,9 @@ class InspectRequest:
     text_b: str | None
     head_mask: np.ndarray | None
     top_k: int = 10
-    all_positions: bool = False  # score every position, not only the [MASK]s
+    all_positions: bool = False  # score every position as seen, not only the [MASK]s
+    masked_positions: bool = False  # score every position masked one at a time (pseudo-log-likelihood)
+    candidates: tuple[str, ...] = ()  # words to score at each [MASK] ("Check a word")
 
 
 class ModelWorker(QObject):
@@ -99,6 +101,9 @@ class ModelWorker(QObject):
                 rollout=True,
                 all_positions=request.all_positions,
                 logit_lens=True,
+                candidates=request.candidates,
+                compare_all_heads_on=True,  # costs a pass only when heads are off and there are [MASK]s
+                masked_positions=request.masked_positions,
             )
         except Exception as exc:
             self.inspectFailed.emit(request.request_id, *describe_failure(exc, "the forward pass failed"))

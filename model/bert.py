@@ -18,7 +18,7 @@ from .device import resolve_device
 from .errors import CapabilityError, ModelNotFoundError
 from .heads import BertWithHeads, HeadSpec
 from .inspection import Inspection, MaskPrediction, run_inspection
-from .model_info import ModelInfo
+from .model_info import ModelInfo, read_evaluation
 from .tokenizer import BertTokenizer, Encoding
 
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "resources" / "models" / "bert-mini-uncased"
@@ -57,11 +57,17 @@ class Bert:
         all_positions: bool = False,
         rollout: bool = False,
         logit_lens: bool = False,
+        candidates: tuple[str, ...] = (),
+        compare_all_heads_on: bool = False,
+        masked_positions: bool = False,
     ) -> Inspection:
         """One forward pass with everything captured; see Inspection. `all_positions` adds top-k
         predictions and the probability of the actual token at every position; `rollout` adds
         attention rollout; `logit_lens` adds the MLM head's top-k at each [MASK] after every layer
-        (read from the same pass's hidden states)."""
+        (read from the same pass's hidden states). `candidates`, words, adds each one's probability
+        and rank at every [MASK]; `compare_all_heads_on` adds the top-k with every head on when the
+        head mask switches some off (one more pass); `masked_positions` adds the pseudo-log-likelihood
+        scores (one more pass per text token, batched)."""
         return run_inspection(
             self.network,
             self.tokenizer,
@@ -73,6 +79,9 @@ class Bert:
             all_positions,
             rollout,
             logit_lens,
+            candidates,
+            compare_all_heads_on,
+            masked_positions,
         )
 
     def fill_mask(self, text: str, text_b: str | None = None, top_k: int = 10, head_mask=None) -> list[MaskPrediction]:
@@ -133,8 +142,10 @@ class Bert:
         return counts
 
     def info(self) -> ModelInfo:
-        """What there is to show about this model, as plain data another thread may read."""
+        """What there is to show about this model, as plain data another thread may read; with
+        the measured quality its folder's evaluation.json states (a bad one adds a warning)."""
         heads, tok = self.heads, self.tokenizer
+        evaluation, evaluation_warning = read_evaluation(self.path)
         return ModelInfo(
             path=str(self.path) if self.path is not None else None,
             config=copy.deepcopy(self.config),  # the reader's own: nothing the worker changes reaches it
@@ -154,7 +165,11 @@ class Bert:
             pad_token_id=tok.pad_token_id,
             position_embedding_table=self.position_embedding_table(),
             ignored_keys=tuple(self.ignored_keys),
-            warnings=tuple(self.warnings),
+            warnings=tuple(self.warnings) + ((evaluation_warning,) if evaluation_warning else ()),
+            heldout_masked_accuracy=evaluation.masked_token_accuracy if evaluation else None,
+            heldout_nsp_accuracy=evaluation.nsp_accuracy if evaluation else None,
+            quality_note=evaluation.measured_on if evaluation else None,
+            quality_command=evaluation.command if evaluation else None,
         )
 
     def position_embedding_table(self) -> np.ndarray:

@@ -130,7 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
         add_model_options(p)
 
     p = sub.add_parser("pretrain", help="pretrain (MLM + NSP) from scratch, or continue from --init")
-    p.add_argument("--corpus", required=True, help="text file: documents separated by blank lines, a sentence per line")
+    p.add_argument(
+        "--corpus",
+        required=True,
+        nargs="+",
+        help="text or gzip files, or folders of .txt/.txt.gz files (read in name order): documents separated "
+        "by blank lines, a sentence per line; every 50th document, counted across the files in order, is held out",
+    )
     p.add_argument("--out", required=True, help="output folder; the model lands in OUT/model")
     p.add_argument("--init", default=None, help="continue pretraining this model folder (keeps its vocabulary)")
     p.add_argument("--resume", action="store_true", help="continue the stopped run in --out exactly")

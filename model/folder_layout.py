@@ -21,6 +21,7 @@ MODEL_FILE_NAMES = frozenset(
         "tokenizer_config.json",
         "special_tokens_map.json",
         "added_tokens.json",
+        "evaluation.json",  # the model's measured quality (model/model_info.py); replaced with the model it describes
     }
 )
 SHARD_NAME = re.compile(r"(model|pytorch_model)-\d+-of-\d+\.(safetensors|bin)")

@@ -27,6 +27,18 @@ class MaskPrediction:
 
 
 @dataclass
+class CandidateScore:
+    """A word the user asked about ("Check a word"), scored at every [MASK] of the text."""
+
+    word: str  # as typed
+    pieces: list[str]  # its word pieces, as the tokenizer splits it (one for a word in the vocabulary)
+    piece_ids: list[int]
+    probabilities: np.ndarray  # (masks, pieces) float32, P(piece) at each [MASK], in fill_mask's order
+    ranks: np.ndarray  # (masks, pieces) int64, 1 = the model's most probable token there
+    vocabulary_size: int  # what a rank is out of
+
+
+@dataclass
 class LogitLens:
     """One [MASK] read through the MLM head after every layer ("logit lens", nostalgebraist 2020):
     where in the network the final prediction appears."""
@@ -62,6 +74,14 @@ class Inspection:
     logit_lens: list[LogitLens] | None = None  # one per [MASK], as in fill_mask (on request, MLM head only)
     logit_lens_final_probability: np.ndarray | None = None  # (layers + 1, masks) float32, P(final top-1) per layer
     text_warning: str | None = None  # characters that are not valid Unicode were replaced (see Encoding.warning)
+    candidate_scores: list[CandidateScore] | None = None  # one per word asked about (on request, MLM head only)
+    # Top-k at each [MASK] with every head on, when some are off (on request): the "before" of a before/after.
+    fill_mask_all_heads_on: list[MaskPrediction] | None = None
+    # Pseudo-log-likelihood (Salazar et al. 2020), on request: each text token hidden behind [MASK]
+    # in a copy of its own, and the probability the model gives it back from its context alone.
+    masked_token_probabilities: np.ndarray | None = None  # (T,) float32; NaN at [CLS], [SEP] and typed [MASK]s
+    masked_position_predictions: list[MaskPrediction] | None = None  # top-k at each position so scored
+    pseudo_log_likelihood: float | None = None  # sum of log P over the positions so scored
 
     @property
     def num_layers(self) -> int:
@@ -123,6 +143,72 @@ def logit_lens_predictions(
     return lenses, _numpy(curve)
 
 
+PLL_CHUNK_TOKENS = 4096  # tokens per forward pass when scoring masked copies: 32 copies of 128 tokens
+
+
+def candidate_scores(
+    mask_probabilities: torch.Tensor, candidates: tuple[str, ...], tokenizer: BertTokenizer
+) -> list[CandidateScore]:
+    """mask_probabilities: (masks, vocab) -> each candidate word's pieces scored at every [MASK]:
+    the probability, and the rank among the whole vocabulary (1 = the most probable token)."""
+    scores = []
+    for word, piece_ids in zip(candidates, tokenizer.encode_plain_batch(list(candidates))):
+        ids = torch.tensor(piece_ids, dtype=torch.long, device=mask_probabilities.device)
+        chosen = mask_probabilities[:, ids]  # (masks, pieces)
+        # Rank = 1 + how many tokens the model finds strictly more probable there.
+        ranks = 1 + (mask_probabilities.unsqueeze(1) > chosen.unsqueeze(-1)).sum(-1)  # (masks, pieces)
+        scores.append(
+            CandidateScore(
+                word=word,
+                pieces=[tokenizer.id_to_token(i) for i in piece_ids],
+                piece_ids=list(piece_ids),
+                probabilities=_numpy(chosen),
+                ranks=ranks.cpu().numpy().astype(np.int64),
+                vocabulary_size=mask_probabilities.shape[-1],
+            )
+        )
+    return scores
+
+
+def masked_position_scores(
+    network: BertWithHeads,
+    ids: torch.Tensor,
+    segments: torch.Tensor,
+    head_mask: torch.Tensor | None,
+    positions: list[int],
+    tokenizer: BertTokenizer,
+    top_k: int,
+) -> tuple[np.ndarray, list[MaskPrediction]]:
+    """ids, segments: (1, T). Each of `positions` hidden behind [MASK] in a copy of the input of its
+    own (copy i masks position i only), the copies run in batches of about PLL_CHUNK_TOKENS tokens.
+    Returns the (len(positions),) probability of the actual token at each, and the top-k there."""
+    if not positions:
+        return np.zeros(0, dtype=np.float32), []
+    length = ids.shape[1]
+    per_chunk = max(1, PLL_CHUNK_TOKENS // length)
+    actual_probabilities, predictions = [], []
+    for start in range(0, len(positions), per_chunk):
+        chunk = positions[start : start + per_chunk]
+        rows = torch.arange(len(chunk), device=ids.device)
+        columns = torch.tensor(chunk, dtype=torch.long, device=ids.device)
+        copies = ids.expand(len(chunk), length).clone()  # (copies, T)
+        copies[rows, columns] = tokenizer.mask_token_id
+        hidden = torch.zeros_like(copies, dtype=torch.bool)
+        hidden[rows, columns] = True  # the one position each copy is read at
+        out = network(
+            copies,
+            segments.expand(len(chunk), length),
+            head_mask=head_mask,
+            mlm_positions=hidden,
+            nsp=False,
+            classify=False,
+        )
+        chunk_predictions, probs = top_k_predictions(out.mlm_logits, chunk, tokenizer, top_k)  # probs: (copies, vocab)
+        actual_probabilities.append(probs[rows, ids[0, columns]])
+        predictions += chunk_predictions
+    return _numpy(torch.cat(actual_probabilities)), predictions
+
+
 @torch.inference_mode()
 def run_inspection(
     network: BertWithHeads,
@@ -135,6 +221,9 @@ def run_inspection(
     all_positions: bool = False,
     rollout: bool = False,
     logit_lens: bool = False,
+    candidates: tuple[str, ...] = (),
+    compare_all_heads_on: bool = False,
+    masked_positions: bool = False,
 ) -> Inspection:
     enc: Encoding = tokenizer.encode(text, text_b)
     config = network.config
@@ -146,10 +235,11 @@ def run_inspection(
     # only where it is read (every [MASK], or every position on request).
     mlm_positions = None if all_positions else is_mask
     all_on = bool((mask == 1).all())  # then there is nothing to multiply by
+    head_weights = None if all_on else torch.from_numpy(mask).to(device)
     out = network(
         ids,
         segments,
-        head_mask=None if all_on else torch.from_numpy(mask).to(device),
+        head_mask=head_weights,
         output_attentions=True,
         output_hidden_states=True,
         output_embedding_parts=True,
@@ -162,6 +252,8 @@ def run_inspection(
     hidden = enc_out.hidden_states[:, 0]  # (layers + 1, T, hidden)
     fill_mask: list[MaskPrediction] = []
     position_predictions = token_probabilities = lenses = lens_curve = None
+    candidates_scored = fill_mask_all_on = None
+    masked_probabilities = masked_predictions = pseudo_log_likelihood = None
     if out.mlm_logits is not None:
         mask_positions = is_mask[0].nonzero().flatten().tolist()
         if all_positions:
@@ -169,10 +261,27 @@ def run_inspection(
             position_predictions, probs = top_k_predictions(out.mlm_logits[0], everywhere, tokenizer, top_k)
             fill_mask = [position_predictions[i] for i in mask_positions]
             token_probabilities = _numpy(probs.gather(-1, ids[0].unsqueeze(-1)).squeeze(-1))
+            mask_probabilities = probs[mask_positions]  # (masks, vocab)
         else:
-            fill_mask, _ = top_k_predictions(out.mlm_logits, mask_positions, tokenizer, top_k)
+            fill_mask, mask_probabilities = top_k_predictions(out.mlm_logits, mask_positions, tokenizer, top_k)
         if logit_lens:
             lenses, lens_curve = logit_lens_predictions(network, hidden, mask_positions, tokenizer, top_k)
+        if candidates:
+            candidates_scored = candidate_scores(mask_probabilities, candidates, tokenizer)
+        if compare_all_heads_on and not all_on and mask_positions:  # the one extra pass of a before/after
+            before = network(ids, segments, mlm_positions=is_mask, nsp=False, classify=False)
+            fill_mask_all_on, _ = top_k_predictions(before.mlm_logits, mask_positions, tokenizer, top_k)
+        if masked_positions:
+            text_positions = [
+                i for i, special in enumerate(enc.special_tokens_mask) if not special and i not in mask_positions
+            ]
+            scored, masked_predictions = masked_position_scores(
+                network, ids, segments, head_weights, text_positions, tokenizer, top_k
+            )
+            masked_probabilities = np.full(len(enc.ids), np.nan, dtype=np.float32)
+            masked_probabilities[text_positions] = scored
+            with np.errstate(divide="ignore"):  # a probability of 0 is a log of -inf, and says so
+                pseudo_log_likelihood = float(np.log(scored.astype(np.float64)).sum())
     classes = None
     if out.classifier_logits is not None:
         probabilities = out.classifier_logits[0].float().softmax(-1).tolist()
@@ -212,6 +321,11 @@ def run_inspection(
         rollout=attention_rollout(attentions) if rollout else None,
         logit_lens=lenses,
         logit_lens_final_probability=lens_curve,
+        candidate_scores=candidates_scored,
+        fill_mask_all_heads_on=fill_mask_all_on,
+        masked_token_probabilities=masked_probabilities,
+        masked_position_predictions=masked_predictions,
+        pseudo_log_likelihood=pseudo_log_likelihood,
     )
 
 

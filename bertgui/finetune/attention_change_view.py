@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..views.cursor_value import CursorValue
 from ..views.finite import drawable, finite_max, noted
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -33,7 +34,6 @@ class AttentionChangeView(QWidget):
         self.compare_button.clicked.connect(self.compareRequested)
         self.summary = QLabel(NO_CHANGE_YET)
         self.summary.setWordWrap(True)
-        self.hover_label = QLabel(" ")
 
         self._cmap = pg.colormap.get("magma")
         self.canvas = pg.GraphicsLayoutWidget()
@@ -55,11 +55,12 @@ class AttentionChangeView(QWidget):
         )
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.image.hoverEvent = self._on_image_hover
+        self.cursor_value = CursorValue(self.plot, self)
         self.change: AttentionChange | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.compare_button)
-        top.addWidget(self.hover_label, 1)
+        top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
@@ -73,7 +74,7 @@ class AttentionChangeView(QWidget):
         self.change = None
         self.image.clear()
         self.summary.setText(NO_CHANGE_YET)
-        self.hover_label.setText(" ")
+        self.cursor_value.hide()
 
     def show_change(self, change: AttentionChange) -> None:
         self.change = change
@@ -104,10 +105,14 @@ class AttentionChangeView(QWidget):
 
     def _on_image_hover(self, event) -> None:
         if self.change is None or event.isExit():
-            self.hover_label.setText(" ")
+            self.cursor_value.hide()
             return
         pos = event.pos()
         layer, head = int(pos.y()), int(pos.x())
         divergence = self.change.divergence
         if 0 <= layer < divergence.shape[0] and 0 <= head < divergence.shape[1]:
-            self.hover_label.setText(f"layer {layer}, head {head}: {divergence[layer, head]:.3f}")
+            self.cursor_value.show_at(
+                self.image.mapToView(pos), f"layer {layer}, head {head}: {divergence[layer, head]:.3f}"
+            )
+        else:
+            self.cursor_value.hide()

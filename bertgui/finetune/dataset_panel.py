@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from model.finetuning.datasets import count_of  # a pure module: no torch on the GUI thread
 
+from .sample_data import SAMPLE_DESCRIPTION, SAMPLE_EVAL, SAMPLE_TRAIN, start_folder
+
 if TYPE_CHECKING:
     from model.finetuning.datasets import DatasetPreview
 
@@ -33,6 +35,18 @@ DETECT = ""  # combo data: let the loader detect the column
 NO_TEXT_B = "-"  # combo data: single sentences
 LABELS_SHOWN = 12  # the summary names at most this many labels, so that it keeps to a few lines
 CELL_WIDTH_CHARS = 40  # a preview column is at most this wide at first, so a long text leaves the label in view
+# Short enough to show whole in the form's narrowest width; the full format is in the tooltip.
+LABELLED_PLACEHOLDER = "train.csv (see tooltip for columns)"
+TRAIN_TIP = (
+    "<p>The labelled rows to train on: a CSV, TSV or JSONL file with a header.</p>"
+    "<p><b>Single sentences:</b> columns <tt>text,label</tt>, e.g.<br><tt>The film was great.,positive</tt></p>"
+    "<p><b>Sentence pairs:</b> columns <tt>text_a,text_b,label</tt>.</p>"
+    "<p>Other column names work too: choose them below once the file is read.</p>"
+)
+CORPUS_TIP = (
+    "<p>Plain text to continue pretraining on: one sentence per line, documents separated by a blank "
+    "line. The model keeps its vocabulary and learns from masked words and sentence pairs.</p>"
+)
 
 
 def label_summary(label_counts: dict[str, int]) -> str:
@@ -56,14 +70,17 @@ def cell_tooltip(text: str) -> str:
     return "<p>" + escaped(text).replace("\n", "<br>") + "</p>"
 
 
-def path_row(placeholder: str, tip: str, choose: Callable[[QWidget], str]) -> tuple[QLineEdit, QWidget]:
-    """A path field with a Browse button; choose(parent) opens the dialog and returns "" on cancel."""
+def path_row(
+    placeholder: str, tip: str, choose: Callable[[QWidget, str], str], start: Callable[[], str]
+) -> tuple[QLineEdit, QWidget]:
+    """A path field with a Browse button; choose(parent, folder) opens the dialog in `start()`'s
+    folder and returns "" on cancel."""
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)
     edit.setToolTip(tip)
     browse = QPushButton("Browse…")
     browse.setToolTip(tip)
-    browse.clicked.connect(lambda: _browse_into(edit, choose))
+    browse.clicked.connect(lambda: _browse_into(edit, lambda parent: choose(parent, start())))
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -72,14 +89,14 @@ def path_row(placeholder: str, tip: str, choose: Callable[[QWidget], str]) -> tu
     return edit, row
 
 
-def choose_dataset(parent: QWidget) -> str:
+def choose_dataset(parent: QWidget, folder: str) -> str:
     return QFileDialog.getOpenFileName(
-        parent, "Choose a dataset", "", "Datasets and text (*.csv *.tsv *.jsonl *.json *.txt);;All files (*)"
+        parent, "Choose a dataset", folder, "Datasets and text (*.csv *.tsv *.jsonl *.json *.txt);;All files (*)"
     )[0]
 
 
-def choose_folder(parent: QWidget) -> str:
-    return QFileDialog.getExistingDirectory(parent, "Choose or create an empty folder for the model")
+def choose_folder(parent: QWidget, folder: str) -> str:
+    return QFileDialog.getExistingDirectory(parent, "Choose or create an empty folder for the model", folder)
 
 
 def _browse_into(edit: QLineEdit, choose: Callable[[QWidget], str]) -> None:
@@ -95,18 +112,41 @@ class DatasetPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.train_edit, train_row = path_row(
-            "train.csv: text,label or text_a,text_b,label", "Labelled training data (CSV, TSV or JSONL)", choose_dataset
+            LABELLED_PLACEHOLDER,
+            TRAIN_TIP,
+            choose_dataset,
+            lambda: start_folder(self.train_edit.text(), self.eval_edit.text()),
         )
         self.eval_edit, eval_row = path_row(
-            "optional: without one, 10% of the training rows are held out",
-            "Labelled evaluation data (optional)",
+            "optional (else 10% held out)",
+            "<p>Labelled rows to measure the model on, in the same format as the training data. They are "
+            "never trained on, so their accuracy says how the model does on sentences it has not seen.</p>"
+            "<p>Without a file, 10% of the training rows are held out (at least one of each label). Use "
+            "about 100 rows or more: on a handful, the accuracy is mostly luck.</p>",
             choose_dataset,
+            lambda: start_folder(self.eval_edit.text(), self.train_edit.text()),
         )
-        self.text_combo = QComboBox(toolTip="The column with the text (sentence A for pairs)")
-        self.text_b_combo = QComboBox(toolTip="The column with sentence B, for sentence-pair tasks")
-        self.label_combo = QComboBox(toolTip="The column with the class label")
+        self.sample_button = QPushButton(
+            "Use the sample dataset (sentiment, 240 sentences)",
+            toolTip=f"<p>Fill in the project's own sample data: {SAMPLE_DESCRIPTION}. Written for BERT "
+            "Explorer and free to use (CC0).</p><p>Press Start next: a few epochs take seconds to minutes "
+            "on the bundled model.</p>",
+        )
+        self.sample_button.clicked.connect(self.use_sample)
+        self.text_combo = QComboBox(
+            toolTip="The column holding the text to classify (sentence A for pairs); detected from the header "
+            "(text or text_a), or choose one"
+        )
+        self.text_b_combo = QComboBox(
+            toolTip="The column holding sentence B, for tasks on sentence pairs (such as: does B follow from "
+            "A?); detected when the header has text_a and text_b, or choose none"
+        )
+        self.label_combo = QComboBox(
+            toolTip="The column holding each row's class (for example positive or negative); detected from "
+            "the header (label), or choose one"
+        )
         self.table = QTableWidget(0, 0)
-        self.table.setToolTip("The first rows of the training file")
+        self.table.setToolTip("The first rows of the training file; the header says which column is used for what")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -126,6 +166,7 @@ class DatasetPanel(QWidget):
         form.addRow("Label column", self.label_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sample_button)
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
@@ -144,11 +185,9 @@ class DatasetPanel(QWidget):
         for field in (self._eval_row, self.text_combo, self.text_b_combo, self.label_combo):
             self.form.setRowVisible(field, labelled)
         self.table.setVisible(labelled)
-        self.train_edit.setPlaceholderText(
-            "train.csv: text,label or text_a,text_b,label"
-            if labelled
-            else "corpus.txt: documents separated by blank lines, one sentence per line"
-        )
+        self.sample_button.setVisible(labelled)
+        self.train_edit.setPlaceholderText(LABELLED_PLACEHOLDER if labelled else "corpus.txt (plain text)")
+        self.train_edit.setToolTip(TRAIN_TIP if labelled else CORPUS_TIP)
         if labelled:
             self._previewed_path = ""
             self._on_train_edit_finished()
@@ -157,6 +196,12 @@ class DatasetPanel(QWidget):
                 "Plain text: documents separated by blank lines, one sentence per line. "
                 "The model keeps its vocabulary and learns from masked words and sentence pairs."
             )
+
+    def use_sample(self) -> None:
+        """The project's sample dataset, previewed as if chosen with Browse."""
+        self.eval_edit.setText(str(SAMPLE_EVAL))
+        self.train_edit.setText(str(SAMPLE_TRAIN))
+        self.train_edit.editingFinished.emit()
 
     def columns(self) -> dict:
         """FinetuneSettings column fields: None = detected, text_b "" = single sentences."""
@@ -171,6 +216,8 @@ class DatasetPanel(QWidget):
         if not self._labelled:
             return  # plain text for pretraining: nothing to preview
         path = self.train_edit.text().strip()
+        if self.eval_edit.text() == str(SAMPLE_EVAL) and path != str(SAMPLE_TRAIN):
+            self.eval_edit.clear()  # the sample's evaluation rows belong to the sample's training rows
         if path and path != self._previewed_path:
             self._reset_combos([])
             self._request_preview()

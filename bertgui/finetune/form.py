@@ -6,18 +6,16 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -25,8 +23,10 @@ from PySide6.QtWidgets import (
 from model.finetuning.settings import FinetuneSettings, suggested_learning_rate  # pure: no torch on the GUI thread
 from model.pretraining.settings import PretrainSettings
 
+from ..views.strict_spin_box import StrictDoubleSpinBox, StrictSpinBox
 from ..views.view_options import RemembersControls
 from .dataset_panel import DatasetPanel, choose_folder, path_row
+from .sample_data import default_output_folder, start_folder
 
 
 def absolute(path_text: str) -> str:
@@ -43,6 +43,7 @@ def absolute(path_text: str) -> str:
 
 class FinetuneForm(RemembersControls, QWidget):
     pauseToggled = Signal(bool)
+    inputsChanged = Signal()  # the data, its columns, the task or the output folder: what a run's error was about
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -55,6 +56,12 @@ class FinetuneForm(RemembersControls, QWidget):
         self.task.addItem("Classify sentences or pairs (labelled rows)", "classify")
         self.task.addItem("Continue pretraining on a text file (masked LM + NSP)", "pretrain")
         self.task.currentIndexChanged.connect(self._on_task_changed)
+        self.task.setToolTip(
+            "<p><b>Classify</b>: train a classifier (a new layer on top of the model) on rows labelled "
+            "with classes, such as positive and negative reviews.</p><p><b>Continue pretraining</b>: "
+            "go on teaching the model masked words and next sentences on your own plain text, keeping "
+            "its vocabulary.</p>"
+        )
         self.data_box = QGroupBox("Data")
         data_layout = QVBoxLayout(self.data_box)
         data_layout.addWidget(self.task)
@@ -62,6 +69,11 @@ class FinetuneForm(RemembersControls, QWidget):
         self.settings_box = self._settings_box()
         self.base_label = QLabel("Starts from the model loaded in the inspector.")
         self.base_label.setWordWrap(True)
+        self.base_label.setToolTip("Load another model (File > Open) to fine-tune that one instead")
+        # One line for what the form refuses (an out-of-range number), in sight below the scrolling part.
+        self.message = QLabel("", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self._message_from: QWidget | None = None
+        self._default_out = ""  # the output folder the form filled in, replaced when the data changes
 
         form_widget = QWidget()
         form_layout = QVBoxLayout(form_widget)
@@ -75,94 +87,155 @@ class FinetuneForm(RemembersControls, QWidget):
         layout = QVBoxLayout(self)  # the run buttons stay in sight below the scrolling form
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
         layout.addLayout(self._buttons())
+        self.message.hide()
+
+        self.train_edit.editingFinished.connect(self._on_train_edit_finished)
+        for edit in (self.train_edit, self.eval_edit, self.out_edit):
+            edit.textChanged.connect(self.inputsChanged)
+        self.task.currentIndexChanged.connect(self.inputsChanged)
+        for combo in (self.data.text_combo, self.data.text_b_combo, self.data.label_combo):
+            combo.activated.connect(self.inputsChanged)
 
     def _settings_box(self) -> QGroupBox:
         self.out_edit, out_row = path_row(
-            "folder for the fine-tuned model",
-            "Where the fine-tuned model is written (a Hugging Face-layout folder, "
-            "new or empty); it appears once the run has finished, or at the "
-            "first checkpoint",
+            "set from the data",
+            "<p>Where the fine-tuned model is written, as a Hugging Face folder (new, or holding only an "
+            "earlier model). Filled in beside the data when you choose it (the sample's model goes under "
+            "your home folder); type another folder to keep it elsewhere.</p><p>The model appears when "
+            "the run finishes, or at the first checkpoint (Save every).</p>",
             choose_folder,
+            lambda: start_folder(self.out_edit.text(), self.train_edit.text()),
         )
         defaults = FinetuneSettings(train="", out="")
-        self.epochs = QSpinBox(minimum=1, maximum=100, value=defaults.epochs, toolTip="Passes over the training data")
-        self.max_steps = QSpinBox(
+        self.epochs = StrictSpinBox(
+            name="Epochs",
+            minimum=1,
+            maximum=100,
+            value=defaults.epochs,
+            toolTip="<p>How many times training goes through every training row.</p><p>Too few and the "
+            "loss is still falling at the end; too many and the model memorises its training rows (the "
+            "eval loss turns up while the training loss keeps falling). 2 to 5 suit most data.</p>",
+        )
+        self.max_steps = StrictSpinBox(
+            name="Max steps",
             minimum=0,
             maximum=1_000_000,
             value=0,
             specialValueText="use epochs",
-            toolTip="Stop after this many optimizer steps instead of after the epochs",
+            toolTip="<p>Stop after this many optimizer steps (one step = one batch of rows) instead of "
+            "after the epochs. 0: use the epochs.</p>",
         )
-        self.time_budget = QSpinBox(
+        self.time_budget = StrictSpinBox(
+            name="Time limit",
             minimum=0,
             maximum=24 * 60,
             value=0,
             suffix=" min",
             specialValueText="none",
-            toolTip="End training after this long, then evaluate and save as usual",
+            toolTip="<p>End training after this many minutes (pauses not counted), then evaluate and save as "
+            "usual; the learning rate is scheduled to reach 0 by then. 0: no limit.</p>",
         )
-        self.batch = QSpinBox(minimum=1, maximum=1024, value=defaults.batch_size, toolTip="Examples per step")
-        self.lr = QDoubleSpinBox(
+        self.batch = StrictSpinBox(
+            name="Batch size",
+            minimum=1,
+            maximum=1024,
+            value=defaults.batch_size,
+            toolTip="<p>Rows per training step. Larger batches give smoother, fewer steps and need more "
+            "memory; smaller ones give more, noisier steps.</p>",
+        )
+        self.lr = StrictDoubleSpinBox(
+            name="Learning rate",
             decimals=6,
             minimum=1e-6,
             maximum=1e-2,
             singleStep=1e-5,
             value=1e-4,
-            toolTip="Peak learning rate (warmup, then linear decay)",
+            toolTip="<p>How big a step each update takes at its peak (it warms up, then falls to 0). Set to "
+            "suit the loaded model when it loads.</p><p>Too high: the loss jumps about or rises. Too low: "
+            "it falls very slowly.</p>",
         )
-        self.warmup = QDoubleSpinBox(
+        self.warmup = StrictDoubleSpinBox(
+            name="Warmup",
             decimals=2,
             minimum=0.0,
             maximum=0.5,
             singleStep=0.05,
             value=defaults.warmup_ratio,
-            toolTip="Share of the steps spent warming the learning rate up",
+            toolTip="<p>Share of the steps over which the learning rate rises from 0 to its peak (0.1 = the "
+            "first tenth), so that the new classifier's first, random answers do not shake the model.</p>",
         )
-        self.weight_decay = QDoubleSpinBox(
+        self.weight_decay = StrictDoubleSpinBox(
+            name="Weight decay",
             decimals=3,
             minimum=0.0,
             maximum=0.5,
             singleStep=0.01,
             value=defaults.weight_decay,
-            toolTip="AdamW weight decay (not on biases and LayerNorm)",
+            toolTip="<p>Pulls the weights gently towards 0 at every step (AdamW; not biases or LayerNorm): "
+            "a mild guard against memorising.</p>",
         )
-        self.dropout = QDoubleSpinBox(
+        self.dropout = StrictDoubleSpinBox(
+            name="Dropout",
             decimals=2,
             minimum=-0.05,
             maximum=0.9,
             singleStep=0.05,
             value=-0.05,
             specialValueText="model's own",
-            toolTip="Hidden, attention and classifier dropout; against over-fitting",
+            toolTip="<p>Share of the hidden, attention and classifier values dropped at random while "
+            "training: more dropout fights memorising (try 0.2 to 0.3 when the eval loss turns up). "
+            "The lowest setting keeps the model's own.</p>",
         )
-        self.max_len = QSpinBox(
-            minimum=8, maximum=512, value=defaults.max_len, toolTip="Tokens per example; longer inputs are cut"
+        self.max_len = StrictSpinBox(
+            name="Max length",
+            minimum=8,
+            maximum=512,
+            value=defaults.max_len,
+            toolTip="<p>Tokens per row, [CLS] and [SEP] included; longer rows are cut. Shorter runs faster; "
+            "the model itself reads at most its own maximum.</p>",
         )
-        self.grad_accum = QSpinBox(
+        self.grad_accum = StrictSpinBox(
+            name="Gradient accumulation",
             minimum=1,
             maximum=64,
             value=defaults.grad_accum,
-            toolTip="Batches per optimizer step: a larger effective batch in the same memory",
+            toolTip="<p>Batches added up per optimizer step: the effect of a batch this many times larger, "
+            "in the memory of one.</p>",
         )
-        self.freeze_embeddings = QCheckBox("freeze embeddings", toolTip="Keep the embedding tables fixed")
-        self.freeze_layers = QSpinBox(
-            minimum=0, maximum=48, value=defaults.freeze_layers, toolTip="Keep the lowest N encoder layers fixed"
+        self.freeze_embeddings = QCheckBox(
+            "freeze embeddings",
+            toolTip="<p>Keep the token, position and segment embedding tables as they are: fewer weights to "
+            "train, which can help on little data.</p>",
         )
-        self.checkpoint_every = QSpinBox(
+        self.freeze_layers = StrictSpinBox(
+            name="Freeze lowest layers",
+            minimum=0,
+            maximum=48,
+            value=defaults.freeze_layers,
+            toolTip="<p>Keep the lowest N encoder layers as they are and train only the layers above and the "
+            "classifier: faster, and it guards the model's general knowledge on little data.</p>",
+        )
+        self.checkpoint_every = StrictSpinBox(
+            name="Save every",
             minimum=0,
             maximum=1_000_000,
             value=0,
             singleStep=50,
             suffix=" steps",
             specialValueText="at the end only",
-            toolTip="Also save the model every N steps, so that a cancelled run keeps its latest checkpoint",
+            toolTip="<p>Also save the model every N steps, so that a cancelled run keeps its latest "
+            "checkpoint. 0: save only at the end.</p>",
         )
-        self.seed = QSpinBox(
+        self.seed = StrictSpinBox(
+            name="Seed",
             minimum=0,
             maximum=2**31 - 1,
             value=defaults.seed,
-            toolTip="Same seed, same data, same device: the same result",
+            toolTip="<p>Starts the random choices (row order, the new classifier's first weights, dropout). "
+            "Same seed, same data, same device: the same result; another seed shows how much of a "
+            "result is luck.</p>",
         )
         box = QGroupBox("Settings")
         form = QFormLayout(box)
@@ -184,6 +257,14 @@ class FinetuneForm(RemembersControls, QWidget):
             ("Seed", self.seed),
         ):
             form.addRow(name, widget)
+            if isinstance(widget, (StrictSpinBox, StrictDoubleSpinBox)):
+                widget.inputRefused.connect(lambda text, box=widget: self._on_spin_box_input_refused(box, text))
+        for row in range(form.rowCount()):  # the row's name explains itself as its field does
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label and field and field.widget():
+                tip = field.widget().toolTip() or self.out_edit.toolTip()
+                label.widget().setToolTip(tip)
         return box
 
     def _buttons(self) -> QHBoxLayout:
@@ -210,6 +291,27 @@ class FinetuneForm(RemembersControls, QWidget):
     def set_base_model(self, name: str) -> None:
         """The model a run starts from: whatever the inspector has loaded, a fine-tuned one included."""
         self.base_label.setText(f"Starts from <b>{html.escape(name)}</b>, the model loaded in the inspector.")
+
+    def _on_spin_box_input_refused(self, box: QWidget, message: str) -> None:
+        if message:
+            self._message_from = box
+            self.message.setText(message)
+            self.message.show()
+        elif self._message_from is box:  # that box holds a number in range again
+            self._message_from = None
+            self.message.hide()
+
+    def _on_train_edit_finished(self) -> None:
+        """New data: the model goes beside it, unless the user has typed an output folder of their own."""
+        if self.out_edit.text().strip() in ("", self._default_out):
+            self.fill_default_output()
+
+    def fill_default_output(self) -> None:
+        train = self.train_edit.text().strip()
+        if not train:
+            return
+        self._default_out = default_output_folder(train)
+        self.out_edit.setText(self._default_out)
 
     def is_pretraining(self) -> bool:
         return self.task.currentData() == "pretrain"
@@ -276,6 +378,9 @@ class FinetuneForm(RemembersControls, QWidget):
         }
 
     def is_complete(self) -> bool:
+        """Training data is chosen; an output folder left empty is filled in beside it."""
+        if self.train_edit.text().strip() and not self.out_edit.text().strip():
+            self.fill_default_output()
         return bool(self.train_edit.text().strip() and self.out_edit.text().strip())
 
     def run_settings(self) -> FinetuneSettings | PretrainSettings:

@@ -19,6 +19,7 @@ SMOOTHING_SPAN = 10  # a shorter run averages over about a tenth of its steps, o
 TITLE_SIZE = "10pt"  # two plots share the panel: their titles must fit above them
 CURVE_PENS = {"training loss": "#1d4ed8", "eval loss": "#dc2626", "accuracy": "#16a34a", "macro-F1": "#9333ea"}
 REDRAW_MS = 100  # curves and status redraw at most this often, however fast the steps come
+READY = "Choose training data (or the sample dataset) and press Start."
 
 
 def smoothing_for(total_steps: int) -> float:
@@ -47,7 +48,7 @@ class TrainingMonitor(QWidget):
         super().__init__(parent)
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m steps")
-        self.status = QLabel("Choose a training file and press Start.", textFormat=Qt.TextFormat.PlainText)
+        self.status = QLabel(READY, textFormat=Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.curves = self._curves()
         self.log = QPlainTextEdit(readOnly=True)
@@ -60,6 +61,7 @@ class TrainingMonitor(QWidget):
         self._redraw_timer = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw_timer.timeout.connect(self._redraw)
         self._smoothing = SMOOTHING
+        self._showing_error = False
         self._reset_curves()
 
     def _curves(self) -> pg.GraphicsLayoutWidget:
@@ -114,8 +116,27 @@ class TrainingMonitor(QWidget):
     def say(self, text: str, log: str | None = None) -> None:
         """A status line, and a line for the log if there is one."""
         self.status.setText(text)
+        self._showing_error = False
         if log is not None:
             self.log.appendPlainText(log)
+
+    def say_error(self, text: str, log: str | None = None) -> None:
+        """A status line about the run's inputs, which clear_error takes back once they change."""
+        self.say(text, log)
+        self._showing_error = True
+
+    def clear_error(self) -> None:
+        """The data or the folder an error was about has changed: the error no longer applies."""
+        if self._showing_error:
+            self.say(READY)
+
+    def training_curve(self) -> tuple[list[float], list[float]]:
+        """(steps, losses) of the run so far, as reported."""
+        return list(self._steps), list(self._losses)
+
+    def eval_curve(self) -> tuple[list[float], list[float]]:
+        """(steps, eval losses) of the run's evaluations so far."""
+        return [e[0] for e in self._eval], [e[1] for e in self._eval]
 
     def show_busy(self) -> None:
         """Busy until the run knows its length (a large file takes seconds before step 1)."""
@@ -172,7 +193,7 @@ class TrainingMonitor(QWidget):
     def show_paused(self, paused: bool, step: int) -> None:
         """The run has halted at a pause (or gone on): said in the status, which no step overwrites now."""
         if paused:
-            self._redraw_timer.stop()
+            self.flush()  # the bar and the curves show the step the run halted at, as the status says
             self.status.setText(f"Paused at step {step}: press Resume to go on (the time limit waits too).")
 
     def show_eval(self, step: int, m: ClassificationMetrics) -> None:

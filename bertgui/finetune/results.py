@@ -7,16 +7,29 @@ import html
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from model.finetuning.datasets import count_of  # pure modules: no torch on the GUI thread
 
 from ..views.probability_table import ProbabilityTable
 from .attention_change_view import AttentionChangeView
 
 if TYPE_CHECKING:
     from model.finetuning.trainer import FinetuneResult
+    from model.finetuning.verdict import Verdict
 
 TRY_IT_DEBOUNCE_MS = 150
+NO_SUMMARY_YET = "Finish a run to read here what its accuracy can tell, and what to change."
 
 
 class ResultsPanel(QTabWidget):
@@ -30,6 +43,14 @@ class ResultsPanel(QTabWidget):
         self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.attention_change = AttentionChangeView()
         self.attention_change.compareRequested.connect(self.compareRequested)
+        self.summary = QLabel(NO_SUMMARY_YET, wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setContentsMargins(8, 8, 8, 8)
+        self.summary_page = QScrollArea(widgetResizable=True)
+        self.summary_page.setWidget(self.summary)
+        self.summary_page.setToolTip("What the run's numbers can and cannot tell, and what to change")
+        self.addTab(self.summary_page, "Summary")
         self.addTab(self.confusion, "Confusion matrix")
         self.addTab(self.attention_change, "Attention change")
         self.addTab(self._try_it(), "Try it")
@@ -64,6 +85,7 @@ class ResultsPanel(QTabWidget):
         self._set_trying(False)
         self.confusion.setRowCount(0)
         self.confusion.setColumnCount(0)
+        self.summary.setText(NO_SUMMARY_YET)
         self.attention_change.clear()
         self.attention_change.set_available(False)
         self.try_table.show_probabilities({})
@@ -73,9 +95,35 @@ class ResultsPanel(QTabWidget):
         """A run saved a classifier: try it, compare its attention, and read its evaluation if it had one."""
         self._set_trying(True)
         self.try_status.setText(f"Type a sentence: the model in {result.output} classifies it as you type.")
+        if self.try_text.text().strip():  # a sentence kept from the last run: this run's model answers it now
+            self._try_timer.start()
         self.attention_change.set_available(True)
         if result.metrics is not None:
             self._show_confusion(result.labels, result.metrics.confusion)
+
+    def show_verdict(self, verdict: Verdict, labels: list[str], confusion: np.ndarray, macro_f1: float) -> None:
+        """The accuracy with its 95% interval, against the majority baseline, and what to change."""
+        majority_label = labels[int(confusion.sum(axis=1).argmax())] if len(labels) else ""
+        rows = count_of(verdict.rows, "evaluation row")
+        lines = [
+            f"<p><b>Accuracy {verdict.accuracy:.3f}</b> on {rows} (macro-F1 {macro_f1:.3f}).<br>"
+            f"95% interval: {verdict.interval_text} (Wilson score): on other rows like these, the accuracy "
+            "would most likely fall in this range. More evaluation rows make it narrower.<br>"
+            f"Always answering the most common class, “{html.escape(majority_label)}”, would score "
+            f"{verdict.majority:.3f}.</p>"
+        ]
+        if verdict.warnings:
+            items = "".join(
+                f"<li>{html.escape(warning[:1].upper() + warning[1:])}</li>" for warning in verdict.warnings
+            )
+            lines.append(f"<p><b>Warnings</b></p><ul>{items}</ul>")
+        else:
+            lines.append(
+                "<p>No warnings: the whole interval is above the most-common-class score, the eval loss did "
+                "not turn up, and the training loss had settled.</p>"
+            )
+        self.summary.setText("".join(lines))
+        self.setCurrentWidget(self.summary_page)
 
     def show_pretrained(self) -> None:
         """Continued pretraining made no classifier: only the attention comparison applies."""

@@ -10,11 +10,15 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from model.finetuning.datasets import count_of  # pure modules: no torch on the GUI thread
+from model.finetuning.verdict import Verdict, judge_run
+
 from .form import FinetuneForm
 from .monitor import TrainingMonitor
 from .results import ResultsPanel
 
 if TYPE_CHECKING:
+    from model.finetuning.metrics import ClassificationMetrics
     from model.finetuning.trainer import FinetuneResult
 
 
@@ -53,6 +57,7 @@ class FinetuneView(QWidget):
         QVBoxLayout(self).addWidget(split)
 
         self.form.data.previewRequested.connect(self.previewRequested)
+        self.form.inputsChanged.connect(self.monitor.clear_error)
         self.form.start_button.clicked.connect(self._on_start_clicked)
         self.form.pauseToggled.connect(self._on_form_pause_toggled)
         self.form.cancel_button.clicked.connect(self.cancelRequested)
@@ -79,12 +84,12 @@ class FinetuneView(QWidget):
 
     def _on_start_clicked(self) -> None:
         if not self.form.is_complete():
-            self.monitor.say("Choose a training file and an output folder first.")
+            self.monitor.say_error("Choose a training file first, or press “Use the sample dataset”.")
             return
         try:
             settings = self.form.run_settings()
         except ValueError as exc:
-            self.monitor.say(str(exc))
+            self.monitor.say_error(str(exc))
             return
         self.monitor.show_busy()
         self.startRequested.emit(settings)
@@ -121,12 +126,27 @@ class FinetuneView(QWidget):
                 f"cancelled; last checkpoint in {result.output}",
             )
             return
-        rows = int(m.confusion.sum())
+        verdict = self._verdict(m)
+        self.results.show_verdict(verdict, result.labels, m.confusion, m.macro_f1)
+        warned = count_of(len(verdict.warnings), "warning") + ": see Summary. " if verdict.warnings else ""
         self.monitor.say(
-            f"Done: accuracy {m.accuracy:.3f}, macro-F1 {m.macro_f1:.3f} on {rows} evaluation "
-            f"{'row' if rows == 1 else 'rows'} (always answering their most common class would "
-            f"score {majority_accuracy(m.confusion):.3f}). Saved to {result.output}",
+            f"Done: accuracy {m.accuracy:.3f} (95% interval {verdict.interval_text}) on "
+            f"{count_of(verdict.rows, 'evaluation row')}; always answering their most common class would "
+            f"score {verdict.majority:.3f}. {warned}Saved to {result.output}",
             f"saved {result.output}",
+        )
+
+    def _verdict(self, m: ClassificationMetrics) -> Verdict:
+        steps, losses = self.monitor.training_curve()
+        eval_steps, eval_losses = self.monitor.eval_curve()
+        return judge_run(
+            int(np.trace(m.confusion)),
+            int(m.confusion.sum()),
+            majority_accuracy(m.confusion),
+            losses,
+            eval_steps,
+            eval_losses,
+            train_steps=steps,
         )
 
     def pretrain_finished(self, folder: str, steps: int, stopped: bool) -> None:
@@ -139,4 +159,4 @@ class FinetuneView(QWidget):
 
     def run_failed(self, message: str) -> None:
         self.monitor.flush()
-        self.monitor.say(message, f"error: {message}")
+        self.monitor.say_error(message, f"error: {message}")

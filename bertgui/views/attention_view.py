@@ -1,6 +1,7 @@
-"""Attention view: every layer x head as a thumbnail on one shared colour scale; the chosen
-map large, with token labels on both axes and the weight under the cursor; per head, the
-average over heads, or attention rollout; [CLS]/[SEP] can be hidden (rows renormalised)."""
+"""Attention view: every layer x head as a labelled thumbnail on one shared colour scale; the
+chosen map large, filling its panel, with every token labelled on both axes and the weight under
+the cursor written beside it; per head, the average over heads, or attention rollout (explained in
+a caption); [CLS]/[SEP] can be hidden (rows renormalised)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,24 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGraphicsRectItem,
+    QGridLayout,
+    QLabel,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .attention_matrix import restricted, shown_tokens
+from .cursor_value import CursorValue
 from .finite import drawable, finite_max, noted
-from .token_axis import TokenAxis
+from .token_axis import TokenAxis, every_kth_note
 from .view_options import RemembersControls
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -24,6 +36,8 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 COLORMAP = "viridis"
 AVERAGE = -1  # head selector value for the mean over heads
 THUMBNAIL_SIDE = 96  # thumbnails of longer inputs are block-averaged down to about this many pixels
+TITLE_SIZE = "10pt"  # the large map's title: small, the map gets the height
+ROLLOUT_HEADS = "All heads (rollout)"  # what the head box reads in rollout mode, which mixes every head
 
 
 def thumbnail(matrix: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
@@ -37,6 +51,15 @@ def thumbnail(matrix: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     padded[:T, :T] = matrix
     n = padded.shape[0] // step
     return np.ascontiguousarray(padded.reshape(n, step, n, step).mean(axis=(1, 3)))
+
+
+def rollout_caption(layer: int) -> str:
+    """One line on what the rollout to this layer shows."""
+    through = "layer 0" if layer == 0 else f"layers 0-{layer}"
+    return (
+        f"Rollout to layer {layer}: how much each token's representation after layer {layer} draws on each "
+        f"input token, following attention through {through} with the residual connection (Abnar & Zuidema 2020)."
+    )
 
 
 def displayed_matrix(
@@ -62,6 +85,7 @@ class AttentionView(RemembersControls, QWidget):
         self._layers = self._heads = 0
         self._thumbs: list[list[pg.ImageItem]] = []
         self._thumb_boxes: list[list[pg.ViewBox]] = []
+        self._frames: list[list[QGraphicsRectItem]] = []  # the selection frame drawn around each thumbnail
         self._cmap = pg.colormap.get(COLORMAP)
 
         self.layer_spin = QSpinBox()
@@ -77,40 +101,66 @@ class AttentionView(RemembersControls, QWidget):
         )
         self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
         self.hide_special.setToolTip("Drop the special tokens and renormalise each row to sum to 1")
-        self.hover_label = QLabel(" ")
-        self.hover_label.setMinimumWidth(260)
-        controls = QHBoxLayout()
-        for label, widget in (("Layer", self.layer_spin), ("Head", self.head_combo), ("Show", self.mode_combo)):
-            controls.addWidget(QLabel(label))
-            controls.addWidget(widget)
-        controls.addWidget(self.hide_special)
-        controls.addStretch(1)
-        controls.addWidget(self.hover_label)
+        # The controls stand above the grid they also choose from, so the large map gets the full height.
+        controls = QGridLayout()
+        for row, (label, widget) in enumerate(
+            (("Layer", self.layer_spin), ("Head", self.head_combo), ("Show", self.mode_combo))
+        ):
+            controls.addWidget(QLabel(label), row, 0)
+            controls.addWidget(widget, row, 1, Qt.AlignmentFlag.AlignLeft)
+        controls.addWidget(self.hide_special, 3, 0, 1, 2)
+        controls.setColumnStretch(1, 1)
+        self.caption = QLabel()  # what rollout shows; hidden for plain attention
+        self.caption.setWordWrap(True)
+        self.caption.hide()
 
         self.grid = pg.GraphicsLayoutWidget()
         self.grid.setToolTip("Every head of every layer (rows: layers, columns: heads); click one to show it large")
         self.grid.scene().sigMouseClicked.connect(self._on_grid_clicked)
+        self.grid_colorbar = pg.ColorBarItem(
+            values=(0, 1), colorMap=self._cmap, width=12, interactive=False, label="weight (all heads)"
+        )
 
         self.large = pg.GraphicsLayoutWidget()
         self.plot = self.large.addPlot(axisItems={"left": TokenAxis("left"), "bottom": TokenAxis("bottom")})
         self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
         self.plot.getViewBox().invertY(True)
-        self.plot.getViewBox().setAspectLocked(True)
         self.plot.setLabel("left", "query token (attends from)")
         self.plot.setLabel("bottom", "key token (attends to)")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(self._cmap)
         self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=self._cmap, interactive=False, label="weight")
+        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=self._cmap, width=15, interactive=False, label="weight")
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.image.hoverEvent = self._on_image_hover
+        self.cursor_value = CursorValue(self.plot, self)
+        self.large.scene().sigMouseClicked.connect(self._on_large_clicked)
+        self.labels_note = QLabel()  # shown when the axes cannot label every token
+        self.labels_note.setWordWrap(True)
+        self.labels_note.hide()
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).labelStepChanged.connect(
+                self._on_axis_label_step_changed, Qt.ConnectionType.QueuedConnection
+            )
+        large_panel = QWidget()
+        large_layout = QVBoxLayout(large_panel)
+        large_layout.setContentsMargins(0, 0, 0, 0)
+        large_layout.addWidget(self.large, 1)
+        large_layout.addWidget(self.labels_note)
+
+        grid_panel = QWidget()
+        grid_layout = QVBoxLayout(grid_panel)
+        grid_layout.setContentsMargins(0, 0, 0, 0)
+        grid_layout.addLayout(controls)
+        grid_layout.addWidget(self.caption)
+        grid_layout.addWidget(self.grid, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.grid)
-        splitter.addWidget(self.large)
-        splitter.setSizes([450, 550])
+        splitter.addWidget(grid_panel)
+        splitter.addWidget(large_panel)
+        splitter.setSizes([300, 700])  # the large map is the one read token by token
         layout = QVBoxLayout(self)
-        layout.addLayout(controls)
         layout.addWidget(splitter, 1)
 
         self.layer_spin.valueChanged.connect(self._redraw_large)
@@ -125,18 +175,35 @@ class AttentionView(RemembersControls, QWidget):
             return
         self._layers, self._heads = layers, heads
         self.grid.clear()
-        self._thumbs, self._thumb_boxes = [], []
+        self._thumbs, self._thumb_boxes, self._frames = [], [], []
+        for head in range(heads):
+            self.grid.addLabel(f"H{head}", row=0, col=head + 1)
         for layer in range(layers):
-            row_items, row_boxes = [], []
+            self.grid.addLabel(f"L{layer}", row=layer + 1, col=0)
+            row_items, row_boxes, row_frames = [], [], []
             for head in range(heads):
-                vb = self.grid.addViewBox(row=layer, col=head, lockAspect=True, enableMouse=False, invertY=True)
+                vb = self.grid.addViewBox(row=layer + 1, col=head + 1, lockAspect=True, enableMouse=False, invertY=True)
                 img = pg.ImageItem(axisOrder="row-major")
                 img.setColorMap(self._cmap)
                 vb.addItem(img)
+                frame = QGraphicsRectItem()  # around the image itself, not the (wider) box
+                frame.setZValue(10)
+                frame.hide()
+                vb.addItem(frame, ignoreBounds=True)
                 row_items.append(img)
                 row_boxes.append(vb)
+                row_frames.append(frame)
             self._thumbs.append(row_items)
             self._thumb_boxes.append(row_boxes)
+            self._frames.append(row_frames)
+        # One colour bar for the whole grid: every thumbnail is drawn on the same scale.
+        self.grid.addItem(self.grid_colorbar, row=1, col=heads + 1, rowspan=layers)
+        grid_layout = self.grid.ci.layout
+        grid_layout.setColumnStretchFactor(0, 0)
+        for head in range(heads):
+            grid_layout.setColumnStretchFactor(head + 1, 1)
+        for layer in range(layers):
+            grid_layout.setRowStretchFactor(layer + 1, 1)
         self.layer_spin.blockSignals(True)
         self.layer_spin.setRange(0, layers - 1)
         self.layer_spin.blockSignals(False)
@@ -159,9 +226,12 @@ class AttentionView(RemembersControls, QWidget):
         for layer in range(r.num_layers):
             for head in range(r.num_heads):
                 thumb = self._thumbs[layer][head]
-                thumb.setImage(thumbnail(attentions[layer, head]), levels=levels)
+                image = thumbnail(attentions[layer, head])
+                thumb.setImage(image, levels=levels)
                 thumb.setOpacity(1.0 if r.head_mask[layer, head] else 0.25)
-                self._thumb_boxes[layer][head].autoRange(padding=0.02)
+                self._frames[layer][head].setRect(QRectF(0, 0, image.shape[1], image.shape[0]))
+                self._thumb_boxes[layer][head].autoRange(padding=0.04)  # room for the frame's outer half
+        self.grid_colorbar.setLevels(levels)
         self._redraw_large()
 
     def remembered_controls(self) -> dict:
@@ -183,8 +253,20 @@ class AttentionView(RemembersControls, QWidget):
             self.hide_special.isChecked(),
         )
 
+    def outlined_heads(self) -> list[tuple[int, int]]:
+        """(layer, head) of every thumbnail framed as part of the large plot."""
+        return [
+            (row, h) for row, frames in enumerate(self._frames) for h, frame in enumerate(frames) if frame.isVisible()
+        ]
+
+    def _is_rollout(self) -> bool:
+        return self.mode_combo.currentData() == "rollout"
+
     def _redraw_large(self) -> None:
+        self._name_heads()
         self._outline_shown_heads()
+        self.caption.setVisible(self._is_rollout())
+        self.caption.setText(rollout_caption(self.layer_spin.value()))
         current = self.current_matrix()
         if current is None:
             return
@@ -194,18 +276,35 @@ class AttentionView(RemembersControls, QWidget):
         levels = (0.0, top if top > 0 else 1.0)
         self.image.setImage(drawable(matrix, *levels), levels=levels)
         self.colorbar.setLevels(levels)
-        self.image.setRect(0, 0, matrix.shape[1], matrix.shape[0])
+        n_rows, n_cols = matrix.shape
+        self.image.setRect(0, 0, n_cols, n_rows)
         labels = [self._inspection.tokens[t] for t in keep]
         self.plot.getAxis("left").set_tokens(labels)
         self.plot.getAxis("bottom").set_tokens(labels)
-        self.plot.getViewBox().autoRange(padding=0.01)
-        self.plot.setTitle(noted(self._large_title(), matrix, how="NaN blank, Inf at the top of the scale"))
+        view = self.plot.getViewBox()
+        # Zooming stays inside the map; the wheel zooms in until single tokens are labelled.
+        view.setLimits(xMin=0, xMax=n_cols, yMin=0, yMax=n_rows, minXRange=1, minYRange=1)
+        view.autoRange(padding=0)
+        self.plot.setTitle(
+            noted(self._large_title(), matrix, how="NaN blank, Inf at the top of the scale"), size=TITLE_SIZE
+        )
+
+    def _name_heads(self) -> None:
+        """In rollout mode the head box is off and reads that every head counts."""
+        rollout = self._is_rollout()
+        self.head_combo.setEnabled(not rollout)
+        for index in range(self.head_combo.count()):
+            head = self.head_combo.itemData(index)
+            name = "Average over heads" if head == AVERAGE else f"Head {head}"
+            if rollout and index == self.head_combo.currentIndex():
+                name = ROLLOUT_HEADS
+            self.head_combo.setItemText(index, name)
 
     def _large_title(self) -> str:
         """What the large plot shows, and which of the heads it is made of are switched off."""
         layer, head = self.layer_spin.value(), self.head_combo.currentData()
         off = self._inspection.head_mask == 0
-        if self.mode_combo.currentData() == "rollout":
+        if self._is_rollout():
             n_off = int(off[: layer + 1].sum())
             return f"rollout to layer {layer}" + (f" ({n_off} heads switched off)" if n_off else "")
         if head == AVERAGE:
@@ -214,27 +313,42 @@ class AttentionView(RemembersControls, QWidget):
         return f"layer {layer}, head {head}" + (" (switched off: no attention)" if off[layer, head] else "")
 
     def _outline_shown_heads(self) -> None:
-        """Outline the thumbnails the large plot is made of: one head, a layer's heads for the average,
+        """Frame the thumbnails the large plot is made of: one head, a layer's heads for the average,
         or every layer up to this one for rollout."""
         layer, head = self.layer_spin.value(), self.head_combo.currentData()
-        rollout = self.mode_combo.currentData() == "rollout"
-        outline = pg.mkPen(self.palette().color(QPalette.ColorRole.Highlight), width=3)
-        for row, boxes in enumerate(self._thumb_boxes):
-            for h, vb in enumerate(boxes):
-                shown = (row <= layer) if rollout else (row == layer and head in (h, AVERAGE))
-                vb.setBorder(outline if shown else None)
+        rollout = self._is_rollout()
+        pen = pg.mkPen(self.palette().color(QPalette.ColorRole.Highlight), width=3)
+        pen.setCosmetic(True)
+        for row, frames in enumerate(self._frames):
+            for h, frame in enumerate(frames):
+                frame.setPen(pen)
+                frame.setVisible((row <= layer) if rollout else (row == layer and head in (h, AVERAGE)))
 
     def _on_image_hover(self, event) -> None:
         current = self.current_matrix()
         if current is None or event.isExit():
-            self.hover_label.setText(" ")
+            self.cursor_value.hide()
             return
         matrix, keep = current
         pos = event.pos()
         row, col = int(pos.y()), int(pos.x())
-        if 0 <= row < matrix.shape[0] and 0 <= col < matrix.shape[1]:
-            tokens = self._inspection.tokens
-            self.hover_label.setText(f"{tokens[keep[row]]} → {tokens[keep[col]]}: {matrix[row, col]:.3f}")
+        if not (0 <= row < matrix.shape[0] and 0 <= col < matrix.shape[1]):
+            self.cursor_value.hide()
+            return
+        tokens = self._inspection.tokens
+        verb = "draws on" if self._is_rollout() else "attends to"
+        self.cursor_value.show_at(
+            self.image.mapToView(pos), f"{tokens[keep[row]]} {verb} {tokens[keep[col]]}: {matrix[row, col]:.3f}"
+        )
+
+    def _on_axis_label_step_changed(self, _step: int) -> None:
+        step = max(self.plot.getAxis(axis).layout.step for axis in ("left", "bottom"))
+        self.labels_note.setText(every_kth_note(step))
+        self.labels_note.setVisible(step > 1)
+
+    def _on_large_clicked(self, event) -> None:
+        if event.double():  # back to the whole map after zooming in
+            self.plot.getViewBox().autoRange(padding=0)
 
     def _on_grid_clicked(self, event) -> None:
         pos = event.scenePos()

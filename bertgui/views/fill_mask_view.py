@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QScrollArea,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 from .finite import finite_max, finite_or, finite_points
 from .flow_layout import ChipArea
 from .hidden_states_view import hidden_state_name
+from .probability_table import fit_height_to_rows
 from .view_options import RemembersControls
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
     import model.inspection
 
-NO_MASK = "No [MASK] in the text: type [MASK] (or double-click a token) to see the model's predictions."
+NO_MASK = "No [MASK] in the text — type [MASK] or double-click a word in the Tokens tab."
 NO_MLM_HEAD = "This model has no MLM head, so it cannot fill masks."
 NON_FINITE_SCORES = (
     " Its probabilities are not numbers (NaN): the model's weights hold NaN or Inf values, "
@@ -58,7 +59,7 @@ class ScoreChip(QLabel):
     """One token of the text, coloured by the probability the model gives it at its position."""
 
     def __init__(self, index: int, token: str, probability: float, scored: bool, tooltip: str):
-        score = f"{probability:.3f}" if scored else "–"
+        score = ("<0.001" if probability < 0.001 else f"{probability:.3f}") if scored else "–"
         super().__init__(f"<b>{html.escape(token)}</b><br><span style='font-size:8pt;color:#444'>{score}</span>")
         self.index = index
         self.probability = probability
@@ -73,63 +74,168 @@ class ScoreChip(QLabel):
 
 
 MIN_PANE_HEIGHT = 230  # pixels: ten bars with legible labels
+MIN_CHART_HEIGHT = 150  # pixels: room for the axis under a few bars
+TOP_K_CHOICES = (5, 10, 20, 50)
+MAX_CANDIDATES = 5  # words checked at once: each is a row per [MASK] and piece
+STALE_AFTER_MS = 300  # a result this late after an edit is marked as the last one, not the current
+CONTEXT_TOKENS = 3  # tokens either side of a [MASK] in the list of masks
+WEAK_MODEL_ACCURACY = 0.5  # below this held-out masked-token accuracy, the user is told to doubt the guesses
+DIMMED_BAR_COLOUR = "#9ca3af"
+CANDIDATE_RGB = (245, 158, 11)  # amber: a word being checked, where it appears in the predictions
 
 
 class FillMaskView(RemembersControls, QWidget):
-    scoreAllPositionsToggled = Signal(bool)  # the user wants token_probabilities computed (or no longer)
+    scoreAllPositionsToggled = Signal(bool)  # the user wants every position scored (or no longer)
+    scoreModeChanged = Signal(bool)  # how every position is scored: True = masked one at a time, False = as seen
+    topKChanged = Signal(int)  # predictions listed per [MASK]
+    candidatesChanged = Signal(tuple)  # the words typed into "Check a word", as a tuple of str
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._inspection: model.Inspection | None = None
+        self._inspection: model.Inspection | None = None  # the latest result shown
+        self._masked: model.Inspection | None = None  # the latest result with a [MASK]: its predictions are shown
+        self._edited_since_result = False
         self.message = QLabel(NO_MASK)
         self.message.setWordWrap(True)
-        self.mask_combo = QComboBox()
-        self.mask_combo.setToolTip("Which [MASK] to show")
-        self.mask_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.score_all = QCheckBox("Score every position")
-        self.score_all.setToolTip(
-            "Also show how probable the model finds each actual token of the text "
-            "(costs one vocabulary projection per token)"
-        )
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Mask"))
-        top.addWidget(self.mask_combo)
-        top.addStretch(1)
-        top.addWidget(self.score_all)
+        self.quality_label = QLabel()
+        self.quality_label.setWordWrap(True)
+        self.quality_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.quality_label.hide()  # until the model's accuracy is known
+        self.stale_note = QLabel()
+        self.stale_note.setWordWrap(True)
+        self.stale_note.setTextFormat(Qt.TextFormat.RichText)
+        self.stale_note.hide()
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(STALE_AFTER_MS)
+        self._stale_timer.timeout.connect(self._on_stale_timer_timeout)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setChildrenCollapsible(False)
+        self.mask_combo = QComboBox()
+        self.mask_combo.setToolTip("Which [MASK] to show, by the words around it")
+        self.mask_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.mask_combo.setMinimumContentsLength(16)
+        self.top_k_combo = QComboBox()
+        for k in TOP_K_CHOICES:
+            self.top_k_combo.addItem(str(k), k)
+        self.top_k_combo.setCurrentIndex(TOP_K_CHOICES.index(10))
+        self.top_k_combo.setToolTip("How many of the model's most probable tokens to list at each [MASK]")
+        self.candidate_edit = QLineEdit()
+        self.candidate_edit.setPlaceholderText("a word, e.g. france (several: france, paris)")
+        self.candidate_edit.setClearButtonEnabled(True)
+        self.candidate_edit.setMinimumWidth(220)
+        self.candidate_edit.setToolTip(
+            "Type a word to see the probability the model gives it at each [MASK] and its rank among "
+            "the whole vocabulary (1 = its top guess). Separate several words with commas."
+        )
+        self.score_all = QCheckBox("Score every position:")
+        self.score_all.setToolTip("Also score each actual token of the text, in the way chosen on the right")
+        self.score_mode = QComboBox()
+        self.score_mode.addItem("masked one at a time (pseudo-likelihood: how predictable each word is)", "masked")
+        self.score_mode.addItem("as seen, no masking (how well the model copies a word it can see)", "as seen")
+        self.score_mode.setToolTip(
+            "Masked one at a time: each token is hidden behind [MASK] in its own copy of the text and "
+            "the model guesses it back from the rest (Salazar et al. 2020). As seen: the model is shown "
+            "the token itself, so it mostly copies it and nearly every score is close to 1."
+        )
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Mask"))
+        controls.addWidget(self.mask_combo)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel("Show top"))
+        controls.addWidget(self.top_k_combo)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel("Check a word"))
+        controls.addWidget(self.candidate_edit, 1)
+        scoring = QHBoxLayout()
+        scoring.addWidget(self.score_all)
+        scoring.addWidget(self.score_mode)
+        scoring.addStretch(1)
+
         self.predictions_pane = self._build_predictions_pane()
+        self.check_pane = self._build_check_pane()
         self.lens_pane = self._build_lens_pane()
         self.score_pane = self._build_score_pane()
-        for pane in (self.predictions_pane, self.lens_pane, self.score_pane):
-            self.splitter.addWidget(pane)
-            pane.setMinimumHeight(MIN_PANE_HEIGHT)
+        panes = QWidget()
+        stack = QVBoxLayout(panes)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.setSpacing(14)
+        # The tables are as tall as their rows; the token scores take what height is left, if shown.
+        for pane, stretch in (
+            (self.predictions_pane, 0),
+            (self.check_pane, 0),
+            (self.lens_pane, 0),
+            (self.score_pane, 100),
+        ):
+            stack.addWidget(pane, stretch)
             pane.hide()  # each appears when an inspection has something for it
+        stack.addStretch(1)
+        self.score_pane.setMinimumHeight(MIN_PANE_HEIGHT)
         # In a short window the panes keep a readable height and the tab scrolls, rather than
-        # squeezing ten bar labels into a few pixels.
+        # squeezing ten bar labels into a few pixels or cutting a table's last rows off.
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.splitter)
+        scroll.setWidget(panes)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
-        layout.addLayout(top)
+        layout.addWidget(self.quality_label)
+        layout.addLayout(controls)
+        layout.addLayout(scoring)
+        layout.addWidget(self.stale_note)
         layout.addWidget(scroll, 1)
         self.mask_combo.currentIndexChanged.connect(self._show_mask)
+        self.top_k_combo.currentIndexChanged.connect(self._on_top_k_combo_changed)
+        self.candidate_edit.textChanged.connect(self._on_candidate_edit_changed)
         self.score_all.toggled.connect(self._on_score_all_toggled)
+        self.score_mode.currentIndexChanged.connect(self._on_score_mode_changed)
 
     def remembered_controls(self) -> dict:
-        return {"score_all": self.score_all}
+        return {"score_all": self.score_all, "score_mode": self.score_mode, "top_k": self.top_k_combo}
+
+    @property
+    def top_k(self) -> int:
+        return self.top_k_combo.currentData()
+
+    @property
+    def masked_scoring(self) -> bool:
+        return self.score_mode.currentData() == "masked"
+
+    def candidates(self) -> tuple[str, ...]:
+        """The words typed into "Check a word": comma-separated, each once, at most MAX_CANDIDATES."""
+        words = [w.strip() for w in self.candidate_edit.text().split(",")]
+        return tuple(dict.fromkeys(w for w in words if w))[:MAX_CANDIDATES]
+
+    def set_model_quality(self, accuracy: float | None, source: str) -> None:
+        """One line on how often the loaded model fills a mask right (None: not known, no line)."""
+        if accuracy is None or not math.isfinite(accuracy):
+            self.quality_label.clear()
+            self.quality_label.hide()
+            return
+        line = f"This model predicts {accuracy:.0%} of held-out masked tokens correctly ({source})"
+        line += "; treat its guesses as a small model's." if accuracy < WEAK_MODEL_ACCURACY else "."
+        self.quality_label.setText(line)
+        self.quality_label.show()
+
+    def note_text_changed(self, *_texts: str) -> None:
+        """The text is being edited: if the new result is slow to come, say that the one shown is the last."""
+        self._edited_since_result = True
+        self._stale_timer.start()
 
     # --- construction: every plot item is made once and later updated in place --------------
 
     def _build_predictions_pane(self) -> QWidget:
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["token", "probability"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.heads_summary = QLabel()
+        self.heads_summary.setWordWrap(True)
+        self.heads_summary.setTextFormat(Qt.TextFormat.RichText)
+        self.heads_summary.hide()
+        self.before_title = QLabel("<b>All heads on</b>")
+        self.before_table = prediction_table()
+        self.before_box = titled(self.before_title, self.before_table)
+        self.before_box.hide()  # only while some heads are off
+        self.now_title = QLabel()
+        self.now_title.setTextFormat(Qt.TextFormat.RichText)
+        self.now_title.hide()
+        self.table = prediction_table()
         self.chart = pg.PlotWidget()
         self.chart.setMenuEnabled(False)
         self.chart.getViewBox().invertY(True)
@@ -137,11 +243,39 @@ class FillMaskView(RemembersControls, QWidget):
         self.chart.getAxis("bottom").enableAutoSIPrefix(False)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=BAR_COLOUR)
         self.chart.addItem(self.bars)
-        pane = QWidget()
-        row = QHBoxLayout(pane)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.table, 2)
+        row.addWidget(self.before_box, 2)
+        row.addWidget(titled(self.now_title, self.table), 2)
         row.addWidget(self.chart, 3)
+        pane = QWidget()
+        column = QVBoxLayout(pane)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.heads_summary)
+        column.addLayout(row, 1)
+        return pane
+
+    def _build_check_pane(self) -> QWidget:
+        self.check_title = QLabel()
+        self.check_title.setWordWrap(True)
+        self.check_title.setTextFormat(Qt.TextFormat.RichText)
+        self.check_table = QTableWidget(0, len(CHECK_COLUMNS))
+        self.check_table.setHorizontalHeaderLabels(CHECK_COLUMNS)
+        self.check_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.check_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.check_table.verticalHeader().setVisible(False)
+        self.check_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.check_table.verticalHeader().setDefaultSectionSize(self.check_table.fontMetrics().height() + 8)
+        self.check_note = QLabel()
+        self.check_note.setWordWrap(True)
+        self.check_note.setTextFormat(Qt.TextFormat.RichText)
+        pane = QWidget()
+        column = QVBoxLayout(pane)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.check_title)
+        column.addWidget(self.check_table)
+        column.addWidget(self.check_note)
+        column.addStretch(1)
         return pane
 
     def _build_lens_pane(self) -> QWidget:
@@ -156,7 +290,9 @@ class FillMaskView(RemembersControls, QWidget):
         )
         self.lens_table = QTableWidget(0, 0)
         self.lens_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.lens_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.lens_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # Two lines a row, for a long token beside its probability; the table is as tall as its rows.
+        self.lens_table.verticalHeader().setDefaultSectionSize(2 * self.lens_table.fontMetrics().height() + 8)
         self.lens_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.lens_plot = pg.PlotWidget()
         self.lens_plot.setMenuEnabled(False)
@@ -181,12 +317,9 @@ class FillMaskView(RemembersControls, QWidget):
         return pane
 
     def _build_score_pane(self) -> QWidget:
-        title = QLabel(
-            "<b>Every position</b>: the probability the model gives each actual token of the text "
-            "(unmasked, so it sees the token). Red: improbable; grey: [CLS], [SEP] and [MASK], "
-            "not scored. Hover a token for the model's own guesses there."
-        )
-        title.setWordWrap(True)
+        self.score_title = QLabel()
+        self.score_title.setWordWrap(True)
+        self.score_title.setTextFormat(Qt.TextFormat.RichText)
         legend = QHBoxLayout()
         legend.addWidget(QLabel("0"))
         ramp = QLabel()
@@ -198,12 +331,20 @@ class FillMaskView(RemembersControls, QWidget):
         )
         legend.addWidget(ramp)
         legend.addWidget(QLabel("1"))
+        legend.addSpacing(16)
+        self.pll_label = QLabel()
+        self.pll_label.setToolTip(
+            "The sum of log P over the scored tokens, each predicted with itself masked (Salazar et al. "
+            "2020). It is never above 0; closer to 0 means the text is more predictable to this model. "
+            "Compare texts of the same length: every extra token adds a negative term."
+        )
+        legend.addWidget(self.pll_label)
         legend.addStretch(1)
         self._chip_area = ChipArea()
         pane = QWidget()
         column = QVBoxLayout(pane)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(title)
+        column.addWidget(self.score_title)
         column.addLayout(legend)
         column.addWidget(self._chip_area, 1)
         return pane
@@ -212,43 +353,155 @@ class FillMaskView(RemembersControls, QWidget):
 
     def show_inspection(self, r: model.Inspection) -> None:
         self._inspection = r
+        self._stale_timer.stop()
+        self._edited_since_result = False
         self.message.setText(summary_line(r))
-        self.mask_combo.blockSignals(True)
-        previous = self.mask_combo.currentIndex()
-        self.mask_combo.clear()
-        for m in r.fill_mask:
-            self.mask_combo.addItem(f"position {m.index}")
-        self.mask_combo.setCurrentIndex(min(max(previous, 0), len(r.fill_mask) - 1) if r.fill_mask else -1)
-        self.mask_combo.setEnabled(len(r.fill_mask) > 1)
-        self.mask_combo.blockSignals(False)
         self.score_all.setEnabled(r.mlm_available)  # the scores come from the MLM head
-        self.predictions_pane.setVisible(bool(r.fill_mask))
-        self.lens_pane.setVisible(bool(r.logit_lens))
-        self._show_mask()
+        self.score_mode.setEnabled(r.mlm_available)
+        # While a [MASK] is being typed or edited the text briefly has none: the last predictions
+        # stay, marked as the last, rather than the pane blanking at every keystroke.
+        keep_last = r.mlm_available and not r.fill_mask and self._masked is not None
+        if not keep_last:
+            self._masked = r if r.fill_mask else None
+            self._show_masks(r)
+        self._mark_stale(
+            f"Last result, for “{html.escape(self._masked.text)}”: the text has no [MASK] now." if keep_last else None
+        )
         self._show_token_scores(r)
 
     def score_chips(self) -> list[ScoreChip]:
         return self._chip_area.chips()
 
-    def _show_mask(self) -> None:
-        index = self.mask_combo.currentIndex()
-        masks = self._inspection.fill_mask if self._inspection else []
-        self._show_predictions(masks[index].predictions if 0 <= index < len(masks) else [])
-        lenses = self._inspection.logit_lens if self._inspection else None
-        if lenses and 0 <= index < len(lenses):
-            self._show_lens(lenses[index], self._inspection.logit_lens_final_probability[:, index])
+    def _show_masks(self, r: model.Inspection) -> None:
+        self.mask_combo.blockSignals(True)
+        previous = self.mask_combo.currentIndex()
+        self.mask_combo.clear()
+        for m in r.fill_mask:
+            self.mask_combo.addItem(mask_label(r, m.index))
+            self.mask_combo.setItemData(
+                self.mask_combo.count() - 1, f"#{m.index}: {r.text}", Qt.ItemDataRole.ToolTipRole
+            )
+        self.mask_combo.setCurrentIndex(min(max(previous, 0), len(r.fill_mask) - 1) if r.fill_mask else -1)
+        self.mask_combo.blockSignals(False)
+        self.predictions_pane.setVisible(bool(r.fill_mask))
+        self.lens_pane.setVisible(bool(r.logit_lens))
+        self.check_pane.setVisible(bool(r.fill_mask) and bool(r.candidate_scores))
+        self._show_heads_comparison(r)
+        self._show_mask()
 
-    def _show_predictions(self, predictions: list[model.Prediction]) -> None:
-        self.table.setRowCount(len(predictions))
+    def _show_mask(self) -> None:
+        r = self._masked
+        index = self.mask_combo.currentIndex()
+        masks = r.fill_mask if r else []
+        self._show_predictions(self.table, masks[index].predictions if 0 <= index < len(masks) else [])
+        self._show_bars(masks[index].predictions if 0 <= index < len(masks) else [])
+        before = r.fill_mask_all_heads_on if r else None
+        if before and 0 <= index < len(before):
+            self._show_predictions(self.before_table, before[index].predictions)
+            self._show_heads_summary(before[index].predictions, masks[index].predictions)
+        if r is not None and r.candidate_scores:
+            self._show_candidates(r, index)
+        if r is not None and r.logit_lens and 0 <= index < len(r.logit_lens):
+            self._show_lens(r.logit_lens[index], r.logit_lens_final_probability[:, index])
+
+    def _show_predictions(self, table: QTableWidget, predictions: list[model.Prediction]) -> None:
+        checked = self._checked_token_ids()
+        table.setRowCount(len(predictions))
         for row, p in enumerate(predictions):
-            self.table.setItem(row, 0, QTableWidgetItem(p.token))
-            self.table.setItem(row, 1, QTableWidgetItem(f"{p.score:.3f}"))
+            token, score = QTableWidgetItem(p.token), QTableWidgetItem(f"{p.score:.3f}")
+            if p.token_id in checked:  # a word being checked, found among the top predictions
+                for item in (token, score):
+                    item.setBackground(QColor(*CANDIDATE_RGB, 90))
+                    item.setToolTip(f"“{p.token}”, the word you are checking: rank {row + 1}")
+            table.setItem(row, 0, token)
+            table.setItem(row, 1, score)
+        fit_height_to_rows(table)
+
+    def _show_bars(self, predictions: list[model.Prediction]) -> None:
         scores = np.array([finite_or(p.score, 0.0) for p in predictions], dtype=np.float32)  # NaN: no bar
         positions = np.arange(len(predictions), dtype=np.float32)
         self.bars.setOpts(x0=np.zeros_like(scores), y=positions, width=scores, height=0.7)
         self.chart.getAxis("left").setTicks([[(float(i), p.token) for i, p in enumerate(predictions)]])
         self.chart.setXRange(0, finite_max(scores, floor=1e-3) if len(scores) else 1.0, padding=0.05)
         self.chart.setYRange(-0.5, max(len(predictions), 1) - 0.5, padding=0)
+        self.chart.setFixedHeight(max(self.table.height(), MIN_CHART_HEIGHT))  # one bar beside each row
+
+    def _show_heads_comparison(self, r: model.Inspection) -> None:
+        """With heads switched off: the predictions with all heads on beside those of now."""
+        compared = bool(r.fill_mask_all_heads_on)
+        self.before_box.setVisible(compared)
+        self.now_title.setVisible(compared)
+        self.heads_summary.setVisible(compared)
+        if compared:
+            off = switched_off_heads(r.head_mask)
+            self.now_title.setText(f"<b>Now: {count_heads(len(off))} off</b> ({', '.join(off)})")
+            self.now_title.setToolTip(f"Switched off in the Heads panel: {', '.join(off)}")
+
+    def _show_heads_summary(self, before: list[model.Prediction], now: list[model.Prediction]) -> None:
+        if not before or not now:
+            self.heads_summary.clear()
+            return
+        off = count_heads(len(switched_off_heads(self._masked.head_mask)))
+        first, top = before[0], now[0]
+        if first.token_id == top.token_id:
+            line = (
+                f"Switching off {off} kept the top prediction “{html.escape(top.token)}” "
+                f"({first.score:.3f} → {top.score:.3f})."
+            )
+        else:
+            line = (
+                f"Switching off {off} changed the top prediction from “{html.escape(first.token)}” ({first.score:.3f}) "
+                f"to “{html.escape(top.token)}” ({top.score:.3f})."
+            )
+        self.heads_summary.setText(line)
+
+    def _checked_token_ids(self) -> set[int]:
+        """The ids of the checked words that are one token each (a piece of a longer word is not it)."""
+        r = self._masked
+        if r is None or not r.candidate_scores:
+            return set()
+        return {c.piece_ids[0] for c in r.candidate_scores if len(c.piece_ids) == 1}
+
+    def _show_candidates(self, r: model.Inspection, index: int) -> None:
+        """Each checked word at the chosen [MASK]: its probability and rank, per piece if it has several."""
+        scores = r.candidate_scores
+        vocabulary = scores[0].vocabulary_size
+        self.check_title.setText(
+            f"<b>Check a word</b> at {html.escape(mask_label(r, r.fill_mask[index].index))}: the probability "
+            f"the model gives it and its rank among all {vocabulary:,} tokens of its vocabulary "
+            "(rank 1 = its top guess)."
+        )
+        rows = [(c, piece) for c in scores for piece in range(max(len(c.pieces), 1))]
+        self.check_table.setRowCount(len(rows))
+        for row, (c, piece) in enumerate(rows):
+            if not c.pieces:  # nothing the tokenizer keeps (spaces, control characters)
+                cells = (c.word, "(no token)", "–", "–")
+            else:
+                probability, rank = float(c.probabilities[index, piece]), int(c.ranks[index, piece])
+                name = (
+                    c.pieces[piece]
+                    if len(c.pieces) == 1
+                    else f"{c.pieces[piece]}  (piece {piece + 1} of {len(c.pieces)})"
+                )
+                cells = (
+                    c.word if piece == 0 else "",
+                    name,
+                    probability_text(probability),
+                    f"{rank:,} of {vocabulary:,}",
+                )
+            for column, text in enumerate(cells):
+                self.check_table.setItem(row, column, QTableWidgetItem(text))
+        fit_height_to_rows(self.check_table)
+        self.check_note.setText(candidates_note(scores))
+        self.check_note.setVisible(bool(self.check_note.text()))
+
+    def _mark_stale(self, note: str | None) -> None:
+        """Say that the predictions shown are an earlier text's (note), and dim them; None: they are current."""
+        self.stale_note.setText(f"<i>{note}</i>" if note else "")
+        self.stale_note.setVisible(note is not None)
+        for table in (self.table, self.before_table, self.check_table, self.lens_table):
+            table.setEnabled(note is None)
+        self.bars.setOpts(brush=BAR_COLOUR if note is None else DIMMED_BAR_COLOUR)
 
     def _show_lens(self, lens: model.inspection.LogitLens, final_probability: np.ndarray) -> None:
         """final_probability: (layers + 1,) P(final top-1 token) after each layer."""
@@ -270,6 +523,8 @@ class FillMaskView(RemembersControls, QWidget):
                 if p.token_id == final.token_id:
                     item.setFont(bold)
                 self.lens_table.setItem(state, column, item)
+        fit_height_to_rows(self.lens_table)
+        self.lens_plot.setFixedHeight(max(self.lens_table.height(), MIN_PANE_HEIGHT))  # beside it, no taller
         curve = np.ascontiguousarray(final_probability, dtype=np.float32)  # a column of (layers + 1, masks)
         self.lens_curve.setData(*finite_points(np.arange(len(curve)), curve))  # NaN from NaN weights: no point
         self.lens_plot.setTitle(f"P(“{html.escape(final.token)}”) after each layer")
@@ -280,13 +535,17 @@ class FillMaskView(RemembersControls, QWidget):
         self.lens_plot.getAxis("bottom").setTicks([ticks])
 
     def _show_token_scores(self, r: model.Inspection) -> None:
-        if r.token_probabilities is None:
+        masked = r.masked_token_probabilities is not None
+        probabilities = r.masked_token_probabilities if masked else r.token_probabilities
+        if probabilities is None:
             self._chip_area.set_chips([])
             self.score_pane.hide()
             return
+        self.score_title.setText(MASKED_SCORES_TITLE if masked else AS_SEEN_SCORES_TITLE)
+        guesses = masked_guesses(r) if masked else r.position_predictions
         chips = []
         masks = {m.index for m in r.fill_mask}  # P([MASK]) there says nothing about the text
-        for i, (token, probability) in enumerate(zip(r.tokens, r.token_probabilities.tolist())):
+        for i, (token, probability) in enumerate(zip(r.tokens, probabilities.tolist())):
             if r.special_tokens_mask[i] or i in masks:
                 chip = ScoreChip(
                     i,
@@ -296,15 +555,149 @@ class FillMaskView(RemembersControls, QWidget):
                     f"#{i}: {token}, not scored" + ("; its predictions are above" if i in masks else ""),
                 )
             else:  # a NaN probability has no colour on the scale: grey, as unscored
-                chip = ScoreChip(i, token, probability, math.isfinite(probability), score_tooltip(r, i))
+                tooltip = score_tooltip(token, i, probability, guesses, masked)
+                chip = ScoreChip(i, token, probability, math.isfinite(probability), tooltip)
             chips.append(chip)
         self._chip_area.set_chips(chips)
+        self.pll_label.setText(pll_line(r) if masked else "")
+        self.pll_label.setVisible(masked)
         self.score_pane.show()
+
+    # --- the user's choices -------------------------------------------------------------------
 
     def _on_score_all_toggled(self, checked: bool) -> None:
         if not checked:  # hide at once; the next inspection comes without the scores
             self.score_pane.hide()
         self.scoreAllPositionsToggled.emit(checked)
+
+    def _on_score_mode_changed(self) -> None:
+        self.scoreModeChanged.emit(self.masked_scoring)
+
+    def _on_top_k_combo_changed(self) -> None:
+        self.topKChanged.emit(self.top_k)
+
+    def _on_candidate_edit_changed(self) -> None:
+        self.candidatesChanged.emit(self.candidates())
+        if not self.candidates():  # hide at once; the next inspection checks nothing
+            self.check_pane.hide()
+
+    def _on_stale_timer_timeout(self) -> None:
+        if self._edited_since_result and self._masked is not None:
+            self._mark_stale(f"Updating… the predictions below are for “{html.escape(self._masked.text)}”.")
+
+
+CHECK_COLUMNS = ["word", "token", "probability", "rank"]
+AS_SEEN_SCORES_TITLE = (
+    "<b>Every position, as seen (no masking)</b>: the probability the model gives each actual token "
+    "while it can see that token. It mostly copies what it sees, so nearly every score is close to 1: "
+    "for how predictable a word is from its context, choose “masked one at a time”. "
+    "Grey: [CLS], [SEP] and [MASK], not scored. Hover a token for the model's own guesses there."
+)
+MASKED_SCORES_TITLE = (
+    "<b>Every position, masked one at a time</b>: each token hidden behind [MASK] in a copy of the text "
+    "of its own, and the probability the model gives it back from the rest (pseudo-likelihood, "
+    "Salazar et al. 2020). Red: hard to guess from its context; green: easy. "
+    "Grey: [CLS], [SEP] and [MASK], not scored. Hover a token for the model's guesses when it was hidden."
+)
+
+
+def prediction_table() -> QTableWidget:
+    """A token / probability table, as tall as its rows (the page scrolls, no row is cut off)."""
+    table = QTableWidget(0, 2)
+    table.setHorizontalHeaderLabels(["token", "probability"])
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    return table
+
+
+def titled(title: QLabel, table: QTableWidget) -> QWidget:
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(title)
+    column.addWidget(table)
+    column.addStretch(1)
+    return box
+
+
+def mask_label(r: model.Inspection, index: int) -> str:
+    """A [MASK] named by the words around it, e.g. "the [MASK] sat (position 2)"."""
+    return f"{mask_context(r.tokens, r.special_tokens_mask, index)} (position {index})"
+
+
+def mask_context(tokens: list[str], special: np.ndarray, index: int, width: int = CONTEXT_TOKENS) -> str:
+    """Up to `width` text tokens either side of tokens[index], word pieces joined into words and
+    "…" where the text goes on; [CLS] and [SEP] are left out."""
+    start, stop = max(index - width, 0), min(index + width + 1, len(tokens))
+    while start > 0 and tokens[start].startswith("##"):  # whole words at the edges
+        start -= 1
+    while stop < len(tokens) and tokens[stop].startswith("##"):
+        stop += 1
+    text = ""
+    for i in range(start, stop):
+        if special[i]:
+            continue
+        token = tokens[i]
+        text += token[2:] if token.startswith("##") and text else (" " if text else "") + token
+    before = any(not special[i] for i in range(start))
+    after = any(not special[i] for i in range(stop, len(tokens)))
+    return f"{'… ' if before else ''}{text}{' …' if after else ''}"
+
+
+def probability_text(probability: float) -> str:
+    """Four decimals, or two significant digits written out for a tiny one (0.0000042, not 0.0000)."""
+    if not math.isfinite(probability) or probability >= 1e-4:
+        return f"{probability:.4f}"
+    return np.format_float_positional(probability, precision=2, unique=False, fractional=False, trim="-")
+
+
+def switched_off_heads(head_mask: np.ndarray) -> list[str]:
+    """["L0H2", "L1H1"]: the heads the mask switches off (or turns down), counted from 0 as in the Heads panel."""
+    return [f"L{layer}H{head}" for layer, head in zip(*np.nonzero(head_mask < 1))]
+
+
+def count_heads(n: int) -> str:
+    return f"{n} head{'s' if n != 1 else ''}"
+
+
+def candidates_note(scores: list[model.inspection.CandidateScore]) -> str:
+    """What to know about checked words that are not one token of the vocabulary."""
+    lines = []
+    for c in scores:
+        if len(c.pieces) > 1:
+            lines.append(
+                f"“{html.escape(c.word)}” is not one token but {len(c.pieces)} word pieces "
+                f"({html.escape(' '.join(c.pieces))}). "
+                f"One [MASK] holds one piece, so each piece is scored at the [MASK]; to let the model "
+                f"guess the whole word, write {len(c.pieces)} [MASK]s in a row."
+            )
+        elif c.pieces == ["[UNK]"]:
+            lines.append(f"“{html.escape(c.word)}” is not in the model's vocabulary: it reads as [UNK].")
+    return "<br>".join(lines)
+
+
+def masked_guesses(r: model.Inspection) -> list[model.MaskPrediction | None]:
+    """The top-k with each position masked, by position (None where a position was not scored)."""
+    guesses: list[model.MaskPrediction | None] = [None] * len(r.tokens)
+    for m in r.masked_position_predictions or []:
+        guesses[m.index] = m
+    return guesses
+
+
+def pll_line(r: model.Inspection) -> str:
+    scored = np.isfinite(r.masked_token_probabilities).sum()
+    if not scored:
+        return ""
+    total = r.pseudo_log_likelihood
+    off = switched_off_heads(r.head_mask)
+    return (
+        f"Pseudo-log-likelihood {total:.2f} over {scored} token{'s' if scored != 1 else ''} "
+        f"({total / scored:.2f} per token; closer to 0 = more predictable)"
+        + (f", with {count_heads(len(off))} off" if off else "")
+    )
 
 
 def lens_tick(state: int) -> str:
@@ -330,9 +723,12 @@ def summary_line(r: model.Inspection) -> str:
     return line
 
 
-def score_tooltip(r: model.Inspection, index: int) -> str:
-    line = f"#{index}: P({r.tokens[index]}) = {float(r.token_probabilities[index]):.4f}"
-    if r.position_predictions is None:
+def score_tooltip(
+    token: str, index: int, probability: float, guesses: list[model.MaskPrediction | None] | None, masked: bool
+) -> str:
+    line = f"#{index}: P({token}) = {probability_text(probability)}" + (" with it masked" if masked else " as seen")
+    guess = guesses[index] if guesses is not None else None
+    if guess is None:
         return line
-    guesses = ", ".join(f"{p.token} {p.score:.3f}" for p in r.position_predictions[index].predictions[:3])
-    return f"{line}\nthe model's top guesses here: {guesses}"
+    top = ", ".join(f"{p.token} {p.score:.3f}" for p in guess.predictions[:3])
+    return f"{line}\nthe model's top guesses here{' when it is hidden' if masked else ''}: {top}"

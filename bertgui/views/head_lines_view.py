@@ -1,26 +1,30 @@
 """Head view, in the manner of BertViz: the tokens twice, queries (attending from) on the
-left and keys (attended to) on the right, with a line from each left token to each right
-token whose opacity and width are the attention weight, for one layer and any set of heads
-(one colour per head). Clicking a left token keeps only its lines (click it again, or click
-empty space, to see all); hovering one previews it. [CLS]/[SEP] can be hidden, rows
-renormalised. The mouse wheel zooms the token columns, dragging pans them."""
+left and keys (attended to) on the right, under headings that say so, with a line from each
+left token to each right token whose opacity and width are the attention weight, for one
+layer and any set of heads (one colour per head). Clicking a token on either side follows it:
+its lines stand out, the others dim, its weights show as one bar per head beside the other
+column and in a summary (click it again, or click empty space, to see all); hovering one
+previews it, and the weights under the mouse (of a token or of the lines) show beside it.
+Every token is labelled: labels shrink to a readable minimum, then the rows scroll (wheel or
+scroll bar; Ctrl+wheel zooms, labelling every n-th row when zoomed out). [CLS]/[SEP] can be
+hidden, rows renormalised."""
 
 from __future__ import annotations
 
 import html
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollBar,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -29,6 +33,18 @@ from PySide6.QtWidgets import (
 from .attention_matrix import restricted, shown_tokens
 from .finite import non_finite_note
 from .flow_layout import FlowLayout
+from .head_lines_columns import (
+    KEY,
+    LABEL_GAP,
+    MIN_LABEL_POINTS,
+    QUERY,
+    ColumnHeadings,
+    Focus,
+    RowsViewBox,
+    TokenColumns,
+    chip_height,
+    labels_fit,
+)
 from .tokens_view import SEGMENT_COLOURS, SPECIAL_COLOUR
 from .view_options import RemembersControls
 
@@ -60,9 +76,16 @@ DEFAULT_THRESHOLD = 0.01  # lines lighter than this are skipped (they would be a
 MAX_LINES = 20_000  # all heads together; past it only the strongest lines of each head are drawn
 BUCKETS = 16  # opacity levels: a weight is drawn at the opacity of the middle of its bucket
 BOLD_FROM = 4  # buckets from here on (weights >= 0.25) are drawn twice, 1 px apart: a bolder line
-FOCUS_COLOUR = "#f59e0b"
-MAX_LABEL_CHARS = 18
+DIM_OPACITY = 0.15  # the other lines, while a token's are followed: context, not clutter
+MAX_LABEL_CHARS = 18  # longer tokens are cut with "…"; the value at the cursor names them in full
 MAX_PITCH = 32.0  # pixels between rows at most: a short input stays together at the top
+ROW_MARGIN = 3.0  # pixels above the first label and below the last
+SCROLL_STEPS_PER_ROW = 100  # the scroll bar counts in hundredths of a row
+LINE_HIT_PIXELS = 4.0  # the mouse is on a line this close to it
+READOUT_ROWS = 6  # most entries the value at the cursor lists
+SCROLL_NOTE = " More rows than fit: the wheel scrolls them, Ctrl+wheel zooms out to see them all."
+ZOOM_NOTE = " Zoomed out: only some tokens are labelled; Reset zoom (or Ctrl+wheel) labels them all."
+NOTE_COLOURS = {False: "#b45309", True: "#fbbf24"}  # amber on a light / dark canvas, both readable
 
 
 def head_colour(head: int) -> str:
@@ -90,121 +113,9 @@ def strongest_lines(matrix: np.ndarray, threshold: float, cap: int) -> tuple[np.
     return q, k, w, capped
 
 
-class _TokenColumns(pg.GraphicsObject):
-    """Both token columns, painted by one item in device pixels (so text keeps its size when the
-    rows are zoomed) and only for the rows in view. Where the rows are closer together than a
-    label is tall, every n-th label is drawn, plus a thin segment-coloured strip for every row."""
-
-    PAD, GAP = 5.0, 6.0
-    BAR = 60.0  # pixels for the focused token's largest weight
-
-    def __init__(self):
-        super().__init__()
-        self.texts: list[str] = []
-        self.backgrounds: list[QColor] = []
-        self.focus_row: int | None = None
-        self.focus_bars: list[tuple[QColor, np.ndarray]] = []  # per head, the focused row's weights
-        self.font = QFont()
-        self.text_colour = QColor("#111111")  # for text on the canvas itself, set from the palette
-
-    def set_tokens(self, texts: list[str], backgrounds: list[QColor]) -> None:
-        self.prepareGeometryChange()
-        self.texts, self.backgrounds = texts, backgrounds
-        self.update()
-
-    def set_focus(self, row: int | None, bars: list[tuple[QColor, np.ndarray]]) -> None:
-        self.focus_row, self.focus_bars = row, bars
-        self.update()
-
-    def label_width(self) -> float:
-        """Pixel width of the widest label chip."""
-        fm = QFontMetricsF(self.font)
-        widest = max((fm.horizontalAdvance(t) for t in self.texts), default=0.0)
-        return widest + 2 * self.PAD
-
-    def boundingRect(self) -> QRectF:
-        rect = self.viewRect()  # the labels live in pixels outside x = 0..1: claim what is in view
-        return QRectF() if rect is None else rect
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        self.update()
-
-    def paint(self, p: QPainter, *args) -> None:
-        n = len(self.texts)
-        view = self.viewRect()
-        if not n or view is None:
-            return
-        t = p.transform()
-        x_left, x_right = t.map(QPointF(0, 0)).x(), t.map(QPointF(1, 0)).x()
-        y0, y1 = t.map(QPointF(0, 0)).y(), t.map(QPointF(0, 1)).y()
-        pitch = max(abs(y1 - y0), 1e-6)  # pixels between rows
-        fm = QFontMetricsF(self.font)
-        height = fm.height() + 2
-        stride = max(1, math.ceil(height / pitch))
-        first = max(0, math.floor(min(view.top(), view.bottom())))
-        last = min(n - 1, math.ceil(max(view.top(), view.bottom())))
-        if first > last:
-            return
-        p.save()
-        p.resetTransform()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setFont(self.font)
-        if stride > 1:  # crowded: a segment strip for every row, a label for every stride-th
-            strip = max(pitch, 1.0)
-            for row in range(first, last + 1):
-                y = y0 + (y1 - y0) * row - strip / 2
-                p.fillRect(QRectF(x_left - self.GAP + 1, y, 3, strip), self.backgrounds[row])
-                p.fillRect(QRectF(x_right + self.GAP - 4, y, 3, strip), self.backgrounds[row])
-        every = range(first - first % stride, last + 1, stride)
-        left_first = [] if self.focus_row is None else [self.focus_row]
-        right_first = []  # with a token focused, the keys it attends to most are labelled first
-        if self.focus_bars and stride > 1:
-            strongest = np.max([w for _, w in self.focus_bars], axis=0)
-            right_first = np.argsort(strongest)[::-1][:8].tolist()
-        border = QPen(QColor("#9ca3af"), 1)
-        focus_border = QPen(QColor(FOCUS_COLOUR), 2.5)
-        for side, priority in ((0, left_first), (1, right_first)):
-            for row in self._spaced(priority, every, first, last, pitch, height, stride):
-                text = self.texts[row]
-                width = fm.horizontalAdvance(text) + 2 * self.PAD
-                y = y0 + (y1 - y0) * row - height / 2
-                rect = QRectF(x_left - self.GAP - width if side == 0 else x_right + self.GAP, y, width, height)
-                p.setPen(focus_border if side == 0 and row == self.focus_row else border)
-                p.setBrush(self.backgrounds[row])
-                p.drawRoundedRect(rect, 4, 4)
-                p.setPen(QColor("#111111"))
-                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-                if side == 1 and self.focus_bars:  # the focused token's weights, as bars after the keys
-                    self._paint_bars(p, row, rect.right() + 4, y + 1, height - 2)
-        p.restore()
-
-    @staticmethod
-    def _spaced(
-        priority: list[int], every: range, first: int, last: int, pitch: float, height: float, stride: int
-    ) -> list[int]:
-        """Rows to label: the priority ones, then every stride-th, leaving out any that would
-        overlap a label already placed."""
-        if stride == 1:
-            return list(every)
-        taken: list[int] = []
-        for row in [r for r in priority if first <= r <= last] + list(every):
-            if all(abs(row - t) * pitch >= height for t in taken):
-                taken.append(row)
-        return taken
-
-    def _paint_bars(self, p: QPainter, row: int, x: float, y: float, height: float) -> None:
-        """One bar per head, BAR pixels for the largest weight of the focused token."""
-        thickness = height / len(self.focus_bars)
-        scale = self.BAR / max(max(float(w.max()) for _, w in self.focus_bars), 1e-6)
-        p.setPen(Qt.PenStyle.NoPen)
-        for i, (colour, weights) in enumerate(self.focus_bars):
-            if weights[row] > 0:
-                p.fillRect(QRectF(x, y + i * thickness, max(scale * float(weights[row]), 1.0), thickness), colour)
-        weight = float(self.focus_bars[0][1][row])
-        if len(self.focus_bars) == 1 and weight >= 0.005:  # the value itself, where it is not 0.00
-            p.setPen(self.text_colour)
-            p.drawText(QPointF(x + scale * weight + 4, y + height - 3), f"{weight:.2f}")
+def swatch(head: int) -> str:
+    """A head's colour as a square in rich text."""
+    return f"<span style='color:{head_colour(head)}'>■</span>"
 
 
 class HeadLinesView(RemembersControls, QWidget):
@@ -212,12 +123,15 @@ class HeadLinesView(RemembersControls, QWidget):
         super().__init__(parent)
         self._inspection: model.Inspection | None = None
         self._layers = self._heads = 0
+        self._layer = 0  # the layer the matrices are of
         self._keep = np.zeros(0, dtype=np.int64)  # token index of each row
         self._matrices: dict[int, np.ndarray] = {}  # head -> (n, n) weights of the current layer
-        self._focus: int | None = None  # row clicked
-        self._hover: int | None = None  # row under the mouse
+        self._focus: tuple[str, int] | None = None  # (QUERY or KEY, row) clicked
+        self._hover: tuple[str, int] | None = None  # (QUERY or KEY, row) under the mouse
         self._summary = " "
-        self._fitted = True  # all rows in view: kept so on resize, until the user zooms or pans
+        self._fit_span = 0.0  # rows in view at the readable spacing; another span means the user zoomed
+        self._extent = (0.0, 1.0)  # the y range holding every row, which the scroll bar moves through
+        self._zoomed = False
         # Lines: per head, BUCKETS PlotCurveItems with connect="pairs" (one segment per two
         # points), bucketed by weight, each bucket one pen whose alpha stands for its weights.
         # A pen has one colour, so per-segment opacity needs one item per opacity level; 16
@@ -227,8 +141,8 @@ class HeadLinesView(RemembersControls, QWidget):
         # QGraphicsItem per line would cost seconds. The pens are 1 px (see _new_curve), the
         # lines of weight >= 0.25 are doubled to look bold, the buckets are stacked by weight
         # so that no head hides the others' strong lines, and the total is capped (MAX_LINES,
-        # strongest first). A focused token's lines go to a second set of items, so going
-        # back to all lines only shows the first set again.
+        # strongest first). A followed token's lines go to a second set of items drawn over
+        # the first, which is only dimmed meanwhile, so going back to all lines costs nothing.
         self._curves: dict[int, list[pg.PlotCurveItem]] = {}
         self._focus_curves: dict[int, list[pg.PlotCurveItem]] = {}
 
@@ -251,60 +165,92 @@ class HeadLinesView(RemembersControls, QWidget):
         self.all_heads_button.setToolTip("Draw every head of the layer, each in its own colour")
         self.no_heads_button = QPushButton("None")
         self.no_heads_button.setToolTip("Untick every head")
+        self.reset_zoom_button = QPushButton("Reset zoom")
+        self.reset_zoom_button.setToolTip(
+            "Back to the size at which every token is labelled (the mouse wheel scrolls, Ctrl+wheel zooms)"
+        )
+        self.reset_zoom_button.setEnabled(False)
         self.info_label = QLabel(" ")
         self.info_label.setWordWrap(True)
-        self.info_label.setToolTip("What is drawn; with a token focused, where each head sends its attention")
+        self.info_label.setToolTip("What is drawn; with a token clicked, where its attention goes or comes from")
+        self.info_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Two lines kept, so that the canvas below does not jump as most summaries come and go.
+        self.info_label.setMinimumHeight(2 * self.info_label.fontMetrics().lineSpacing() + 2)
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
-        self.note_label.setStyleSheet("color: #b45309;")
         self.note_label.setToolTip("Heads that are switched off, lines left out")
         self.note_label.hide()
 
         controls = QHBoxLayout()
-        controls.addWidget(QLabel("Layer"))
+        layer_label = QLabel("&Layer")
+        layer_label.setBuddy(self.layer_spin)
+        layer_label.setToolTip(self.layer_spin.toolTip())
+        controls.addWidget(layer_label)
         controls.addWidget(self.layer_spin)
         controls.addWidget(self.hide_special)
         min_label = QLabel("Min weight")
+        min_label.setBuddy(self.threshold_spin)
         min_label.setToolTip(self.threshold_spin.toolTip())
         controls.addWidget(min_label)
         controls.addWidget(self.threshold_spin)
         controls.addWidget(self.all_heads_button)
         controls.addWidget(self.no_heads_button)
         controls.addStretch(1)
+        controls.addWidget(self.reset_zoom_button)
         self._heads_host = QWidget()
         self._heads_flow = FlowLayout(self._heads_host)
         self._heads_flow.setContentsMargins(0, 0, 0, 0)
         self.head_boxes: list[QCheckBox] = []
+        heads_label = QLabel("Heads (line and bar colours):")
+        heads_label.setToolTip(
+            "Tick the heads of the layer to draw. Each head draws its lines, and the bars of a "
+            "clicked token, in its own colour."
+        )
+        heads_row = QHBoxLayout()
+        heads_row.addWidget(heads_label, 0, Qt.AlignmentFlag.AlignTop)
+        heads_row.addWidget(self._heads_host, 1)
 
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setToolTip(
-            "Left: each token attending (query); right: the tokens it attends to (keys); "
-            "opacity = weight, bold from 0.25. Click a left token to keep only its lines, "
-            "click again or on empty space for all. Wheel: zoom, drag: pan."
-        )
-        self.canvas.ci.setContentsMargins(0, 4, 0, 4)
-        self.vb = self.canvas.addViewBox(enableMouse=True, invertY=True, enableMenu=False)
+        self.canvas.ci.setContentsMargins(0, 2, 0, 4)
+        self.canvas.ci.layout.setVerticalSpacing(0)
+        self.vb = RowsViewBox(enableMouse=True, invertY=True, enableMenu=False)
         self.vb.setMouseEnabled(x=False, y=True)
         self.vb.disableAutoRange()
-        self.labels = _TokenColumns()
+        self.labels = TokenColumns()
         self.labels.setZValue(10)
         self.vb.addItem(self.labels, ignoreBounds=True)
+        self.headings = ColumnHeadings(self.vb, self.labels)
+        self.canvas.ci.addItem(self.headings, row=0, col=0)
+        self.canvas.ci.addItem(self.vb, row=1, col=0)
+        # The weights under the mouse, beside it; pixel-sized whatever the zoom.
+        self.readout = pg.TextItem(anchor=(0, 0))
+        self.readout.setZValue(20)
+        self.readout.hide()
+        self.vb.addItem(self.readout, ignoreBounds=True)
+        self.scroll_bar = QScrollBar(Qt.Orientation.Vertical)
+        self.scroll_bar.setToolTip("More tokens than fit at a readable size: scroll (or use the mouse wheel)")
+        self.scroll_bar.hide()
+        canvas_row = QHBoxLayout()
+        canvas_row.setSpacing(0)
+        canvas_row.addWidget(self.canvas, 1)
+        canvas_row.addWidget(self.scroll_bar)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
-        layout.addWidget(self._heads_host)
+        layout.addLayout(heads_row)
         layout.addWidget(self.info_label)
         layout.addWidget(self.note_label)
-        layout.addWidget(self.canvas, 1)
+        layout.addLayout(canvas_row, 1)
 
         self.layer_spin.valueChanged.connect(self._recompute)
         self.hide_special.toggled.connect(self._on_rows_changed)
         self.threshold_spin.valueChanged.connect(self._recompute)
         self.all_heads_button.clicked.connect(lambda: self.set_heads(list(range(self._heads))))
         self.no_heads_button.clicked.connect(lambda: self.set_heads([]))
+        self.reset_zoom_button.clicked.connect(lambda: self._fit_rows(keep_top=True))
+        self.scroll_bar.valueChanged.connect(self._on_scroll_bar_moved)
         self.vb.sigResized.connect(self._on_resized)
-        self.vb.sigRangeChanged.connect(self._place_twins)
-        self.vb.sigRangeChangedManually.connect(self._on_zoomed)
+        self.vb.sigRangeChanged.connect(self._on_range_changed)
         self.canvas.scene().sigMouseClicked.connect(self._on_clicked)
         self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.canvas.viewport().installEventFilter(self)
@@ -368,40 +314,55 @@ class HeadLinesView(RemembersControls, QWidget):
     def selected_heads(self) -> list[int]:
         return [head for head, box in enumerate(self.head_boxes) if box.isChecked()]
 
-    def focus_token(self, index: int | None) -> None:
-        """Keep only the lines of token `index` (an index into Inspection.tokens); None: all."""
-        row = None
+    def focus_token(self, index: int | None, side: str = QUERY) -> None:
+        """Follow token `index` (an index into Inspection.tokens) as a query (its lines out, on
+        the left) or as a key (the lines into it, on the right); None: all lines."""
+        target = None
         if index is not None and index >= 0:
             found = np.flatnonzero(self._keep == index)
-            row = int(found[0]) if len(found) else None
-        self._set_focus(row)
+            target = (side, int(found[0])) if len(found) else None
+        self._set_focus(target)
 
     def focused_token(self) -> int | None:
-        return None if self._focus is None else int(self._keep[self._focus])
+        """The token followed (an index into Inspection.tokens), on either side; see focused_side."""
+        return None if self._focus is None else int(self._keep[self._focus[1]])
+
+    def focused_side(self) -> str | None:
+        """QUERY ("query") or KEY ("key") when a token is followed."""
+        return None if self._focus is None else self._focus[0]
 
     def drawn_lines(self) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Per head drawn, the (query, key, weight) of each line on screen, as token indices
-        into Inspection.tokens, sorted by query then key. Read from the visible plot items."""
+        """Per head drawn, the (query, key, weight) of each line drawn at full strength (a
+        followed token's lines, else all), as token indices into Inspection.tokens, sorted by
+        query then key. Read from the visible plot items."""
         out = {}
         for head in self._matrices:  # the selected heads that are switched on
-            parts = [c.lines for c in self._curves[head] + self._focus_curves[head] if c.isVisible()]
-            parts.append((np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)))
-            q = np.concatenate([p[0] for p in parts])
-            k = np.concatenate([p[1] for p in parts])
-            w = np.concatenate([p[2] for p in parts])
+            q, k, w = self._strong_lines(head)
             order = np.lexsort((k, q))
             out[head] = (self._keep[q[order]], self._keep[k[order]], w[order])
         return out
 
+    def dimmed_heads(self) -> list[int]:
+        """Heads whose lines are drawn dimmed behind a followed token's."""
+        return [
+            head
+            for head in self._matrices
+            if any(c.isVisible() and c.opacity() < 1 for c in self._curves.get(head, []))
+        ]
+
+    def readout_text(self) -> str:
+        """The value at the cursor as plain text; "" when none is shown."""
+        return self.readout.textItem.toPlainText() if self.readout.isVisible() else ""
+
     # --- rows and layout ------------------------------------------------------------------
 
     def _on_rows_changed(self) -> None:
-        focused = self.focused_token()
+        focused, side = self.focused_token(), self.focused_side()
         self._set_rows(fit=True)
         self._focus = self._hover = None
         self._recompute()
         if focused is not None:
-            self.focus_token(focused)
+            self.focus_token(focused, side)
 
     def _set_rows(self, fit: bool) -> None:
         r = self._inspection
@@ -415,36 +376,90 @@ class HeadLinesView(RemembersControls, QWidget):
             special = bool(r.special_tokens_mask[i])
             backgrounds.append(QColor(SPECIAL_COLOUR if special else SEGMENT_COLOURS[int(r.segment_ids[i]) % 2]))
         self.labels.set_tokens(texts, backgrounds)
+        if fit or not self._zoomed:
+            self._fit_rows(keep_top=not fit)
         self._fit_x()
-        if fit or self._fitted:
-            self._fit_y()
 
-    def _fit_y(self) -> None:
-        """Every row in view, with room for half a label above the first and below the last."""
-        n = max(len(self._keep), 1)
-        margin = QFontMetricsF(self.labels.font).height() / 2 + 3
-        pixels = max(self.vb.height(), 20.0)
-        pitch = min(max(pixels - 2 * margin, 10.0) / n, MAX_PITCH)
-        top = -0.5 - margin / pitch
-        bottom = top + pixels / pitch
-        self.vb.setLimits(yMin=top, yMax=max(bottom, n - 0.5 + margin / pitch), minYRange=2.0)
-        self.vb.setYRange(top, bottom, padding=0)
-        self._fitted = True
+    def _fit_rows(self, keep_top: bool) -> None:
+        """Label size and row spacing at which every token is labelled and no two labels overlap:
+        the app's text size while all rows fit the height, smaller ones down to
+        MIN_LABEL_POINTS while that makes them fit, and past that the rows keep that spacing
+        and scroll. keep_top: stay at the row at the top (a resize), else go to the first."""
+        n = len(self._keep)
+        pixels = max(self.vb.height(), 40.0)
+        font = QFont(self.font())
+        points = max(font.pointSizeF(), MIN_LABEL_POINTS)
+        while True:
+            font.setPointSizeF(points)
+            chip = chip_height(font)
+            pitch = (pixels - chip - 2 * ROW_MARGIN) / (n - 1) if n > 1 else MAX_PITCH
+            if pitch >= chip + LABEL_GAP or points <= MIN_LABEL_POINTS:
+                break
+            points = max(points - 0.5, MIN_LABEL_POINTS)
+        self.labels.set_label_points(points)
+        pitch = float(np.clip(pitch, chip + LABEL_GAP, MAX_PITCH))
+        margin = (chip / 2 + ROW_MARGIN) / pitch
+        span = pixels / pitch
+        lowest, highest = -margin, max(n - 1 + margin, span - margin)
+        top = float(np.clip(self.vb.viewRange()[1][0], lowest, highest - span)) if keep_top else lowest
+        self._extent, self._fit_span = (lowest, highest), span
+        self.vb.setLimits(yMin=lowest, yMax=highest, minYRange=2.0)
+        self.vb.setYRange(top, top + span, padding=0)
+        self._fit_x()
 
     def _on_resized(self) -> None:
+        if not self._zoomed:
+            self._fit_rows(keep_top=True)
         self._fit_x()
-        if self._fitted:
-            self._fit_y()
         self._place_twins()
 
     def _fit_x(self) -> None:
-        """Put x = 0 (left line ends) and x = 1 (right line ends) so that the labels fit
-        beside them in pixels, the lines at most 420 px long, everything centred."""
+        """Put x = 0 (left line ends) and x = 1 (right line ends) so that the labels, the bars
+        of a followed token and the headings fit beside them in pixels, the lines at most 420 px
+        long, everything centred."""
         width = max(self.vb.width(), 1.0)
-        side = min(self.labels.label_width(), 220.0) + _TokenColumns.GAP + 8
+        beside = TokenColumns.GAP + min(self.labels.label_width(), 220.0) + TokenColumns.BAR_SPACING
+        side = max(beside + TokenColumns.BAR_ROOM, self.headings.column_heading_width() + TokenColumns.GAP)
         span = float(np.clip(width - 2 * side, 40.0, 420.0))
         x0 = (width - span) / 2
         self.vb.setXRange(-x0 / span, (width - x0) / span, padding=0)
+
+    def _on_range_changed(self) -> None:
+        """Keep the bold lines' twins, the zoom button and the scroll bar in step with the view."""
+        self._place_twins()
+        top, bottom = self.vb.viewRange()[1]
+        span = bottom - top
+        self._zoomed = self._fit_span > 0 and abs(span - self._fit_span) > 1e-3 * self._fit_span
+        self.reset_zoom_button.setEnabled(self._zoomed)
+        lowest, highest = self._extent
+        hidden_rows = highest - lowest - span
+        scrolls = hidden_rows > 1e-3 and len(self._keep) > 0
+        if scrolls != self.scroll_bar.isVisibleTo(self):
+            self.scroll_bar.setVisible(scrolls)
+        if self._focus is None and self.info_label.text() != self._summary_text():
+            self.info_label.setText(self._summary_text())
+        self.scroll_bar.blockSignals(True)
+        self.scroll_bar.setRange(0, max(round(hidden_rows * SCROLL_STEPS_PER_ROW), 0))
+        self.scroll_bar.setPageStep(max(round(span * SCROLL_STEPS_PER_ROW), 1))
+        self.scroll_bar.setSingleStep(SCROLL_STEPS_PER_ROW)
+        self.scroll_bar.setValue(round((top - lowest) * SCROLL_STEPS_PER_ROW))
+        self.scroll_bar.blockSignals(False)
+        self.readout.hide()  # it was for the rows under the mouse before the move
+
+    def _summary_text(self) -> str:
+        """What is drawn, and how to see every label when some are out of view or left out."""
+        if not len(self._keep):
+            return self._summary
+        top, bottom = self.vb.viewRange()[1]
+        pitch = self.vb.height() / max(bottom - top, 1e-6)
+        if not labels_fit(pitch, self.labels.font):
+            return self._summary + ZOOM_NOTE
+        return self._summary + (SCROLL_NOTE if self.scroll_bar.isVisibleTo(self) else "")
+
+    def _on_scroll_bar_moved(self, value: int) -> None:
+        top, bottom = self.vb.viewRange()[1]
+        new_top = self._extent[0] + value / SCROLL_STEPS_PER_ROW
+        self.vb.setYRange(new_top, new_top + bottom - top, padding=0)
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -513,12 +528,19 @@ class HeadLinesView(RemembersControls, QWidget):
                 item.setVisible(True)
 
     @staticmethod
-    def _show(curves: list[pg.PlotCurveItem], visible: bool) -> None:
+    def _show(curves: list[pg.PlotCurveItem], visible: bool, opacity: float = 1.0) -> None:
         for c in curves:
             on = visible and len(c.lines[2]) > 0
-            c.setVisible(on)
-            if c.twin is not None:
-                c.twin.setVisible(on)
+            for item in [c] if c.twin is None else [c, c.twin]:
+                item.setVisible(on)
+                item.setOpacity(opacity)
+
+    def _strong_lines(self, head: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(query rows, key rows, weights) of the head's lines drawn at full strength now."""
+        curves = self._focus_curves[head] if self._shown() is not None else self._curves[head]
+        parts = [c.lines for c in curves if c.isVisible()]
+        parts.append((np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)))
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
 
     def _recompute(self) -> None:
         """Lines of every selected head for the current layer, rows and threshold."""
@@ -529,11 +551,12 @@ class HeadLinesView(RemembersControls, QWidget):
         if r is None:
             for head, curves in self._curves.items():
                 self._show(curves + self._focus_curves[head], False)
-            self.labels.set_focus(None, [])
+            self.labels.set_focus(None)
+            self.headings.update()
             self.info_label.setText(" ")
             self.note_label.hide()
             return
-        layer = min(self.layer_spin.value(), r.num_layers - 1)
+        layer = self._layer = min(self.layer_spin.value(), r.num_layers - 1)
         threshold = self.threshold_spin.value()
         hide = self.hide_special.isChecked()
         notes = []
@@ -567,69 +590,101 @@ class HeadLinesView(RemembersControls, QWidget):
         self.note_label.setText(" ".join(notes))
         self.note_label.setVisible(bool(notes))
         self._summary = (
-            f"Layer {layer}, {len(drawn)} head(s), {total:,} lines of weight ≥ {threshold:g} "
-            f"over {len(self._keep)} tokens. Click a token on the left to see only its lines."
+            f"Layer {layer}, {len(drawn)} head(s), {total:,} lines of weight ≥ {threshold:g} over "
+            f"{len(self._keep)} tokens. Click a token on either side to follow its lines; point at a "
+            "line or a token for its weights."
         )
         self._apply_focus()
 
+    def _shown(self) -> tuple[str, int] | None:
+        """The token whose lines stand out: the one clicked, else the one under the mouse."""
+        return self._focus if self._focus is not None else self._hover
+
+    def _weights_of(self, matrix: np.ndarray, side: str, row: int) -> np.ndarray:
+        """What a query gives each key, or what each query gives a key."""
+        return np.ascontiguousarray(matrix[row] if side == QUERY else matrix[:, row])
+
     def _apply_focus(self) -> None:
-        row = self._focus if self._focus is not None else self._hover
+        shown = self._shown()
         threshold = self.threshold_spin.value()
-        bars = []
-        tops = []
+        per_head = []
         for head, matrix in self._matrices.items():
             curves, focus_curves = self._curves_for(head)
-            if row is None:
+            if shown is None:
                 self._show(focus_curves, False)
                 self._show(curves, True)
                 continue
-            self._show(curves, False)
-            weights = matrix[row]
-            bars.append((QColor(head_colour(head)), weights))
-            k = np.flatnonzero(weights >= threshold)
-            self._fill(focus_curves, np.full(len(k), row, dtype=np.int64), k, weights[k])
-            best = np.argsort(weights)[::-1][:3]
-            tokens = self._inspection.tokens
-            tops.append(
-                f"<span style='color:{head_colour(head)}'>■</span> H{head}: "
-                + ", ".join(
-                    f"<b>{html.escape(tokens[self._keep[j]])}</b> {weights[j]:.2f}" for j in best if weights[j] >= 0.005
-                )
-            )
-        self.labels.set_focus(row, bars)
-        if row is None or self._inspection is None:
-            self.info_label.setText(self._summary)
+            side, row = shown
+            weights = self._weights_of(matrix, side, row)
+            others = np.flatnonzero(weights >= threshold)
+            ends = np.full(len(others), row, dtype=np.int64)
+            q, k = (ends, others) if side == QUERY else (others, ends)
+            self._fill(focus_curves, q, k, weights[others])
+            self._show(curves, True, opacity=DIM_OPACITY)
+            per_head.append((head, weights))
+        focus = None
+        if shown is not None:
+            token = self.labels.texts[shown[1]]
+            title = f"bars: weight {'from' if shown[0] == QUERY else 'into'} '{token}'"
+            title += ", one per head" if len(per_head) > 1 else ""
+            focus = Focus(shown[0], shown[1], [(QColor(head_colour(h)), w) for h, w in per_head], title)
+        self.labels.set_focus(focus)
+        self.headings.update()
+        # Only a click changes the summary: were a hover to, its height could change, move the
+        # rows under the mouse and so change the hover again.
+        if self._focus is None or self._inspection is None:
+            self.info_label.setText(self._summary_text())
         else:
-            token = html.escape(self._inspection.tokens[self._keep[row]])
-            self.info_label.setText(
-                f"<b>{token}</b> (#{self._keep[row]}) attends most to: " + "; ".join(tops)
-                if tops
-                else f"<b>{token}</b> (#{self._keep[row]})"
-            )
+            self.info_label.setText(self._focus_summary(*self._focus, per_head))
 
-    def _set_focus(self, row: int | None) -> None:
-        if row == self._focus:
+    def _token_name(self, row: int) -> str:
+        return html.escape(self._inspection.tokens[self._keep[row]])
+
+    def _focus_summary(self, side: str, row: int, per_head: list[tuple[int, np.ndarray]]) -> str:
+        """'In layer 1, cat (#2) receives most attention from: H0: sat (0.41), the (0.22) ...'."""
+        token = f"<b>{self._token_name(row)}</b> (#{self._keep[row]})"
+        if not per_head:
+            return token
+        verb = "attends most to" if side == QUERY else "receives most attention from"
+
+        shown = 3 if len(per_head) <= 2 else 2 if len(per_head) <= 4 else 1  # about two lines in all
+
+        def partners(weights: np.ndarray) -> str:
+            best = [j for j in np.argsort(weights, kind="stable")[::-1][:shown] if weights[j] >= 0.005]
+            listed = ", ".join(f"<b>{self._token_name(j)}</b> ({weights[j]:.2f})" for j in best)
+            return listed or "no token above 0.005"
+
+        if len(per_head) == 1:
+            head, weights = per_head[0]
+            return f"{token} {verb} {partners(weights)} in layer {self._layer}, head {head}."
+        listed = "; ".join(f"{swatch(head)} H{head}: {partners(weights)}" for head, weights in per_head)
+        return f"In layer {self._layer}, {token} {verb}: {listed}"
+
+    def _set_focus(self, target: tuple[str, int] | None) -> None:
+        if target == self._focus:
             return
-        self._focus = row
+        self._focus = target
         self._apply_focus()
 
     def _update_head_boxes(self) -> None:
         r = self._inspection
         layer = self.layer_spin.value()
         for head, box in enumerate(self.head_boxes):
-            off = r is not None and layer < r.num_layers and head < r.num_heads and r.head_mask[layer, head] == 0
+            off = bool(r is not None and layer < r.num_layers and head < r.num_heads and r.head_mask[layer, head] == 0)
             box.setText(f"H{head} (off)" if off else f"H{head}")
-            box.setStyleSheet("color: #9ca3af;" if off else "")
+            font = box.font()
+            font.setStrikeOut(off)
+            box.setFont(font)
             box.setToolTip(
                 f"Head {head} of layer {layer} is switched off (its attention is zero): nothing to draw"
                 if off
-                else f"Draw head {head}'s attention, in this colour"
+                else f"Draw head {head}'s attention: its lines and bars are this colour"
             )
 
     # --- mouse ----------------------------------------------------------------------------
 
     def _row_at(self, scene_pos: QPointF) -> tuple[str, int | None]:
-        """('left' | 'right' | 'lines', row) for a point in the scene."""
+        """(QUERY | KEY | 'lines' | 'outside', row) for a point in the scene."""
         n = len(self._keep)
         if not n or not self.vb.sceneBoundingRect().contains(scene_pos):
             return "outside", None
@@ -639,13 +694,10 @@ class HeadLinesView(RemembersControls, QWidget):
         left = self.vb.mapViewToScene(QPointF(0, 0)).x()
         right = self.vb.mapViewToScene(QPointF(1, 0)).x()
         if scene_pos.x() < left:
-            return "left", row
+            return QUERY, row
         if scene_pos.x() > right:
-            return "right", row
+            return KEY, row
         return "lines", row
-
-    def _on_zoomed(self, *args) -> None:
-        self._fitted = False
 
     def _on_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -653,21 +705,87 @@ class HeadLinesView(RemembersControls, QWidget):
         side, row = self._row_at(event.scenePos())
         if side == "outside":
             return
-        self._set_focus(row if side == "left" and row != self._focus else None)
+        target = (side, row) if side in (QUERY, KEY) and row is not None else None
+        self._set_focus(None if target == self._focus else target)
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         side, row = self._row_at(scene_pos)
-        hover = row if side == "left" else None
+        hover = (side, row) if side in (QUERY, KEY) and row is not None else None
         if hover != self._hover:
             self._hover = hover
             if self._focus is None:
                 self._apply_focus()
+        if hover is not None:
+            text = self._token_readout(*hover)
+        elif side == "lines":
+            text = self._lines_readout(scene_pos)
+        else:
+            text = ""
+        self._place_readout(scene_pos, text)
+
+    def _token_readout(self, side: str, row: int) -> str:
+        """The full token, and its weights: with a token of the other column followed, the
+        weight between the two per head, else its strongest partner per head."""
+        token = self._token_name(row)
+        heads = list(self._matrices.items())
+        if not heads:
+            return f"<b>{token}</b> #{self._keep[row]}"
+        more = f"<br>and {len(heads) - READOUT_ROWS} more heads" if len(heads) > READOUT_ROWS else ""
+        if self._focus is not None and self._focus[0] != side:
+            q, k = (row, self._focus[1]) if side == QUERY else (self._focus[1], row)
+            rows = [f"{swatch(h)} H{h}: {m[q, k]:.3f}" for h, m in heads[:READOUT_ROWS]]
+            return f"<b>{self._token_name(q)}</b> → <b>{self._token_name(k)}</b><br>" + "<br>".join(rows) + more
+        rows = []
+        for head, matrix in heads[:READOUT_ROWS]:
+            weights = self._weights_of(matrix, side, row)
+            best = int(np.argmax(weights))
+            rows.append(f"{swatch(head)} H{head}: {self._token_name(best)} {weights[best]:.3f}")
+        verb = "attends most to" if side == QUERY else "gets most attention from"
+        return f"<b>{token}</b> #{self._keep[row]} {verb}<br>" + "<br>".join(rows) + more
+
+    def _lines_readout(self, scene_pos: QPointF) -> str:
+        """The lines drawn at full strength within LINE_HIT_PIXELS of the mouse, strongest first."""
+        point = self.vb.mapSceneToView(scene_pos)
+        x_size, y_size = self.vb.viewPixelSize()  # view units per pixel
+        hits = []
+        for head in self._matrices:
+            q, k, w = self._strong_lines(head)
+            rise = (k - q).astype(np.float64)
+            off_line = np.abs(q + rise * point.x() - point.y()) / y_size  # pixels, vertically
+            distance = off_line / np.sqrt(1.0 + (rise / y_size * x_size) ** 2)  # pixels, square to the line
+            for i in np.flatnonzero(distance <= LINE_HIT_PIXELS):
+                hits.append((float(w[i]), head, int(q[i]), int(k[i])))
+        if not hits:
+            return ""
+        hits.sort(key=lambda hit: -hit[0])
+        rows = [
+            f"{swatch(head)} H{head}: {self._token_name(q)} → {self._token_name(k)} {weight:.3f}"
+            for weight, head, q, k in hits[:READOUT_ROWS]
+        ]
+        if len(hits) > READOUT_ROWS:
+            rows.append(f"and {len(hits) - READOUT_ROWS} more lines here")
+        return "<br>".join(rows)
+
+    def _place_readout(self, scene_pos: QPointF, text: str) -> None:
+        """Beside the mouse, on the side with room (towards the middle of the canvas)."""
+        if not text:
+            self.readout.hide()
+            return
+        self.readout.setHtml(text)
+        centre = self.vb.sceneBoundingRect().center()
+        right, low = scene_pos.x() > centre.x(), scene_pos.y() > centre.y()
+        self.readout.setAnchor((1 if right else 0, 1 if low else 0))
+        offset = QPointF(-10 if right else 14, -8 if low else 18)  # clear of the pointer
+        self.readout.setPos(self.vb.mapSceneToView(scene_pos + offset))
+        self.readout.show()
 
     def eventFilter(self, watched, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Leave and self._hover is not None:  # the mouse left the canvas
-            self._hover = None
-            if self._focus is None:
-                self._apply_focus()
+        if event.type() == QEvent.Type.Leave:  # the mouse left the canvas
+            self.readout.hide()
+            if self._hover is not None:
+                self._hover = None
+                if self._focus is None:
+                    self._apply_focus()
         return super().eventFilter(watched, event)
 
     # --- palette --------------------------------------------------------------------------
@@ -678,6 +796,18 @@ class HeadLinesView(RemembersControls, QWidget):
         super().changeEvent(event)
 
     def _apply_palette(self) -> None:
-        self.canvas.setBackground(self.palette().color(QPalette.ColorRole.Base))
-        self.labels.text_colour = self.palette().color(QPalette.ColorRole.Text)
+        palette = self.palette()
+        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+        dark = base.lightnessF() < 0.5
+        self.canvas.setBackground(base)
+        self.labels.text_colour = text
         self.labels.update()
+        self.headings.text_colour = text
+        self.headings.muted_colour = QColor(
+            *(round(0.75 * a + 0.25 * b) for a, b in zip(text.getRgb()[:3], base.getRgb()[:3], strict=True))
+        )
+        self.headings.update()
+        self.readout.fill = pg.mkBrush(palette.color(QPalette.ColorRole.ToolTipBase))
+        self.readout.border = pg.mkPen(palette.color(QPalette.ColorRole.Mid))
+        self.readout.setColor(palette.color(QPalette.ColorRole.ToolTipText))
+        self.note_label.setStyleSheet(f"color: {NOTE_COLOURS[dark]};")

@@ -1,14 +1,21 @@
-"""Model view: the config, the parameter count of each component, and what the checkpoint can do."""
+"""Model view: what the loaded model is, how well it was measured to do on text it never saw,
+what the checkpoint can do, its config and the parameter count of each component."""
 
 from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     from model.model_info import ModelInfo
+
+NO_EVALUATION = (
+    "<b>How good is it?</b> Not measured: this folder has no evaluation.json. "
+    "<tt>python -m model evaluate-mlm FILE --model FOLDER</tt> measures its masked-token accuracy on your own text."
+)
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -27,17 +34,45 @@ def _fill(table: QTableWidget, rows: list[tuple[str, str]]) -> None:
         table.setItem(r, 1, QTableWidgetItem(b))
 
 
+def quality_text(info: ModelInfo) -> str:
+    """The Model tab's 'How good is it?' paragraph (rich text): the folder's measured held-out
+    accuracies, in words a learner can weigh, or how to measure them."""
+    if info.heldout_masked_accuracy is None and info.heldout_nsp_accuracy is None:
+        return NO_EVALUATION
+    lines = ["<b>How good is it?</b> Measured on text it never saw in training:"]
+    if info.heldout_masked_accuracy is not None:
+        share = info.heldout_masked_accuracy
+        lines.append(
+            f"• Held-out masked-token accuracy: <b>{share:.3f}</b> (its first guess is the hidden word "
+            f"{share:.0%} of the time)"
+        )
+    if info.heldout_nsp_accuracy is not None:
+        share = info.heldout_nsp_accuracy
+        lines.append(
+            f"• Held-out next-sentence accuracy: <b>{share:.3f}</b> (IsNext or NotNext right {share:.0%} "
+            "of the time; guessing gets about 50%)"
+        )
+    if info.quality_note:
+        lines.append(f"Measured on {html.escape(info.quality_note)}.")
+    return "<br>".join(lines)
+
+
 class ModelView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.summary = QLabel("No model loaded.")
         self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path, to copy
+        self.quality = QLabel()
+        self.quality.setWordWrap(True)
+        self.quality.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.capabilities = QLabel()
         self.capabilities.setWordWrap(True)
         self.config_table = _table(["setting", "value"])
         self.params_table = _table(["component", "parameters"])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.quality)
         layout.addWidget(self.capabilities)
         layout.addWidget(QLabel("<b>Parameters per component</b>"))
         layout.addWidget(self.params_table, 2)
@@ -45,9 +80,13 @@ class ModelView(QWidget):
         layout.addWidget(self.config_table, 1)
 
     def show_model(self, info: ModelInfo) -> None:
+        where = html.escape(info.path) if info.path else "built in memory"
         self.summary.setText(
-            f"<b>{info.path}</b><br>{info.architecture}, {info.parameter_count:,} parameters, on {info.device}"
+            f"<b style='font-size:large'>{html.escape(info.name)}</b><br>{where}<br>"
+            f"{info.architecture}, {info.parameter_count:,} parameters, on {info.device}"
         )
+        self.quality.setText(quality_text(info))
+        self.quality.setToolTip(f"Measured with: {info.quality_command}" if info.quality_command else "")
         can = [("fill-mask (masked-LM head)", info.mlm), ("next-sentence prediction", info.nsp)]
         text = "; ".join(f"{'✔' if ok else '✘'} {what}" for what, ok in can)
         if info.classifier:

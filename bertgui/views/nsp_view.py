@@ -1,5 +1,6 @@
-"""Sentence-level predictions: for a pair, the probability the model gives that B follows A
-(next-sentence head); for a fine-tuned classifier, the probability of every class ("Try it")."""
+"""Sentence-level predictions: for a pair, whether the model thinks sentence B follows sentence A
+(next-sentence head: IsNext or NotNext); for a fine-tuned classifier, the probability of every
+class ("Try it")."""
 
 from __future__ import annotations
 
@@ -7,62 +8,134 @@ import html
 import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from .finite import finite_or
 from .probability_table import ProbabilityTable
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
+CLASSIFIER_CAPTION = (
+    "<b>Which class is this text?</b> This model was fine-tuned to sort texts into classes: its "
+    "classifier reads the [CLS] vector and gives each class a probability."
+)
+MEANING = (
+    "<b>IsNext</b>: the model thinks sentence B follows sentence A in a real text. "
+    "<b>NotNext</b>: it thinks B was taken from another document. "
+    "BERT learned this in pretraining from 50/50 pairs, so a guess scores about half right."
+)
+NO_SENTENCE_B = (
+    "Type a sentence B in the second box above to ask whether it follows sentence A, "
+    "or try one of these pairs and compare the answers."
+)
+# (button, sentence A, sentence B): the bundled model answers them clearly (P(IsNext) 0.91 and 0.001)
+EXAMPLE_PAIRS = (
+    ("Try a pair where B follows A", "I went to the store to buy some milk.", "They had run out, so I bought juice."),
+    ("Try a pair where B comes from elsewhere", "I went to the store to buy some milk.", "The river flows north."),
+)
+BAR_SCALE = 1000  # the bars' range: probabilities to a thousandth, as their text shows them
+
+
+def _probability_bar(tooltip: str) -> QProgressBar:
+    bar = QProgressBar()
+    bar.setRange(0, BAR_SCALE)
+    bar.setToolTip(tooltip)
+    return bar
+
 
 class NSPView(QWidget):
+    pairRequested = Signal(str, str)  # an example pair was chosen: sentence A, sentence B
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.label = QLabel("Type a sentence B to ask whether it follows sentence A.")
+        self.caption = QLabel(CLASSIFIER_CAPTION)  # the tab's own caption says what the NSP head does
+        self.caption.setWordWrap(True)
+        self.label = QLabel(NO_SENTENCE_B)  # the verdict, or what to do to get one
         self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
-        self.bar.setFormat("IsNext %p%")
-        self.bar.setToolTip("P(IsNext) from the next-sentence head, read off the pooled [CLS] vector")
+        self.bar = _probability_bar("P(IsNext): the next-sentence head's probability that B follows A")
+        self.not_next_bar = _probability_bar("P(NotNext) = 1 − P(IsNext): the probability that B comes from elsewhere")
+        self.bars = QWidget()  # one row each for IsNext and NotNext: the two answers, each number shown once
+        bars = QGridLayout(self.bars)
+        bars.setContentsMargins(0, 0, 0, 0)
+        for row, (name, bar) in enumerate((("IsNext", self.bar), ("NotNext", self.not_next_bar))):
+            bars.addWidget(QLabel(f"<b>{name}</b>"), row, 0)
+            bars.addWidget(bar, row, 1)
+        bars.setColumnStretch(1, 1)
+        self.meaning = QLabel(MEANING)
+        self.meaning.setWordWrap(True)
+        self.examples = QWidget()
+        examples = QHBoxLayout(self.examples)
+        examples.setContentsMargins(0, 0, 0, 0)
+        self.example_buttons = []
+        for caption, text_a, text_b in EXAMPLE_PAIRS:
+            button = QPushButton(caption)
+            button.setToolTip(f"Sentence A: {text_a}\nSentence B: {text_b}")
+            button.clicked.connect(lambda _=False, a=text_a, b=text_b: self.pairRequested.emit(a, b))
+            examples.addWidget(button)
+            self.example_buttons.append(button)
+        examples.addStretch(1)
         self.classes_label = QLabel()
         self.classes = ProbabilityTable("The fine-tuned classifier's probability for each class, for the text above")
-        layout = QVBoxLayout(self)
+        self.classes_label.setVisible(False)
+        self.classes.setVisible(False)
+        column = QWidget()  # a readable measure, centred: bars a screen wide are hard to compare
+        column.setMaximumWidth(820)
+        content = QVBoxLayout(column)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.setSpacing(12)
+        for widget in (self.caption, self.label, self.bars, self.meaning, self.examples, self.classes_label):
+            content.addWidget(widget)
+        content.addWidget(self.classes, 1)
+        content.addStretch(1)
+        layout = QHBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.classes_label)
-        layout.addWidget(self.classes)
-        layout.addStretch(2)
+        layout.addWidget(column, 20)
+        layout.addStretch(1)
+        self.bars.setVisible(False)
+        self.caption.setVisible(False)
 
     def show_inspection(self, r: model.Inspection) -> None:
         self._show_classes(r)
-        if r.class_probabilities is not None:  # a fine-tuned classifier: its head replaced the NSP head
+        classifier = r.class_probabilities is not None  # a fine-tuned classifier: its head replaced the NSP head
+        self.caption.setVisible(classifier)
+        has_nsp_head = r.nsp_is_next is not None or (r.text_b is None and not classifier)
+        self.meaning.setVisible(not classifier and has_nsp_head)
+        self.examples.setVisible(not classifier and has_nsp_head)
+        shown = False
+        if classifier:
             self.label.setText(
                 "This fine-tuned classifier has no next-sentence head; its classes are below "
                 "(type a sentence B too if it was trained on pairs)."
             )
-            self.bar.setVisible(False)
         elif r.text_b is None:
-            self.label.setText("Type a sentence B to ask whether it follows sentence A.")
-            self.bar.setVisible(False)
+            self.label.setText(NO_SENTENCE_B)
         elif r.nsp_is_next is None:
-            self.label.setText("This model has no next-sentence head.")
-            self.bar.setVisible(False)
+            self.label.setText("This model has no next-sentence head, so it cannot tell whether B follows A.")
         elif not r.text.strip():  # the model still answers, but about nothing a user asked
             self.label.setText("Sentence A is empty: type one to ask whether sentence B follows it.")
-            self.bar.setVisible(False)
         elif not math.isfinite(r.nsp_is_next):
             self.label.setText("P(IsNext) is not a number (NaN): the model's weights hold NaN or Inf values.")
-            self.bar.setVisible(False)
         else:
-            verdict = "follows" if r.nsp_is_next >= 0.5 else "does not follow"
-            self.label.setText(
-                f"<h2>P(IsNext) = {r.nsp_is_next:.3f}</h2>The model thinks sentence B {verdict} sentence A."
+            self._show_verdict(r.nsp_is_next)
+            shown = True
+        self.bars.setVisible(shown)
+
+    def _show_verdict(self, is_next: float) -> None:
+        if is_next >= 0.5:
+            verdict = (
+                "<h2>IsNext: sentence B follows sentence A</h2>The model answers IsNext, as P(IsNext) is 0.5 or more."
             )
-            self.bar.setValue(round(r.nsp_is_next * 1000))
-            self.bar.setVisible(True)
+        else:
+            verdict = (
+                "<h2>NotNext: sentence B does not follow sentence A</h2>The model answers NotNext, as P(IsNext) "
+                "is below 0.5: it thinks B was taken from another document."
+            )
+        self.label.setText(verdict)
+        for bar, p in ((self.bar, is_next), (self.not_next_bar, 1.0 - is_next)):
+            bar.setValue(round(finite_or(p, 0.0) * BAR_SCALE))
+            bar.setFormat(f"{p:.3f}")
 
     def _show_classes(self, r: model.Inspection) -> None:
         ranked = self.classes.show_probabilities(r.class_probabilities or {})

@@ -1,7 +1,9 @@
-"""A ranked table of label probabilities with a bar in each row (classifier outputs)."""
+"""A ranked table of label probabilities with a bar in each row (classifier outputs), and the rule
+that sizes a table to its rows."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
 
 from .finite import finite_or
@@ -35,3 +37,13 @@ class ProbabilityTable(QTableWidget):
     def probability_text(self, row: int) -> str:
         """The probability shown in a row, as text (for tests and screen readers)."""
         return self.cellWidget(row, 1).text()
+
+
+def fit_height_to_rows(table: QTableWidget) -> None:
+    """Make the table exactly as tall as its header and rows, so that no row is ever cut off: the
+    page around it scrolls instead of the table."""
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = table.horizontalHeader()
+    header_height = header.sizeHint().height() if not header.isHidden() else 0
+    rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+    table.setFixedHeight(header_height + rows + 2 * table.frameWidth())

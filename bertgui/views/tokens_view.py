@@ -1,6 +1,7 @@
 """Tokenization view: tokens as chips with their ids, segments coloured, specials apart,
-`##` continuations and unknown tokens marked; hovering a chip highlights its characters.
-Below them, the four rows of numbers the model actually receives for this input."""
+`##` continuations and unknown tokens marked; hovering a chip highlights its characters and the
+chips of its word. Double-click masks a word, Ctrl+double-click one piece. Below them, the four
+rows of numbers the model actually receives for this input."""
 
 from __future__ import annotations
 
@@ -8,8 +9,20 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..text_input import word_pieces
 from .flow_layout import ChipArea
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -17,7 +30,16 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 SEGMENT_COLOURS = ("#dbeafe", "#fde2e4")  # sentence A blue, sentence B rose
 SPECIAL_COLOUR = "#e5e7eb"
-UNKNOWN_BORDER = "#dc2626"
+# Chips are pale in every palette, so they set their own dark text: 4.5:1 or more (WCAG AA) on each.
+CHIP_TEXT = "#111111"
+CHIP_ID_TEXT = "#4b5563"
+UNKNOWN_BORDER = "#b91c1c"
+WORD_HIGHLIGHT = "#2563eb"  # the outline of the hovered chip's word: what a double-click masks
+NOTICE_COLOURS = ("#7c2d12", "#ffedd5")  # text, background: dark amber on pale amber in every palette
+MASKING_HINT = (
+    "Hover a chip to see its characters in the sentence. <b>Double-click</b> a word to mask it "
+    "(one [MASK] per word piece, as BERT's whole-word masking); <b>Ctrl+double-click</b> masks one piece."
+)
 # The inputs of BERT's forward pass, by their Hugging Face names, with what each row means.
 MODEL_INPUTS = (
     ("input_ids", "the word piece's row in the vocabulary"),
@@ -25,65 +47,94 @@ MODEL_INPUTS = (
     ("position_ids", "the position, which picks the position embedding"),
     ("attention_mask", "1 = a real token; 0 would be padding (none: one input at a time)"),
 )
-LEGEND = (
-    f"<span style='background:{SEGMENT_COLOURS[0]}'>&nbsp;sentence A&nbsp;</span> "
-    f"<span style='background:{SEGMENT_COLOURS[1]}'>&nbsp;sentence B&nbsp;</span> "
-    f"<span style='background:{SPECIAL_COLOUR}'>&nbsp;[CLS] / [SEP], added by the tokenizer&nbsp;</span> "
-    "· dashed: a <b>##</b> piece continues the word before it "
-    f"· <span style='color:{UNKNOWN_BORDER}'>red outline</span>: not in the vocabulary ([UNK]) "
-    "· the small number is the token id"
-)
+
+
+def chip_style(background: str, border: str) -> str:
+    return (
+        f"QLabel {{ background: {background}; color: {CHIP_TEXT}; border: {border}; border-radius: 6px;"
+        f" padding: 3px 6px; }}"
+    )
+
+
+def sample_chip(text: str, background: str, border: str, tooltip: str) -> QLabel:
+    """A chip in the legend, drawn as the token chips are."""
+    label = QLabel(text)
+    label.setStyleSheet(chip_style(background, border))
+    label.setToolTip(tooltip)
+    return label
 
 
 class TokenChip(QLabel):
-    def __init__(self, index: int, token: str, token_id: int, segment: int, special: bool, unknown: bool):
+    def __init__(
+        self, index: int, token: str, token_id: int, segment: int, special: bool, unknown: bool, word: str = ""
+    ):
         continuation = token.startswith("##")
-        text = f"<b>{html.escape(token)}</b><br><span style='font-size:8pt;color:#555'>{token_id}</span>"
+        text = (
+            f"<b style='font-size:11pt'>{html.escape(token)}</b><br>"
+            f"<span style='font-size:8pt;color:{CHIP_ID_TEXT}'>{token_id}</span>"
+        )
         super().__init__(text)
         self.index = index
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        background = SPECIAL_COLOUR if special else SEGMENT_COLOURS[segment % 2]
-        border = f"2px solid {UNKNOWN_BORDER}" if unknown else ("1px dashed #666" if continuation else "1px solid #999")
-        self.setStyleSheet(
-            f"QLabel {{ background: {background}; color: #111; border: {border}; border-radius: 6px;"
-            f" padding: 3px 6px; }}"
+        self._background = SPECIAL_COLOUR if special else SEGMENT_COLOURS[segment % 2]
+        self._border = (
+            f"2px solid {UNKNOWN_BORDER}" if unknown else ("1px dashed #666" if continuation else "1px solid #999")
         )
+        self.set_word_highlighted(False)
         kind = (
-            "special token"
+            "special token, added by the tokenizer"
             if special
             else (
-                "unknown word piece"
+                "not in the vocabulary"
                 if unknown
-                else "continuation of the previous word"
+                else "continues the word before it"
                 if continuation
+                else "a typed [MASK]"
+                if token == "[MASK]"
                 else "word piece"
             )
         )
-        self.setToolTip(
-            f"#{index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}"
-            + ("" if special else "; double-click to mask it")
-        )
+        actions = ""
+        if not special and token != "[MASK]":
+            actions = f'\nDouble-click: mask the word "{word}"' if word else "\nDouble-click: mask it"
+            actions += " (one [MASK] per piece)\nCtrl+double-click: mask only this piece"
+        self.setToolTip(f"Token {index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}{actions}")
+
+    def set_word_highlighted(self, highlighted: bool) -> None:
+        border = f"2px solid {WORD_HIGHLIGHT}" if highlighted else self._border
+        self.setStyleSheet(chip_style(self._background, border))
 
 
 class TokensView(QWidget):
     tokenHovered = Signal(int, int, int, int)  # segment, start, end character, token index (-1: none)
-    tokenDoubleClicked = Signal(int)  # token index
+    tokenDoubleClicked = Signal(int)  # token index: mask its whole word
+    tokenPieceDoubleClicked = Signal(int)  # token index, Ctrl held: mask this piece only
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._notice = QLabel()
         self._notice.setWordWrap(True)
-        self._notice.setStyleSheet("color: #b45309; font-weight: bold;")
+        self._notice.setStyleSheet(
+            f"QLabel {{ color: {NOTICE_COLOURS[0]}; background: {NOTICE_COLOURS[1]}; font-weight: bold;"
+            " border-radius: 4px; padding: 4px 8px; }"
+        )
         self._notice.hide()
         self._chip_area = ChipArea()
-        legend = QLabel(LEGEND)
-        legend.setWordWrap(True)
+        hint = QLabel(MASKING_HINT)
+        hint.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.inputs_table = QTableWidget(len(MODEL_INPUTS), 0)
         self.inputs_table.setVerticalHeaderLabels([name for name, _ in MODEL_INPUTS])
         for row, (name, meaning) in enumerate(MODEL_INPUTS):
             self.inputs_table.verticalHeaderItem(row).setToolTip(f"{name}: {meaning}")
         self.inputs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # The four rows share the panel's height, and short inputs get roomy columns, so the table
+        # fills its half of the tab instead of leaving it blank.
+        self.inputs_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.inputs_table.horizontalHeader().setMinimumSectionSize(56)
         self.inputs_table.setToolTip(
             "What the model receives: one column per token; hover a row's name for its meaning"
         )
@@ -91,32 +142,63 @@ class TokensView(QWidget):
         inputs_layout = QVBoxLayout(inputs)
         inputs_layout.setContentsMargins(0, 0, 0, 0)
         inputs_layout.addWidget(QLabel("<b>What the model receives</b> (one column per token)"))
-        inputs_layout.addWidget(self.inputs_table)
+        inputs_layout.addWidget(self.inputs_table, 1)
+        meanings = QLabel(" · ".join(f"<b>{name}</b>: {meaning}" for name, meaning in MODEL_INPUTS))
+        meanings.setWordWrap(True)
+        inputs_layout.addWidget(meanings)
+        tokens = QWidget()
+        tokens_layout = QVBoxLayout(tokens)
+        tokens_layout.setContentsMargins(0, 0, 0, 0)
+        tokens_layout.addWidget(self._chip_area, 1)
+        tokens_layout.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self._chip_area)
+        split.addWidget(tokens)
         split.addWidget(inputs)
-        split.setSizes([400, 200])
+        split.setSizes([300, 300])
         layout = QVBoxLayout(self)
         layout.addWidget(self._notice)
-        layout.addWidget(legend)
+        layout.addWidget(hint)
+        layout.addLayout(self._legend())
         layout.addWidget(split, 1)
-        self._offsets = None
-        self._segments = None
+        self._inspection = None
+        self._hovered_word: range = range(0)
+
+    @staticmethod
+    def _legend() -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(sample_chip("sentence A", SEGMENT_COLOURS[0], "1px solid #999", "A token of sentence A"))
+        row.addWidget(sample_chip("sentence B", SEGMENT_COLOURS[1], "1px solid #999", "A token of sentence B"))
+        row.addWidget(
+            sample_chip("[CLS] / [SEP]", SPECIAL_COLOUR, "1px solid #999", "Added by the tokenizer, not typed")
+        )
+        row.addWidget(sample_chip("##piece", SEGMENT_COLOURS[0], "1px dashed #666", "Continues the word before it"))
+        row.addWidget(sample_chip("[UNK]", SEGMENT_COLOURS[0], f"2px solid {UNKNOWN_BORDER}", "Not in the vocabulary"))
+        explanation = QLabel(
+            "dashed: a ## piece continues the word before it · red outline: not in the vocabulary"
+            " · the small number is the token id"
+        )
+        explanation.setWordWrap(True)  # wraps rather than widening the window past a laptop screen
+        row.addWidget(explanation, 1)
+        return row
 
     def chips(self) -> list[TokenChip]:
         return self._chip_area.chips()
 
     def show_inspection(self, r: model.Inspection, unk_token_id: int | None = None) -> None:
-        self._offsets, self._segments = r.offsets, r.segment_ids
+        self._inspection, self._hovered_word = r, range(0)
+        texts = (r.text, r.text_b or "")
         chips = []
         for i, (tok, tid, seg, special) in enumerate(zip(r.tokens, r.input_ids, r.segment_ids, r.special_tokens_mask)):
+            pieces = word_pieces(r, i)
+            word = texts[int(seg) % 2][int(r.offsets[pieces[0]][0]) : int(r.offsets[pieces[-1]][1])]
             chip = TokenChip(
-                i, tok, int(tid), int(seg), bool(special), unk_token_id is not None and tid == unk_token_id
+                i, tok, int(tid), int(seg), bool(special), unk_token_id is not None and tid == unk_token_id, word
             )
             chip.installEventFilter(self)
             chips.append(chip)
         self._chip_area.set_chips(chips)
         self._show_model_inputs(r)
+        self.summary.setText(token_summary(r))
         notes = []
         if r.truncated:
             notes.append(f"The input was longer than the model's maximum of {len(r.tokens)} tokens and was cut.")
@@ -139,13 +221,48 @@ class TokensView(QWidget):
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
 
+    def _highlight_word(self, pieces: range) -> None:
+        chips = self.chips()
+        for i in self._hovered_word:
+            chips[i].set_word_highlighted(False)
+        self._hovered_word = pieces if len(pieces) > 1 else range(0)  # a word of one piece needs no outline
+        for i in self._hovered_word:
+            chips[i].set_word_highlighted(True)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(watched, TokenChip) and self._offsets is not None:
+        r = self._inspection
+        if isinstance(watched, TokenChip) and r is not None:
             if event.type() == QEvent.Type.Enter:
-                start, end = self._offsets[watched.index]
-                self.tokenHovered.emit(int(self._segments[watched.index]), int(start), int(end), watched.index)
+                start, end = r.offsets[watched.index]
+                self._highlight_word(word_pieces(r, watched.index))
+                self.tokenHovered.emit(int(r.segment_ids[watched.index]), int(start), int(end), watched.index)
             elif event.type() == QEvent.Type.Leave:
+                self._highlight_word(range(0))
                 self.tokenHovered.emit(0, -1, -1, -1)
-            elif event.type() == QEvent.Type.MouseButtonDblClick:
-                self.tokenDoubleClicked.emit(watched.index)
+            elif event.type() == QEvent.Type.MouseButtonDblClick and isinstance(event, QMouseEvent):
+                if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                    self.tokenPieceDoubleClicked.emit(watched.index)
+                else:
+                    self.tokenDoubleClicked.emit(watched.index)
         return super().eventFilter(watched, event)
+
+
+def token_summary(r: model.Inspection) -> str:
+    """One line of counts and the words split into pieces, e.g. "croissants → cr · ##o · ##iss · ##ants"."""
+    added = int(sum(bool(s) for s in r.special_tokens_mask))
+    words, split = 0, []
+    i = 0
+    while i < len(r.tokens):
+        pieces = word_pieces(r, i)
+        if not r.special_tokens_mask[i]:
+            words += 1
+            if len(pieces) > 1:
+                split.append(" · ".join(html.escape(r.tokens[j]) for j in pieces))
+        i = pieces[-1] + 1
+    line = (
+        f"<b>{len(r.tokens)} tokens</b>: {len(r.tokens) - added} from {words} word(s) of the text, "
+        f"{added} added by the tokenizer."
+    )
+    if split:
+        line += f" Split into pieces: {'; '.join(split)}."
+    return line

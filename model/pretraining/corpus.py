@@ -1,5 +1,9 @@
 """Streaming a pretraining corpus: documents separated by blank lines, one sentence per line.
 
+A corpus is one or more files, plain or gzip (recognised by its first bytes, whatever its name),
+or folders standing for their *.txt and *.txt.gz files in name order. They are read one after
+the other in the order given, and a file's end ends its document: none spans two files.
+
 The reader never holds more than one line piece and one document in memory, so a corpus larger
 than memory (or a file that is one enormous line, or has no blank lines) streams through; bytes
 that are not UTF-8 are replaced by U+FFFD and counted. A NUL byte is refused: no text has one,
@@ -9,7 +13,9 @@ while binary files and UTF-16 text have many.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+import gzip
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +30,8 @@ MAX_LINE_CHARS = 20_000  # a longer line is cut into pieces, each treated as a s
 # and nothing is lost: examples are pairs of sentences a few hundred tokens long.
 MAX_DOCUMENT_CHARS = 10_000_000
 REPLACEMENT = "\ufffd"
+GZIP_MAGIC = b"\x1f\x8b"
+FOLDER_PATTERNS = ("*.txt", "*.txt.gz")  # what a folder given as a corpus stands for
 
 
 @dataclass
@@ -46,14 +54,55 @@ class CorpusStats:
         return text
 
 
+def corpus_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """The files a corpus argument names, in order: a folder stands for its *.txt and *.txt.gz
+    files (not its subfolders), sorted by name."""
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    if not paths:
+        raise CORPUS.error("no corpus given; name one or more text files or folders")
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted({f for pattern in FOLDER_PATTERNS for f in path.glob(pattern)}, key=lambda f: f.name)
+            if not found:
+                raise CORPUS.error(f"{path}: a folder without .txt or .txt.gz files; choose one that has them")
+            files.extend(found)
+        elif not path.exists() and not path.is_symlink():  # a link that loops is left to open_file to name
+            raise CORPUS.error(f"{path}: no such corpus file or folder")
+        else:
+            files.append(path)  # open_file refuses what is not a regular file
+    return files
+
+
+def _open_text_bytes(path: Path):
+    """The file's bytes, decompressed when it is gzip: checked as a regular file first, so a
+    FIFO is refused before anything reads from it."""
+    f = open_file(path, CORPUS)
+    try:
+        if f.read(2) == GZIP_MAGIC:
+            f.seek(0)
+            return gzip.GzipFile(fileobj=f, mode="rb"), f
+        f.seek(0)
+    except BaseException:
+        f.close()
+        raise
+    return f, f
+
+
 def _lines(path: Path, stats: CorpusStats, chunk: int = 1 << 20) -> Iterator[str]:
     """Decoded lines (no newline), each at most MAX_LINE_CHARS characters."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     pending = ""
     lines_read = 0
-    with open_file(path, CORPUS) as f:
+    stream, raw_file = _open_text_bytes(path)
+    with raw_file, stream:
         while True:
-            raw = f.readline(chunk)  # bounded: a line longer than `chunk` arrives in pieces
+            try:
+                raw = stream.readline(chunk)  # bounded: a line longer than `chunk` arrives in pieces
+            except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+                raise CORPUS.error(
+                    f"{path}: not a valid gzip file (truncated?); {exc}; download or compress it again"
+                ) from None
             final = not raw
             if b"\0" in raw:
                 raise CORPUS.error(
@@ -89,13 +138,18 @@ def _cut(line: str, stats: CorpusStats, counted: bool = False) -> Iterator[str]:
         yield line[start : start + MAX_LINE_CHARS]
 
 
-def read_documents(path: str | Path, stats: CorpusStats | None = None) -> Iterator[list[str]]:
-    """Yield each document as its list of non-empty sentences; blank lines separate documents,
-    and one longer than MAX_DOCUMENT_CHARS is cut."""
+def read_documents(paths: str | Path | Iterable[str | Path], stats: CorpusStats | None = None) -> Iterator[list[str]]:
+    """Yield each document of the corpus (see corpus_files) as its list of non-empty sentences;
+    blank lines and the end of a file separate documents, and one longer than MAX_DOCUMENT_CHARS is cut."""
     stats = stats if stats is not None else CorpusStats()
+    for path in corpus_files(paths):
+        yield from _file_documents(path, stats)
+
+
+def _file_documents(path: Path, stats: CorpusStats) -> Iterator[list[str]]:
     document: list[str] = []
     size = 0  # characters in `document`
-    for line in _lines(Path(path), stats):
+    for line in _lines(path, stats):
         sentence = line.strip()
         if document and (not sentence or size + len(sentence) > MAX_DOCUMENT_CHARS):
             stats.documents += 1

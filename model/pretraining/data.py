@@ -18,13 +18,16 @@ import torch
 
 from ..atomic import atomic_write_text
 from ..tokenizer import BertTokenizer
-from .corpus import CorpusStats, read_documents
+from .corpus import CorpusStats, corpus_files, read_documents
 
-HOLDOUT_EVERY = 50  # document i is held out when i % 50 == 49: 2% of documents, fixed
+# Document i is held out when i % 50 == 49: 2% of documents, fixed. Documents are numbered across
+# all the corpus's files in the order given, so a corpus that starts with the same file holds out
+# the same documents of it (and more of the files after it).
+HOLDOUT_EVERY = 50
 # Documents are tokenized in batches of this many, or fewer when they are long, so that a batch
 # of long documents (up to corpus.MAX_DOCUMENT_CHARS each) does not fill memory.
 BATCH_DOCUMENTS, BATCH_CHARS = 512, 10_000_000
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: the key lists every file of the corpus
 
 
 @dataclass
@@ -49,18 +52,23 @@ def is_held_out(document_index: int) -> bool:
     return document_index % HOLDOUT_EVERY == HOLDOUT_EVERY - 1
 
 
-def tokenize_corpus(corpus: Path, tokenizer: BertTokenizer, cache: Path, log=print) -> TokenizedCorpus:
-    """Tokenize the training documents into `cache` (reused when the corpus is unchanged) and
-    write the held-out documents out (see write_heldout)."""
+def corpus_key(corpus: str | Path | list[str | Path]) -> list[dict]:
+    """Each file of the corpus with its size and time of change: a different list, or a file
+    changed, makes a different key."""
+    key = []
+    for file in corpus_files(corpus):
+        stat = file.stat()
+        key.append({"path": str(file.resolve()), "size": stat.st_size, "mtime": stat.st_mtime})
+    return key
+
+
+def tokenize_corpus(
+    corpus: str | Path | list[str | Path], tokenizer: BertTokenizer, cache: Path, log=print
+) -> TokenizedCorpus:
+    """Tokenize the training documents of the corpus (one or more files or folders) into `cache`
+    (reused when no file changed) and write the held-out documents out (see write_heldout)."""
     cache.mkdir(parents=True, exist_ok=True)
-    stat = corpus.stat()
-    key = {
-        "version": CACHE_VERSION,
-        "corpus": str(corpus.resolve()),
-        "size": stat.st_size,
-        "mtime": stat.st_mtime,
-        "tokenizer": tokenizer.fingerprint,
-    }
+    key = {"version": CACHE_VERSION, "files": corpus_key(corpus), "tokenizer": tokenizer.fingerprint}
     meta = cache / "meta.json"
     if meta.is_file() and json.loads(meta.read_text()).get("key") == key:
         return load_tokenized(cache)

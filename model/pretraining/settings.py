@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 @dataclass
 class PretrainSettings:
-    corpus: str  # text file: documents separated by blank lines, one sentence per line
+    corpus: str | list[str]  # text or gzip files, or folders of *.txt / *.txt.gz files: documents separated by
+    # blank lines, one sentence per line; the held-out documents are numbered across the files in this order
     out: str  # output folder (see the module docstring)
     init: str | None = None  # continue from this model folder (keeps its vocabulary and architecture)
     vocab: str | None = None  # use this folder's vocabulary (vocab.txt/tokenizer.json) instead of training one

@@ -30,6 +30,7 @@ from ..errors import BertError
 from ..heads import BertWithHeads, HeadSpec
 from ..tokenizer import BertTokenizer
 from ..train_loop import LoopSettings, Progress, TrainLoop, distributed_device, start_distributed
+from .corpus import corpus_files
 from .data import IGNORE_LABEL, TokenizedCorpus, epoch_examples, make_batch, tokenize_corpus
 from .settings import PretrainSettings  # re-exported: the trainer's settings
 from .vocab import train_wordpiece
@@ -79,6 +80,7 @@ class Pretrainer:
             self.state = torch.load(state_path, map_location="cpu", weights_only=True)
             saved = self.state["settings"]
             # What the data and the model are made of must not change mid-run; the budget may.
+            _check_same_corpus(settings.corpus, saved.get("corpus", settings.corpus))
             for key in (
                 "corpus",
                 "init",
@@ -99,9 +101,7 @@ class Pretrainer:
         self.out = out
         self.device = resolve_device(distributed_device(s.device))
         self.bf16 = use_bf16(s.precision, self.device)
-        corpus = Path(s.corpus)
-        if not corpus.is_file():
-            raise BertError(f"{corpus}: no such corpus file")
+        corpus = corpus_files(s.corpus)  # every file named, checked before any work
         out.mkdir(parents=True, exist_ok=True)
 
         self.rank, self.world = start_distributed()
@@ -114,7 +114,10 @@ class Pretrainer:
         if self.rank != 0:
             self.data = tokenize_corpus(corpus, self.tokenizer, out / "cache", log)
         if self.data.num_documents < 2:
-            raise BertError(f"{corpus}: next-sentence pairs need at least two documents (separate them by blank lines)")
+            raise BertError(
+                f"{_corpus_text(corpus)}: next-sentence pairs need at least two documents "
+                "(separate them by blank lines)"
+            )
         self.network.to(self.device)
         torch.manual_seed(s.seed)
         self.loop = TrainLoop(
@@ -172,8 +175,9 @@ class Pretrainer:
         else:  # training a vocabulary is not deterministic: rank 0 trains it and the others read it
             shared = out / "cache" / "vocab"
             if self.rank == 0:
-                self.log(f"training a {s.vocab_size:,}-token WordPiece vocabulary on {s.corpus}")
-                tokenizer = train_wordpiece(Path(s.corpus), s.vocab_size, s.max_len)
+                corpus = corpus_files(s.corpus)
+                self.log(f"training a {s.vocab_size:,}-token WordPiece vocabulary on {_corpus_text(corpus)}")
+                tokenizer = train_wordpiece(corpus, s.vocab_size, s.max_len)
                 if self.world > 1:
                     shared.mkdir(parents=True, exist_ok=True)
                     tokenizer.save(shared)
@@ -373,3 +377,18 @@ def _sum_over_ranks(window: dict[str, float], world: int) -> dict[str, float]:
     for k in ("loss", "mlm_loss", "nsp_loss"):  # means: the ranks' sums of means, back to one mean
         sums[k] /= world
     return {**sums, "steps": window["steps"]}
+
+
+def _check_same_corpus(given: str | list[str], saved: str | list[str]) -> None:
+    """A resumed run reads the documents it started with: another list of files would change
+    which documents are held out and what an epoch is."""
+    if [f.resolve() for f in corpus_files(given)] != [f.resolve() for f in corpus_files(saved)]:
+        raise BertError(
+            f"--corpus names other files than the run in --out started with ({_corpus_text(corpus_files(saved))}); "
+            "give the same corpus to --resume, or start a new run in another --out"
+        )
+
+
+def _corpus_text(files: list[Path]) -> str:
+    """The corpus as a message names it: its file, or its first file and how many more."""
+    return str(files[0]) if len(files) == 1 else f"{files[0]} and {len(files) - 1} more file(s)"

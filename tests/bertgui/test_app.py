@@ -120,3 +120,50 @@ def test_a_head_the_model_lacks_is_clamped_with_a_warning(model_folder, tmp_path
     )
     assert proc.returncode == 0, proc.stderr
     assert "warning: the model has 2 layers of 4 heads" in proc.stderr and "showing head 1-3" in proc.stderr
+
+
+def test_help_names_every_tab(capsys):
+    import pytest
+
+    from bertgui.app import parse_args
+    from bertgui.tab_guide import TAB_NAMES, tab_key
+
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert all(tab_key(name) in out for name in TAB_NAMES) and len(TAB_NAMES) == 9
+    assert parse_args(["--tab", "Hidden states"]).tab == "hidden-states"
+
+
+def test_size_reads_width_x_height_and_dark_is_a_switch(capsys):
+    import pytest
+
+    from bertgui.app import parse_args
+
+    args = parse_args(["--size", "1920x1080", "--dark"])
+    assert args.size == (1920, 1080) and args.dark
+    assert parse_args([]).size is None and not parse_args([]).dark
+    for bad, why in (("1280", "is not WIDTHxHEIGHT"), ("axb", "is not WIDTHxHEIGHT"), ("10x800", "from 200 to")):
+        with pytest.raises(SystemExit):
+            parse_args(["--size", bad])
+        assert why in capsys.readouterr().err
+
+
+def test_screenshot_at_a_size_in_the_dark_palette(model_folder, tmp_path):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "dark.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--model", model_folder, "--device", "cpu", "--size", "1280x800", "--dark"]
+        + ["--tab", "model", "--screenshot", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    assert image.pixelColor(image.width() // 2, image.height() - 60).lightness() < 80  # the dark palette's window

@@ -124,3 +124,38 @@ def test_failures_carry_their_kind_beside_one_line():
         FailureKind.UNEXPECTED,
         "could not load the model: ValueError: bad",
     )
+
+
+def test_fill_mask_choices_reach_the_worker(qtbot, controller, model_folder):
+    import model
+
+    load(qtbot, controller, model_folder)
+    text = "the cat sat on the [MASK] ."
+    controller.set_top_k(5)
+    controller.set_candidates(("dog", "walking"))
+    controller.set_masked_scoring(True)
+    with qtbot.waitSignal(
+        controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.masked_token_probabilities is not None
+    ) as blocker:
+        controller.set_text(text)
+        controller.set_all_positions(True)
+    r = blocker.args[0]
+    assert len(r.fill_mask[0].predictions) == 5 and [c.word for c in r.candidate_scores] == ["dog", "walking"]
+    assert r.token_probabilities is None and r.fill_mask_all_heads_on is None  # all heads on: no extra pass
+    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000) as blocker:
+        controller.set_head_enabled(0, 2, False)
+    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000) as blocker:
+        controller.set_head_enabled(1, 1, False)
+    r = blocker.args[0]
+    bert = model.load(model_folder, device="cpu")  # the same weights, outside the worker
+    before, now = bert.inspect(text, top_k=5), bert.inspect(text, head_mask=r.head_mask, top_k=5)
+    assert [p.token for p in r.fill_mask_all_heads_on[0].predictions] == [
+        p.token for p in before.fill_mask[0].predictions
+    ]
+    assert [p.token for p in r.fill_mask[0].predictions] == [p.token for p in now.fill_mask[0].predictions]
+    assert np.allclose([p.score for p in r.fill_mask[0].predictions], [p.score for p in now.fill_mask[0].predictions])
+    with qtbot.waitSignal(
+        controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.token_probabilities is not None
+    ) as blocker:
+        controller.set_masked_scoring(False)  # as seen
+    assert blocker.args[0].masked_token_probabilities is None

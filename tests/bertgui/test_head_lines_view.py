@@ -9,11 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox
+from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication
 
-from bertgui.views import head_lines_view
-from bertgui.views.head_lines_view import MAX_LINES, HeadLinesView, head_colour
+from bertgui.palette import DARK
+from bertgui.views import head_lines_columns, head_lines_view
+from bertgui.views.head_lines_columns import HEADINGS, KEY, MIN_LABEL_POINTS, QUERY
+from bertgui.views.head_lines_view import DIM_OPACITY, MAX_LINES, HeadLinesView, head_colour
 
 
 @pytest.fixture
@@ -124,11 +126,11 @@ def test_several_heads_each_in_its_colour(view, pair):
     assert view.drawn_lines() == {}
 
 
-def test_focusing_a_token_leaves_only_its_lines(qtbot, view, pair):
+def test_focusing_a_token_brings_out_its_lines_and_dims_the_others(qtbot, view, pair):
     view.show_inspection(pair)
     view.set_heads([0, 1])
     view.focus_token(3)
-    assert view.focused_token() == 3
+    assert view.focused_token() == 3 and view.focused_side() == QUERY
     lines = view.drawn_lines()
     assert set(lines) == {0, 1}
     for head, (q, k, w) in lines.items():
@@ -136,14 +138,23 @@ def test_focusing_a_token_leaves_only_its_lines(qtbot, view, pair):
         row = pair.attentions[0, head, 3]
         np.testing.assert_array_equal(k, np.flatnonzero(row >= 0.01))
         np.testing.assert_array_equal(w, row[k])
+    assert view.dimmed_heads() == [0, 1]
+    assert all(c.opacity() == DIM_OPACITY for c in view._curves[0] if c.isVisible())
     assert "attends most to" in view.info_label.text()
     view.focus_token(None)
     assert len(view.drawn_lines()[0][0]) == len(expected_lines(pair.attentions[0, 0], 0.01)[0])
+    assert view.dimmed_heads() == []
 
 
 def _viewport_point(view, token_row: float, x: float) -> QPoint:
     scene = view.vb.mapViewToScene(QPointF(x, token_row))
     return view.canvas.mapFromScene(scene)
+
+
+def _on_label(view, side: str, row: int) -> QPoint:
+    """The middle of the token label drawn for a row on one side, in viewport pixels."""
+    [label] = [label for label in view.labels.label_rects() if (label.side, label.row) == (side, row)]
+    return label.rect.center().toPoint()
 
 
 def test_clicking_a_left_token_focuses_it_and_clicking_again_shows_all(qtbot, view, pair):
@@ -159,6 +170,211 @@ def test_clicking_a_left_token_focuses_it_and_clicking_again_shows_all(qtbot, vi
     qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_viewport_point(view, 5, 0.5))
     assert view.focused_token() is None  # empty space between the columns
     assert len(set(view.drawn_lines()[0][0].tolist())) == len(pair.tokens)
+
+
+def test_clicking_a_right_token_shows_who_attends_to_it(qtbot, view, pair):
+    view.show_inspection(pair)
+    view.set_layer(1)
+    view.set_heads([2])
+    qtbot.wait(10)
+    cat = pair.tokens.index("cat")
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_on_label(view, KEY, cat))
+    assert view.focused_token() == cat and view.focused_side() == KEY
+    q, k, w = view.drawn_lines()[2]
+    column = pair.attentions[1, 2, :, cat]
+    np.testing.assert_array_equal(k, np.full(len(k), cat))
+    np.testing.assert_array_equal(q, np.flatnonzero(column >= 0.01))  # from every query that gives it >= 0.01
+    np.testing.assert_array_equal(w, column[q])
+    assert view.dimmed_heads() == [2]  # the other lines stay, faint
+    [(colour, bars)] = view.labels.focus.bars  # one bar per query beside the left column
+    np.testing.assert_array_equal(bars, column)
+    assert colour.name() == head_colour(2)
+    top = np.argsort(column)[::-1][:2]
+    summary = view.info_label.text()
+    expected = f"receives most attention from <b>{pair.tokens[top[0]]}</b> ({column[top[0]]:.2f}), "
+    expected += f"<b>{pair.tokens[top[1]]}</b> ({column[top[1]]:.2f})"
+    assert f"<b>cat</b> (#{cat}) " + expected in summary and summary.endswith("in layer 1, head 2.")
+    headings = [h.text for h in view.headings.headings()]
+    assert "bars: weight into 'cat'" in headings
+
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_on_label(view, KEY, cat))
+    assert view.focused_token() is None and view.dimmed_heads() == []
+    assert len(view.drawn_lines()[2][0]) == len(expected_lines(pair.attentions[1, 2], 0.01)[0])
+    assert "receives" not in view.info_label.text()
+
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_on_label(view, KEY, cat))
+    assert view.focused_side() == KEY
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_viewport_point(view, 4, 0.5))
+    assert view.focused_token() is None  # empty space between the columns
+
+
+def test_several_heads_summary_for_a_key(view, pair):
+    view.show_inspection(pair)
+    view.set_heads([0, 3])
+    view.focus_token(2, KEY)
+    summary = view.info_label.text()
+    assert summary.startswith(f"In layer 0, <b>{pair.tokens[2]}</b> (#2) receives most attention from:")
+    for head in (0, 3):
+        column = pair.attentions[0, head, :, 2]
+        best = int(np.argmax(column))
+        assert f"H{head}: <b>{pair.tokens[best]}</b> ({column[best]:.2f})" in summary
+    assert [len(w) for _, w in view.labels.focus.bars] == [len(pair.tokens)] * 2
+
+
+def test_headings_name_the_columns_above_them(view, pair):
+    view.show_inspection(pair)
+    headings = {h.text: h.rect for h in view.headings.headings()}
+    labels = view.labels.label_rects()
+    left = [label.rect for label in labels if label.side == QUERY]
+    right = [label.rect for label in labels if label.side == KEY]
+    query, key = headings[HEADINGS[QUERY]], headings[HEADINGS[KEY]]
+    assert query.bottom() <= min(r.top() for r in left) and key.bottom() <= min(r.top() for r in right)
+    assert abs(query.right() - max(r.right() for r in left)) < 1  # over the left column, flush with it
+    assert abs(key.left() - min(r.left() for r in right)) < 1
+    assert query.right() < key.left()
+    assert "line strength = attention weight" in headings
+    view.focus_token(1)
+    assert f"bars: weight from '{pair.tokens[1]}'" in [h.text for h in view.headings.headings()]
+    view.set_heads([0, 1])
+    assert f"bars: weight from '{pair.tokens[1]}', one per head" in [h.text for h in view.headings.headings()]
+
+
+def _assert_no_overlaps(rects):
+    rects = sorted(rects, key=lambda r: r.top())
+    for above, below in zip(rects, rects[1:], strict=False):
+        assert not above.intersects(below), (above, below)
+
+
+@pytest.mark.parametrize(("tokens", "height"), [(9, 600), (60, 600), (128, 600), (60, 1000), (128, 1000)])
+def test_every_token_is_labelled_readably_without_overlaps(qtbot, view, tokens, height):
+    view.resize(1000, height)
+    qtbot.wait(10)
+    view.show_inspection(fake_inspection(tokens))
+    assert view.labels.font.pointSizeF() >= MIN_LABEL_POINTS
+    if tokens == 9:
+        assert view.labels.font.pointSizeF() == view.font().pointSizeF()  # short input: the app's own size
+    headings = [h.rect for h in view.headings.headings()]
+    canvas = view.canvas.mapFromScene(view.vb.sceneBoundingRect()).boundingRect().toRectF()  # where rows show
+    seen = {QUERY: set(), KEY: set()}
+    value, steps = 0, 0
+    while True:  # down the rows with the scroll bar, a page at a time less two rows, so each row is whole once
+        view.scroll_bar.setValue(value)
+        labels = view.labels.label_rects()
+        assert labels
+        for side in (QUERY, KEY):
+            rects = [label.rect.intersected(canvas) for label in labels if label.side == side]  # clipped there
+            _assert_no_overlaps(rects)
+            assert not any(r.intersects(h) for r in rects for h in headings)
+            seen[side] |= {label.row for label in labels if label.side == side and canvas.contains(label.rect)}
+        if value >= view.scroll_bar.maximum():
+            break
+        value = min(value + view.scroll_bar.pageStep() - 2 * view.scroll_bar.singleStep(), view.scroll_bar.maximum())
+        steps += 1
+    assert seen[QUERY] == seen[KEY] == set(range(tokens))
+    assert view.scroll_bar.isVisibleTo(view) == (steps > 0)
+    assert (steps > 0) == ("wheel scrolls" in view.info_label.text())
+    if tokens == 128:
+        assert steps > 0  # 128 rows at a readable size do not fit 1000 pixels
+
+
+def _wheel(view, notches: int, modifiers=Qt.KeyboardModifier.NoModifier):
+    where = QPointF(view.canvas.viewport().rect().center())
+    event = QWheelEvent(
+        where,
+        QPointF(view.canvas.viewport().mapToGlobal(where.toPoint())),
+        QPoint(),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.canvas.viewport(), event)
+
+
+def test_wheel_scrolls_the_rows_and_ctrl_wheel_zooms(qtbot, view):
+    view.show_inspection(fake_inspection(128))
+    qtbot.wait(10)
+    top, bottom = view.vb.viewRange()[1]
+    _wheel(view, -2)  # two notches down
+    new_top, new_bottom = view.vb.viewRange()[1]
+    assert new_top == pytest.approx(top + 6) and new_bottom - new_top == pytest.approx(bottom - top)
+    assert view.scroll_bar.value() > 0 and not view.reset_zoom_button.isEnabled()
+    _wheel(view, -3, Qt.KeyboardModifier.ControlModifier)  # zoom out: more rows, fewer of them labelled
+    zoomed_top, zoomed_bottom = view.vb.viewRange()[1]
+    assert zoomed_bottom - zoomed_top > bottom - top
+    assert view.reset_zoom_button.isEnabled()
+    assert "only some tokens are labelled" in view.info_label.text()
+    labelled = {label.row for label in view.labels.label_rects()}
+    assert len(labelled) < zoomed_bottom - zoomed_top - 2  # fewer labels than rows in view, none overlapping
+    _assert_no_overlaps([label.rect for label in view.labels.label_rects() if label.side == QUERY])
+    view.reset_zoom_button.click()
+    assert view.vb.viewRange()[1][1] - view.vb.viewRange()[1][0] == pytest.approx(bottom - top)
+    assert not view.reset_zoom_button.isEnabled() and "only some" not in view.info_label.text()
+
+
+def test_pointing_at_a_line_shows_its_weight(qtbot, view, pair):
+    view.show_inspection(pair)
+    view.set_heads([1])
+    qtbot.wait(10)
+    matrix = pair.attentions[0, 1]
+    q, k = np.unravel_index(np.argmax(matrix), matrix.shape)  # the strongest line, listed first
+    qtbot.mouseMove(view.canvas.viewport(), _viewport_point(view, (q + k) / 2, 0.5))
+    first = view.readout_text().splitlines()[0]
+    assert first == f"■ H1: {pair.tokens[q]} → {pair.tokens[k]} {matrix[q, k]:.3f}"
+    assert view.readout.isVisible()
+    qtbot.mouseMove(view.canvas.viewport(), _viewport_point(view, -20, 0.5))  # outside the rows
+    assert view.readout_text() == ""
+
+
+def test_pointing_at_a_token_shows_its_weights(qtbot, view, pair):
+    view.show_inspection(pair)
+    view.set_heads([0, 2])
+    qtbot.wait(10)
+    qtbot.mouseMove(view.canvas.viewport(), _on_label(view, QUERY, 3))
+    text = view.readout_text().splitlines()
+    assert text[0] == f"{pair.tokens[3]} #3 attends most to"
+    for line, head in zip(text[1:], (0, 2), strict=True):
+        row = pair.attentions[0, head, 3]
+        assert line == f"■ H{head}: {pair.tokens[int(np.argmax(row))]} {row.max():.3f}"
+    view.focus_token(5, KEY)  # with a key followed, a query shows what it gives that key
+    qtbot.wait(10)  # the summary changed: the layout settles
+    qtbot.mouseMove(view.canvas.viewport(), _on_label(view, QUERY, 2))
+    text = view.readout_text().splitlines()
+    assert text[0] == f"{pair.tokens[2]} → {pair.tokens[5]}"
+    assert text[1:] == [f"■ H{h}: {pair.attentions[0, h, 2, 5]:.3f}" for h in (0, 2)]
+
+
+def test_hovering_a_right_token_previews_the_lines_into_it(view, pair):
+    view.show_inspection(pair)
+    view._on_mouse_moved(view.vb.mapViewToScene(QPointF(1.05, 4)))
+    q, k, w = view.drawn_lines()[0]
+    assert set(k.tolist()) == {4} and view.focused_token() is None
+    assert "receives" not in view.info_label.text()  # a preview leaves the summary, and the layout, alone
+
+
+def test_canvas_text_is_readable_in_the_dark_palette(view, pair):
+    view.show_inspection(pair)
+    palette = QPalette()
+    for role, colour in DARK.items():
+        palette.setColor(role, QColor(colour))
+    view.setPalette(palette)
+    background = palette.color(QPalette.ColorRole.Base)
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+    def contrast(a: QColor, b: QColor) -> float:
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    for colour in (view.headings.text_colour, view.headings.muted_colour, view.labels.text_colour):
+        assert contrast(colour, background) >= 4.5
+    note = QColor(view.note_label.styleSheet().split(":")[1].strip(" ;"))
+    assert contrast(note, background) >= 4.5
 
 
 def test_hovering_a_left_token_previews_its_lines(view, pair):
@@ -277,8 +493,9 @@ def test_every_control_has_a_tooltip(view, pair):
     assert all(c.toolTip() for c in controls)
 
 
-def test_view_does_not_import_torch_or_model_at_runtime():
-    tree = ast.parse(Path(head_lines_view.__file__).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", [head_lines_view, head_lines_columns])
+def test_view_does_not_import_torch_or_model_at_runtime(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     for node in tree.body:  # module level, outside `if TYPE_CHECKING:`
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]

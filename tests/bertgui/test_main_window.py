@@ -51,13 +51,7 @@ def test_attention_grid_and_large_view(qtbot, window):
     r = window.controller.inspection
     np.testing.assert_array_equal(view.image.image, r.attentions[1, 3])  # what the large plot draws
     assert view.plot.titleLabel.text == "layer 1, head 3"
-    outlined = [
-        (row, h)
-        for row, boxes in enumerate(view._thumb_boxes)
-        for h, vb in enumerate(boxes)
-        if vb.border.style() != Qt.PenStyle.NoPen
-    ]
-    assert outlined == [(1, 3)]
+    assert view.outlined_heads() == [(1, 3)]
     matrix, keep = view.current_matrix()
     view.hide_special.setChecked(True)
     matrix, keep = view.current_matrix()
@@ -156,7 +150,7 @@ def test_embeddings_hidden_states_nsp_and_model_views(qtbot, window):
     px, py = view.points.getData()
     assert len(px) == T and np.isfinite(px).all() and np.isfinite(py).all()
     assert "after L1" in view.layer_label.text()
-    assert "P(IsNext)" in window.nsp_view.label.text() and not window.nsp_view.bar.isHidden()
+    assert "P(IsNext)" in window.nsp_view.label.text() and not window.nsp_view.bars.isHidden()
     rows = window.model_view.params_table.rowCount()
     assert rows >= 2 + 2 * 2 and window.model_view.params_table.item(rows - 1, 0).text() == "total"
 
@@ -331,7 +325,7 @@ def test_bad_inputs_give_a_result_and_the_app_keeps_working(qtbot, window, case)
         assert r.text_b is None and r.tokens.count("[SEP]") == 1
     window.tabs.setCurrentWidget(window.nsp_view)
     if case == "b without a":  # no verdict on a sentence that is not there
-        assert "Sentence A is empty" in window.nsp_view.label.text() and window.nsp_view.bar.isHidden()
+        assert "Sentence A is empty" in window.nsp_view.label.text() and window.nsp_view.bars.isHidden()
     window.tabs.setCurrentWidget(window.tokens_view)
     type_and_wait(qtbot, window, "still working")
 
@@ -357,10 +351,12 @@ def test_score_every_position_and_logit_lens_through_the_window(qtbot, window):
     window.tabs.setCurrentWidget(window.fill_mask_view)
     type_and_wait(qtbot, window, "the cat [MASK] on the mat")
     assert window.controller.inspection.logit_lens is not None  # the worker always asks for the lens
+    view = window.fill_mask_view
+    view.score_mode.setCurrentIndex(view.score_mode.findData("as seen"))
     with qtbot.waitSignal(
         window.controller.inspectionReady, timeout=30_000, check_params_cb=lambda r: r.token_probabilities is not None
     ):
-        window.fill_mask_view.score_all.setChecked(True)
+        view.score_all.setChecked(True)
     assert len(window.controller.inspection.token_probabilities) == 8
 
 
@@ -409,3 +405,8 @@ def test_show_head_selects_it_in_both_views_and_clamps_to_the_model(qtbot, windo
     window.show_head(9, 9)  # the test model has 2 layers of 4 heads
     assert window.attention_view.plot.titleLabel.text == "layer 1, head 3"
     assert window.head_lines_view.selected_heads() == [3]
+
+
+def test_the_status_bar_labels_the_memory_figure(qtbot, window):
+    window._on_memory_timer()
+    assert window.memory_label.text().startswith("Memory: ") and window.memory_label.text().endswith(" MB")

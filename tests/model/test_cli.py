@@ -156,3 +156,12 @@ def test_python_dash_m_model_entry_point(folder):
         timeout=120,
     )
     assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0
+
+
+def test_pretrain_takes_several_corpus_paths(tmp_path, capsys):
+    present = tmp_path / "present.txt"
+    present.write_text("a sentence .\n\nanother one .\n")
+    code, _, err = run_cli(
+        capsys, "pretrain", "--corpus", str(present), str(tmp_path / "gone.txt.gz"), "--out", str(tmp_path / "o")
+    )
+    assert code == 2 and err == f"error: {tmp_path / 'gone.txt.gz'}: no such corpus file or folder\n"

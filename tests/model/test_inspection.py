@@ -155,3 +155,91 @@ def test_no_logit_lens_without_an_mlm_head(hf_folder):
     folder, _ = hf_folder("BertModel")
     r = model.load(folder, device="cpu").inspect("the [MASK] sat", logit_lens=True)
     assert r.logit_lens is None and r.logit_lens_final_probability is None and r.fill_mask == []
+
+
+def full_softmax(bert, text, text_b=None, head_mask=None):
+    """P(token) at every position from the network's vocabulary projection everywhere, computed
+    here with torch directly: (T, vocab)."""
+    enc = bert.tokenize(text, text_b)
+    weights = None if head_mask is None else torch.from_numpy(head_mask)
+    with torch.no_grad():
+        out = bert.network(
+            torch.tensor([enc.ids]), torch.tensor([enc.segment_ids]), head_mask=weights, nsp=False, classify=False
+        )
+    return out.mlm_logits[0].softmax(-1)
+
+
+def test_candidate_scores_are_the_full_softmaxs_probability_and_rank(bert):
+    text = "the [MASK] sat on the [MASK] ."
+    r = bert.inspect(text, candidates=("France", "walking", "cat"))
+    probs = full_softmax(bert, text)
+    assert [c.word for c in r.candidate_scores] == ["France", "walking", "cat"]
+    assert [c.pieces for c in r.candidate_scores] == [["france"], ["walk", "##ing"], ["cat"]]
+    for c in r.candidate_scores:
+        assert c.probabilities.shape == c.ranks.shape == (2, len(c.pieces)) and c.probabilities.dtype == np.float32
+        assert c.vocabulary_size == probs.shape[-1]
+        for m, mask in enumerate(r.fill_mask):
+            order = probs[mask.index].argsort(descending=True).tolist()  # the whole vocabulary, best first
+            for piece, token_id in enumerate(c.piece_ids):
+                assert c.probabilities[m, piece] == pytest.approx(float(probs[mask.index, token_id]), rel=1e-5)
+                assert c.ranks[m, piece] == order.index(token_id) + 1
+    top = r.fill_mask[0].predictions[0]  # the top prediction is rank 1
+    assert bert.inspect(text, candidates=(top.token,)).candidate_scores[0].ranks[0, 0] == 1
+
+
+def test_candidates_cost_nothing_unless_asked_and_need_no_mask(bert):
+    assert bert.inspect("the [MASK] sat").candidate_scores is None
+    (c,) = bert.inspect("the cat sat", candidates=("dog",)).candidate_scores
+    assert c.pieces == ["dog"] and c.probabilities.shape == (0, 1)
+
+
+def test_all_heads_on_predictions_beside_those_with_heads_off(bert):
+    text = "the cat [MASK] on the [MASK] ."
+    mask = np.ones((2, 4), dtype=np.float32)
+    mask[0, 2] = mask[1, 1] = 0
+    r = bert.inspect(text, head_mask=mask, compare_all_heads_on=True, top_k=5)
+    now, before = bert.inspect(text, head_mask=mask, top_k=5), bert.inspect(text, top_k=5)
+    for shown, expected in ((r.fill_mask, now.fill_mask), (r.fill_mask_all_heads_on, before.fill_mask)):
+        assert [m.index for m in shown] == [m.index for m in expected]
+        for m, e in zip(shown, expected):
+            assert [p.token_id for p in m.predictions] == [p.token_id for p in e.predictions]
+            assert np.allclose([p.score for p in m.predictions], [p.score for p in e.predictions], atol=1e-6)
+    assert not np.allclose(
+        [p.score for p in r.fill_mask[1].predictions], [p.score for p in before.fill_mask[1].predictions]
+    )
+    # No extra pass when every head is on, or when there is no [MASK] to compare.
+    assert bert.inspect(text, compare_all_heads_on=True).fill_mask_all_heads_on is None
+    assert bert.inspect("the cat sat", head_mask=mask, compare_all_heads_on=True).fill_mask_all_heads_on is None
+
+
+@pytest.mark.parametrize("chunk_tokens", [4096, 20])  # 20: a copy or two per pass, so several passes
+def test_masked_scores_equal_masking_each_position_by_hand(bert, monkeypatch, chunk_tokens):
+    import model.inspection
+
+    monkeypatch.setattr(model.inspection, "PLL_CHUNK_TOKENS", chunk_tokens)
+    text, text_b = "the cat sat on the [MASK] .", "a dog ran"
+    mask = np.ones((2, 4), dtype=np.float32)
+    mask[1, 3] = 0  # the scores are the model's as it is now, heads off included
+    r = bert.inspect(text, text_b, head_mask=mask, masked_positions=True, top_k=3)
+    vocabulary = bert.tokenizer.vocab_size
+    scored = [i for i, t in enumerate(r.tokens) if t not in ("[CLS]", "[SEP]", "[MASK]")]
+    assert [m.index for m in r.masked_position_predictions] == scored
+    assert np.isnan(np.delete(r.masked_token_probabilities, scored)).all()
+    for m in r.masked_position_predictions:
+        i = m.index
+        hidden = r.tokens.copy()
+        hidden[i] = "[MASK]"
+        a, b = hidden[1 : r.tokens.index("[SEP]")], hidden[r.tokens.index("[SEP]") + 1 : -1]
+        by_hand = bert.inspect(" ".join(a), " ".join(b), head_mask=mask, top_k=vocabulary)
+        (at_i,) = [f for f in by_hand.fill_mask if f.index == i]
+        expected = {p.token_id: p.score for p in at_i.predictions}[int(r.input_ids[i])]
+        assert r.masked_token_probabilities[i] == pytest.approx(expected, rel=1e-4)
+        assert [p.token_id for p in m.predictions] == [p.token_id for p in at_i.predictions[:3]]
+    assert r.pseudo_log_likelihood == pytest.approx(np.log(r.masked_token_probabilities[scored]).sum(), rel=1e-5)
+    assert r.token_probabilities is None  # the as-seen scores are another request
+
+
+def test_masked_scoring_is_opt_in(bert):
+    r = bert.inspect("the cat sat")
+    assert r.masked_token_probabilities is None and r.pseudo_log_likelihood is None
+    assert r.masked_position_predictions is None

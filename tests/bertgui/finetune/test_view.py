@@ -49,9 +49,10 @@ def test_a_run_trains_draws_curves_and_opens_its_model(qtbot, window, data, tmp_
     assert f"Saved to {tmp_path / 'out'}" in view.monitor.status.text()
     confusion = result.metrics.confusion
     assert (
-        f"on {confusion.sum()} evaluation rows (always answering their most common class would score "
-        f"{confusion.sum(axis=1).max() / confusion.sum():.3f})"
+        f"on {confusion.sum()} evaluation rows; always answering their most common class would score "
+        f"{confusion.sum(axis=1).max() / confusion.sum():.3f}"
     ) in view.monitor.status.text()
+    assert "95% interval" in view.monitor.status.text()
     assert (
         view.results.confusion.rowCount() == 2
         and sum(int(view.results.confusion.item(i, j).text()) for i in range(2) for j in range(2))

@@ -265,7 +265,11 @@ def test_any_bytes_are_a_corpus_or_refused_with_one_line(fuzz_folder, data):
     try:
         documents = list(read_documents(path))
     except BertError as exc:
-        assert b"\0" in data and "a NUL byte" in checked_message(str(exc), path)
+        message = checked_message(str(exc), path)
+        if data.startswith(b"\x1f\x8b"):  # gzip's magic bytes: read as gzip, so broken gzip is refused
+            assert "not a valid gzip file" in message
+        else:
+            assert b"\0" in data and "a NUL byte" in message
     else:
         sentences = [s for document in documents for s in document]
         assert all(s and s == s.strip() and "\n" not in s and len(s) <= MAX_LINE_CHARS for s in sentences)

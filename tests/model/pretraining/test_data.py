@@ -127,3 +127,55 @@ def test_an_examples_masks_do_not_depend_on_the_batch_it_is_in(prepared):
         assert torch.equal(getattr(whole, name)[5:7], getattr(part, name)), name
     other_seed = make_batch(data, rows[5:7], np.arange(5, 7), tokenizer, seed=1, epoch=0, pad_to=64)
     assert not torch.equal(other_seed.mlm_positions, part.mlm_positions)
+
+
+def split_in_three(small_corpus, folder):
+    """small_corpus's documents as a plain file, a gzip file and a plain file (same documents, same order)."""
+    import gzip
+
+    documents = small_corpus.read_text().split("\n\n")
+    folder.mkdir()
+    thirds = [documents[:25], documents[25:45], documents[45:]]
+    (folder / "a.txt").write_text("\n\n".join(thirds[0]) + "\n")
+    (folder / "b.txt.gz").write_bytes(gzip.compress(("\n\n".join(thirds[1]) + "\n").encode()))
+    (folder / "c.txt").write_text("\n\n".join(thirds[2]))
+    return [folder / "a.txt", folder / "b.txt.gz", folder / "c.txt"]
+
+
+def test_several_files_give_the_examples_of_their_concatenation(prepared, small_corpus, tmp_path):
+    tokenizer, whole = prepared
+    parts = tokenize_corpus(
+        split_in_three(small_corpus, tmp_path / "parts"), tokenizer, tmp_path / "cache", log=lambda _: None
+    )
+    assert np.array_equal(parts.tokens, whole.tokens)
+    assert np.array_equal(parts.document_starts, whole.document_starts)
+    assert np.array_equal(epoch_examples(parts, 48, seed=3, epoch=1), epoch_examples(whole, 48, seed=3, epoch=1))
+
+
+def test_held_out_documents_never_reach_training_and_the_first_files_keep_theirs(prepared, small_corpus, tmp_path):
+    from model.pretraining.corpus import read_documents
+    from model.pretraining.data import is_held_out
+
+    tokenizer, _ = prepared
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "extra.txt").write_text("".join(f"extra document {i} .\nits second line .\n\n" for i in range(80)))
+    corpus = [small_corpus, more]
+    data = tokenize_corpus(corpus, tokenizer, tmp_path / "both", log=lambda _: None)
+    documents = list(read_documents(corpus))
+    training = [d for i, d in enumerate(documents) if not is_held_out(i)]
+    expected = [t for d in training for ids in tokenizer.encode_plain_batch(d) for t in ids]
+    assert data.tokens.tolist() == expected  # exactly the documents not held out
+    held_out = list(read_documents(tmp_path / "both" / "heldout_documents.txt"))
+    assert held_out == [d for i, d in enumerate(documents) if is_held_out(i)]
+    tokenize_corpus(small_corpus, tokenizer, tmp_path / "old", log=lambda _: None)
+    old = list(read_documents(tmp_path / "old" / "heldout_documents.txt"))
+    assert old and held_out[: len(old)] == old and len(held_out) > len(old)  # the old split stays measurable
+
+
+def test_another_list_of_files_rebuilds_the_cache(prepared, small_corpus, tmp_path):
+    tokenizer, _ = prepared
+    files = split_in_three(small_corpus, tmp_path / "parts")
+    fewer = tokenize_corpus(files[:2], tokenizer, tmp_path / "cache", log=lambda _: None)
+    every = tokenize_corpus(files, tokenizer, tmp_path / "cache", log=lambda _: None)
+    assert every.num_documents > fewer.num_documents

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import torch
 
@@ -199,3 +201,15 @@ def test_the_reported_speed_and_eta_leave_a_pause_out(small_corpus, tmp_path, mo
     for r in reports:
         assert r.tokens_per_s == pytest.approx(sum(tokens[r.step - 5 : r.step]) / 2.5)
     assert [r.eta_s for r in reports] == pytest.approx([3.5, 1.0])  # what is left of the budget
+
+
+def test_resume_refuses_another_list_of_corpus_files(small_corpus, tmp_path):
+    first = Pretrainer(tiny_settings(small_corpus, tmp_path / "run", max_steps=4), log=quiet)
+    first.run(should_stop=lambda: True)
+    more = tmp_path / "more.txt"
+    more.write_text("one more document .\n\nand another .\n")
+    with pytest.raises(BertError) as refused:
+        settings = replace(tiny_settings(small_corpus, tmp_path / "run"), corpus=[str(small_corpus), str(more)])
+        Pretrainer(settings, resume=True, log=quiet)
+    message = str(refused.value)
+    assert "--corpus names other files than the run in --out started with" in message and "\n" not in message

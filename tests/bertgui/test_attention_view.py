@@ -1,0 +1,201 @@
+"""The Attention view as a learner reads it: every token labelled on both axes of the large map,
+the grid labelled by layer and head with one colour bar and a frame around the chosen thumbnail,
+rollout named and explained, and the weight under the cursor written beside it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from bertgui.views.token_axis import ordinal
+from model.inspection import Inspection
+
+WORDS = ["the", "cat", "sat", "on", "##ation", ",", "library", "[MASK]", "."]
+SIZES = {"1200x800": (924, 557), "1920x1080": (1644, 837)}  # the view's room in a window of that size
+
+
+def sentence(n: int) -> list[str]:
+    return ["[CLS]"] + [WORDS[i % len(WORDS)] for i in range(n - 2)] + ["[SEP]"]
+
+
+def fake_inspection(tokens: list[str], layers: int = 2, heads: int = 4, hidden: int = 32) -> Inspection:
+    """An inspection of random but well-formed numbers: rows of attention sum to 1."""
+    rng = np.random.default_rng(len(tokens))
+    T = len(tokens)
+    logits = rng.standard_normal((layers, heads, T, T)).astype(np.float32) * 2
+    attentions = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+    mixed = 0.5 * attentions.mean(axis=1) + 0.5 * np.eye(T, dtype=np.float32)
+    rollout = np.stack([np.linalg.multi_dot([*mixed[: layer + 1][::-1], np.eye(T)]) for layer in range(layers)])
+    vectors = [rng.standard_normal((T, hidden)).astype(np.float32) for _ in range(4)]
+    return Inspection(
+        text=" ".join(tokens),
+        text_b=None,
+        tokens=tokens,
+        input_ids=np.arange(T),
+        segment_ids=np.zeros(T, dtype=np.int64),
+        offsets=np.zeros((T, 2), dtype=np.int32),
+        special_tokens_mask=np.array([t in ("[CLS]", "[SEP]") for t in tokens]),
+        truncated=False,
+        token_embeddings=vectors[0],
+        segment_embeddings=vectors[1] * 0.1,
+        position_embeddings=vectors[2] * 0.5,
+        normalized_sum=vectors[3],
+        hidden_states=rng.standard_normal((layers + 1, T, hidden)).astype(np.float32),
+        attentions=attentions.astype(np.float32),
+        head_mask=np.ones((layers, heads), dtype=np.float32),
+        fill_mask=[],
+        mlm_available=False,
+        nsp_is_next=None,
+        rollout=rollout.astype(np.float32),
+    )
+
+
+def settled(view):
+    """The view once painting no longer changes its layout: an axis that chose bigger or smaller labels
+    resizes, which moves the plots, which the next paint catches up with."""
+    from PySide6.QtWidgets import QApplication
+
+    def state():
+        boxes = [view.plot.getViewBox(), *(box for row in view._thumb_boxes for box in row)]
+        return [(box.sceneBoundingRect(), box.viewRange()) for box in boxes]
+
+    for _ in range(10):
+        before = state()
+        view.grab()
+        QApplication.processEvents()
+        if state() == before:
+            break
+    return view
+
+
+@pytest.fixture
+def every_mouse_move():
+    """pyqtgraph drops a mouse move that follows the last within 10 ms; a test's moves come faster."""
+    import pyqtgraph as pg
+
+    limit = pg.getConfigOption("mouseRateLimit")
+    pg.setConfigOptions(mouseRateLimit=-1)
+    yield
+    pg.setConfigOptions(mouseRateLimit=limit)
+
+
+@pytest.fixture
+def shown_view(qtbot):
+    from bertgui.views.attention_view import AttentionView
+
+    def show(tokens: list[str], size: tuple[int, int] = SIZES["1200x800"]) -> AttentionView:
+        view = AttentionView()
+        qtbot.addWidget(view)
+        view.resize(*size)
+        view.show()
+        qtbot.waitExposed(view)
+        view.show_inspection(fake_inspection(tokens))
+        return settled(view)
+
+    return show
+
+
+def in_order(drawn, along: str) -> list[str]:
+    key = (lambda rect: rect.center().x()) if along == "x" else (lambda rect: rect.center().y())
+    return [text for rect, text in sorted(drawn, key=lambda item: key(item[0]))]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("n_tokens", [9, 60])
+def test_every_token_is_labelled_on_both_axes_of_the_large_map(qtbot, shown_view, drawn_tick_labels, n_tokens, size):
+    tokens = sentence(n_tokens)
+    view = shown_view(tokens, SIZES[size])
+    assert in_order(drawn_tick_labels(view.plot.getAxis("left")), "y") == tokens  # rows read top to bottom
+    assert in_order(drawn_tick_labels(view.plot.getAxis("bottom")), "x") == tokens
+    assert view.labels_note.isHidden()
+
+
+def test_128_tokens_are_labelled_every_kth_with_a_note_and_each_one_zoomed_in(
+    qtbot, shown_view, drawn_tick_labels, every_mouse_move
+):
+    tokens = [f"w{i}" for i in range(128)]
+    view = shown_view(tokens)
+    left = view.plot.getAxis("left")
+    step = left.layout.step
+    assert step > 1 and in_order(drawn_tick_labels(left), "y") == tokens[::step]
+    step = max(step, view.plot.getAxis("bottom").layout.step)
+    qtbot.waitUntil(lambda: view.labels_note.text().startswith(f"Every {ordinal(step)} token"), timeout=5_000)
+    assert not view.labels_note.isHidden()
+    view.plot.getViewBox().setRange(xRange=(30, 50), yRange=(30, 50), padding=0)  # the mouse wheel's zoom
+    assert in_order(drawn_tick_labels(left), "y") == tokens[30:50]
+    assert in_order(drawn_tick_labels(view.plot.getAxis("bottom")), "x") == tokens[30:50]
+    qtbot.waitUntil(lambda: view.labels_note.isHidden(), timeout=5_000)
+    centre = view.large.mapFromScene(view.plot.getViewBox().sceneBoundingRect().center())
+    qtbot.mouseClick(view.large.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # a double-click: click,
+    qtbot.mouseDClick(view.large.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # then the second press
+    qtbot.mouseRelease(view.large.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    x_range, y_range = view.plot.getViewBox().viewRange()
+    assert np.allclose(x_range, (0, 128)) and np.allclose(y_range, (0, 128))
+
+
+def test_the_large_map_fills_its_panel_and_has_no_auto_range_button(qtbot, shown_view):
+    view = shown_view(sentence(9))
+    box = view.plot.getViewBox().sceneBoundingRect()
+    image = view.image.sceneBoundingRect()
+    assert abs(image.height() - box.height()) < 2 and abs(image.width() - box.width()) < 2
+    assert box.height() > 0.6 * view.large.height()
+    assert not view.plot.autoBtn.isVisible()
+
+
+def test_the_grid_is_labelled_by_layer_and_head_with_one_colour_bar(qtbot, shown_view):
+    import pyqtgraph as pg
+
+    view = shown_view(sentence(9))
+    labels = {item.text for item in view.grid.ci.items if isinstance(item, pg.LabelItem)}
+    assert labels == {"L0", "L1", "H0", "H1", "H2", "H3"}
+    assert view.grid_colorbar in view.grid.ci.items
+    top = float(view._inspection.attentions.max())
+    assert np.allclose(view.grid_colorbar.levels(), (0, top)) and np.allclose(view._thumbs[1][2].levels, (0, top))
+
+
+def test_the_selection_frame_surrounds_the_thumbnail_not_its_box(qtbot, shown_view):
+    view = shown_view(sentence(9))
+    view.select(1, 2)
+    assert view.outlined_heads() == [(1, 2)]
+    frame = view._frames[1][2].mapRectToScene(view._frames[1][2].rect())
+    image = view._thumbs[1][2].sceneBoundingRect()
+    box = view._thumb_boxes[1][2].sceneBoundingRect()
+    assert abs(frame.height() - image.height()) < 1 and abs(frame.width() - image.width()) < 1
+    assert box.height() > image.height() + 10 or box.width() > image.width() + 10  # the box alone was wrong
+
+
+def test_rollout_names_all_heads_and_explains_itself(qtbot, shown_view):
+    view = shown_view(sentence(9))
+    view.select(1, 2)
+    assert view.caption.isHidden()
+    view.mode_combo.setCurrentIndex(view.mode_combo.findData("rollout"))
+    assert not view.head_combo.isEnabled() and view.head_combo.currentText() == "All heads (rollout)"
+    assert view.head_combo.currentData() == 2  # the chosen head is kept for when rollout is off
+    assert not view.caption.isHidden()
+    assert view.caption.text().startswith("Rollout to layer 1: how much each token's representation after layer 1")
+    assert "layers 0-1" in view.caption.text() and "Abnar & Zuidema 2020" in view.caption.text()
+    assert view.plot.titleLabel.text == "rollout to layer 1"
+    assert view.outlined_heads() == [(layer, head) for layer in range(2) for head in range(4)]
+    view.mode_combo.setCurrentIndex(view.mode_combo.findData("attention"))
+    assert view.head_combo.isEnabled() and view.head_combo.currentText() == "Head 2" and view.caption.isHidden()
+
+
+def test_the_weight_under_the_cursor_is_written_beside_it(qtbot, shown_view, every_mouse_move):
+    tokens = sentence(9)
+    view = shown_view(tokens)
+    matrix, keep = view.current_matrix()
+    scene_point = view.image.mapToScene(QPointF(3.5, 2.5))  # row 2 attends to column 3
+    qtbot.mouseMove(view.large.viewport(), QPoint(1, 1))  # from outside the map, whatever an earlier test left
+    qtbot.mouseMove(view.large.viewport(), view.large.mapFromScene(scene_point))
+    qtbot.waitUntil(lambda: view.cursor_value.text() != "", timeout=5_000)
+    assert view.cursor_value.text() == f"{tokens[2]} attends to {tokens[3]}: {matrix[2, 3]:.3f}"
+    corner = view.cursor_value.item.pos()  # the text's top left corner, in the canvas
+    assert 0 < corner.x() - scene_point.x() < 30 and 0 < corner.y() - scene_point.y() < 30  # below right of it
+    view.mode_combo.setCurrentIndex(view.mode_combo.findData("rollout"))
+    qtbot.mouseMove(view.large.viewport(), QPoint(1, 1))
+    qtbot.waitUntil(lambda: view.cursor_value.text() == "", timeout=5_000)  # gone when the mouse leaves the map
+    qtbot.mouseMove(view.large.viewport(), view.large.mapFromScene(view.image.mapToScene(QPointF(1.5, 7.5))))
+    qtbot.waitUntil(lambda: "draws on" in view.cursor_value.text(), timeout=5_000)
+    rollout, _ = view.current_matrix()
+    assert view.cursor_value.text() == f"{tokens[7]} draws on {tokens[1]}: {rollout[7, 1]:.3f}"

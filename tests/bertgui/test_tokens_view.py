@@ -1,0 +1,126 @@
+"""The Tokens view: masking gestures on a real inspection of the bundled model, the word outline,
+the summary, and text that stays readable (WCAG AA, 4.5:1) in the light and the dark palette."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLabel
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    import model
+
+    return model.load(device="cpu")
+
+
+@pytest.fixture
+def view(qtbot):
+    from bertgui.views.tokens_view import TokensView
+
+    widget = TokensView()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 700)
+    widget.show()
+    return widget
+
+
+def test_double_click_asks_for_the_word_and_ctrl_double_click_for_the_piece(view, qtbot, bundled):
+    r = bundled.inspect("I ate croissants today.", "He ate croissants too.")
+    view.show_inspection(r, bundled.tokenizer.unk_token_id)
+    chip = view.chips()[r.tokens.index("##iss")]
+    with qtbot.waitSignal(view.tokenDoubleClicked, check_params_cb=lambda i: i == chip.index):
+        qtbot.mouseDClick(chip, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    with qtbot.waitSignal(view.tokenPieceDoubleClicked, check_params_cb=lambda i: i == chip.index):
+        qtbot.mouseDClick(chip, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, QPoint(5, 5))
+    assert 'mask the word "croissants"' in chip.toolTip() and "Ctrl+double-click" in chip.toolTip()
+    assert "Double-click" not in view.chips()[0].toolTip()  # [CLS]: nothing to mask
+
+
+def test_hovering_a_piece_outlines_every_piece_of_its_word(view, qtbot, bundled):
+    from bertgui.views.tokens_view import WORD_HIGHLIGHT
+
+    r = bundled.inspect("I ate croissants today.")
+    view.show_inspection(r)
+    word = [i for i, t in enumerate(r.tokens) if t in ("cr", "##o", "##iss", "##ants")]
+    chips = view.chips()
+    with qtbot.waitSignal(view.tokenHovered):
+        view.eventFilter(chips[word[1]], _event("Enter"))
+    outlined = [i for i, chip in enumerate(chips) if WORD_HIGHLIGHT in chip.styleSheet()]
+    assert outlined == word
+    view.eventFilter(chips[word[1]], _event("Leave"))
+    assert not any(WORD_HIGHLIGHT in chip.styleSheet() for chip in chips)
+
+
+def test_the_summary_counts_tokens_and_names_the_split_words(view, bundled):
+    r = bundled.inspect("I ate croissants today.")
+    view.show_inspection(r)
+    text = view.summary.text()
+    assert f"{len(r.tokens)} tokens" in text and "2 added" in text
+    assert "cr · ##o · ##iss · ##ants" in text
+
+
+def _event(kind: str):
+    from PySide6.QtCore import QEvent
+
+    return QEvent(getattr(QEvent.Type, kind))
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_every_text_of_the_tab_is_readable_in_both_palettes(view, qtbot, bundled, dark):
+    from bertgui.palette import apply_palette
+
+    app = QApplication.instance()
+    style, palette = app.style().name(), QPalette(app.palette())
+    apply_palette(app, dark)
+    try:
+        r = bundled.inspect("I ate croissants [MASK] 猫.", "He ate too.")
+        view.show_inspection(r, bundled.tokenizer.unk_token_id)
+        view._notice.setText("a notice")
+        view._notice.show()
+        labels = [label for label in view.findChildren(QLabel) if label.text()]
+        assert len(labels) > len(r.tokens) + 5  # the chips, the legend, the hint, the notice, the summary
+        for label in labels:
+            for foreground, background in _text_colours(label):
+                assert contrast(foreground, background) >= 4.5, (label.text(), foreground.name(), background.name())
+    finally:
+        app.setStyle(style)
+        app.setPalette(palette)
+
+
+def _declared(css: str, name: str) -> QColor | None:
+    match = re.search(rf"(?<![-\w]){name}\s*:\s*(#[0-9a-fA-F]{{3,8}}|\w+)", css)
+    return QColor(match.group(1)) if match else None
+
+
+def _text_colours(label: QLabel) -> list[tuple[QColor, QColor]]:
+    """(text, background) of the label itself and of every styled span in its rich text."""
+    palette = label.palette()
+    background = _declared(label.styleSheet(), "background") or palette.color(QPalette.ColorRole.Window)
+    foreground = _declared(label.styleSheet(), "color") or palette.color(QPalette.ColorRole.WindowText)
+    pairs = [(foreground, background)]
+    for style in re.findall(r"style='([^']*)'", label.text()):
+        pairs.append((_declared(style, "color") or foreground, _declared(style, "background") or background))
+    return pairs
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 to 21."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_is_the_wcag_ratio():
+    assert contrast(QColor("black"), QColor("white")) == pytest.approx(21)
+    assert contrast(QColor("#777777"), QColor("white")) == pytest.approx(4.48, abs=0.01)
