@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
@@ -12,7 +12,7 @@ from .corpus import read_documents
 from .data import is_held_out
 
 
-def train_wordpiece(corpus: Path, vocab_size: int, max_length: int) -> BertTokenizer:
+def train_wordpiece(corpus: Path | Iterable[Path], vocab_size: int, max_length: int) -> BertTokenizer:
     """BERT's normalisation (lowercase, strip accents, split CJK characters, drop control
     characters), whitespace + punctuation pre-splitting, WordPiece with `##` continuations."""
     tok = Tokenizer(models.WordPiece(unk_token="[UNK]", max_input_chars_per_word=100))
