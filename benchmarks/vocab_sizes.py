@@ -74,7 +74,8 @@ def main() -> int:
     print(f"held-out: {len(sentences):,} sentences, read in {time.perf_counter() - started:.1f} s", flush=True)
     embedding = "  ".join(f"emb@{h}" for h in HIDDEN_SIZES)
     print(
-        f"{'vocabulary':>24} {'size':>7} {'train':>9} {'tok/word':>8} {'split':>8} {'[UNK]':>8} {'tokens':>12}   {embedding}"
+        f"{'vocabulary':>24} {'size':>7} {'train':>9} {'tok/word':>8} {'split':>8} {'[UNK]':>8} "
+        f"{'tokens':>12}   {embedding}"
     )
     if args.baseline:
         baseline = BertTokenizer.from_folder(args.baseline, max_length=128)
