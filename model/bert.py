@@ -13,16 +13,27 @@ import numpy as np
 import torch
 
 from .checkpoint import load_checkpoint, save_checkpoint
+from .computation import LayerTrace, trace_layer
 from .config import BertConfig
 from .device import resolve_device
-from .errors import CapabilityError, ModelNotFoundError
+from .errors import BertError, CapabilityError, ModelNotFoundError
 from .heads import BertWithHeads, HeadSpec
-from .inspection import Inspection, MaskPrediction, run_inspection
+from .inspection import Inspection, MaskPrediction, check_head_mask, run_inspection
 from .model_info import ModelInfo, read_evaluation
 from .tokenizer import BertTokenizer, Encoding
 
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "resources" / "models" / "bert-mini-uncased"
 NAMED_NON_FINITE = 3  # tensors named in the warning; the count says how many more
+
+
+@dataclass
+class _LayerInputs:
+    """The last input trace_layer ran on, kept so that another layer of it costs one layer."""
+
+    key: tuple  # (text, text_b, head mask bytes)
+    tokens: list[str]
+    hidden_states: torch.Tensor  # (layers + 1, 1, T, hidden) on the model's device
+    head_weights: torch.Tensor | None  # (layers, heads) as the pass used them; None = all on
 
 
 @dataclass
@@ -34,6 +45,7 @@ class Bert:
     device: torch.device
     ignored_keys: list[str] = field(default_factory=list)  # checkpoint tensors with no place here (e.g. a QA head)
     warnings: list[str] = field(default_factory=list)  # one line each, said once at load (CLI: stderr, GUI: status bar)
+    _layer_inputs: _LayerInputs | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def heads(self) -> HeadSpec:
@@ -42,6 +54,7 @@ class Bert:
     def to(self, device: str | torch.device) -> "Bert":
         """Move to another device (in place) and return self."""
         self.device = resolve_device(device)
+        self._layer_inputs = None  # its tensors are on the old device
         self.network.to(self.device)
         return self
 
@@ -83,6 +96,35 @@ class Bert:
             compare_all_heads_on,
             masked_positions,
         )
+
+    @torch.inference_mode()
+    def trace_layer(self, text: str, text_b: str | None, layer: int, head_mask=None) -> LayerTrace:
+        """Every intermediate of encoder layer `layer` for this input (see LayerTrace), tokenized
+        as `inspect` tokenizes it. The hidden states of the last input are kept, so another layer
+        of the same text and head mask runs one layer, not the whole model."""
+        layers = self.config.num_hidden_layers
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < layers:
+            raise BertError(f"layer {layer!r} does not exist: this model has layers 0 to {layers - 1}")
+        mask = check_head_mask(head_mask, layers, self.config.num_attention_heads)  # (layers, heads)
+        key = (text, text_b, mask.tobytes())
+        cached = self._layer_inputs
+        if cached is None or cached.key != key:
+            self._layer_inputs = None  # a failed pass below leaves no stale entry
+            enc = self.tokenizer.encode(text, text_b)
+            ids = torch.tensor([enc.ids], device=self.device)  # (1, T)
+            segments = torch.tensor([enc.segment_ids], device=self.device)  # (1, T)
+            # The same call as inspect's (attention maps on, no head mask when all are on), so
+            # hidden_states[layer] is bit for bit the Inspection's.
+            head_weights = None if bool((mask == 1).all()) else torch.from_numpy(mask).to(self.device)
+            out = self.network.bert(
+                ids, segments, head_mask=head_weights, output_attentions=True, output_hidden_states=True
+            )
+            cached = _LayerInputs(key, enc.tokens, out.hidden_states, head_weights)
+            self._layer_inputs = cached
+        layer = int(layer)
+        layer_mask = None if cached.head_weights is None else cached.head_weights[layer]  # (heads,)
+        # One unpadded input: no attention bias (trace_layer shows zeros).
+        return trace_layer(self.network, layer, cached.hidden_states[layer, 0], cached.tokens, None, layer_mask)
 
     def fill_mask(self, text: str, text_b: str | None = None, top_k: int = 10, head_mask=None) -> list[MaskPrediction]:
         self.require_mlm()
