@@ -1,6 +1,10 @@
 """The app's state and logic: the current model, text and head mask. Emits signals; widgets
 listen and render. All model work is sent to the ModelWorker's thread; the GUI thread never
-waits on it, and results for text that has changed since are dropped."""
+waits on it, and results for text that has changed since are dropped.
+
+Layer traces (the Computation tab) are made only when a view asks: `request_layer_trace` once,
+or `set_trace_wanted(layer)` while the tab is visible, which also traces every later inspection
+of a changed input."""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from .worker import FailureKind, InspectRequest, ModelWorker
+from .worker import FailureKind, InspectRequest, ModelWorker, TraceRequest
 from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
+    from model.computation import LayerTrace
     from model.model_info import ModelInfo
 
 DEBOUNCE_MS = 40  # typing pause before a new forward pass; stale requests are dropped anyway
@@ -32,11 +37,14 @@ class Controller(QObject):
     deviceChangeFailed = Signal(str)
     exportFinished = Signal(str)  # path written
     exportFailed = Signal(str)
+    layerTraceReady = Signal(object)  # model.computation.LayerTrace of the current input
+    layerTraceFailed = Signal(str)  # one-line message
 
     _loadRequested = Signal(int, str, str)
     _inspectRequested = Signal(object)
     _moveRequested = Signal(str)
     _exportRequested = Signal(str)
+    _traceRequested = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -53,6 +61,12 @@ class Controller(QObject):
         self._request_id = 0
         self._pending_inspect = 0
         self._pending_load = 0
+        self.layer_trace: LayerTrace | None = None  # the latest trace delivered
+        self._trace_wanted: int | None = None  # the layer a visible view wants traced; None = none
+        self._model_generation = 0  # counts loads: a trace of another model is another trace
+        self._pending_inspect_input: tuple | None = None  # (text, text_b, head_mask) of the pending inspection
+        self._pending_trace = 0  # request id of the trace on its way (0 = none)
+        self._trace_key: tuple | None = None  # (input key, layer) of the trace pending or last delivered
 
         self._worker = ModelWorker()
         self._stopped = False
@@ -60,6 +74,7 @@ class Controller(QObject):
         self._inspectRequested.connect(self._worker.inspect)
         self._moveRequested.connect(self._worker.move)
         self._exportRequested.connect(self._worker.export)
+        self._traceRequested.connect(self._worker.trace)
         self._worker.devicesFound.connect(self.devicesAvailable)
         self._worker.moved.connect(self._on_worker_moved)
         self._worker.moveFailed.connect(self._on_worker_move_failed)
@@ -69,6 +84,8 @@ class Controller(QObject):
         self._worker.loadFailed.connect(self._on_worker_load_failed)
         self._worker.inspected.connect(self._on_worker_inspected)
         self._worker.inspectFailed.connect(self._on_worker_inspect_failed)
+        self._worker.traced.connect(self._on_worker_traced)
+        self._worker.traceFailed.connect(self._on_worker_trace_failed)
         self._thread = start_worker_thread("model-worker", self._worker)
 
         self._debounce = QTimer(self)
@@ -138,11 +155,47 @@ class Controller(QObject):
         self.headMaskChanged.emit(self.head_mask)
         self.inspect_now()
 
+    def request_layer_trace(self, layer: int) -> None:
+        """Trace encoder layer `layer` (from 0) of the current text and head mask, on the worker
+        thread; answered by layerTraceReady, or layerTraceFailed with one line (a bad layer)."""
+        if self.info is None:
+            return
+        self._send_trace((self.text, self.text_b, self.head_mask), layer)
+
+    def set_trace_wanted(self, layer: int | None) -> None:
+        """The layer a visible view shows (None: the view is hidden, nothing is traced). While it is
+        set, each new inspection of a changed text or head mask is followed by a trace of it. Setting
+        it asks for a trace now unless the one delivered or on its way is already of it."""
+        self._trace_wanted = layer
+        if layer is None or self.info is None:
+            return
+        current = (self.text, self.text_b, self.head_mask)
+        if self._trace_key != (self._input_key(current), layer):
+            self._send_trace(current, layer)
+
+    def _input_key(self, inputs: tuple) -> tuple:
+        """What a trace depends on besides its layer: the model, the text and the head mask."""
+        text, text_b, head_mask = inputs
+        return (self._model_generation, text, text_b, None if head_mask is None else head_mask.tobytes())
+
+    def _send_trace(self, inputs: tuple, layer: int) -> None:
+        text, text_b, head_mask = inputs
+        self._request_id += 1
+        self._pending_trace = self._request_id
+        self._trace_key = (self._input_key(inputs), layer)
+        self._worker.note_newest_trace(self._request_id)
+        self._traceRequested.emit(TraceRequest(self._request_id, text, text_b, head_mask, layer))
+
     @Slot()
     def inspect_now(self) -> None:
         self._debounce.stop()
         if self.info is None:
             return
+        inputs = (self.text, self.text_b, self.head_mask)
+        if self._trace_key is not None and self._trace_key[0] != self._input_key(inputs):
+            # The input changed: a trace still on its way is of the old one and will be dropped.
+            self._pending_trace, self._trace_key = 0, None
+        self._pending_inspect_input = inputs
         self._request_id += 1
         self._pending_inspect = self._request_id
         self._worker.note_newest(self._request_id)
@@ -176,6 +229,8 @@ class Controller(QObject):
         if request_id != self._pending_load:
             return
         self.info = info
+        self._model_generation += 1  # every trace so far was of the previous model
+        self._pending_trace, self._trace_key, self.layer_trace = 0, None, None
         c = info.config
         self.head_mask = np.ones((c.num_hidden_layers, c.num_attention_heads), dtype=np.float32)
         self.busyChanged.emit(False)
@@ -212,6 +267,9 @@ class Controller(QObject):
         self.inspection = result
         self.busyChanged.emit(False)
         self.inspectionReady.emit(result)
+        layer, inputs = self._trace_wanted, self._pending_inspect_input
+        if layer is not None and inputs is not None and self._trace_key != (self._input_key(inputs), layer):
+            self._send_trace(inputs, layer)  # a visible Computation tab follows the new input
 
     @Slot(int, object, str)
     def _on_worker_inspect_failed(self, request_id: int, kind: FailureKind, message: str) -> None:
@@ -219,3 +277,18 @@ class Controller(QObject):
             return
         self.busyChanged.emit(False)
         self.inspectionFailed.emit(kind, message)
+
+    @Slot(int, object)
+    def _on_worker_traced(self, request_id: int, trace: LayerTrace) -> None:
+        if request_id != self._pending_trace:
+            return  # a newer trace was asked for, or the input changed since
+        self._pending_trace = 0
+        self.layer_trace = trace
+        self.layerTraceReady.emit(trace)
+
+    @Slot(int, object, str)
+    def _on_worker_trace_failed(self, request_id: int, kind: FailureKind, message: str) -> None:
+        if request_id != self._pending_trace:
+            return
+        self._pending_trace, self._trace_key = 0, None  # asking again may succeed (another layer, the CPU)
+        self.layerTraceFailed.emit(message)

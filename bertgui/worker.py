@@ -1,7 +1,8 @@
 """The worker layer: model loading and forward passes on a thread of their own.
 
 Workers never touch widgets; they receive requests as queued signals and answer with signals
-that carry plain data (a `ModelInfo`, a `model.Inspection`, a failure's kind and one line).
+that carry plain data (a `ModelInfo`, a `model.Inspection`, a `LayerTrace`, a failure's kind and
+one line).
 The live `model.Bert` stays on this thread: only this thread runs torch.
 """
 
@@ -44,6 +45,17 @@ class InspectRequest:
     candidates: tuple[str, ...] = ()  # words to score at each [MASK] ("Check a word")
 
 
+@dataclass(frozen=True)
+class TraceRequest:
+    """One encoder layer traced step by step for the Computation tab (model.computation.LayerTrace)."""
+
+    request_id: int
+    text: str
+    text_b: str | None
+    head_mask: np.ndarray | None
+    layer: int
+
+
 class ModelWorker(QObject):
     """Lives in a QThread. Holds the model it is running; only this thread calls it."""
 
@@ -51,6 +63,8 @@ class ModelWorker(QObject):
     loadFailed = Signal(int, object, str)  # request id, FailureKind, one-line message
     inspected = Signal(int, object)  # request id, model.Inspection
     inspectFailed = Signal(int, object, str)  # request id, FailureKind, one-line message
+    traced = Signal(int, object)  # request id, model.computation.LayerTrace
+    traceFailed = Signal(int, object, str)  # request id, FailureKind, one-line message
     devicesFound = Signal(list)  # ["cpu", "cuda:0", ...]
     moved = Signal(object)  # ModelInfo, now on its new device
     moveFailed = Signal(object, str, object)  # FailureKind, one-line message, ModelInfo where the model is now
@@ -64,11 +78,17 @@ class ModelWorker(QObject):
         self._last: model.Inspection | None = None  # the latest result, for export
         self._lock = threading.Lock()
         self._newest_inspect = 0  # requests older than this are skipped unseen
+        self._newest_trace = 0  # the same for traces, counted apart: a trace never makes an inspection stale
 
     def note_newest(self, request_id: int) -> None:
         """Called from the GUI thread as a request is queued, so older queued ones are dropped."""
         with self._lock:
             self._newest_inspect = max(self._newest_inspect, request_id)
+
+    def note_newest_trace(self, request_id: int) -> None:
+        """Called from the GUI thread as a trace request is queued, so older queued ones are dropped."""
+        with self._lock:
+            self._newest_trace = max(self._newest_trace, request_id)
 
     @Slot(int, str, str)
     def load(self, request_id: int, path: str, device: str) -> None:
@@ -110,6 +130,19 @@ class ModelWorker(QObject):
             return
         self._last = result
         self.inspected.emit(request.request_id, result)
+
+    @Slot(object)
+    def trace(self, request: TraceRequest) -> None:
+        with self._lock:
+            stale = request.request_id < self._newest_trace
+        if stale or self._bert is None:
+            return
+        try:
+            result = self._bert.trace_layer(request.text, request.text_b, request.layer, head_mask=request.head_mask)
+        except Exception as exc:
+            self.traceFailed.emit(request.request_id, *describe_failure(exc, "the layer could not be traced"))
+            return
+        self.traced.emit(request.request_id, result)
 
     @Slot(str)
     def move(self, device: str) -> None:
