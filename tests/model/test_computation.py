@@ -250,3 +250,15 @@ def test_trace_layer_applies_an_attention_bias_as_the_model_does(mini):
     assert np.all(trace.probabilities[:, :, -2:] == 0)
     assert trace.attention_bias[-1] < -1e30 and np.all(trace.attention_bias[:-2] == 0)
     np.testing.assert_allclose(trace.output, expected[0].numpy(), atol=ATOL)
+
+
+def test_the_gui_thread_can_import_it_without_torch():
+    """The Computation tab imports LayerTrace and neuron_view on the GUI thread, which never loads torch."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import sys, model.computation; print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')[:3])"
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
