@@ -238,6 +238,14 @@ def activation_values(config: BertConfig, tokens: int) -> int:
     return hidden_states + attentions + mlm_logits
 
 
+def check_tokens(config: BertConfig, tokens: int) -> None:
+    """A one-line BertError unless a sequence of `tokens` tokens fits the config's positions."""
+    if not 1 <= tokens <= config.max_position_embeddings:
+        raise BertError(
+            f"sequence length: {tokens:,} tokens must be from 1 to the {config.max_position_embeddings:,} positions"
+        )
+
+
 def size_report(config: BertConfig, tokens: int = 128, name: str | None = None) -> SizeReport:
     """Build the pretraining network of this config on the meta device and measure it. Imports
     torch: call it on a worker thread. `tokens` (1 to the config's positions) sets the activation
@@ -246,8 +254,7 @@ def size_report(config: BertConfig, tokens: int = 128, name: str | None = None) 
 
     from .heads import BertWithHeads
 
-    if not 1 <= tokens <= config.max_position_embeddings:
-        raise BertError(f"sequence length: {tokens} must be from 1 to the {config.max_position_embeddings} positions")
+    check_tokens(config, tokens)
     with torch.device("meta"):  # shapes only: no memory, no initialisation work
         network = BertWithHeads(config)
     counts = parameter_groups(network)

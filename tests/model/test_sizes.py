@@ -147,7 +147,7 @@ def test_a_bad_custom_size_is_one_line_naming_the_field(sizes, message):
 
 
 def test_a_sequence_longer_than_the_positions_is_refused():
-    with pytest.raises(BertError, match="sequence length: 600 must be from 1 to the 512 positions"):
+    with pytest.raises(BertError, match="sequence length: 600 tokens must be from 1 to the 512 positions"):
         size_report(preset_config("tiny"), tokens=600)
     with pytest.raises(BertError, match="no BERT size named 'huge'"):
         preset_config("huge")
