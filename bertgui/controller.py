@@ -39,12 +39,15 @@ class Controller(QObject):
     exportFailed = Signal(str)
     layerTraceReady = Signal(object)  # model.computation.LayerTrace of the current input
     layerTraceFailed = Signal(str)  # one-line message
+    sizeMeasured = Signal(int, object)  # request id, model.sizes.SizeReport (Model > Explore a size)
+    sizeMeasureFailed = Signal(int, str)  # request id, one-line message
 
     _loadRequested = Signal(int, str, str)
     _inspectRequested = Signal(object)
     _moveRequested = Signal(str)
     _exportRequested = Signal(str)
     _traceRequested = Signal(object)
+    _sizeRequested = Signal(int, object, int)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -80,6 +83,9 @@ class Controller(QObject):
         self._worker.moveFailed.connect(self._on_worker_move_failed)
         self._worker.exported.connect(self.exportFinished)
         self._worker.exportFailed.connect(self.exportFailed)
+        self._sizeRequested.connect(self._worker.measure_size)
+        self._worker.sizeMeasured.connect(self.sizeMeasured)
+        self._worker.sizeMeasureFailed.connect(self.sizeMeasureFailed)
         self._worker.loaded.connect(self._on_worker_loaded)
         self._worker.loadFailed.connect(self._on_worker_load_failed)
         self._worker.inspected.connect(self._on_worker_inspected)
@@ -114,6 +120,13 @@ class Controller(QObject):
     def export_inspection(self, path: str) -> None:
         """Write the current inspection's arrays (.npz) and summary (.json), on the worker thread."""
         self._exportRequested.emit(path)
+
+    def measure_size(self, config: model.BertConfig, tokens: int) -> int:
+        """Ask the worker for a SizeReport (model/sizes.py) of this config, for a sequence of
+        `tokens` tokens; the answer, sizeMeasured or sizeMeasureFailed, carries the id returned."""
+        self._request_id += 1
+        self._sizeRequested.emit(self._request_id, config, tokens)
+        return self._request_id
 
     def set_text(self, text: str, text_b: str | None = None) -> None:
         """Record the text and schedule a forward pass once typing pauses."""

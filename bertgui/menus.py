@@ -1,6 +1,6 @@
 """The menu bar: File (open a model, recent ones, the Hugging Face cache, the bundled model,
-exports, quit), Model (device, run again, all heads on), View (palette, a shortcut per tab, every
-dock) and Help (how to read this tab, the tab guide, the keyboard shortcuts, about).
+exports, quit), Model (device, run again, all heads on, explore a size), View (palette, a shortcut
+per tab, every dock) and Help (how to read this tab, the tab guide, the keyboard shortcuts, about).
 Every action goes through the controller or the window."""
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from .palette import apply_palette
 from .settings import AppSettings
 from .tab_guide import TAB_GUIDE
 from .views.caption import CaptionedTabs
+from .views.size_explorer import SizeExplorer
 
 # model/bert.py's BUNDLED_MODEL names it too, but that module imports torch, which the GUI thread
 # never does (tests/bertgui/test_menus.py checks the two agree).
@@ -57,6 +58,8 @@ class WindowMenus(QObject):
         self._export_widget = export_widget
         self._last_opened = ""  # without settings (tests, screenshots), remembered for this session only
         self._last_export_folder = ""
+        self._size_dialog: QDialog | None = None  # Model > Explore a size, kept between showings
+        self.size_explorer: SizeExplorer | None = None  # its content
         self._build()
 
     def show_devices(self, devices: list[str], current: str) -> None:
@@ -130,6 +133,14 @@ class WindowMenus(QObject):
             "Run the model again on the current text",
         )
         action(model_menu, "Switch all &heads on", self._controller.reset_heads, QKeySequence("Ctrl+R"))
+        model_menu.addSeparator()
+        action(
+            model_menu,
+            "Explore a &size…",
+            self.show_size_explorer,
+            None,
+            "BERT-tiny to BERT-large, or a size of your own: shapes, parameters and memory, without any weights",
+        )
 
         view_menu = self._window.menuBar().addMenu("&View")
         self.dark_action = action(view_menu, "&Dark palette", self._on_dark_triggered, QKeySequence("Ctrl+Shift+D"))
@@ -296,6 +307,20 @@ class WindowMenus(QObject):
         table.resizeRowsToContents()
         return self._show_dialog("Keyboard shortcuts", table, (520, 480))
 
+    def show_size_explorer(self) -> QDialog:
+        """Model > Explore a size: one non-modal dialog, brought forward if it is open already."""
+        info = self._controller.info
+        vocab_size = info.config.vocab_size if info else None
+        if self._size_dialog is None:
+            self.size_explorer = SizeExplorer(self._controller, vocab_size)
+            self._size_dialog = self._show_dialog("Explore a size", self.size_explorer, (980, 760), False)
+        else:
+            self.size_explorer.set_loaded_vocab_size(vocab_size)
+        self._size_dialog.show()
+        self._size_dialog.raise_()
+        self._size_dialog.activateWindow()
+        return self._size_dialog
+
     def show_about(self) -> QMessageBox:
         try:
             version = importlib.metadata.version("bertgui")
@@ -319,11 +344,13 @@ class WindowMenus(QObject):
         box.open()
         return box
 
-    def _show_dialog(self, title: str, content: QWidget, size: tuple[int, int]) -> QDialog:
-        """A non-modal dialog (the window stays usable beside it), deleted when closed."""
+    def _show_dialog(
+        self, title: str, content: QWidget, size: tuple[int, int], delete_on_close: bool = True
+    ) -> QDialog:
+        """A non-modal dialog (the window stays usable beside it), deleted when closed unless kept."""
         dialog = QDialog(self._window)
         dialog.setWindowTitle(title)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, delete_on_close)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.close)
         layout = QVBoxLayout(dialog)

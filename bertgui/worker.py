@@ -70,6 +70,8 @@ class ModelWorker(QObject):
     moveFailed = Signal(object, str, object)  # FailureKind, one-line message, ModelInfo where the model is now
     exported = Signal(str)  # path of the .npz written
     exportFailed = Signal(str)
+    sizeMeasured = Signal(int, object)  # request id, model.sizes.SizeReport
+    sizeMeasureFailed = Signal(int, str)  # request id, one-line message
 
     def __init__(self):
         super().__init__()
@@ -176,6 +178,19 @@ class ModelWorker(QObject):
             self.exportFailed.emit(f"{path}: could not write ({exc.strerror or exc})")
             return
         self.exported.emit(str(arrays))
+
+    @Slot(int, object, int)
+    def measure_size(self, request_id: int, config: model.BertConfig, tokens: int) -> None:
+        """Build a BERT of this config on the meta device (no weights, no memory) and measure it:
+        the Model > Explore a size dialog. Needs no loaded model."""
+        from model.sizes import size_report
+
+        try:
+            report = size_report(config, tokens)
+        except Exception as exc:
+            self.sizeMeasureFailed.emit(request_id, describe_failure(exc, "could not build that size")[1])
+            return
+        self.sizeMeasured.emit(request_id, report)
 
 
 def available_devices() -> list[str]:

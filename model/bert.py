@@ -20,6 +20,7 @@ from .errors import BertError, CapabilityError, ModelNotFoundError
 from .heads import BertWithHeads, HeadSpec
 from .inspection import Inspection, MaskPrediction, check_head_mask, run_inspection
 from .model_info import ModelInfo, read_evaluation
+from .sizes import parameter_groups
 from .tokenizer import BertTokenizer, Encoding
 
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "resources" / "models" / "bert-mini-uncased"
@@ -161,27 +162,7 @@ class Bert:
     def parameter_counts(self) -> dict[str, int]:
         """Parameters per component, in reading order: embeddings, each layer's attention and
         feed-forward, pooler, heads. Tied weights are counted once (with the embeddings)."""
-        counts: dict[str, int] = {}
-        seen: set[int] = set()
-        for name, p in self.network.named_parameters():
-            if id(p) in seen:
-                continue
-            seen.add(id(p))
-            parts = name.split(".")
-            if parts[:2] == ["bert", "embeddings"]:
-                group = "embeddings"
-            elif parts[:2] == ["bert", "encoder"]:
-                group = f"layer {parts[3]} {'attention' if parts[4] == 'attention' else 'feed-forward'}"
-            elif parts[:2] == ["bert", "pooler"]:
-                group = "pooler"
-            elif parts[:2] == ["cls", "predictions"]:
-                group = "masked-LM head"
-            elif parts[:2] == ["cls", "seq_relationship"]:
-                group = "next-sentence head"
-            else:
-                group = "classifier head"
-            counts[group] = counts.get(group, 0) + p.numel()
-        return counts
+        return parameter_groups(self.network)
 
     def info(self) -> ModelInfo:
         """What there is to show about this model, as plain data another thread may read; with

@@ -4,10 +4,13 @@ what the checkpoint can do, its config and the parameter count of each component
 from __future__ import annotations
 
 import html
+from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from model.sizes import GOOGLE_VOCAB_SIZE, MLM_HEAD, NSP_HEAD, formula_counts, preset_config
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     from model.model_info import ModelInfo
@@ -32,6 +35,32 @@ def _fill(table: QTableWidget, rows: list[tuple[str, str]]) -> None:
     for r, (a, b) in enumerate(rows):
         table.setItem(r, 0, QTableWidgetItem(a))
         table.setItem(r, 1, QTableWidgetItem(b))
+
+
+@cache
+def bert_base_counts() -> tuple[int, int]:
+    """BERT-base's parameters with Google's vocabulary: (encoder and pooler, with the MLM and NSP
+    heads too). By arithmetic, which tests/model/test_sizes.py checks against the built network."""
+    counts = formula_counts(preset_config("base", GOOGLE_VOCAB_SIZE))
+    total = sum(counts.values())
+    return total - counts[MLM_HEAD] - counts[NSP_HEAD], total
+
+
+def base_comparison(parameter_count: int) -> str:
+    """One line: how this many parameters compare with BERT-base's."""
+    quoted, with_heads = bert_base_counts()
+    ratio = parameter_count / quoted
+    if ratio < 0.95:
+        share = f"about 1/{round(1 / ratio):,} of" if ratio <= 0.5 else f"{ratio:.0%} of"
+    elif ratio <= 1.05:
+        share = "about as many as"
+    else:
+        share = f"{ratio:.1f} times"
+    return (
+        f"{parameter_count / 1e6:,.1f} M parameters: {share} BERT-base's {quoted / 1e6:.1f} M (its encoder and "
+        f"pooler, the “110M” usually quoted; with the masked-LM and next-sentence heads BERT-base has "
+        f"{with_heads / 1e6:.1f} M). Model > Explore a size… shows BERT-tiny to BERT-large."
+    )
 
 
 def quality_text(info: ModelInfo) -> str:
@@ -63,6 +92,8 @@ class ModelView(QWidget):
         self.summary = QLabel("No model loaded.")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path, to copy
+        self.comparison = QLabel()  # the parameter count beside BERT-base's
+        self.comparison.setWordWrap(True)
         self.quality = QLabel()
         self.quality.setWordWrap(True)
         self.quality.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -72,6 +103,7 @@ class ModelView(QWidget):
         self.params_table = _table(["component", "parameters"])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.comparison)
         layout.addWidget(self.quality)
         layout.addWidget(self.capabilities)
         layout.addWidget(QLabel("<b>Parameters per component</b>"))
@@ -85,6 +117,7 @@ class ModelView(QWidget):
             f"<b style='font-size:large'>{html.escape(info.name)}</b><br>{where}<br>"
             f"{info.architecture}, {info.parameter_count:,} parameters, on {info.device}"
         )
+        self.comparison.setText(base_comparison(info.parameter_count))
         self.quality.setText(quality_text(info))
         self.quality.setToolTip(f"Measured with: {info.quality_command}" if info.quality_command else "")
         can = [("fill-mask (masked-LM head)", info.mlm), ("next-sentence prediction", info.nsp)]

@@ -46,3 +46,18 @@ def test_a_malformed_evaluation_is_a_warning_on_the_tab(view, model_folder, tmp_
     view.show_model(model.load(folder, device="cpu").info())
     assert "Not measured" in view.quality.text()
     assert "heldout_masked_token_accuracy: 38.9 is not a number from 0 to 1" in view.capabilities.text()
+
+
+def test_the_parameter_count_is_compared_with_bert_base(view):
+    import model
+    from model.sizes import formula_counts, preset_config, size_report
+
+    info = model.load(None, device="cpu").info()
+    view.show_model(info)
+    # BERT-base's figures as the built network gives them (formula_counts is what the tab uses).
+    base = size_report(preset_config("base"))
+    assert sum(formula_counts(base.config).values()) == base.total
+    line = view.comparison.text()
+    ratio = round(base.encoder_and_pooler / info.parameter_count)
+    assert line.startswith(f"{info.parameter_count / 1e6:.1f} M parameters: about 1/{ratio} of BERT-base's 109.5 M")
+    assert "the “110M” usually quoted; with the masked-LM and next-sentence heads BERT-base has 110.1 M" in line
