@@ -45,6 +45,10 @@ class WordExplanation:
     special: bool = False  # a special token typed as such ([MASK]): kept whole, never split
     pre_tokens: list[PreTokenSplit] = field(default_factory=list)
 
+    def lines(self) -> list[str]:
+        """Short plain-text lines (the GUI calls this on the data it got, importing nothing of `model`)."""
+        return describe(self)
+
     @property
     def pieces(self) -> list[str]:
         if self.special:
