@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from tokenizers import Tokenizer
 
-MAX_MISSES_SHOWN = 3  # tried-and-missing longer candidates listed per step; the rest are counted
+MAX_MISSES_SHOWN = 2  # tried-and-missing longer candidates listed per step; the rest are counted
 
 
 @dataclass

@@ -283,7 +283,7 @@ def wordpiece_tooltip(r: model.Inspection, index: int) -> str:
     pieces = " + ".join(html.escape(p) for p in e.pieces)
     return (
         f"<b>How WordPiece split &ldquo;{html.escape(e.word, quote=False)}&rdquo;:</b> {pieces}<br>"
-        "<span style='font-size:8pt'>At each position it takes the longest piece found in the vocabulary "
+        "<span style='font-size:8pt'>At each position it takes the longest piece in the vocabulary<br>"
         "(## marks a piece that continues a word); if none fits, the whole word becomes [UNK].</span>"
         f"<div style='font-family:monospace'>{lines}</div>"
     )
