@@ -11,6 +11,7 @@ from .errors import BertError
 from .heads import BertWithHeads
 from .rollout import attention_rollout
 from .tokenizer import BertTokenizer, Encoding, valid_unicode
+from .wordpiece_steps import WordExplanation
 
 
 @dataclass
@@ -82,6 +83,8 @@ class Inspection:
     masked_token_probabilities: np.ndarray | None = None  # (T,) float32; NaN at [CLS], [SEP] and typed [MASK]s
     masked_position_predictions: list[MaskPrediction] | None = None  # top-k at each position so scored
     pseudo_log_likelihood: float | None = None  # sum of log P over the positions so scored
+    # How WordPiece split each whitespace-separated word, per sentence (A, then B when a pair).
+    wordpiece: list[list[WordExplanation]] | None = None
 
     @property
     def num_layers(self) -> int:
@@ -326,6 +329,7 @@ def run_inspection(
         masked_token_probabilities=masked_probabilities,
         masked_position_predictions=masked_predictions,
         pseudo_log_likelihood=pseudo_log_likelihood,
+        wordpiece=[tokenizer.explain_words(t) for t in (text, text_b) if t is not None],
     )
 
 

@@ -15,6 +15,7 @@ from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers,
 
 from .errors import BertError, CheckpointError, one_line
 from .safe_read import FileKind, clip, read_json, read_text, shown
+from .wordpiece_steps import WordExplanation, explain_words
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 
@@ -166,6 +167,10 @@ class BertTokenizer:
         """WordPiece ids of each text with no special tokens and no truncation (for evaluation windows)."""
         texts = [valid_unicode(text)[0] for text in texts]
         return [e.ids for e in self._untruncated.encode_batch(texts, add_special_tokens=False)]
+
+    def explain_words(self, text: str) -> list[WordExplanation]:
+        """How WordPiece split each whitespace-separated word of `text` (see wordpiece_steps.py)."""
+        return explain_words(self._tok, valid_unicode(text)[0])
 
     def id_to_token(self, index: int) -> str:
         return self._tok.id_to_token(int(index))

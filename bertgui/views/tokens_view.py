@@ -6,6 +6,7 @@ rows of numbers the model actually receives for this input."""
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -37,8 +38,9 @@ UNKNOWN_BORDER = "#b91c1c"
 WORD_HIGHLIGHT = "#2563eb"  # the outline of the hovered chip's word: what a double-click masks
 NOTICE_COLOURS = ("#7c2d12", "#ffedd5")  # text, background: dark amber on pale amber in every palette
 MASKING_HINT = (
-    "Hover a chip to see its characters in the sentence. <b>Double-click</b> a word to mask it "
-    "(one [MASK] per word piece, as BERT's whole-word masking); <b>Ctrl+double-click</b> masks one piece."
+    "Hover a chip to see its characters in the sentence and how WordPiece split its word. "
+    "<b>Double-click</b> a word to mask it (one [MASK] per word piece, as BERT's whole-word masking); "
+    "<b>Ctrl+double-click</b> masks one piece."
 )
 # The inputs of BERT's forward pass, by their Hugging Face names, with what each row means.
 MODEL_INPUTS = (
@@ -66,7 +68,15 @@ def sample_chip(text: str, background: str, border: str, tooltip: str) -> QLabel
 
 class TokenChip(QLabel):
     def __init__(
-        self, index: int, token: str, token_id: int, segment: int, special: bool, unknown: bool, word: str = ""
+        self,
+        index: int,
+        token: str,
+        token_id: int,
+        segment: int,
+        special: bool,
+        unknown: bool,
+        word: str = "",
+        wordpiece: str = "",
     ):
         continuation = token.startswith("##")
         text = (
@@ -99,7 +109,10 @@ class TokenChip(QLabel):
         if not special and token != "[MASK]":
             actions = f'\nDouble-click: mask the word "{word}"' if word else "\nDouble-click: mask it"
             actions += " (one [MASK] per piece)\nCtrl+double-click: mask only this piece"
-        self.setToolTip(f"Token {index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}{actions}")
+        summary = f"Token {index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}{actions}"
+        self.setToolTip(
+            html.escape(summary, quote=False).replace("\n", "<br>") + (f"<hr>{wordpiece}" if wordpiece else "")
+        )
 
     def set_word_highlighted(self, highlighted: bool) -> None:
         border = f"2px solid {WORD_HIGHLIGHT}" if highlighted else self._border
@@ -191,9 +204,9 @@ class TokensView(QWidget):
         for i, (tok, tid, seg, special) in enumerate(zip(r.tokens, r.input_ids, r.segment_ids, r.special_tokens_mask)):
             pieces = word_pieces(r, i)
             word = texts[int(seg) % 2][int(r.offsets[pieces[0]][0]) : int(r.offsets[pieces[-1]][1])]
-            chip = TokenChip(
-                i, tok, int(tid), int(seg), bool(special), unk_token_id is not None and tid == unk_token_id, word
-            )
+            unknown = unk_token_id is not None and tid == unk_token_id
+            explained = "" if special else wordpiece_tooltip(r, i)
+            chip = TokenChip(i, tok, int(tid), int(seg), bool(special), unknown, word, explained)
             chip.installEventFilter(self)
             chips.append(chip)
         self._chip_area.set_chips(chips)
@@ -245,6 +258,35 @@ class TokensView(QWidget):
                 else:
                     self.tokenDoubleClicked.emit(watched.index)
         return super().eventFilter(watched, event)
+
+
+def word_explanation(r: model.Inspection, index: int) -> "model.WordExplanation | None":
+    """The WordPiece explanation of the whitespace-separated word token `index` belongs to."""
+    segment = int(r.segment_ids[index]) % 2
+    if r.wordpiece is None or segment >= len(r.wordpiece) or r.special_tokens_mask[index]:
+        return None
+    text = (r.text, r.text_b or "")[segment]
+    start = int(r.offsets[index][0])
+    for n, m in enumerate(re.finditer(r"\S+", text)):
+        if m.start() <= start < m.end():
+            words = r.wordpiece[segment]
+            return words[n] if n < len(words) else None
+    return None
+
+
+def wordpiece_tooltip(r: model.Inspection, index: int) -> str:
+    """Rich text: how WordPiece split the word of token `index`, its steps in monospace."""
+    e = word_explanation(r, index)
+    if e is None:
+        return ""
+    lines = "<br>".join(html.escape(line, quote=False).replace(" ", "&nbsp;") for line in e.lines())
+    pieces = " + ".join(html.escape(p) for p in e.pieces)
+    return (
+        f"<b>How WordPiece split &ldquo;{html.escape(e.word, quote=False)}&rdquo;:</b> {pieces}<br>"
+        "<span style='font-size:8pt'>At each position it takes the longest piece in the vocabulary<br>"
+        "(## marks a piece that continues a word); if none fits, the whole word becomes [UNK].</span>"
+        f"<div style='font-family:monospace'>{lines}</div>"
+    )
 
 
 def token_summary(r: model.Inspection) -> str:

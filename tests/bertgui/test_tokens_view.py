@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +124,23 @@ def contrast(a: QColor, b: QColor) -> float:
 def test_contrast_is_the_wcag_ratio():
     assert contrast(QColor("black"), QColor("white")) == pytest.approx(21)
     assert contrast(QColor("#777777"), QColor("white")) == pytest.approx(4.48, abs=0.01)
+
+
+def test_hovering_a_piece_of_croissants_explains_its_wordpiece_split(view, qtbot, bundled):
+    r = bundled.inspect("I ate Croissants, today.", "Café!")
+    view.show_inspection(r, bundled.tokenizer.unk_token_id)
+    chip = next(c for c in view.chips() if c.text().startswith("<b style='font-size:11pt'>##iss"))
+    tip = chip.toolTip()
+    pieces = ["cr", "##o", "##iss", "##ants"]
+    assert "How WordPiece split &ldquo;Croissants,&rdquo;:</b> " + " + ".join(pieces + [","]) in tip
+    positions = [tip.index(f"&nbsp;{p}&nbsp;yes") for p in pieces]
+    assert positions == sorted(positions)  # the steps in order, left to right
+    assert "##issants?&nbsp;no" in tip and "normalized" in tip
+    # Sentence B has its own words: "Café!" is normalized and split at the punctuation.
+    cafe = next(c for c in view.chips() if c.index == r.tokens.index("ca"))
+    assert "'Café!'&nbsp;-&gt;&nbsp;'cafe!'" in cafe.toolTip()
+    # A real tooltip event shows that text.
+    view.show()
+    QApplication.sendEvent(chip, QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5), chip.mapToGlobal(QPoint(5, 5))))
+    assert QToolTip.isVisible() and "##iss" in QToolTip.text()
+    QToolTip.hideText()
