@@ -52,3 +52,25 @@ class NeuronView:
     products: np.ndarray  # (T, d) query * key, elementwise: each dimension's contribution
     scores: np.ndarray  # (T,) products.sum(-1) * scale = the pre-softmax scores (before the mask)
     probabilities: np.ndarray  # (T,) the attention weights this query gave (after mask and head mask)
+
+
+def neuron_view(trace: LayerTrace, head: int, query_index: int) -> NeuronView:
+    """How `head` of the traced layer scores every key for the token at `query_index`.
+
+    Pure NumPy on the trace's own arrays: the products are each dimension's share of q . k, so
+    their sum times the scale is the score the model computed (before the mask), and the
+    probabilities are the attention weights it used (after the mask and the head mask)."""
+    query = trace.query[head, query_index]  # (d,)
+    keys = trace.key[head]  # (T, d)
+    products = np.ascontiguousarray(query[None, :] * keys, dtype=np.float32)  # (T, d)
+    scores = np.ascontiguousarray(products.sum(axis=-1) * trace.scale, dtype=np.float32)  # (T,)
+    return NeuronView(
+        layer=trace.layer,
+        head=head,
+        query_index=query_index,
+        query=np.ascontiguousarray(query, dtype=np.float32),
+        keys=np.ascontiguousarray(keys, dtype=np.float32),
+        products=products,
+        scores=scores,
+        probabilities=np.ascontiguousarray(trace.probabilities[head, query_index], dtype=np.float32),
+    )
