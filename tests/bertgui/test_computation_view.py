@@ -137,7 +137,8 @@ def test_embedding_step_draws_the_chosen_tokens_vectors(qtbot, view):
         r.normalized_sum[3],
     ]
     np.testing.assert_allclose(step.rows, np.stack(expected), rtol=1e-6)
-    np.testing.assert_allclose(step.image.image, step.rows)  # what the heatmap holds
+    np.testing.assert_allclose(step.image.image, step.rows[:4])  # what the heatmap holds
+    np.testing.assert_allclose(step.normed_image.image, step.rows[4:])  # LayerNorm's row, its own scale
     np.testing.assert_allclose(step.norms, np.linalg.norm(np.stack(expected), axis=1), rtol=1e-5)
     assert r.tokens[3] in step.token_label.text()
     with qtbot.waitSignal(v.openEmbeddingsTabRequested):

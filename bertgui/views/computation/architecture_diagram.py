@@ -172,7 +172,9 @@ class ArchitectureDiagram(QGraphicsView):
             scene.addItem(item)
             self.items_by_block.append(item)
             for text, font, dy in ((block.title, title_font, 6), (block.detail, detail_font, 31)):
-                label = QGraphicsTextItem(text, item)
+                label = QGraphicsTextItem(text)
+                scene.addItem(label)  # owned by the scene: a child made from Python may be collected
+                label.setZValue(1)
                 label.setFont(font)
                 label.setDefaultTextColor(QColor("#202020"))
                 label.setTextWidth(BLOCK_W * 2 - 16)

@@ -63,8 +63,15 @@ class EmbeddingStep(QWidget):
         self.formula = QLabel(f"<b>{FORMULA}</b>")
         self.token_label = QLabel("Type a sentence to see its first layer's input.")
         self.token_label.setWordWrap(True)
-        self.plot, self.image = _heatmap("One token's vectors (columns: hidden dimensions; blue < 0 < red)")
+        self.plot, self.image = _heatmap(
+            "One token's vectors: a column per hidden dimension (blue negative, red positive)"
+        )
+        # LayerNorm's output is many times larger than its inputs: its row gets its own colour scale.
+        self.normed_image = pg.ImageItem(axisOrder="row-major")
+        self.normed_image.setColorMap(pg.colormap.get("CET-D1"))
+        self.plot.addItem(self.normed_image)
         axis = self.plot.getAxis("left")
+        axis.setWidth(90)  # a narrower axis drops the row names that do not fit
         axis.setTicks([[(i + 0.5, name) for i, name in enumerate(ROWS)]])
         self.norm_label = QLabel("")
         self.open_button = QPushButton("Open the Embeddings tab (every token at once)")
@@ -102,13 +109,19 @@ class EmbeddingStep(QWidget):
             return
         self.rows = step_rows(r, index)
         self.norms = np.linalg.norm(self.rows.astype(np.float64), axis=1)
-        bound = symmetric_bound(self.rows)
-        self.image.setImage(drawable(self.rows, -bound, bound), levels=(-bound, bound))
+        width = self.rows.shape[1]
+        bound = symmetric_bound(self.rows[:4])
+        self.image.setImage(drawable(self.rows[:4], -bound, bound), levels=(-bound, bound))
+        self.image.setRect(0, 0, width, 4)
+        normed = symmetric_bound(self.rows[4:])
+        self.normed_image.setImage(drawable(self.rows[4:], -normed, normed), levels=(-normed, normed))
+        self.normed_image.setRect(0, 4, width, 1)
         segment = "A" if int(r.segment_ids[index]) == 0 else "B"
         self.token_label.setText(
             f"Token {index}: <b>{r.tokens[index]}</b> (id {int(r.input_ids[index])}, sentence {segment}, "
             f"position {index}). Each row below is a vector of {self.rows.shape[1]} numbers; the sum row is the "
-            "first three added, and LayerNorm rescales it to mean 0 and spread 1 (then its learned gain and bias)."
+            "first three added, and LayerNorm rescales it to mean 0 and spread 1 (then its learned gain and bias); "
+            "the LayerNorm row has its own colour scale, the other four share one."
         )
         self.norm_label.setText(
             "Norms (lengths): " + ",  ".join(f"{name} {n:.2f}" for name, n in zip(ROWS, self.norms, strict=True))
