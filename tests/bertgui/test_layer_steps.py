@@ -91,6 +91,9 @@ def test_every_step_has_a_formula_with_the_shapes_and_a_paragraph(view):
     assert "GELU(h W_1 + b_1)   (9, 256) x (256, 1024) -> (9, 1024)" in formulas["neurons"]
     assert "(9, 1024) x (1024, 256) -> (9, 256)" in formulas["ffn"]
     assert "input of layer 2" in formulas["output"]
+    assert "widens its vector to 1,024 neurons" in view.cards["neurons"].explanation.text()
+    view.set_trace(fake_trace(T=9, H=4, d=64, I=3072))
+    assert "widens its vector to 3,072 neurons" in view.cards["neurons"].explanation.text()
     for key, card in view.cards.items():
         assert card.formula.text(), key
         assert len(card.explanation.text().split()) >= 20, key  # a paragraph, not a label
@@ -200,6 +203,9 @@ def test_go_to_step_scrolls_to_the_card(view, qtbot):
         view.cards["norm2"].y(), view.scroll.verticalScrollBar().maximum()
     )
     assert view.scroll.verticalScrollBar().value() > 0
+    assert view.step_combo.currentIndex() == index  # the box names the step at the top
+    view.scroll.verticalScrollBar().setValue(0)
+    assert view.step_combo.currentIndex() == 0
 
 
 @pytest.mark.parametrize(

@@ -346,7 +346,7 @@ STEPS = {
     ),
     "neurons": (
         "Feed-forward: which neurons fire",
-        "Each token now goes on its own through a two-layer network: a first matrix widens its vector to I "
+        "Each token now goes on its own through a two-layer network: a first matrix widens its vector to many "
         "neurons and GELU keeps the positive part (small negatives pass as nearly 0). Each column is one neuron, "
         "each row a token. With many neurons only the chosen token's most active ones are shown, largest first.",
     ),
@@ -432,6 +432,7 @@ class LayerStepsView(QWidget):
         layout.addWidget(self.scroll, 1)
 
         self.step_combo.activated.connect(self._on_step_combo_activated)
+        self.scroll.verticalScrollBar().valueChanged.connect(self._on_scroll_bar_moved)
         self.neuron_combo.currentIndexChanged.connect(self._on_neuron_combo_changed)
         self._set_enabled(False)
 
@@ -547,6 +548,8 @@ class LayerStepsView(QWidget):
         }
         for key, text in formulas.items():
             self.cards[key].formula.setText(text)
+        widens = STEPS["neurons"][1].replace("to many neurons", f"to {N:,} neurons", 1)
+        self.cards["neurons"].explanation.setText(widens)
 
     def _mask_note(self) -> str:
         bias = self.trace.attention_bias
@@ -666,6 +669,14 @@ class LayerStepsView(QWidget):
     @Slot(int)
     def _on_step_combo_activated(self, index: int) -> None:
         self.scroll_to(self.step_combo.itemData(index))
+        self.step_combo.setCurrentIndex(index)  # a last step cannot reach the top: the box keeps the choice
+
+    @Slot(int)
+    def _on_scroll_bar_moved(self, value: int) -> None:
+        """The step box names the step at the top of the column as it scrolls."""
+        keys = list(self.cards)
+        top = max((i for i, key in enumerate(keys) if self.cards[key].y() <= value + 20), default=0)
+        self.step_combo.setCurrentIndex(top)
 
     @Slot(int)
     def _on_neuron_combo_changed(self, _index: int) -> None:
