@@ -27,6 +27,7 @@ from .tab_guide import TAB_GUIDE, TAB_NAMES
 from .text_input import TextInput
 from .views.attention_view import AttentionView
 from .views.caption import CaptionedTabs
+from .views.computation import ComputationView
 from .views.embeddings_view import EmbeddingsView
 from .views.fill_mask_view import FillMaskView
 from .views.head_lines_view import HeadLinesView
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.head_lines_view = HeadLinesView()
         self.fill_mask_view = FillMaskView()
         self.hidden_states_view = HiddenStatesView()
+        self.computation_view = ComputationView()
         self.nsp_view = NSPView()
         self.model_view = ModelView()
         self.finetune_wing = FinetuneWing(controller, self._inspector_text, self if show_dialogs else None, self)
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
             self.head_lines_view,
             self.fill_mask_view,
             self.hidden_states_view,
+            self.computation_view,
             self.nsp_view,
             self.model_view,
             self.finetune_view,
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
             self.head_lines_view: self.head_lines_view.show_inspection,
             self.fill_mask_view: self.fill_mask_view.show_inspection,
             self.hidden_states_view: self.hidden_states_view.show_inspection,
+            self.computation_view: self.computation_view.set_inspection,
             self.nsp_view: self.nsp_view.show_inspection,
         }
         self._stale_views: set[QWidget] = set()  # views that have not drawn the latest inspection yet
@@ -130,6 +134,9 @@ class MainWindow(QMainWindow):
         self.fill_mask_view.candidatesChanged.connect(controller.set_candidates)
         self.text_input.textsChanged.connect(self.fill_mask_view.note_text_changed)
         self.nsp_view.pairRequested.connect(self.set_texts)
+        self.computation_view.layerWanted.connect(controller.set_trace_wanted)
+        self.computation_view.openEmbeddingsTabRequested.connect(self._on_computation_open_embeddings_requested)
+        controller.layerTraceReady.connect(self.computation_view.set_trace)
         self.attention_view.headSelected.connect(self._on_attention_head_selected)
         self.finetune_wing.openModelRequested.connect(self._on_finetune_open_model_requested)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
@@ -196,6 +203,10 @@ class MainWindow(QMainWindow):
         if self.controller.inspection is not None:
             self.statusBar().showMessage(self.text_input.mask_piece(self.controller.inspection, index), 6000)
 
+    @Slot()
+    def _on_computation_open_embeddings_requested(self) -> None:
+        self.tabs.setCurrentWidget(self.embeddings_view)
+
     def export_widget(self, widget: QWidget, path: str) -> None:
         """PNG: the widget as shown; SVG: the widget painted into a vector file."""
         if save_widget_image(widget, path):
@@ -220,6 +231,7 @@ class MainWindow(QMainWindow):
         self.attention_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
         self.head_lines_view.set_model_shape(c.num_hidden_layers, c.num_attention_heads)
         self.embeddings_view.show_model(info)
+        self.computation_view.set_model(info)
         self.model_view.show_model(info)
         self.fill_mask_view.set_model_quality(info.heldout_masked_accuracy, "evaluation.json / MODEL_CARD.md")
         self.finetune_view.set_model_defaults(c.hidden_size, c.num_hidden_layers)

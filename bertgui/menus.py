@@ -150,7 +150,7 @@ class WindowMenus(QObject):
                 view_menu,
                 self._tabs.tabText(index),
                 lambda _=False, i=index: self._tabs.setCurrentIndex(i),
-                QKeySequence(f"Ctrl+{index + 1}"),
+                QKeySequence(f"Ctrl+{(index + 1) % 10}") if index < 10 else None,  # the tenth is Ctrl+0
                 f"Show the {self._tabs.tabText(index)} view",
             )
         view_menu.addSeparator()

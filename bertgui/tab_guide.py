@@ -45,6 +45,13 @@ TAB_GUIDE = {
         "tokens the model represents alike there. Move the slider through the layers, and click a point (or "
         "choose a token under Follow) to draw its path through every layer."
     ),
+    "Computation": (
+        "How BERT computes, on your sentence: pick a panel on the left. Architecture draws the loaded model as "
+        "boxes with the shape of the numbers on every arrow; Embeddings follows one token into the first layer; "
+        "One layer, step by step shows every intermediate of a layer (queries, keys, scores, softmax, feed-forward) "
+        "and Neuron view how one query and the keys make each attention score. Layer, Head and Token above choose "
+        "what they show."
+    ),
     "Sentence": (
         "BERT was also pretrained on next-sentence prediction: did sentence B really come next after sentence A "
         "(IsNext), or was it taken from another document (NotNext)? Type a sentence B and the final [CLS] vector "

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGridLayout,
     QLabel,
+    QMenu,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -38,6 +39,7 @@ AVERAGE = -1  # head selector value for the mean over heads
 THUMBNAIL_SIDE = 96  # thumbnails of longer inputs are block-averaged down to about this many pixels
 TITLE_SIZE = "10pt"  # the large map's title: small, the map gets the height
 ROLLOUT_HEADS = "All heads (rollout)"  # what the head box reads in rollout mode, which mixes every head
+NEURON_HINT = "Right-click a cell to see how its weight is computed (the neuron view of the Computation tab)."
 
 
 def thumbnail(matrix: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
@@ -78,6 +80,7 @@ def displayed_matrix(
 
 class AttentionView(RemembersControls, QWidget):
     headSelected = Signal(int, int)  # layer, head
+    neuronViewRequested = Signal(int, int, int)  # layer, head, query token: how its weights are computed
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -136,6 +139,9 @@ class AttentionView(RemembersControls, QWidget):
         self.image.hoverEvent = self._on_image_hover
         self.cursor_value = CursorValue(self.plot, self)
         self.large.scene().sigMouseClicked.connect(self._on_large_clicked)
+        self.neuron_menu: QMenu | None = None  # the large map's right-click menu, while it is open
+        self.neuron_hint = QLabel(NEURON_HINT)
+        self.neuron_hint.setWordWrap(True)
         self.labels_note = QLabel()  # shown when the axes cannot label every token
         self.labels_note.setWordWrap(True)
         self.labels_note.hide()
@@ -154,6 +160,7 @@ class AttentionView(RemembersControls, QWidget):
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_layout.addLayout(controls)
         grid_layout.addWidget(self.caption)
+        grid_layout.addWidget(self.neuron_hint)  # here, not under the large map: that needs its height
         grid_layout.addWidget(self.grid, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -347,8 +354,41 @@ class AttentionView(RemembersControls, QWidget):
         self.labels_note.setVisible(step > 1)
 
     def _on_large_clicked(self, event) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            cell = self.cell_at(event.scenePos())
+            if cell is not None:
+                self.neuron_menu = self.neuron_view_menu(*cell)
+                self.neuron_menu.popup(event.screenPos().toPoint())
+            return
         if event.double():  # back to the whole map after zooming in
             self.plot.getViewBox().autoRange(padding=0)
+
+    def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
+        """(query, key) token indices of the large map's cell at a scene point, or None off the map."""
+        current = self.current_matrix()
+        if current is None or not self.plot.getViewBox().sceneBoundingRect().contains(scene_pos):
+            return None
+        matrix, keep = current
+        point = self.plot.getViewBox().mapSceneToView(scene_pos)
+        row, col = int(point.y()), int(point.x())
+        if point.y() < 0 or point.x() < 0 or row >= matrix.shape[0] or col >= matrix.shape[1]:
+            return None
+        return keep[row], keep[col]
+
+    def neuron_view_menu(self, query: int, key: int) -> QMenu:
+        """The menu of a cell: its neuron view, for one head's attention (not an average or rollout)."""
+        tokens = self._inspection.tokens
+        layer, head = self.layer_spin.value(), self.head_combo.currentData()
+        menu = QMenu(self)
+        if self._is_rollout() or head == AVERAGE:
+            action = menu.addAction("Show how this weight is computed: choose one head first (not an average)")
+            action.setEnabled(False)
+            return menu
+        action = menu.addAction(
+            f"Show how this weight is computed ({tokens[query]} attends to {tokens[key]}, layer {layer}, head {head})"
+        )
+        action.triggered.connect(lambda: self.neuronViewRequested.emit(layer, head, query))
+        return menu
 
     def _on_grid_clicked(self, event) -> None:
         pos = event.scenePos()

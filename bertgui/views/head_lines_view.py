@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollBar,
     QSpinBox,
@@ -119,6 +120,8 @@ def swatch(head: int) -> str:
 
 
 class HeadLinesView(RemembersControls, QWidget):
+    neuronViewRequested = Signal(int, int, int)  # layer, head, query token: how its weights are computed
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._inspection: model.Inspection | None = None
@@ -126,6 +129,7 @@ class HeadLinesView(RemembersControls, QWidget):
         self._layer = 0  # the layer the matrices are of
         self._keep = np.zeros(0, dtype=np.int64)  # token index of each row
         self._matrices: dict[int, np.ndarray] = {}  # head -> (n, n) weights of the current layer
+        self.neuron_menu: QMenu | None = None  # the right-click menu, while it is open
         self._focus: tuple[str, int] | None = None  # (QUERY or KEY, row) clicked
         self._hover: tuple[str, int] | None = None  # (QUERY or KEY, row) under the mouse
         self._summary = " "
@@ -592,7 +596,7 @@ class HeadLinesView(RemembersControls, QWidget):
         self._summary = (
             f"Layer {layer}, {len(drawn)} head(s), {total:,} lines of weight ≥ {threshold:g} over "
             f"{len(self._keep)} tokens. Click a token on either side to follow its lines; point at a "
-            "line or a token for its weights."
+            "line or a token for its weights; right-click a left token or a line: how its weights are computed."
         )
         self._apply_focus()
 
@@ -700,6 +704,11 @@ class HeadLinesView(RemembersControls, QWidget):
         return "lines", row
 
     def _on_clicked(self, event) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            self.neuron_menu = self.neuron_view_menu(event.scenePos())
+            if self.neuron_menu is not None:
+                self.neuron_menu.popup(event.screenPos().toPoint())
+            return
         if event.button() != Qt.MouseButton.LeftButton:
             return
         side, row = self._row_at(event.scenePos())
@@ -743,8 +752,41 @@ class HeadLinesView(RemembersControls, QWidget):
         verb = "attends most to" if side == QUERY else "gets most attention from"
         return f"<b>{token}</b> #{self._keep[row]} {verb}<br>" + "<br>".join(rows) + more
 
-    def _lines_readout(self, scene_pos: QPointF) -> str:
-        """The lines drawn at full strength within LINE_HIT_PIXELS of the mouse, strongest first."""
+    def neuron_view_targets(self, scene_pos: QPointF) -> list[tuple[int, int]] | None:
+        """(head, query token) pairs whose neuron view a right-click here offers: a left token with
+        each head drawn, or the strongest line under the mouse; None outside the canvas."""
+        side, row = self._row_at(scene_pos)
+        if side == "outside":
+            return None
+        if side == QUERY and row is not None:
+            return [(head, int(self._keep[row])) for head in self._matrices]
+        if side == "lines":
+            hits = self._lines_at(scene_pos)
+            if hits:
+                _, head, q, _ = hits[0]
+                return [(head, int(self._keep[q]))]
+        return []
+
+    def neuron_view_menu(self, scene_pos: QPointF) -> QMenu | None:
+        """The right-click menu at scene_pos: "Show how ... is computed" per head, or why there is none."""
+        targets = self.neuron_view_targets(scene_pos)
+        if targets is None:
+            return None
+        menu = QMenu(self)
+        layer = self._layer
+        for head, query in targets:
+            token = self._inspection.tokens[query]
+            action = menu.addAction(
+                f"Show how {token}'s weights are computed (neuron view, layer {layer}, head {head})"
+            )
+            action.triggered.connect(lambda _=False, h=head, q=query: self.neuronViewRequested.emit(layer, h, q))
+        if not targets:
+            menu.addAction("Neuron view: right-click a token on the left (a query) or a line").setEnabled(False)
+        return menu
+
+    def _lines_at(self, scene_pos: QPointF) -> list[tuple[float, int, int, int]]:
+        """(weight, head, query row, key row) of the lines drawn at full strength within
+        LINE_HIT_PIXELS of scene_pos, strongest first."""
         point = self.vb.mapSceneToView(scene_pos)
         x_size, y_size = self.vb.viewPixelSize()  # view units per pixel
         hits = []
@@ -755,9 +797,14 @@ class HeadLinesView(RemembersControls, QWidget):
             distance = off_line / np.sqrt(1.0 + (rise / y_size * x_size) ** 2)  # pixels, square to the line
             for i in np.flatnonzero(distance <= LINE_HIT_PIXELS):
                 hits.append((float(w[i]), head, int(q[i]), int(k[i])))
+        hits.sort(key=lambda hit: -hit[0])
+        return hits
+
+    def _lines_readout(self, scene_pos: QPointF) -> str:
+        """The lines drawn at full strength within LINE_HIT_PIXELS of the mouse, strongest first."""
+        hits = self._lines_at(scene_pos)
         if not hits:
             return ""
-        hits.sort(key=lambda hit: -hit[0])
         rows = [
             f"{swatch(head)} H{head}: {self._token_name(q)} → {self._token_name(k)} {weight:.3f}"
             for weight, head, q, k in hits[:READOUT_ROWS]

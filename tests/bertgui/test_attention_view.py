@@ -199,3 +199,48 @@ def test_the_weight_under_the_cursor_is_written_beside_it(qtbot, shown_view, eve
     qtbot.waitUntil(lambda: "draws on" in view.cursor_value.text(), timeout=5_000)
     rollout, _ = view.current_matrix()
     assert view.cursor_value.text() == f"{tokens[7]} draws on {tokens[1]}: {rollout[7, 1]:.3f}"
+
+
+def _right_click_cell(qtbot, view, row: float, col: float) -> None:
+    point = view.large.mapFromScene(view.image.mapToScene(QPointF(col, row)))
+    qtbot.mouseClick(view.large.viewport(), Qt.MouseButton.RightButton, pos=point)
+
+
+def test_right_click_on_a_cell_offers_its_neuron_view(qtbot, shown_view):
+    tokens = sentence(9)
+    view = shown_view(tokens)
+    view.select(1, 2)
+    assert not view.neuron_hint.isHidden() and "Right-click a cell" in view.neuron_hint.text()
+    _right_click_cell(qtbot, view, 3.5, 5.5)  # row 3 (the query) attends to column 5
+    menu = view.neuron_menu
+    assert menu is not None and menu.isVisible()
+    (action,) = menu.actions()
+    assert action.isEnabled() and "how this weight is computed" in action.text()
+    assert f"{tokens[3]} attends to {tokens[5]}, layer 1, head 2" in action.text()
+    with qtbot.waitSignal(view.neuronViewRequested, timeout=1_000) as blocker:
+        action.trigger()
+    assert blocker.args == [1, 2, 3]
+    menu.close()
+
+
+def test_neuron_view_request_names_the_token_when_specials_are_hidden(qtbot, shown_view):
+    view = shown_view(sentence(9))
+    view.select(0, 3)
+    view.hide_special.setChecked(True)  # row 0 is now the first word, token 1
+    assert view.cell_at(view.image.mapToScene(QPointF(0.5, 0.5))) == (1, 1)
+    assert view.cell_at(view.image.mapToScene(QPointF(-3.0, 0.5))) is None  # off the map
+    with qtbot.waitSignal(view.neuronViewRequested, timeout=1_000) as blocker:
+        view.neuron_view_menu(*view.cell_at(view.image.mapToScene(QPointF(2.5, 4.5)))).actions()[0].trigger()
+    assert blocker.args == [0, 3, 5]
+
+
+def test_average_and_rollout_have_no_single_neuron_view(qtbot, shown_view):
+    from bertgui.views.attention_view import AVERAGE
+
+    view = shown_view(sentence(9))
+    view.head_combo.setCurrentIndex(view.head_combo.findData(AVERAGE))
+    (action,) = view.neuron_view_menu(2, 3).actions()
+    assert not action.isEnabled() and "choose one head" in action.text()
+    view.select(1, 1)
+    view.mode_combo.setCurrentIndex(view.mode_combo.findData("rollout"))
+    assert not view.neuron_view_menu(2, 3).actions()[0].isEnabled()

@@ -500,3 +500,46 @@ def test_view_does_not_import_torch_or_model_at_runtime(module):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
             assert not any(n.split(".")[0] in ("torch", "model") for n in names)
+
+
+def test_right_click_on_a_left_token_offers_its_neuron_view_per_head(qtbot, view, pair):
+    view.show_inspection(pair)
+    view.set_layer(1)
+    view.set_heads([0, 2])
+    qtbot.wait(10)
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.RightButton, pos=_on_label(view, QUERY, 3))
+    menu = view.neuron_menu
+    assert menu is not None and menu.isVisible()
+    texts = [action.text() for action in menu.actions()]
+    assert texts == [
+        f"Show how {pair.tokens[3]}'s weights are computed (neuron view, layer 1, head {h})" for h in (0, 2)
+    ]
+    with qtbot.waitSignal(view.neuronViewRequested, timeout=1_000) as blocker:
+        menu.actions()[1].trigger()
+    assert blocker.args == [1, 2, 3]
+    menu.close()
+    assert view.focused_token() is None  # a right-click follows nothing
+    assert "right-click a left token or a line" in view.info_label.text()
+
+
+def test_right_click_on_a_line_offers_the_neuron_view_of_its_query(qtbot, view, pair):
+    view.show_inspection(pair)
+    view.set_heads([1])
+    qtbot.wait(10)
+    matrix = pair.attentions[0, 1]
+    q, k = np.unravel_index(np.argmax(matrix), matrix.shape)  # the strongest line
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.RightButton, pos=_viewport_point(view, (q + k) / 2, 0.5))
+    (action,) = view.neuron_menu.actions()
+    with qtbot.waitSignal(view.neuronViewRequested, timeout=1_000) as blocker:
+        action.trigger()
+    assert blocker.args == [0, 1, int(q)]
+    view.neuron_menu.close()
+
+
+def test_right_click_on_a_key_token_says_where_to_click(qtbot, view, pair):
+    view.show_inspection(pair)
+    qtbot.wait(10)
+    scene = view.canvas.mapToScene(_on_label(view, KEY, 2))
+    (action,) = view.neuron_view_menu(scene).actions()
+    assert not action.isEnabled() and "token on the left" in action.text()
+    assert view.neuron_view_targets(view.canvas.mapToScene(QPoint(2, 2))) is None  # above the rows: no menu
