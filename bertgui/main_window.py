@@ -137,6 +137,9 @@ class MainWindow(QMainWindow):
         self.computation_view.layerWanted.connect(controller.set_trace_wanted)
         self.computation_view.openEmbeddingsTabRequested.connect(self._on_computation_open_embeddings_requested)
         controller.layerTraceReady.connect(self.computation_view.set_trace)
+        controller.layerTraceFailed.connect(self.computation_view.show_trace_error)
+        self.attention_view.neuronViewRequested.connect(self._on_neuron_view_requested)
+        self.head_lines_view.neuronViewRequested.connect(self._on_neuron_view_requested)
         self.attention_view.headSelected.connect(self._on_attention_head_selected)
         self.finetune_wing.openModelRequested.connect(self._on_finetune_open_model_requested)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
@@ -206,6 +209,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_computation_open_embeddings_requested(self) -> None:
         self.tabs.setCurrentWidget(self.embeddings_view)
+
+    def _on_neuron_view_requested(self, layer: int, head: int, query: int) -> None:
+        self.tabs.setCurrentWidget(self.computation_view)  # first: the tab draws the current input's tokens
+        self.computation_view.show_neuron_view(layer, head, query)
 
     def export_widget(self, widget: QWidget, path: str) -> None:
         """PNG: the widget as shown; SVG: the widget painted into a vector file."""

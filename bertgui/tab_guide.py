@@ -10,8 +10,8 @@ TAB_GUIDE = {
         "BERT never sees words, only WordPiece tokens: each chip is one token with its row in the vocabulary "
         "(the small number), and a piece starting with ## continues the word before it. [CLS] opens the input, "
         "[SEP] closes each sentence, and the colours tell sentence A from sentence B. "
-        "Double-click a word to mask it (Ctrl+double-click: one piece), then see Fill-mask; the table lists the "
-        "numbers the model receives."
+        "Hover a word to see how WordPiece split it; double-click it to mask it (Ctrl+double-click: "
+        "one piece), then see Fill-mask (the table lists the numbers the model receives)."
     ),
     "Embeddings": (
         "The model's input for each token is the sum of three learned vectors: its token's, its segment's "
@@ -23,15 +23,15 @@ TAB_GUIDE = {
     "Attention": (
         "Each small map is one head of one layer (grid rows: layers, columns: heads): row = the token that looks, "
         "column = the token it looks at; brighter = more attention, and each row sums to 1. "
-        "Click a map to see it large with token labels. Attention rollout instead multiplies the head-averaged "
-        "attention of the layers from the first up to the chosen one (counting the residual connection), "
+        "Click a map to see it large with token labels (right-click a cell there: how that weight is computed); "
+        "rollout multiplies the head-averaged attention of layers 0 to the chosen one (with the residual), "
         "estimating how much each input token reaches each position."
     ),
     "Head view": (
         "The same attention as lines: the tokens on the left look (queries), those on the right are looked at "
         "(keys); a line's thickness and opacity are its weight, one colour per head. Pick a layer and tick heads "
         "to compare them. Click a token on either side to follow it: its lines stand out and its weights show as "
-        "bars, one per head (click it again to see all)."
+        "bars, one per head (click it again to see all); right-click it to see how its weights are computed."
     ),
     "Fill-mask": (
         "Type [MASK] (in capitals) where a word is missing, or double-click a token: the model scores every token "
@@ -62,7 +62,8 @@ TAB_GUIDE = {
         "What is loaded: its shape (layers, heads, hidden size), how many parameters each part holds, the "
         "config.json it came from and, where its folder records them, its accuracies measured on held-out text. "
         "The ticks say what the checkpoint can do: fill masks (masked-LM head), judge sentence pairs "
-        "(next-sentence head), or classify (a fine-tuned head)."
+        "(next-sentence head), or classify (a fine-tuned head). Model > Explore a size compares it with "
+        "BERT-tiny to BERT-large, part by part."
     ),
     "Fine-tune": (
         "Teach the loaded model a new task: choose a file of labelled sentences (text,label), check its preview "

@@ -410,3 +410,15 @@ def test_show_head_selects_it_in_both_views_and_clamps_to_the_model(qtbot, windo
 def test_the_status_bar_labels_the_memory_figure(qtbot, window):
     window._on_memory_timer()
     assert window.memory_label.text().startswith("Memory: ") and window.memory_label.text().endswith(" MB")
+
+
+def test_how_is_this_computed_opens_the_neuron_view_on_that_head(qtbot, window):
+    type_and_wait(qtbot, window, "the cat sat on the mat")
+    view = window.computation_view
+    with qtbot.waitSignal(window.controller.layerTraceReady, timeout=30_000, check_params_cb=lambda t: t.layer == 1):
+        window.attention_view.neuronViewRequested.emit(1, 2, 3)  # the heatmap's right-click menu entry
+    assert window.tabs.currentWidget() is view
+    assert (view.layer(), view.head(), view.query()) == (1, 2, 3)
+    assert view.stack.currentIndex() == 3  # the neuron panel
+    trace = view.trace
+    np.testing.assert_allclose(trace.probabilities[2, 3], window.controller.inspection.attentions[1, 2, 3], atol=1e-5)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from .architecture_diagram import ArchitectureDiagram
 from .embedding_step import EmbeddingStep
+from .layer_steps import LayerStepsView
+from .neuron_view import NeuronPanel
 
 if TYPE_CHECKING:
     import model
@@ -55,19 +57,6 @@ CAPTIONS = {
 }
 
 
-def _b2_panels() -> tuple[QWidget, QWidget]:
-    """The step-through and neuron panels (bertgui/views/computation/layer_steps.py and
-    neuron_view.py), written alongside this view; a placeholder only while they are missing."""
-    try:
-        from .layer_steps import LayerStepsView
-        from .neuron_view import NeuronPanel
-    except ImportError as exc:  # the parallel branch has not landed in this tree yet
-        missing = QLabel(f"This panel is not available in this build ({exc}).")
-        missing2 = QLabel(missing.text())
-        return missing, missing2
-    return LayerStepsView(), NeuronPanel()
-
-
 class ComputationView(QWidget):
     """layerWanted(layer or None): the layer whose trace the view needs now; None while hidden.
     openEmbeddingsTabRequested: the reader asked for the Embeddings tab."""
@@ -98,7 +87,8 @@ class ComputationView(QWidget):
             combo.setToolTip(tip)
         self.diagram = ArchitectureDiagram()
         self.embedding_step = EmbeddingStep()
-        self.layer_steps, self.neuron_panel = _b2_panels()
+        self.layer_steps = LayerStepsView()
+        self.neuron_panel = NeuronPanel()
         self.stack = QStackedWidget()
         self.captions: list[QLabel] = []
         for index, panel in enumerate((self.diagram, self.embedding_step, self.layer_steps, self.neuron_panel)):
@@ -175,10 +165,14 @@ class ComputationView(QWidget):
         if trace.layer != self.layer():
             return
         self.trace = trace
-        for panel in (self.layer_steps, self.neuron_panel):
-            if hasattr(panel, "set_trace"):
-                panel.set_trace(trace)
+        self.message.setText("")
+        self.layer_steps.set_trace(trace)
+        self.neuron_panel.set_trace(trace)
         self._select_in_panels()
+
+    def show_trace_error(self, message: str) -> None:
+        """The layer could not be traced (the one-line reason from the model worker)."""
+        self.message.setText(message)
 
     def show_neuron_view(self, layer: int, head: int, query: int) -> None:
         """Open the neuron panel on this head and query token (the Attention tab and Head view ask)."""
@@ -238,15 +232,15 @@ class ComputationView(QWidget):
     def _select_in_panels(self) -> None:
         if self.trace is None:
             return
-        for panel in (self.layer_steps, self.neuron_panel):
-            if hasattr(panel, "set_selection"):
-                panel.set_selection(self.head(), self.query())
+        self.layer_steps.set_selection(self.head(), self.query())
+        self.neuron_panel.set_selection(self.head(), self.query())
 
     @Slot(str, int)
     def _on_diagram_block_clicked(self, key: str, layer: int) -> None:
         if key in ("attention", "feed-forward"):
             self.layer_combo.setCurrentIndex(layer)
             self.set_panel(LAYER_STEPS)
+            self.layer_steps.scroll_to("qkv" if key == "attention" else "neurons")
         elif key == "embeddings":
             self.set_panel(EMBEDDINGS)
         else:
