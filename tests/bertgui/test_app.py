@@ -131,7 +131,7 @@ def test_help_names_every_tab(capsys):
     with pytest.raises(SystemExit):
         parse_args(["--help"])
     out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
-    assert all(tab_key(name) in out for name in TAB_NAMES) and len(TAB_NAMES) == 9
+    assert all(tab_key(name) in out for name in TAB_NAMES) and len(TAB_NAMES) == 10
     assert parse_args(["--tab", "Hidden states"]).tab == "hidden-states"
 
 
