@@ -49,6 +49,17 @@ class LogitLens:
 
 
 @dataclass
+class WordTag:
+    """A token classifier's answer for one word (read at its first piece, as it was trained)."""
+
+    word: str  # the word as typed
+    first: int  # position of its first piece in the token sequence
+    last: int  # position of its last piece
+    tag: str  # the most probable tag
+    probabilities: dict[str, float]  # tag -> probability at the first piece, most probable first
+
+
+@dataclass
 class Inspection:
     text: str
     text_b: str | None
@@ -85,6 +96,7 @@ class Inspection:
     pseudo_log_likelihood: float | None = None  # sum of log P over the positions so scored
     # How WordPiece split each whitespace-separated word, per sentence (A, then B when a pair).
     wordpiece: list[list[WordExplanation]] | None = None
+    word_tags: list[WordTag] | None = None  # one per word, for a token-classification checkpoint
 
     @property
     def num_layers(self) -> int:
