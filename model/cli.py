@@ -19,7 +19,7 @@ from pathlib import Path
 from .bert import BUNDLED_MODEL, Bert, load
 from .duration import parse_duration
 from .errors import BertError, one_line
-from .finetuning.settings import FinetuneSettings
+from .finetuning.settings import TASKS, FinetuneSettings
 from .pretraining.settings import PretrainSettings
 
 EXIT_USER_ERROR = 2  # bad input, said in one line
@@ -64,6 +64,7 @@ _held_out_share = _share_below_one(0.0, inclusive=False)  # some rows must be he
 
 
 COUNT = _number_at_least(int, 1)  # steps, epochs, batch sizes, layers ...
+TAG_COLUMN = _number_at_least(int, 2)  # column 1 holds the words
 NON_NEGATIVE_INT = _number_at_least(int, 0)
 POSITIVE = _number_at_least(float, 0.0, inclusive=False)  # learning rates, clipping norms
 NON_NEGATIVE = _number_at_least(float, 0.0)  # weight decay
@@ -174,14 +175,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default=PretrainSettings.device)
 
     defaults = FinetuneSettings(train="", out="")
-    p = sub.add_parser("finetune", help="fine-tune a classifier on a labelled CSV/TSV/JSONL file")
-    p.add_argument("--train", required=True, help="text,label (or text_a,text_b,label) rows")
+    p = sub.add_parser(
+        "finetune", help="fine-tune a classifier on labelled sentences (CSV/TSV/JSONL) or a tagger on tagged words"
+    )
+    p.add_argument(
+        "--task",
+        choices=TASKS,
+        default=defaults.task,
+        help="sequence: a class per sentence or pair; tokens: a tag per word (chunking, named entities)",
+    )
+    p.add_argument(
+        "--train",
+        required=True,
+        help="text,label (or text_a,text_b,label) rows; for --task tokens a CoNLL-style file (word ... tag a line, "
+        "blank lines between sentences) or JSONL with tokens and tags lists",
+    )
     p.add_argument("--eval", default=None, help="eval file (default: hold out --eval-fraction of --train)")
     p.add_argument("--eval-fraction", type=_held_out_share, default=defaults.eval_fraction)
     p.add_argument("--model", default=None, help="base model folder (default: the bundled model)")
     p.add_argument("--out", required=True, help="where the fine-tuned model folder is written")
     for name in ("text_column", "text_b_column", "label_column"):
         p.add_argument("--" + name.replace("_", "-"), default=None)
+    p.add_argument(
+        "--tag-column",
+        type=TAG_COLUMN,
+        default=None,
+        help="--task tokens: the column of a CoNLL-style file holding the tags, the word's being 1 (default: the last)",
+    )
     p.add_argument("--epochs", type=COUNT, default=defaults.epochs)
     p.add_argument("--max-steps", type=COUNT, default=None)
     p.add_argument("--batch-size", type=COUNT, default=defaults.batch_size)
@@ -235,20 +255,31 @@ def settings_from(args, settings_class):
 
 
 def cmd_finetune(args) -> None:
-    from .finetuning.trainer import FineTuner
+    from .finetuning.trainer import make_fine_tuner
 
-    tuner = FineTuner(settings_from(args, FinetuneSettings))
+    tuner = make_fine_tuner(settings_from(args, FinetuneSettings))
     if tuner.rank != 0:  # under torchrun only rank 0 talks
         tuner.run()
         return
-    # How numeric labels were read (01 as 1), said once: a held-out split has its file's note.
-    notes = dict.fromkeys(note for note in (tuner.train_set.label_note, tuner.eval_set.label_note) if note)
-    read_as = f" ({'; '.join(notes)})" if notes else ""
-    print(
-        f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}"
-        f"{read_as}; {tuner.total_steps()} steps",
-        flush=True,
-    )
+    tagging = args.task == "tokens"
+    if tagging:
+        train, held = tuner.train_set, tuner.eval_set
+        print(
+            f"{len(train):,} training sentences ({train.words:,} words) and {len(held):,} eval sentences "
+            f"({held.words:,} words), {len(tuner.labels)} tags: {', '.join(tuner.labels)}; {tuner.total_steps()} steps",
+            flush=True,
+        )
+    else:
+        # How numeric labels were read (01 as 1), said once: a held-out split has its file's note.
+        notes = dict.fromkeys(note for note in (tuner.train_set.label_note, tuner.eval_set.label_note) if note)
+        read_as = f" ({'; '.join(notes)})" if notes else ""
+        print(
+            f"{len(tuner.train_set)} training and {len(tuner.eval_set)} eval rows, labels {', '.join(tuner.labels)}"
+            f"{read_as}; {tuner.total_steps()} steps",
+            flush=True,
+        )
+    for note in tuner.notes:
+        print(f"note: {note}", flush=True)
 
     def on_step(p) -> None:
         print(
@@ -258,11 +289,26 @@ def cmd_finetune(args) -> None:
         )
 
     def on_eval(step, m) -> None:
-        print(
-            f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}", flush=True
-        )
+        if tagging:
+            print(
+                f"eval at step {step}: loss {m.loss:.4f}, word accuracy {m.accuracy:.4f}, "
+                f"{m.score_name} {m.f1:.4f} (precision {m.precision:.4f}, recall {m.recall:.4f})",
+                flush=True,
+            )
+        else:
+            print(
+                f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}",
+                flush=True,
+            )
 
     result = tuner.run(on_step=on_step, on_eval=on_eval)
+    if tagging:
+        m = result.metrics
+        print(
+            f"final {m.score_name} {m.f1:.4f} (precision {m.precision:.4f}, recall {m.recall:.4f}), word accuracy "
+            f"{m.accuracy:.4f} on {m.words:,} eval words"
+        )
+        print(m.table())
     print(json_dumps({**result.metrics.as_dict(), "output": str(result.output)}))
 
 

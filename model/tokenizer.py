@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,12 @@ class Encoding:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@dataclass
+class WordPieces:
+    ids: list[int]
+    word_ids: list[int]  # for each token, the index of the word it came from
 
 
 class BertTokenizer:
@@ -167,6 +174,14 @@ class BertTokenizer:
         """WordPiece ids of each text with no special tokens and no truncation (for evaluation windows)."""
         texts = [valid_unicode(text)[0] for text in texts]
         return [e.ids for e in self._untruncated.encode_batch(texts, add_special_tokens=False)]
+
+    def encode_words_batch(self, sentences: list[Sequence[str]]) -> list[WordPieces]:
+        """WordPiece ids of sentences already split into words (as tagged data is), with no
+        special tokens and no truncation, and the word each token came from: a word may become
+        several tokens ("U.S." four), or none (one of only control characters)."""
+        batch = [[valid_unicode(word)[0] for word in words] for words in sentences]
+        encodings = self._untruncated.encode_batch(batch, is_pretokenized=True, add_special_tokens=False)
+        return [WordPieces(list(e.ids), list(e.word_ids)) for e in encodings]
 
     def explain_words(self, text: str) -> list[WordExplanation]:
         """How WordPiece split each whitespace-separated word of `text` (see wordpiece_steps.py)."""

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+TASKS = ("sequence", "tokens")
+
 
 @dataclass
 class FinetuneSettings:
-    train: str  # CSV/TSV/JSONL with text + label (or text_a + text_b + label)
+    train: str  # CSV/TSV/JSONL with text + label (or text_a + text_b + label); for tokens, CoNLL-style or JSONL
     out: str  # output model folder (written atomically at the end, and at checkpoints)
+    task: str = "sequence"  # "sequence": a class per sentence (or pair); "tokens": a tag per word
     eval: str | None = None  # eval file; without one, eval_fraction of train is held out
     eval_fraction: float = 0.1
     model: str | None = None  # base model folder; None = the bundled model
     text_column: str | None = None
     text_b_column: str | None = None
     label_column: str | None = None
+    tag_column: int | None = None  # tokens: the CoNLL column of the tags, the word's being 1; None = the last
     epochs: int = 3
     max_steps: int | None = None  # stop after this many optimizer steps (overrides epochs)
     batch_size: int = 32

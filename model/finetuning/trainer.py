@@ -1,5 +1,6 @@
 """Fine-tuning: a BERT with a fresh classification head, trained on labelled sentences or
-pairs by the shared training loop (model/train_loop.py), which reports through callbacks and
+pairs (here) or on tagged words (token_trainer.py, which shares all but the data and the scores)
+by the shared training loop (model/train_loop.py), which reports through callbacks and
 checks a stop flag between steps, so the GUI can run it on a worker thread and the CLI in a
 terminal.
 
@@ -28,17 +29,32 @@ from ..train_loop import LoopSettings, Progress, TrainLoop, distributed_device, 
 from .datasets import LabelledDataset, check_trainable, load_dataset, split_off
 from .metrics import ClassificationMetrics, classification_metrics
 from .settings import FinetuneSettings, suggested_learning_rate  # re-exported: the trainer's settings
+from .token_metrics import TaggingMetrics
 
 
 @dataclass
 class FinetuneResult:
-    metrics: ClassificationMetrics | None  # None when cancelled: a cancel stops at once, without an evaluation
+    metrics: ClassificationMetrics | TaggingMetrics | None  # None when cancelled: a cancel stops at once, without an
+    # evaluation; TaggingMetrics for a token classifier
     output: Path | None  # None when cancelled before any checkpoint: nothing half-written
     steps: int
     labels: list[str]
 
 
+def make_fine_tuner(settings: FinetuneSettings, load_base: Callable[[str | None, str], Bert] = load) -> FineTuner:
+    """The trainer of the settings' task: a class per sentence, or a tag per word."""
+    if settings.task == "tokens":
+        from .token_trainer import TokenFineTuner
+
+        return TokenFineTuner(settings, load_base)
+    return FineTuner(settings, load_base)
+
+
 class FineTuner:
+    """A class per sentence (or pair), from the pooled [CLS] vector."""
+
+    head = "sequence"  # the classifier this task puts on the encoder (HeadSpec.classifier)
+
     def __init__(self, settings: FinetuneSettings, load_base: Callable[[str | None, str], Bert] = load):
         """`load_base(folder, device)` reads the model to start from: the GUI passes its cache, which
         then has the base at hand to compare the result with."""
@@ -47,14 +63,9 @@ class FineTuner:
         device = distributed_device(s.device)
         # Before any work: the result must not destroy a folder, and must be writable.
         check_output_folder(s.out, source=s.model or BUNDLED_MODEL)
-        train = load_dataset(s.train, s.text_column, s.text_b_column, s.label_column)
-        if s.eval:
-            eval_set = load_dataset(s.eval, s.text_column, s.text_b_column, s.label_column)
-        else:
-            train, eval_set = split_off(train, s.eval_fraction, s.seed)
-        check_trainable(train, s.batch_size, eval_set)
-        self.train_set, self.eval_set = train, eval_set
-        self.labels = train.label_names
+        self.notes: list[str] = []  # what the run should say about its data before it starts, a line each
+        self.train_set, self.eval_set = self._read_data()
+        self.labels = self._label_names()
         base = load_base(s.model, device)
         if s.lr is None:
             s.lr = suggested_learning_rate(base.config.hidden_size)
@@ -63,9 +74,22 @@ class FineTuner:
         self.tokenizer = base.tokenizer.with_max_length(min(s.max_len, base.config.max_position_embeddings))
         self.network = self._classifier_from(base)
         self._freeze()
-        self.train_batches = self._encode(train)
-        self.eval_batches = self._encode(eval_set)
+        self.train_batches = self._encode(self.train_set)
+        self.eval_batches = self._encode_eval(self.eval_set)
         self.checkpointed = False  # a complete model is in settings.out from a checkpoint of this run
+
+    def _read_data(self) -> tuple[LabelledDataset, LabelledDataset]:
+        s = self.settings
+        train = load_dataset(s.train, s.text_column, s.text_b_column, s.label_column)
+        if s.eval:
+            eval_set = load_dataset(s.eval, s.text_column, s.text_b_column, s.label_column)
+        else:
+            train, eval_set = split_off(train, s.eval_fraction, s.seed)
+        check_trainable(train, s.batch_size, eval_set)
+        return train, eval_set
+
+    def _label_names(self) -> list[str]:
+        return self.train_set.label_names
 
     def _classifier_from(self, base) -> BertWithHeads:
         s = self.settings
@@ -75,9 +99,11 @@ class FineTuner:
         if s.dropout is not None:
             config.hidden_dropout_prob = config.attention_probs_dropout_prob = config.classifier_dropout = s.dropout
         torch.manual_seed(s.seed)
-        network = BertWithHeads(
-            config, HeadSpec(mlm=False, nsp=False, classifier="sequence", num_labels=len(self.labels))
+        # A token classifier has no pooler, as in Hugging Face's BertForTokenClassification.
+        heads = HeadSpec(
+            mlm=False, nsp=False, classifier=self.head, num_labels=len(self.labels), pooler=self.head == "sequence"
         )
+        network = BertWithHeads(config, heads)
         network.init_weights()  # the new head (and a pooler the base may lack) start from BERT's init
         trunk = {k: v for k, v in base.network.state_dict().items() if k.startswith("bert.")}
         network.load_state_dict(trunk, strict=False)
@@ -99,6 +125,9 @@ class FineTuner:
             enc = self.tokenizer.encode(e.text, e.text_b)
             out.append((enc.ids, enc.segment_ids, label_id[e.label]))
         return out
+
+    def _encode_eval(self, ds: LabelledDataset) -> list[tuple[list[int], list[int], int]]:
+        return self._encode(ds)
 
     def _collate(self, items) -> tuple[torch.Tensor, ...]:
         # Widths rounded up to a multiple of 8: a handful of tensor shapes per run keeps the
@@ -164,7 +193,7 @@ class FineTuner:
     def run(
         self,
         on_step: Callable[[Progress], None] | None = None,
-        on_eval: Callable[[int, ClassificationMetrics], None] | None = None,
+        on_eval: Callable[[int, ClassificationMetrics | TaggingMetrics], None] | None = None,
         should_stop: Callable[[], bool] = lambda: False,
     ) -> FinetuneResult:
         s = self.settings
@@ -199,7 +228,7 @@ class FineTuner:
             ):
                 on_step(progress)
 
-        evaluated: dict[int, ClassificationMetrics] = {}  # by step
+        evaluated: dict[int, ClassificationMetrics | TaggingMetrics] = {}  # by step
 
         def evaluate_epoch(_epoch: int) -> None:
             if on_eval or self.world > 1:
