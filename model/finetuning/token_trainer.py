@@ -173,8 +173,14 @@ class TokenFineTuner(FineTuner):
     def loss(self, module: torch.nn.Module, batch: np.ndarray) -> tuple[torch.Tensor, dict[str, float]]:
         ids, types, mask, labels = self._collate([self.train_batches[i] for i in batch])
         logits = module(ids, types, mask, mlm_positions=False, nsp=False).classifier_logits  # (B, T, tags)
-        loss = F.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=IGNORED)
-        return loss, {"tokens": int(mask.sum())}
+        summed = F.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=IGNORED, reduction="sum")
+        # The mean over the words of the whole global batch. Ranks hold different numbers of words,
+        # so the mean of each rank's own mean (what averaging their gradients would give) is not it:
+        # each rank divides by the global count instead, times the world size that the average divides by.
+        words = torch.tensor([float((labels != IGNORED).sum())])
+        if self.world > 1:
+            dist.all_reduce(words)  # a CPU tensor: summed by gloo
+        return summed * self.world / words.clamp(min=1).item(), {"tokens": int(mask.sum())}
 
     @torch.no_grad()
     def evaluate(self) -> TaggingMetrics:
