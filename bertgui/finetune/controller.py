@@ -40,10 +40,10 @@ def _one_line(exc: Exception) -> str:
 class FinetuneWorker(QObject):
     started = Signal(int, list)  # total steps, label names
     progressed = Signal(object)  # model.train_loop.Progress
-    evaluated = Signal(int, object)  # step, ClassificationMetrics
+    evaluated = Signal(int, object)  # step, ClassificationMetrics (TaggingMetrics for a tagger)
     finished = Signal(object)  # FinetuneResult (output None when cancelled before any checkpoint)
     failed = Signal(str)
-    previewed = Signal(object)  # model.finetuning.datasets.DatasetPreview
+    previewed = Signal(object)  # model.finetuning.datasets.DatasetPreview, or token_datasets.TokenDatasetPreview
     previewFailed = Signal(str)
     classified = Signal(str, object)  # text, {label: probability}
     compared = Signal(object)  # model.attention_change.AttentionChange
@@ -92,13 +92,15 @@ class FinetuneWorker(QObject):
 
     @Slot(object)
     def run(self, settings: FinetuneSettings) -> None:
-        from model.finetuning.trainer import FineTuner
+        from model.finetuning.trainer import make_fine_tuner
 
         self._steps_done = 0
         try:
-            tuner = FineTuner(settings, load_base=self._model)
+            tuner = make_fine_tuner(settings, load_base=self._model)
             set_aside_long_lived_objects()  # the run's rows (millions of objects for a big file) live until it ends
             self.started.emit(tuner.total_steps(), tuner.labels)
+            for note in tuner.notes:  # what the data made the run do (sentences cut, tags never trained on)
+                self.logged.emit(f"note: {note}")
             result = tuner.run(on_step=self._report_step, on_eval=self.evaluated.emit, should_stop=self.should_stop)
         except Exception as exc:  # the thread must survive anything and say what happened
             self._keep_models(self._base, self._tuned, self._device)  # not the failed run's base
@@ -153,6 +155,16 @@ class FinetuneWorker(QObject):
         except Exception as exc:
             self.previewFailed.emit(_one_line(exc))
 
+    @Slot(str, int)
+    def preview_tokens(self, path: str, tag_column: int) -> None:
+        """A tagged file's first sentences and tag counts; tag_column 0 = the last column."""
+        from model.finetuning.token_datasets import preview_token_dataset
+
+        try:
+            self.previewed.emit(preview_token_dataset(path, tag_column or None))
+        except Exception as exc:
+            self.previewFailed.emit(_one_line(exc))
+
     @Slot(str, str)
     def classify(self, text: str, text_b: str) -> None:
         try:
@@ -191,6 +203,7 @@ class FinetuneController(QObject):
     _runRequested = Signal(object)  # FinetuneSettings
     _pretrainRequested = Signal(object)  # PretrainSettings
     _previewRequested = Signal(str, str, str, str)
+    _tokenPreviewRequested = Signal(str, int)
     _classifyRequested = Signal(str, str)
     _compareRequested = Signal(str, str)
 
@@ -215,6 +228,7 @@ class FinetuneController(QObject):
         self._worker.logged.connect(self.logged)
         self._worker.pausedChanged.connect(self.pausedChanged)
         self._previewRequested.connect(self._worker.preview)
+        self._tokenPreviewRequested.connect(self._worker.preview_tokens)
         self._classifyRequested.connect(self._worker.classify)
         self._compareRequested.connect(self._worker.compare)
         self._worker.previewed.connect(self.previewReady)
@@ -286,6 +300,10 @@ class FinetuneController(QObject):
     def preview(self, path: str, text_column: str = "", text_b_column: str = "", label_column: str = "") -> None:
         """Read the dataset's first rows and label counts (columns "" = detected, text B "-" = none)."""
         self._previewRequested.emit(path, text_column, text_b_column, label_column)
+
+    def preview_tokens(self, path: str, tag_column: int = 0) -> None:
+        """Read a tagged file's first sentences and tag counts (tag column 0 = the last)."""
+        self._tokenPreviewRequested.emit(path, tag_column)
 
     def classify(self, text: str, text_b: str = "") -> None:
         """Class probabilities from the model the last run saved."""

@@ -1,5 +1,6 @@
 """The Fine-tune tab's data section: training and evaluation files, the columns to use, and a
-preview of the first rows with the label counts, read on the fine-tune worker thread."""
+preview of the first rows with the label counts (for a tagger, the first sentences with each
+word's tag, and the tag counts), read on the fine-tune worker thread."""
 
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from model.finetuning.datasets import count_of  # a pure module: no torch on the GUI thread
+from model.finetuning.datasets import count_of  # pure modules: no torch on the GUI thread
+from model.finetuning.token_datasets import TokenDatasetPreview, chunk_type_of
 
 from .sample_data import SAMPLE_DESCRIPTION, SAMPLE_EVAL, SAMPLE_TRAIN, start_folder
 
@@ -43,6 +47,21 @@ TRAIN_TIP = (
     "<p><b>Sentence pairs:</b> columns <tt>text_a,text_b,label</tt>.</p>"
     "<p>Other column names work too: choose them below once the file is read.</p>"
 )
+TAGGED_PLACEHOLDER = "train.txt (a word and its tag a line; see tooltip)"
+TAGGED_TIP = (
+    "<p>Tagged sentences to train a tagger on (chunks, named entities, parts of speech):</p>"
+    "<p><b>CoNLL-style text:</b> one word a line with its tag in a later column, separated by spaces or a "
+    "tab, and a blank line between sentences, e.g.<br><tt>Confidence NN B-NP<br>in IN B-PP</tt><br>"
+    "<tt>-DOCSTART-</tt> lines are skipped; choose the tag column below (by default the last).</p>"
+    '<p><b>JSONL:</b> one sentence a line, <tt>{"tokens": ["The", "cat"], "tags": ["B-NP", '
+    '"I-NP"]}</tt>.</p><p>BIO tags (B-NP, I-NP, O) are scored by chunk, as conlleval does; any other tags '
+    "word by word.</p>"
+)
+LAST_COLUMN = 0  # tag combo data: the last column
+CHOOSE_LABELLED = "Choose a training file to see its first rows and label counts."
+CHOOSE_TAGGED = "Choose a tagged training file to see its first sentences and tag counts."
+# Light backgrounds for the chunk types of the tagged preview, dark text on them in either palette.
+CHUNK_COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#ffedd5", "#ccfbf1", "#e0e7ff", "#fee2e2")
 CORPUS_TIP = (
     "<p>Plain text to continue pretraining on: one sentence per line, documents separated by a blank "
     "line. The model keeps its vocabulary and learns from masked words and sentence pairs.</p>"
@@ -58,6 +77,21 @@ def label_summary(label_counts: dict[str, int]) -> str:
     if len(shown) < len(label_counts):
         parts.append(f"… and {len(label_counts) - len(shown):,} more")
     return " · ".join(parts)
+
+
+def tagged_html(p: TokenDatasetPreview) -> str:
+    """The preview's sentences as rich text: each word with its tag below-right, and for BIO tags
+    the words of a chunk on one colour per chunk type, so the chunks show at a glance."""
+    colour = {t: CHUNK_COLOURS[i % len(CHUNK_COLOURS)] for i, t in enumerate(p.chunk_counts)}
+    lines = []
+    for sentence in p.sentences:
+        words = []
+        for word, tag in zip(sentence.words, sentence.tags):
+            background = colour.get(chunk_type_of(tag)) if p.scheme == "BIO" and tag != "O" else None
+            style = f' style="background-color:{background}; color:#111827"' if background else ""
+            words.append(f'<span{style}>{escaped(word)}<sub style="font-size:small">{escaped(tag)}</sub></span>')
+        lines.append(f'<p style="margin-bottom:6px">{" ".join(words)}</p>')
+    return "".join(lines)
 
 
 def escaped(text: str) -> str:
@@ -108,6 +142,7 @@ def _browse_into(edit: QLineEdit, choose: Callable[[QWidget], str]) -> None:
 
 class DatasetPanel(QWidget):
     previewRequested = Signal(str, str, str, str)  # path, text column, text B column, label column ("" = detect)
+    tokenPreviewRequested = Signal(str, int)  # path, tag column (0 = the last)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -151,51 +186,76 @@ class DatasetPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(120)
-        self.summary = QLabel("Choose a training file to see its first rows and label counts.")
+        self.tagged = QTextBrowser()
+        self.tagged.setToolTip(
+            "The first sentences of the training file, each word with its tag; for BIO tags the words of a "
+            "chunk share one colour per chunk type"
+        )
+        self.tagged.setMinimumHeight(120)
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(self.table)
+        self.preview_stack.addWidget(self.tagged)
+        self.tag_combo = QComboBox(
+            toolTip="The column of a CoNLL-style file that holds the tags, counting the word as column 1; "
+            "by default the last (CoNLL-2000: column 2 has part-of-speech tags, column 3 chunk tags)"
+        )
+        self.summary = QLabel(CHOOSE_LABELLED)
         self.summary.setWordWrap(True)
         # Always rich text, with the user's strings escaped: a label such as "<pos>" must show.
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         self._eval_row = eval_row
         self._labelled = True
+        self.tagging = False  # tagged words (token classification) rather than labelled rows
         self.form = form = QFormLayout()
         form.addRow("Training data", train_row)
         form.addRow("Evaluation data", eval_row)
         form.addRow("Text column", self.text_combo)
         form.addRow("Text B column", self.text_b_combo)
         form.addRow("Label column", self.label_combo)
+        form.addRow("Tag column", self.tag_combo)
+        form.setRowVisible(self.tag_combo, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.sample_button)
         layout.addLayout(form)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.preview_stack, 1)
         layout.addWidget(self.summary)
 
         self._reset_combos([])
+        self._reset_tag_combo(None)
         self.train_edit.editingFinished.connect(self._on_train_edit_finished)
-        for combo in (self.text_combo, self.text_b_combo, self.label_combo):
+        for combo in (self.text_combo, self.text_b_combo, self.label_combo, self.tag_combo):
             combo.activated.connect(self._request_preview)
         self._previewed_path = ""
         self.ready = False  # the chosen columns can be trained on
 
-    def set_labelled(self, labelled: bool) -> None:
-        """Labelled rows (classification) or plain text (continued pretraining): only the
-        former has an evaluation file, columns and a preview."""
-        self._labelled = labelled
-        for field in (self._eval_row, self.text_combo, self.text_b_combo, self.label_combo):
-            self.form.setRowVisible(field, labelled)
-        self.table.setVisible(labelled)
-        self.sample_button.setVisible(labelled)
-        self.train_edit.setPlaceholderText(LABELLED_PLACEHOLDER if labelled else "corpus.txt (plain text)")
-        self.train_edit.setToolTip(TRAIN_TIP if labelled else CORPUS_TIP)
-        if labelled:
-            self._previewed_path = ""
-            self._on_train_edit_finished()
-        else:
+    def set_task(self, task: str) -> None:
+        """ "classify": labelled rows; "tokens": tagged words; "pretrain": plain text, which has
+        no evaluation file, columns or preview."""
+        labelled, tagging = task != "pretrain", task == "tokens"
+        changed = (labelled, tagging) != (self._labelled, self.tagging)
+        self._labelled, self.tagging = labelled, tagging
+        self.form.setRowVisible(self._eval_row, labelled)
+        for field in (self.text_combo, self.text_b_combo, self.label_combo):
+            self.form.setRowVisible(field, labelled and not tagging)
+        self.form.setRowVisible(self.tag_combo, tagging)
+        self.preview_stack.setVisible(labelled)
+        self.preview_stack.setCurrentWidget(self.tagged if tagging else self.table)
+        self.sample_button.setVisible(labelled and not tagging)  # the sample is labelled sentences
+        placeholder, tip = (TAGGED_PLACEHOLDER, TAGGED_TIP) if tagging else (LABELLED_PLACEHOLDER, TRAIN_TIP)
+        self.train_edit.setPlaceholderText(placeholder if labelled else "corpus.txt (plain text)")
+        self.train_edit.setToolTip(tip if labelled else CORPUS_TIP)
+        if not labelled:
             self.summary.setText(
                 "Plain text: documents separated by blank lines, one sentence per line. "
                 "The model keeps its vocabulary and learns from masked words and sentence pairs."
             )
+        elif changed:  # the same file read the other way
+            self.ready = False
+            self._previewed_path = ""
+            self.summary.setText(CHOOSE_TAGGED if tagging else CHOOSE_LABELLED)
+            self._on_train_edit_finished()
 
     def use_sample(self) -> None:
         """The project's sample dataset, previewed as if chosen with Browse."""
@@ -204,7 +264,10 @@ class DatasetPanel(QWidget):
         self.train_edit.editingFinished.emit()
 
     def columns(self) -> dict:
-        """FinetuneSettings column fields: None = detected, text_b "" = single sentences."""
+        """FinetuneSettings column fields: None = detected, text_b "" = single sentences; for tagged
+        words the tag column, None = the last."""
+        if self.tagging:
+            return {"tag_column": self.tag_combo.currentData() or None}
         text, text_b, label = (c.currentData() for c in (self.text_combo, self.text_b_combo, self.label_combo))
         return {
             "text_column": text or None,
@@ -220,6 +283,7 @@ class DatasetPanel(QWidget):
             self.eval_edit.clear()  # the sample's evaluation rows belong to the sample's training rows
         if path and path != self._previewed_path:
             self._reset_combos([])
+            self._reset_tag_combo(None)
             self._request_preview()
 
     def _request_preview(self) -> None:
@@ -227,6 +291,10 @@ class DatasetPanel(QWidget):
         if not path:
             return
         self._previewed_path = path
+        if self.tagging:
+            self.summary.setText("Reading…")
+            self.tokenPreviewRequested.emit(path, self.tag_combo.currentData() or LAST_COLUMN)
+            return
         text, text_b, label = (c.currentData() for c in (self.text_combo, self.text_b_combo, self.label_combo))
         self.summary.setText("Reading…")
         self.previewRequested.emit(path, text, text_b, label)
@@ -246,12 +314,28 @@ class DatasetPanel(QWidget):
                 for column in columns:
                     combo.addItem(column, column)
 
-    def show_preview(self, p: DatasetPreview) -> None:
+    def _reset_tag_combo(self, columns: int | None) -> None:
+        """'last column', then each column that can hold the tags (2 to `columns`), if known."""
+        with QSignalBlocker(self.tag_combo):
+            chosen = self.tag_combo.currentData() or LAST_COLUMN
+            self.tag_combo.clear()
+            self.tag_combo.addItem("last column", LAST_COLUMN)
+            for column in range(2, (columns or 0) + 1):
+                self.tag_combo.addItem(f"column {column}", column)
+            self.tag_combo.setCurrentIndex(max(0, self.tag_combo.findData(chosen)))
+        self._tag_columns = columns
+
+    def show_preview(self, p: DatasetPreview | TokenDatasetPreview) -> None:
         # p.source is the requested string made a Path with `~` expanded (datasets.dataset_path,
         # not imported here as it pulls in torch). Compared as paths, not strings: "./a.csv",
         # "a//b.csv" and, on Windows, the dialog's "C:/a.csv" match the path the worker read.
         if p.source != Path(self.train_edit.text().strip()).expanduser():
             return  # the user has since chosen another file
+        if isinstance(p, TokenDatasetPreview) != self.tagging:
+            return  # read for the other task: the user has since switched
+        if self.tagging:
+            self._show_token_preview(p)
+            return
         if p.columns != self._columns:
             self._reset_combos(p.columns)
         for combo, column in (
@@ -288,8 +372,32 @@ class DatasetPanel(QWidget):
             text += f"<br><b>Check the labels:</b> {escaped(p.warning)}"
         self.summary.setText(text)
 
+    def _show_token_preview(self, p: TokenDatasetPreview) -> None:
+        if p.columns != self._tag_columns:
+            self._reset_tag_combo(p.columns)
+        self.tag_combo.setEnabled(p.columns is not None)  # JSONL names its tags field
+        self.tagged.setHtml(tagged_html(p))
+        sentences = f"{count_of(p.total_sentences, 'sentence')}, {count_of(p.total_words, 'word')}"
+        if p.problem:
+            self.ready = False
+            self.summary.setText(f"{sentences}. <b>Cannot train:</b> {escaped(p.problem)}")
+            return
+        self.ready = True
+        where = f" (column {p.tag_column})" if p.tag_column else ""
+        if p.chunk_counts:
+            kinds = f"BIO tags{where}, {count_of(len(p.chunk_counts), 'chunk type')}, scored by chunk"
+            counts = label_summary(p.chunk_counts) + " chunks"
+        else:
+            kinds = f"{count_of(len(p.tag_counts), 'tag')}{where}, scored word by word"
+            counts = label_summary(p.tag_counts) + " words"
+        text = f"{sentences}; {kinds}: {escaped(counts)}"
+        if p.warning:
+            text += f"<br><b>Check the tags:</b> {escaped(p.warning)}"
+        self.summary.setText(text)
+
     def show_error(self, message: str) -> None:
         self.ready = False
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
+        self.tagged.clear()
         self.summary.setText(escaped(message))

@@ -55,12 +55,15 @@ class FinetuneForm(RemembersControls, QWidget):
         )
         self.task.addItem("Classify sentences or pairs (labelled rows)", "classify")
         self.task.addItem("Continue pretraining on a text file (masked LM + NSP)", "pretrain")
+        self.task.addItem("Tag words (token classification: chunks, names)", "tokens")
         self.task.currentIndexChanged.connect(self._on_task_changed)
         self.task.setToolTip(
             "<p><b>Classify</b>: train a classifier (a new layer on top of the model) on rows labelled "
             "with classes, such as positive and negative reviews.</p><p><b>Continue pretraining</b>: "
             "go on teaching the model masked words and next sentences on your own plain text, keeping "
-            "its vocabulary.</p>"
+            "its vocabulary.</p><p><b>Tag words</b>: train a tagger that gives every word a tag, such as "
+            "its chunk (B-NP begins a noun phrase, I-NP continues it, O is outside any) or a named entity "
+            "(B-PER, I-LOC), from sentences tagged word by word.</p>"
         )
         self.data_box = QGroupBox("Data")
         data_layout = QVBoxLayout(self.data_box)
@@ -95,7 +98,7 @@ class FinetuneForm(RemembersControls, QWidget):
         for edit in (self.train_edit, self.eval_edit, self.out_edit):
             edit.textChanged.connect(self.inputsChanged)
         self.task.currentIndexChanged.connect(self.inputsChanged)
-        for combo in (self.data.text_combo, self.data.text_b_combo, self.data.label_combo):
+        for combo in (self.data.text_combo, self.data.text_b_combo, self.data.label_combo, self.data.tag_combo):
             combo.activated.connect(self.inputsChanged)
 
     def _settings_box(self) -> QGroupBox:
@@ -194,7 +197,9 @@ class FinetuneForm(RemembersControls, QWidget):
             maximum=512,
             value=defaults.max_len,
             toolTip="<p>Tokens per row, [CLS] and [SEP] included; longer rows are cut. Shorter runs faster; "
-            "the model itself reads at most its own maximum.</p>",
+            "the model itself reads at most its own maximum.</p><p>A tagger's training sentences are cut too "
+            "(the log says how many words that loses); its evaluation sentences are read in pieces instead, "
+            "so that every word is scored.</p>",
         )
         self.grad_accum = StrictSpinBox(
             name="Gradient accumulation",
@@ -316,9 +321,12 @@ class FinetuneForm(RemembersControls, QWidget):
     def is_pretraining(self) -> bool:
         return self.task.currentData() == "pretrain"
 
+    def is_tagging(self) -> bool:
+        return self.task.currentData() == "tokens"
+
     def _on_task_changed(self) -> None:
         pretraining = self.is_pretraining()
-        self.data.set_labelled(not pretraining)
+        self.data.set_task(self.task.currentData())
         self.epochs.setEnabled(not pretraining)
         if pretraining and self.max_steps.value() == 0:
             self.max_steps.setValue(1000)  # plain text has no natural epoch for a short run
@@ -326,6 +334,8 @@ class FinetuneForm(RemembersControls, QWidget):
         self.start_button.setToolTip(
             "Continue pretraining the loaded model on this text"
             if pretraining
+            else "Fine-tune a tagger from the loaded model on these tagged words"
+            if self.is_tagging()
             else "Fine-tune the loaded model on this data"
         )
 
@@ -391,6 +401,7 @@ class FinetuneForm(RemembersControls, QWidget):
     def _finetune_settings(self) -> FinetuneSettings:
         dropout = self.dropout.value()
         return FinetuneSettings(
+            task="tokens" if self.is_tagging() else "sequence",
             train=self.train_edit.text().strip(),
             eval=self.eval_edit.text().strip() or None,
             **self.data.columns(),

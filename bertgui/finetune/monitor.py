@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout,
 
 if TYPE_CHECKING:
     from model.finetuning.metrics import ClassificationMetrics
+    from model.finetuning.token_metrics import TaggingMetrics
     from model.train_loop import Progress
 
 SMOOTHING = 0.9  # exponential moving average of the training loss, for runs of 100 steps or more
 SMOOTHING_SPAN = 10  # a shorter run averages over about a tenth of its steps, or it would lag the raw loss
 TITLE_SIZE = "10pt"  # two plots share the panel: their titles must fit above them
-CURVE_PENS = {"training loss": "#1d4ed8", "eval loss": "#dc2626", "accuracy": "#16a34a", "macro-F1": "#9333ea"}
+# The score curve is macro-F1 for a classifier, chunk F1 for a tagger (the metrics name it).
+CURVE_PENS = {"training loss": "#1d4ed8", "eval loss": "#dc2626", "accuracy": "#16a34a", "score": "#9333ea"}
 REDRAW_MS = 100  # curves and status redraw at most this often, however fast the steps come
 READY = "Choose training data (or the sample dataset) and press Start."
 
@@ -27,9 +29,11 @@ def smoothing_for(total_steps: int) -> float:
     return min(SMOOTHING, max(0.0, 1.0 - SMOOTHING_SPAN / max(total_steps, 1)))
 
 
-def coloured_names(*names: str) -> str:
-    """Curve names in their curves' colours, for a plot title: a legend box would sit on the data."""
-    return ", ".join(f'<span style="color:{CURVE_PENS[name]}">{name}</span>' for name in names)
+def coloured_names(*names: str, shown: dict[str, str] | None = None) -> str:
+    """Curve names in their curves' colours, for a plot title: a legend box would sit on the data.
+    `shown` gives the words a curve is called by where they are not its name (the score's)."""
+    shown = shown or {}
+    return ", ".join(f'<span style="color:{CURVE_PENS[name]}">{shown.get(name, name)}</span>' for name in names)
 
 
 def duration_text(seconds: float) -> str:
@@ -77,7 +81,8 @@ class TrainingMonitor(QWidget):
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLabel("left", "cross-entropy")
         self.eval_plot = curves.addPlot()
-        self.eval_plot.setTitle(coloured_names("accuracy", "macro-F1"), size=TITLE_SIZE)
+        self._score_names = ("accuracy", "macro-F1")
+        self._set_score_names(*self._score_names)
         self.eval_accuracy = self.eval_plot.plot(
             [], [], pen=pg.mkPen(CURVE_PENS["accuracy"], width=2), symbol="o", symbolBrush=CURVE_PENS["accuracy"]
         )
@@ -85,9 +90,9 @@ class TrainingMonitor(QWidget):
             [],
             [],
             symbol="t",
-            symbolBrush=CURVE_PENS["macro-F1"],  # dashed: the
+            symbolBrush=CURVE_PENS["score"],  # dashed: the
             pen=pg.mkPen(
-                CURVE_PENS["macro-F1"],
+                CURVE_PENS["score"],
                 width=2,  # two often coincide
                 style=Qt.PenStyle.DashLine,
             ),
@@ -101,6 +106,12 @@ class TrainingMonitor(QWidget):
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).enableAutoSIPrefix(False)  # "(x0.001)" beside a loss reads as a unit
         return curves
+
+    def _set_score_names(self, accuracy: str, score: str) -> None:
+        """What the evaluation curves are: accuracy and macro-F1, or a tagger's word accuracy and chunk F1."""
+        self._score_names = (accuracy, score)
+        title = coloured_names("accuracy", "score", shown={"accuracy": accuracy, "score": score})
+        self.eval_plot.setTitle(title, size=TITLE_SIZE)
 
     def _reset_curves(self) -> None:
         self._steps: list[float] = []
@@ -147,11 +158,19 @@ class TrainingMonitor(QWidget):
         if self.progress.maximum() == 0:  # ended before it started (a refused file): not busy any more
             self.progress.setRange(0, 1)
 
-    def run_started(self, total_steps: int, labels: list) -> None:
+    def run_started(self, total_steps: int, labels: list, tagging: bool = False) -> None:
+        """`labels`: the classes, or a tagger's tags."""
         self._reset_curves()
         self._smoothing = smoothing_for(total_steps)
+        self._set_score_names(*(("word accuracy", "chunk F1") if tagging else ("accuracy", "macro-F1")))
         self.progress.setRange(0, total_steps)
         self.progress.setValue(0)
+        if tagging:  # tens of tags: the status counts them, the log lists them
+            self.say(
+                f"Training a tagger: {total_steps} steps, {len(labels)} tags.",
+                f"started: {total_steps} steps, tags {', '.join(labels)}",
+            )
+            return
         self.say(
             f"Training: {total_steps} steps, labels {', '.join(labels)}.",
             f"started: {total_steps} steps, labels {', '.join(labels)}",
@@ -196,14 +215,16 @@ class TrainingMonitor(QWidget):
             self.flush()  # the bar and the curves show the step the run halted at, as the status says
             self.status.setText(f"Paused at step {step}: press Resume to go on (the time limit waits too).")
 
-    def show_eval(self, step: int, m: ClassificationMetrics) -> None:
+    def show_eval(self, step: int, m: ClassificationMetrics | TaggingMetrics) -> None:
         if self._redraw_timer.isActive():  # the log keeps step order: the pending step line first
             self.flush()
-        self._eval.append((step, m.loss, m.accuracy, m.macro_f1))
+        if (m.accuracy_name, m.score_name) != self._score_names:
+            self._set_score_names(m.accuracy_name, m.score_name)
+        self._eval.append((step, m.loss, m.accuracy, m.score))
         data = np.asarray(self._eval, dtype=np.float32)
         self.eval_loss.setData(data[:, 0], data[:, 1])
         self.eval_accuracy.setData(data[:, 0], data[:, 2])
         self.eval_f1.setData(data[:, 0], data[:, 3])
         self.log.appendPlainText(
-            f"eval at step {step}: loss {m.loss:.4f}, accuracy {m.accuracy:.4f}, macro-F1 {m.macro_f1:.4f}"
+            f"eval at step {step}: loss {m.loss:.4f}, {m.accuracy_name} {m.accuracy:.4f}, {m.score_name} {m.score:.4f}"
         )

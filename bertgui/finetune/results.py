@@ -1,5 +1,6 @@
-"""The Fine-tune tab's results: the confusion matrix on the evaluation data, how the new model's
-attention differs from its base model's, and its class probabilities for any sentence ("Try it")."""
+"""The Fine-tune tab's results: the summary (for a tagger, its chunk scores and the per-tag
+table), the confusion matrix on the evaluation data, how the new model's attention differs from
+its base model's, and its class probabilities for any sentence ("Try it")."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ..views.probability_table import ProbabilityTable
 from .attention_change_view import AttentionChangeView
 
 if TYPE_CHECKING:
+    from model.finetuning.token_metrics import TaggingMetrics
     from model.finetuning.trainer import FinetuneResult
     from model.finetuning.verdict import Verdict
 
@@ -93,10 +95,15 @@ class ResultsPanel(QTabWidget):
 
     def show_model(self, result: FinetuneResult) -> None:
         """A run saved a classifier: try it, compare its attention, and read its evaluation if it had one."""
-        self._set_trying(True)
-        self.try_status.setText(f"Type a sentence: the model in {result.output} classifies it as you type.")
-        if self.try_text.text().strip():  # a sentence kept from the last run: this run's model answers it now
-            self._try_timer.start()
+        if result.task == "tokens":  # a tag per word: the inspector shows them under the words
+            self.try_status.setText(
+                f"The model in {result.output} tags words: press Open in inspector to see its tag under each word."
+            )
+        else:
+            self._set_trying(True)
+            self.try_status.setText(f"Type a sentence: the model in {result.output} classifies it as you type.")
+            if self.try_text.text().strip():  # a sentence kept from the last run: this run's model answers it now
+                self._try_timer.start()
         self.attention_change.set_available(True)
         if result.metrics is not None:
             self._show_confusion(result.labels, result.metrics.confusion)
@@ -123,6 +130,47 @@ class ResultsPanel(QTabWidget):
                 "not turn up, and the training loss had settled.</p>"
             )
         self.summary.setText("".join(lines))
+        self.setCurrentWidget(self.summary_page)
+
+    def show_tagging(self, m: TaggingMetrics, warnings: list[str]) -> None:
+        """A tagger's scores as conlleval gives them, the per-tag table and what to change."""
+        chunked = m.scheme == "BIO"
+        scored = sum(row.support for row in m.per_tag)
+        commonest = m.tags[int(m.confusion.sum(axis=1).argmax())] if m.words else ""
+        if chunked:
+            headline = (
+                f"<p><b>Chunk F1 {m.f1:.3f}</b> (precision {m.precision:.3f}, recall {m.recall:.3f}) on "
+                f"{count_of(scored, 'chunk')} in {count_of(m.words, 'evaluation word')}: a predicted chunk counts "
+                "only if its first word, last word and type all match, as CoNLL's conlleval scores them.<br>"
+            )
+        else:
+            headline = (
+                f"<p><b>Macro-F1 {m.f1:.3f}</b> over the tags (precision {m.precision:.3f}, recall "
+                f"{m.recall:.3f}) on {count_of(m.words, 'evaluation word')}: these tags name no chunks, so each "
+                "word is scored on its own.<br>"
+            )
+        headline += (
+            f"Word accuracy {m.accuracy:.3f}; always answering the commonest tag, “{html.escape(commonest)}”, "
+            f"would score {m.majority:.3f}.</p>"
+        )
+        cells = "".join(
+            f"<tr><td>{html.escape(row.name)}</td><td align=right>{row.precision:.3f}</td>"
+            f"<td align=right>{row.recall:.3f}</td><td align=right><b>{row.f1:.3f}</b></td>"
+            f"<td align=right>{row.support:,}</td><td align=right>{row.predicted:,}</td></tr>"
+            for row in m.per_tag
+        )
+        head = "chunk type" if chunked else "tag"
+        table = (
+            f"<p><b>Per {head}</b></p><table cellspacing=0 cellpadding=3 border=1 style='border-collapse:collapse'>"
+            f"<tr><th align=left>{head}</th><th>precision</th><th>recall</th><th>F1</th><th>gold</th>"
+            f"<th>predicted</th></tr>{cells}</table>"
+        )
+        if warnings:
+            items = "".join(f"<li>{html.escape(w[:1].upper() + w[1:])}</li>" for w in warnings)
+            advice = f"<p><b>Warnings</b></p><ul>{items}</ul>"
+        else:
+            advice = "<p>No warnings: enough evaluation data, above the commonest-tag score, and the loss settled.</p>"
+        self.summary.setText(headline + advice + table)
         self.setCurrentWidget(self.summary_page)
 
     def show_pretrained(self) -> None:

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from model.finetuning.datasets import count_of  # pure modules: no torch on the GUI thread
-from model.finetuning.verdict import Verdict, judge_run
+from model.finetuning.settings import FinetuneSettings
+from model.finetuning.verdict import Verdict, judge_run, tagging_warnings
 
 from .form import FinetuneForm
 from .monitor import TrainingMonitor
@@ -19,6 +20,7 @@ from .results import ResultsPanel
 
 if TYPE_CHECKING:
     from model.finetuning.metrics import ClassificationMetrics
+    from model.finetuning.token_metrics import TaggingMetrics
     from model.finetuning.trainer import FinetuneResult
 
 
@@ -35,6 +37,7 @@ class FinetuneView(QWidget):
     cancelRequested = Signal()
     openModelRequested = Signal(str)
     previewRequested = Signal(str, str, str, str)  # path, text, text B, label column ("" = detect)
+    tokenPreviewRequested = Signal(str, int)  # path, tag column (0 = the last)
     classifyRequested = Signal(str, str)  # "Try it": text, text B
     compareRequested = Signal()  # attention change on the inspector's current sentence
 
@@ -57,6 +60,7 @@ class FinetuneView(QWidget):
         QVBoxLayout(self).addWidget(split)
 
         self.form.data.previewRequested.connect(self.previewRequested)
+        self.form.data.tokenPreviewRequested.connect(self.tokenPreviewRequested)
         self.form.inputsChanged.connect(self.monitor.clear_error)
         self.form.start_button.clicked.connect(self._on_start_clicked)
         self.form.pauseToggled.connect(self._on_form_pause_toggled)
@@ -65,6 +69,7 @@ class FinetuneView(QWidget):
         self.results.classifyRequested.connect(self.classifyRequested)
         self.results.compareRequested.connect(self.compareRequested)
         self._output = ""
+        self._tagging = False  # the run under way trains a tagger
 
     # --- what MainWindow tells the form --------------------------------------------------------
 
@@ -92,6 +97,7 @@ class FinetuneView(QWidget):
             self.monitor.say_error(str(exc))
             return
         self.monitor.show_busy()
+        self._tagging = isinstance(settings, FinetuneSettings) and settings.task == "tokens"
         self.startRequested.emit(settings)
 
     def _on_form_pause_toggled(self, paused: bool) -> None:
@@ -109,7 +115,7 @@ class FinetuneView(QWidget):
     def run_started(self, total_steps: int, labels: list) -> None:
         self.form.open_button.setEnabled(False)
         self.results.clear()
-        self.monitor.run_started(total_steps, labels)
+        self.monitor.run_started(total_steps, labels, tagging=self._tagging)
 
     def run_finished(self, result: FinetuneResult) -> None:
         self.monitor.flush()  # the last steps, drawn now
@@ -126,6 +132,9 @@ class FinetuneView(QWidget):
                 f"cancelled; last checkpoint in {result.output}",
             )
             return
+        if result.task == "tokens":
+            self._tagger_finished(result, m)
+            return
         verdict = self._verdict(m)
         self.results.show_verdict(verdict, result.labels, m.confusion, m.macro_f1)
         warned = count_of(len(verdict.warnings), "warning") + ": see Summary. " if verdict.warnings else ""
@@ -133,6 +142,23 @@ class FinetuneView(QWidget):
             f"Done: accuracy {m.accuracy:.3f} (95% interval {verdict.interval_text}) on "
             f"{count_of(verdict.rows, 'evaluation row')}; always answering their most common class would "
             f"score {verdict.majority:.3f}. {warned}Saved to {result.output}",
+            f"saved {result.output}",
+        )
+
+    def _tagger_finished(self, result: FinetuneResult, m: TaggingMetrics) -> None:
+        steps, losses = self.monitor.training_curve()
+        eval_steps, eval_losses = self.monitor.eval_curve()
+        chunked = m.scheme == "BIO"
+        scored = sum(row.support for row in m.per_tag) if chunked else m.words
+        warnings = tagging_warnings(
+            m.accuracy, m.majority, scored, "chunk" if chunked else "word", losses, eval_steps, eval_losses, steps
+        )
+        self.results.show_tagging(m, warnings)
+        warned = count_of(len(warnings), "warning") + ": see Summary. " if warnings else ""
+        self.monitor.say(
+            f"Done: {m.score_name} {m.f1:.3f} (precision {m.precision:.3f}, recall {m.recall:.3f}), word accuracy "
+            f"{m.accuracy:.3f} on {count_of(m.words, 'evaluation word')}; always answering the commonest tag "
+            f"would score {m.majority:.3f}. {warned}Saved to {result.output}",
             f"saved {result.output}",
         )
 

@@ -39,6 +39,7 @@ class FinetuneWing(QObject):
         view.cancelRequested.connect(controller.cancel)
         view.openModelRequested.connect(self.openModelRequested)
         view.previewRequested.connect(controller.preview)
+        view.tokenPreviewRequested.connect(controller.preview_tokens)
         view.classifyRequested.connect(controller.classify)
         view.compareRequested.connect(self._on_view_compare_requested)
         controller.runningChanged.connect(view.set_running)

@@ -14,6 +14,13 @@ class ClassificationMetrics:
     macro_f1: float
     confusion: np.ndarray  # (labels, labels) int64; rows = true label, columns = predicted
 
+    accuracy_name = "accuracy"  # what the curves call `accuracy`
+    score_name = "macro-F1"  # and `score`, the headline score beside it (a tagger's is chunk F1)
+
+    @property
+    def score(self) -> float:
+        return self.macro_f1
+
     def as_dict(self) -> dict:
         return {"eval_loss": self.loss, "accuracy": self.accuracy, "macro_f1": self.macro_f1}
 

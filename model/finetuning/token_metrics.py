@@ -163,6 +163,8 @@ class TaggingMetrics:
     scheme: str  # BIO or plain
     words: int  # words scored
 
+    accuracy_name = "word accuracy"  # what the curves call `accuracy`
+
     @property
     def score_name(self) -> str:
         """What `score`, the headline score the curves draw, is."""

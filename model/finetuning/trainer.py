@@ -38,7 +38,8 @@ class FinetuneResult:
     # evaluation; TaggingMetrics for a token classifier
     output: Path | None  # None when cancelled before any checkpoint: nothing half-written
     steps: int
-    labels: list[str]
+    labels: list[str]  # the classes, or a tagger's tags
+    task: str = "sequence"  # FinetuneSettings.task: "sequence" or "tokens"
 
 
 def make_fine_tuner(settings: FinetuneSettings, load_base: Callable[[str | None, str], Bert] = load) -> FineTuner:
@@ -238,7 +239,7 @@ class FineTuner:
 
         ended = loop.run(should_stop, report, evaluate_epoch, self._save)
         if ended == "stopped":  # at once, without an evaluation; only a complete checkpoint remains
-            return FinetuneResult(None, Path(s.out) if self.checkpointed else None, loop.step, self.labels)
+            return FinetuneResult(None, Path(s.out) if self.checkpointed else None, loop.step, self.labels, s.task)
         metrics = evaluated.get(loop.step)  # out of time right after an epoch's evaluation: no second one
         if metrics is None:
             metrics = self.evaluate()
@@ -246,7 +247,7 @@ class FineTuner:
                 on_eval(loop.step, metrics)
         self._save()
         self.network.eval()
-        return FinetuneResult(metrics, Path(s.out), loop.step, self.labels)
+        return FinetuneResult(metrics, Path(s.out), loop.step, self.labels, s.task)
 
     def _save(self) -> None:
         """Write the model to settings.out (atomically; rank 0 only, the others wait for it)."""

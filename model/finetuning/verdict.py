@@ -1,5 +1,6 @@
 """What a fine-tuning run's numbers can and cannot say, in words a learner can act on: the
-accuracy with its 95% interval, and warnings when the evaluation set is too small to tell the
+accuracy with its 95% interval (a tagger's scores, whose words are not independent draws, get no
+interval but the same warnings where they apply), and warnings when the evaluation set is too small to tell the
 model from always answering the most common class, when the model memorised its training rows
 (eval loss rising while training loss falls), and when the loss was still falling at the end.
 
@@ -149,3 +150,41 @@ def still_falling_warning(train_losses: Sequence[float], eval_losses: Sequence[f
         f"loss was still falling at the end (from {before:.2f} to {last:.2f} over the last {2 * window} steps): "
         "more steps may help; raise Epochs or Max steps"
     )
+
+
+# A tagger scored on fewer chunks (or words, for plain tags) than this has an F1 that a handful of
+# them moves by points: CoNLL-2000's test set has 23,852 chunks.
+SUGGESTED_EVAL_CHUNKS = 100
+
+
+def tagging_warnings(
+    accuracy: float,
+    majority: float,
+    scored: int,
+    unit: str,
+    train_losses: Sequence[float],
+    eval_steps: Sequence[int] = (),
+    eval_losses: Sequence[float] = (),
+    train_steps: Sequence[int] | None = None,
+) -> list[str]:
+    """What a tagger's numbers cannot say, in the order a learner should act on it: too few
+    `unit`s ("chunk" or "word") scored, a word accuracy no better than always answering the
+    commonest tag, then the loss trends as for a classifier."""
+    warnings = []
+    if scored < SUGGESTED_EVAL_CHUNKS:
+        warnings.append(
+            f"only {scored} evaluation {unit}{'' if scored == 1 else 's'} scored: a few of them move the F1 by "
+            f"points; use evaluation data with at least ~{SUGGESTED_EVAL_CHUNKS} {unit}s"
+        )
+    if accuracy <= majority:
+        warnings.append(
+            f"word accuracy {accuracy:.2f} is no better than always answering the commonest tag ({majority:.2f}): "
+            "the model has not learnt the task; train for more steps, try a higher learning rate, or check the tags"
+        )
+    steps = list(train_steps) if train_steps is not None else list(range(1, len(train_losses) + 1))
+    trend = overfitting_warning(steps, train_losses, eval_steps, eval_losses) or still_falling_warning(
+        train_losses, eval_losses
+    )
+    if trend:
+        warnings.append(trend.replace("training rows", "training sentences"))
+    return warnings
