@@ -23,6 +23,7 @@ from .garbage import set_aside_long_lived_objects
 
 if TYPE_CHECKING:
     import model
+    from model.computation import LayerTrace
 
 
 class FailureKind(enum.Enum):
@@ -78,6 +79,7 @@ class ModelWorker(QObject):
         self._bert: model.Bert | None = None
         self._info: ModelInfo | None = None  # what was last said about self._bert
         self._last: model.Inspection | None = None  # the latest result, for export
+        self._last_trace: LayerTrace | None = None  # the latest layer trace, exported with it when of the same input
         self._lock = threading.Lock()
         self._newest_inspect = 0  # requests older than this are skipped unseen
         self._newest_trace = 0  # the same for traces, counted apart: a trace never makes an inspection stale
@@ -144,6 +146,7 @@ class ModelWorker(QObject):
         except Exception as exc:
             self.traceFailed.emit(request.request_id, *describe_failure(exc, "the layer could not be traced"))
             return
+        self._last_trace = result
         self.traced.emit(request.request_id, result)
 
     @Slot(str)
@@ -173,7 +176,8 @@ class ModelWorker(QObject):
             self.exportFailed.emit("nothing to export yet: type a sentence first")
             return
         try:
-            arrays, _ = save_inspection(self._last, path, str(self._bert.path) if self._bert else None)
+            trace = self._last_trace if self._last_trace and self._last_trace.tokens == self._last.tokens else None
+            arrays, _ = save_inspection(self._last, path, str(self._bert.path) if self._bert else None, trace)
         except OSError as exc:
             self.exportFailed.emit(f"{path}: could not write ({exc.strerror or exc})")
             return
