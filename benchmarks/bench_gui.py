@@ -119,7 +119,7 @@ def measure_computation(model_dir: str | None, n_tokens: int, switches: int) -> 
     controller.load_model(model_dir, "cpu")
     wait(lambda: loaded)
     window.text_a.setText(sentence(n_tokens, 0))
-    wait(lambda: traces)
+    wait(lambda: traces and controller.inspection is not None and traces[-1].tokens == controller.inspection.tokens)
     tokens = len(traces[-1].tokens)
     layers, heads = view.layer_combo.count(), view.head_combo.count()
     selection, layer_switch = [], []
