@@ -52,6 +52,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot", default=None, metavar="FILE.png", help="render the window to this PNG once ready, then exit"
     )
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add BERT Explorer to the desktop's application menu (Linux: ~/.local/share), then exit",
+    )
+    desktop.add_argument(
+        "--remove-desktop-entry", action="store_true", help="remove what --install-desktop-entry added, then exit"
+    )
     return parser.parse_args(argv)
 
 
@@ -81,6 +90,24 @@ def layer_and_head(text: str) -> tuple[int, int]:
     return layer, head
 
 
+def desktop_entry_command(install: bool) -> int:
+    from . import desktop_entry
+
+    try:
+        if install:
+            entry, icon = desktop_entry.install()
+            print(f"bertgui: added to the application menu: {entry} (icon {icon})")
+        else:
+            removed = desktop_entry.remove()
+            print(
+                f"bertgui: removed {', '.join(map(str, removed))}" if removed else "bertgui: no desktop entry to remove"
+            )
+    except OSError as exc:
+        print(f"bertgui: error: could not write the desktop entry ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    return 0
+
+
 def opening_texts(text: str | None, text_b: str | None, remembered: tuple[str, str]) -> tuple[str, str]:
     """Sentences A and B to open with: the command line's, else the last session's, else the default.
     --text-b alone pairs with the sentence A the app would have shown."""
@@ -91,9 +118,14 @@ def opening_texts(text: str | None, text_b: str | None, remembered: tuple[str, s
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.install_desktop_entry or args.remove_desktop_entry:
+        return desktop_entry_command(args.install_desktop_entry)
     import pyqtgraph as pg
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from model.resource_paths import resources_folder
 
     from .controller import Controller
     from .garbage import set_aside_long_lived_objects
@@ -105,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("BERT Explorer")
+    app.setDesktopFileName("bertgui")  # the desktop entry --install-desktop-entry writes
+    app.setWindowIcon(QIcon(str(resources_folder() / "icons" / "bertgui.svg")))
     apply_palette(app, dark=False)
     # A screenshot shows exactly what the arguments say: no remembered state is read or written.
     settings = None if args.screenshot else AppSettings()

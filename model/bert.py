@@ -20,10 +20,11 @@ from .errors import BertError, CapabilityError, ModelNotFoundError
 from .heads import BertWithHeads, HeadSpec
 from .inspection import Inspection, MaskPrediction, check_head_mask, run_inspection
 from .model_info import ModelInfo, read_evaluation
+from .resource_paths import resources_folder
 from .sizes import parameter_groups
 from .tokenizer import BertTokenizer, Encoding
 
-BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "resources" / "models" / "bert-mini-uncased"
+BUNDLED_MODEL = resources_folder() / "models" / "bert-mini-uncased"
 NAMED_NON_FINITE = 3  # tensors named in the warning; the count says how many more
 
 
