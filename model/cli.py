@@ -12,6 +12,7 @@ import json
 import math
 import os
 import sys
+import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -223,6 +224,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-b", default=None)
     p.add_argument("--json", action="store_true")
     add_model_options(p)
+
+    p = sub.add_parser("index-corpus", help="index a text file's token vectors for corpus search (resumable)")
+    p.add_argument("file", type=Path, help="one sentence per line (plain or .gz)")
+    p.add_argument("--out", type=Path, required=True, help="the index folder (an interrupted build resumes there)")
+    p.add_argument(
+        "--layers", type=NON_NEGATIVE_INT, nargs="+", required=True, help="0 = embeddings, L = after layer L"
+    )
+    p.add_argument("--max-sentences", type=COUNT, default=None)
+    add_model_options(p)
+
+    p = sub.add_parser("search", help="the corpus tokens nearest a token of TEXT at a layer")
+    p.add_argument("index", type=Path)
+    p.add_argument("text")
+    p.add_argument("--token", type=NON_NEGATIVE_INT, required=True, help="the token's position ([CLS] = 0)")
+    p.add_argument("--layer", type=NON_NEGATIVE_INT, required=True)
+    p.add_argument("--top-k", type=COUNT, default=10)
+    p.add_argument("--json", action="store_true", help="a JSON list of results, best first")
+    add_model_options(p)
     return parser
 
 
@@ -399,6 +418,39 @@ def cmd_convert(bert: Bert, args) -> None:
     print(f"wrote {args.out} ({args.dtype} weights, {size / 1e6:.1f} MB)")
 
 
+def cmd_index_corpus(bert: Bert, args) -> None:
+    from .corpus_index import build_index
+
+    def progress(sentences: int, tokens: int) -> None:
+        print(f"\r{sentences:,} sentences, {tokens:,} tokens indexed", end="", file=sys.stderr, flush=True)
+
+    start = time.perf_counter()
+    info = build_index(bert, args.file, args.out, args.layers, args.max_sentences, progress)
+    seconds = time.perf_counter() - start
+    print(file=sys.stderr)
+    print(
+        f"wrote {args.out}: {info.sentences:,} sentences, {info.tokens:,} tokens, layers {info.layers} "
+        f"({seconds:.1f} s this run)"
+    )
+
+
+def cmd_search(bert: Bert, args) -> None:
+    from .corpus_index import CorpusIndex, search
+
+    result = search(bert, CorpusIndex(args.index), args.text, args.token, args.layer, args.top_k)
+    if args.json:
+        hits = [
+            {"sentence": h.sentence, "token": h.token, "position": h.position, "similarity": h.similarity}
+            for h in result.hits
+        ]
+        print(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    print(f"nearest to '{result.query_token}' at layer {result.layer}: {result.summary}")
+    for h in result.hits:
+        shown = " ".join(f"[{t}]" if i == h.position else t for i, t in enumerate(h.tokens[1:-1], start=1))
+        print(f"  {h.similarity:.3f}  {shown}")
+
+
 COMMANDS = {
     "tokenize": cmd_tokenize,
     "convert": cmd_convert,
@@ -407,6 +459,8 @@ COMMANDS = {
     "evaluate-mlm": cmd_evaluate_mlm,
     "evaluate-nsp": cmd_evaluate_nsp,
     "predict": cmd_predict,
+    "index-corpus": cmd_index_corpus,
+    "search": cmd_search,
 }
 
 
