@@ -36,6 +36,7 @@ from .palette import apply_palette
 from .settings import AppSettings
 from .tab_guide import TAB_GUIDE
 from .views.caption import CaptionedTabs
+from .views.corpus_search import CorpusSearch
 from .views.size_explorer import SizeExplorer
 
 # model/bert.py's BUNDLED_MODEL names it too, but that module imports torch, which the GUI thread
@@ -60,6 +61,8 @@ class WindowMenus(QObject):
         self._last_export_folder = ""
         self._size_dialog: QDialog | None = None  # Model > Explore a size, kept between showings
         self.size_explorer: SizeExplorer | None = None  # its content
+        self._corpus_dialog: QDialog | None = None  # Model > Find in corpus, kept between showings
+        self.corpus_search: CorpusSearch | None = None  # its content
         self._build()
 
     def show_devices(self, devices: list[str], current: str) -> None:
@@ -140,6 +143,13 @@ class WindowMenus(QObject):
             self.show_size_explorer,
             None,
             "BERT-tiny to BERT-large, or a size of your own: shapes, parameters and memory, without any weights",
+        )
+        action(
+            model_menu,
+            "&Find in corpus…",
+            self.show_corpus_search,
+            QKeySequence("Ctrl+Shift+F"),
+            "The corpus sentences whose tokens the model sees as most like a token of yours, at a layer",
         )
 
         view_menu = self._window.menuBar().addMenu("&View")
@@ -320,6 +330,16 @@ class WindowMenus(QObject):
         self._size_dialog.raise_()
         self._size_dialog.activateWindow()
         return self._size_dialog
+
+    def show_corpus_search(self) -> QDialog:
+        """Model > Find in corpus: one non-modal dialog, brought forward if it is open already."""
+        if self._corpus_dialog is None:
+            self.corpus_search = CorpusSearch(self._controller)
+            self._corpus_dialog = self._show_dialog("Find in corpus", self.corpus_search, (900, 640), False)
+        self._corpus_dialog.show()
+        self._corpus_dialog.raise_()
+        self._corpus_dialog.activateWindow()
+        return self._corpus_dialog
 
     def show_about(self) -> QMessageBox:
         try:

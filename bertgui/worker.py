@@ -57,6 +57,18 @@ class TraceRequest:
     layer: int
 
 
+@dataclass(frozen=True)
+class CorpusSearchRequest:
+    """The corpus tokens nearest one token of the text at one layer (Model > Find in corpus)."""
+
+    request_id: int
+    text: str
+    text_b: str | None
+    token: int
+    layer: int
+    top_k: int
+
+
 class ModelWorker(QObject):
     """Lives in a QThread. Holds the model it is running; only this thread calls it."""
 
@@ -73,12 +85,18 @@ class ModelWorker(QObject):
     exportFailed = Signal(str)
     sizeMeasured = Signal(int, object)  # request id, model.sizes.SizeReport
     sizeMeasureFailed = Signal(int, str)  # request id, one-line message
+    corpusIndexOpened = Signal(int, object)  # request id, model.corpus_index.IndexInfo
+    corpusIndexProgress = Signal(int, int, int)  # request id, sentences indexed, sentences in all
+    corpusIndexFailed = Signal(int, str)  # request id, one-line message
+    corpusSearched = Signal(int, object)  # request id, model.corpus_index.SearchResult
+    corpusSearchFailed = Signal(int, str)  # request id, one-line message
 
     def __init__(self):
         super().__init__()
         self._bert: model.Bert | None = None
         self._info: ModelInfo | None = None  # what was last said about self._bert
         self._last: model.Inspection | None = None  # the latest result, for export
+        self._corpus_index = None  # the model.corpus_index.CorpusIndex open for searching
         self._last_trace: LayerTrace | None = None  # the latest layer trace, exported with it when of the same input
         self._lock = threading.Lock()
         self._newest_inspect = 0  # requests older than this are skipped unseen
@@ -195,6 +213,66 @@ class ModelWorker(QObject):
             self.sizeMeasureFailed.emit(request_id, describe_failure(exc, "could not build that size")[1])
             return
         self.sizeMeasured.emit(request_id, report)
+
+    @Slot(int, str)
+    def open_corpus_index(self, request_id: int, folder: str) -> None:
+        from model.corpus_index import CorpusIndex
+
+        try:
+            if self._bert is None:
+                raise BertError("no model is loaded yet")
+            index = CorpusIndex(folder)
+            index.check_model(self._bert)
+        except Exception as exc:
+            self.corpusIndexFailed.emit(request_id, describe_failure(exc, "could not open the index")[1])
+            return
+        self._corpus_index = index
+        self.corpusIndexOpened.emit(request_id, index.info)
+
+    @Slot(int, str)
+    def build_example_index_step(self, request_id: int, root: str) -> None:
+        """Index one more chunk of the shipped example sentences for the loaded model (under
+        `root`), then say how far it is; once whole, open it. One chunk per call, so inspections
+        queued meanwhile run between chunks and the views keep following the typing."""
+        from model import corpus_index as ci
+
+        try:
+            if self._bert is None:
+                raise BertError("no model is loaded yet")
+            corpus = ci.example_corpus()
+            total = sum(1 for line in corpus.open(encoding="utf-8") if line.strip())
+            folder = ci.example_index_folder(self._bert, root)
+            done = ci.read_info(folder).sentences if (folder / ci.INDEX_JSON).is_file() else 0
+            layers = ci.example_layers(self._bert.config.num_hidden_layers)
+            info = ci.build_index(self._bert, corpus, folder, layers, max_sentences=done + ci.CHUNK_SENTENCES)
+        except Exception as exc:
+            self.corpusIndexFailed.emit(request_id, describe_failure(exc, "could not build the example index")[1])
+            return
+        if info.complete:
+            self.open_corpus_index(request_id, str(folder))
+        else:
+            self.corpusIndexProgress.emit(request_id, info.sentences, total)
+
+    @Slot(object)
+    def search_corpus(self, request: CorpusSearchRequest) -> None:
+        from model.corpus_index import search
+
+        try:
+            if self._bert is None or self._corpus_index is None:
+                raise BertError("open or build a corpus index first")
+            result = search(
+                self._bert,
+                self._corpus_index,
+                request.text,
+                request.token,
+                request.layer,
+                request.top_k,
+                request.text_b,
+            )
+        except Exception as exc:
+            self.corpusSearchFailed.emit(request.request_id, describe_failure(exc, "the search failed")[1])
+            return
+        self.corpusSearched.emit(request.request_id, result)
 
 
 def available_devices() -> list[str]:

@@ -73,6 +73,7 @@ class Hit:
     position: int
     token: str
     similarity: float  # cosine similarity with the query token's vector
+    span: tuple[int, int]  # the matched token's characters in `sentence` (a ## piece: only its part)
 
 
 @dataclass
@@ -138,8 +139,10 @@ def build_index(
     tokenizer = bert.tokenizer.with_max_length(min(MAX_INDEX_TOKEN_LENGTH, bert.tokenizer.max_length))
     try:
         pending: list[str] = []
+        whole_file = True
         for number, sentence in enumerate(read_sentences(source)):
             if max_sentences is not None and number >= max_sentences:
+                whole_file = False
                 break
             if number < info.sentences:
                 continue  # indexed before the interruption
@@ -151,7 +154,7 @@ def build_index(
                     progress(info.sentences, info.tokens)
         if pending:
             _index_chunk(bert, tokenizer, pending, info, files, torch)
-        info.complete = True
+        info.complete = whole_file
         _save_info(out, info)
         if progress:
             progress(info.sentences, info.tokens)
@@ -253,6 +256,27 @@ def _index_chunk(bert, tokenizer, sentences: list[str], info: IndexInfo, files: 
 
 def _save_info(out: Path, info: IndexInfo) -> None:
     atomic_write_text(out / INDEX_JSON, json.dumps(asdict(info), indent=2) + "\n")
+
+
+# --- the example index the app offers -----------------------------------------------------
+
+
+def example_corpus() -> Path:
+    """2,000 public-domain sentences shipped with the app (resources/corpus/SOURCES.md)."""
+    from .resource_paths import resources_folder
+
+    return resources_folder() / "corpus" / "example_sentences.txt"
+
+
+def example_layers(num_hidden_layers: int) -> list[int]:
+    """The embeddings (where neighbours are the same word), the middle layer and the last (where
+    they share a role): three snapshots keep the example index small."""
+    return sorted({0, num_hidden_layers // 2, num_hidden_layers})
+
+
+def example_index_folder(bert, root: str | Path) -> Path:
+    """Where the example index of this model lives under `root`: one per model, by fingerprint."""
+    return Path(root) / f"{_model_name(bert)}-{model_fingerprint(bert)[:12]}-example"
 
 
 # --- searching -----------------------------------------------------------------------------
@@ -357,11 +381,11 @@ class CorpusIndex:
         found = []
         for row, similarity in zip(rows.tolist(), similarities.tolist()):
             sentence = self.sentences[int(self.arrays["sentence_of"][row])]
-            tokens = tokenizer.encode(sentence).tokens
+            encoding = tokenizer.encode(sentence)
             position = int(self.arrays["position"][row])
-            found.append(
-                Hit(sentence, tokens, position, tokenizer.id_to_token(int(self.arrays["token_ids"][row])), similarity)
-            )
+            token = tokenizer.id_to_token(int(self.arrays["token_ids"][row]))
+            span = tuple(encoding.offsets[position]) if position < len(encoding.offsets) else (0, 0)
+            found.append(Hit(sentence, encoding.tokens, position, token, similarity, span))
         return found
 
 

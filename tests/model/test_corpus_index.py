@@ -101,8 +101,22 @@ def test_an_interrupted_build_resumes_to_the_same_index(bert, corpus, tmp_path):
     assert json.loads((resumed / "index.json").read_text())["sentences"] == 10
     with open(resumed / "layer_1.f16", "ab") as f:  # a chunk half written when the process died
         f.write(b"\x00" * 1000)
+    info = build_index(bert, corpus, resumed, layers=[0, 1], max_sentences=15)  # one more chunk: not complete
+    assert not info.complete and info.sentences == 15
     info = build_index(bert, corpus, resumed, layers=[0, 1])
     assert info.complete and files_of(resumed) == files_of(clean)
+
+
+def test_the_example_corpus_is_shipped_and_indexes_three_layers(bert, tmp_path):
+    from model.corpus_index import example_corpus, example_index_folder, example_layers
+
+    lines = example_corpus().read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2000 and all(lines)
+    assert example_layers(4) == [0, 2, 4] and example_layers(12) == [0, 6, 12]
+    folder = example_index_folder(bert, tmp_path)
+    assert folder.parent == tmp_path and folder.name.endswith("-example")
+    info = build_index(bert, example_corpus(), folder, example_layers(2), max_sentences=20)
+    assert info.sentences == 20 and info.layers == [0, 1, 2]
 
 
 def test_an_index_of_another_model_or_layer_is_refused_in_one_line(bert, hf_folder, corpus, tmp_path):
