@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from .worker import CorpusSearchRequest, FailureKind, InspectRequest, ModelWorker, TraceRequest
+from .worker import ContextsRequest, CorpusSearchRequest, FailureKind, InspectRequest, ModelWorker, TraceRequest
 from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -46,6 +46,8 @@ class Controller(QObject):
     corpusIndexFailed = Signal(int, str)  # request id, one-line message
     corpusSearched = Signal(int, object)  # request id, model.corpus_index.SearchResult
     corpusSearchFailed = Signal(int, str)  # request id, one-line message
+    contextsCompared = Signal(int, object)  # request id, worker.ContextsAnswer (Model > One word, two contexts)
+    contextsCompareFailed = Signal(int, str)  # request id, one-line message
 
     _loadRequested = Signal(int, str, str)
     _inspectRequested = Signal(object)
@@ -56,6 +58,7 @@ class Controller(QObject):
     _indexOpenRequested = Signal(int, str)
     _exampleIndexStepRequested = Signal(int, str)
     _corpusSearchRequested = Signal(object)
+    _contextsRequested = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -103,6 +106,9 @@ class Controller(QObject):
         self._worker.corpusIndexFailed.connect(self.corpusIndexFailed)
         self._worker.corpusSearched.connect(self.corpusSearched)
         self._worker.corpusSearchFailed.connect(self.corpusSearchFailed)
+        self._contextsRequested.connect(self._worker.compare_contexts)
+        self._worker.contextsCompared.connect(self.contextsCompared)
+        self._worker.contextsCompareFailed.connect(self.contextsCompareFailed)
         self._worker.loaded.connect(self._on_worker_loaded)
         self._worker.loadFailed.connect(self._on_worker_load_failed)
         self._worker.inspected.connect(self._on_worker_inspected)
@@ -171,6 +177,16 @@ class Controller(QObject):
         text, text_b = (shown.text, shown.text_b) if shown is not None else (self.text, self.text_b)
         request = CorpusSearchRequest(self._request_id, text, text_b, token, layer, top_k)
         self._corpusSearchRequested.emit(request)
+        return self._request_id
+
+    def compare_contexts(
+        self, text_a: str, text_b: str, position_a: int | None, position_b: int | None, neighbours: int = 5
+    ) -> int:
+        """One word in two sentences, layer by layer; None positions: a word both share."""
+        self._request_id += 1
+        self._contextsRequested.emit(
+            ContextsRequest(self._request_id, text_a, text_b, position_a, position_b, neighbours)
+        )
         return self._request_id
 
     def set_text(self, text: str, text_b: str | None = None) -> None:

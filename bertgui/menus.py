@@ -38,6 +38,7 @@ from .tab_guide import TAB_GUIDE
 from .views.caption import CaptionedTabs
 from .views.corpus_search import CorpusSearch
 from .views.size_explorer import SizeExplorer
+from .views.two_contexts_view import TwoContexts
 
 # model/bert.py's BUNDLED_MODEL names it too, but that module imports torch, which the GUI thread
 # never does (tests/bertgui/test_menus.py checks the two agree).
@@ -63,6 +64,8 @@ class WindowMenus(QObject):
         self.size_explorer: SizeExplorer | None = None  # its content
         self._corpus_dialog: QDialog | None = None  # Model > Find in corpus, kept between showings
         self.corpus_search: CorpusSearch | None = None  # its content
+        self._contexts_dialog: QDialog | None = None  # Model > One word, two contexts
+        self.two_contexts: TwoContexts | None = None  # its content
         self._build()
 
     def show_devices(self, devices: list[str], current: str) -> None:
@@ -150,6 +153,13 @@ class WindowMenus(QObject):
             self.show_corpus_search,
             QKeySequence("Ctrl+Shift+F"),
             "The corpus sentences whose tokens the model sees as most like a token of yours, at a layer",
+        )
+        action(
+            model_menu,
+            "One &word, two contexts…",
+            self.show_two_contexts,
+            None,
+            "The same word in two sentences: how alike the model sees the two uses after each layer",
         )
 
         view_menu = self._window.menuBar().addMenu("&View")
@@ -340,6 +350,16 @@ class WindowMenus(QObject):
         self._corpus_dialog.raise_()
         self._corpus_dialog.activateWindow()
         return self._corpus_dialog
+
+    def show_two_contexts(self) -> QDialog:
+        """Model > One word, two contexts: one non-modal dialog, brought forward if it is open already."""
+        if self._contexts_dialog is None:
+            self.two_contexts = TwoContexts(self._controller)
+            self._contexts_dialog = self._show_dialog("One word, two contexts", self.two_contexts, (820, 600), False)
+        self._contexts_dialog.show()
+        self._contexts_dialog.raise_()
+        self._contexts_dialog.activateWindow()
+        return self._contexts_dialog
 
     def show_about(self) -> QMessageBox:
         try:

@@ -69,6 +69,26 @@ class CorpusSearchRequest:
     top_k: int
 
 
+@dataclass(frozen=True)
+class ContextsRequest:
+    """One word in two sentences, compared layer by layer (Model > One word, two contexts).
+    A position of None: the worker picks a word both sentences share."""
+
+    request_id: int
+    text_a: str
+    text_b: str
+    position_a: int | None
+    position_b: int | None
+    neighbours: int  # corpus neighbours of each use at the open index's last layer (0: none)
+
+
+@dataclass(frozen=True)
+class ContextsAnswer:
+    comparison: object  # model.two_contexts.ContextComparison
+    neighbours_a: object | None  # model.corpus_index.SearchResult, when an index is open
+    neighbours_b: object | None
+
+
 class ModelWorker(QObject):
     """Lives in a QThread. Holds the model it is running; only this thread calls it."""
 
@@ -90,6 +110,8 @@ class ModelWorker(QObject):
     corpusIndexFailed = Signal(int, str)  # request id, one-line message
     corpusSearched = Signal(int, object)  # request id, model.corpus_index.SearchResult
     corpusSearchFailed = Signal(int, str)  # request id, one-line message
+    contextsCompared = Signal(int, object)  # request id, ContextsAnswer
+    contextsCompareFailed = Signal(int, str)  # request id, one-line message
 
     def __init__(self):
         super().__init__()
@@ -273,6 +295,32 @@ class ModelWorker(QObject):
             self.corpusSearchFailed.emit(request.request_id, describe_failure(exc, "the search failed")[1])
             return
         self.corpusSearched.emit(request.request_id, result)
+
+    @Slot(object)
+    def compare_contexts(self, request: ContextsRequest) -> None:
+        from model.corpus_index import search
+        from model.two_contexts import compare_contexts, shared_word
+
+        try:
+            if self._bert is None:
+                raise BertError("no model is loaded yet")
+            a, b = self._bert.inspect(request.text_a, top_k=1), self._bert.inspect(request.text_b, top_k=1)
+            default_a, default_b = shared_word(a.tokens, b.tokens)
+            position_a = default_a if request.position_a is None else request.position_a
+            position_b = default_b if request.position_b is None else request.position_b
+            comparison = compare_contexts(a.hidden_states, a.tokens, position_a, b.hidden_states, b.tokens, position_b)
+            neighbours = [None, None]
+            index = self._corpus_index
+            if request.neighbours and index is not None:
+                layer = index.info.layers[-1]
+                neighbours = [
+                    search(self._bert, index, text, position, layer, request.neighbours)
+                    for text, position in ((request.text_a, position_a), (request.text_b, position_b))
+                ]
+        except Exception as exc:
+            self.contextsCompareFailed.emit(request.request_id, describe_failure(exc, "could not compare the two")[1])
+            return
+        self.contextsCompared.emit(request.request_id, ContextsAnswer(comparison, *neighbours))
 
 
 def available_devices() -> list[str]:
