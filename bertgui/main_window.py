@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from model.html_export import save_attention_page
+
 from .controller import Controller
 from .finetune.wing import FinetuneWing
 from .image_export import save_widget_image
@@ -220,6 +222,26 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Saved {path}", 5000)
         else:
             self._on_controller_error(f"{path}: could not write the image (check the folder and the name)")
+
+    def export_attention_page(self, path: str) -> None:
+        """The current input's attention as a self-contained web page (model/html_export.py), opening
+        on the layer and head the Attention tab shows."""
+        r = self.controller.inspection
+        if r is None:
+            self._on_controller_error("nothing to export yet: type a sentence first")
+            return
+        head = self.attention_view.head_combo.currentData()
+        view = {
+            "layer": self.attention_view.layer_spin.value(),
+            "heads": (head if head is not None and head >= 0 else 0,),
+        }
+        title = f"Attention of {self.controller.info.name if self.controller.info else 'BERT'}: {r.text}"
+        try:
+            written = save_attention_page(path, r.tokens, r.attentions, title, **view)
+        except OSError as exc:
+            self._on_controller_error(f"{path}: could not write the page ({exc.strerror or exc})")
+            return
+        self.statusBar().showMessage(f"Saved {written}", 5000)
 
     # --- controller events ----------------------------------------------------------------
 

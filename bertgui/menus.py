@@ -120,6 +120,13 @@ class WindowMenus(QObject):
         action(file_menu, "Export view as &SVG…", lambda: self.export_view("svg"), QKeySequence("Ctrl+Shift+S"))
         action(
             file_menu,
+            "Export attention as a &web page…",
+            self._on_export_page_triggered,
+            None,
+            "The head view and the attention grid as one HTML file that any browser opens offline",
+        )
+        action(
+            file_menu,
             "Export inspection &arrays…",
             self._on_export_arrays_triggered,
             QKeySequence("Ctrl+Shift+E"),
@@ -271,6 +278,18 @@ class WindowMenus(QObject):
                 path += f".{kind}"  # the dialog does not add the extension it offered, and Qt needs it
             self._exported_to(path)
             self._export_widget(view, path)
+
+    @Slot()
+    def _on_export_page_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self._window,
+            "Export the attention as a web page",
+            os.path.join(self.export_folder("html"), "attention.html"),
+            "Web page (*.html)",
+        )
+        if path:
+            self._exported_to(path)
+            self._window.export_attention_page(path)
 
     @Slot()
     def _on_export_arrays_triggered(self) -> None:
