@@ -61,6 +61,67 @@ def group_word_pieces(tokens: list[str], special_tokens_mask=None) -> WordGroups
     return WordGroups(words=words, groups=groups)
 
 
+def is_cjk(character: str) -> bool:
+    """A CJK ideograph, which BERT's tokenizer makes a token of its own (as Google's BERT does)."""
+    code = ord(character)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x2A6DF
+        or 0x2A700 <= code <= 0x2CEAF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x2F800 <= code <= 0x2FA1F
+    )
+
+
+def chinese_word_spans(text: str) -> list[tuple[int, int]] | None:
+    """Word spans (start, end) of a Chinese text by jieba's segmenter, or None when jieba is not
+    installed (`pip install jieba`; an optional dependency) or the text has no CJK character."""
+    if not any(is_cjk(c) for c in text):
+        return None
+    try:
+        import jieba
+    except ImportError:
+        return None
+    jieba.setLogLevel(60)  # its dictionary-loading notes go to stderr otherwise
+    return [(start, end) for _word, start, end in jieba.tokenize(text)]
+
+
+def group_words(
+    tokens: list[str],
+    offsets: np.ndarray,
+    segment_ids: np.ndarray,
+    special_tokens_mask: np.ndarray,
+    texts: tuple[str, str | None],
+) -> WordGroups:
+    """Words of an input: WordPiece's "##" pieces joined (group_word_pieces) and, for Chinese text
+    that a model splits into single characters, the characters of one word (by jieba) joined too.
+    offsets: (T, 2) character spans into each token's own sentence; segment_ids: 0 = A, 1 = B."""
+    groups = group_word_pieces(tokens, special_tokens_mask)
+    spans = [chinese_word_spans(t) if t else None for t in texts]
+    if not any(spans):
+        return groups
+    words: list[str] = []
+    merged: list[list[int]] = []
+    current: tuple[int, int] | None = None  # (segment, jieba word) the last group belongs to
+    for word, group in zip(groups.words, groups.groups):
+        first = group[0]
+        segment = int(segment_ids[first])
+        sentence_spans = spans[segment] if segment < len(spans) else None
+        key = None
+        if sentence_spans is not None and not special_tokens_mask[first] and is_cjk(word[:1] or " "):
+            start = int(offsets[first][0])
+            key = next(((segment, i) for i, (a, b) in enumerate(sentence_spans) if a <= start < b), None)
+        if key is not None and key == current:
+            merged[-1].extend(group)
+            words[-1] += word
+        else:
+            merged.append(list(group))
+            words.append(word)
+        current = key
+    return WordGroups(words=words, groups=merged)
+
+
 def word_attention(attentions: np.ndarray, groups: WordGroups) -> np.ndarray:
     """(..., T, T) piece attention -> (..., W, W) word attention, float32, by WORD_RULE."""
     a = np.asarray(attentions, dtype=np.float64)

@@ -92,3 +92,28 @@ def test_mean_and_max_over_heads():
     np.testing.assert_allclose(aggregate_heads(a, "mean").sum(-1), 1, atol=1e-6)
     with pytest.raises(ValueError, match="choose one of mean, max"):
         aggregate_heads(a, "median")
+
+
+def test_chinese_characters_of_one_word_are_grouped_by_jieba():
+    pytest.importorskip("jieba", reason="jieba (optional) groups Chinese characters into words")
+    from model.word_attention import group_words
+
+    text = "我爱北京天安门"  # jieba: 我 / 爱 / 北京 / 天安门
+    tokens = ["[CLS]", *text, "[SEP]"]  # a character-level Chinese vocabulary: one token per character
+    offsets = np.array([(0, 0)] + [(i, i + 1) for i in range(len(text))] + [(0, 0)])
+    special = np.array([True] + [False] * len(text) + [True])
+    groups = group_words(tokens, offsets, np.zeros(len(tokens), int), special, (text, None))
+    assert groups.words == ["[CLS]", "我", "爱", "北京", "天安门", "[SEP]"]
+    assert groups.groups == [[0], [1], [2], [3, 4], [5, 6, 7], [8]]
+    a = random_attention((1, 1, 9, 9))
+    np.testing.assert_allclose(word_attention(a, groups).sum(-1), 1, atol=1e-6)
+
+
+def test_english_words_are_the_word_piece_groups():
+    from model.word_attention import group_words
+
+    tokens = ["[CLS]", "un", "##like", "##ly", "cat", "[SEP]"]
+    offsets = np.array([(0, 0), (0, 2), (2, 6), (6, 8), (9, 12), (0, 0)])
+    special = np.array([True, False, False, False, False, True])
+    groups = group_words(tokens, offsets, np.zeros(6, int), special, ("unlikely cat", None))
+    assert groups.words == ["[CLS]", "unlikely", "cat", "[SEP]"]
