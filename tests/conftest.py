@@ -154,9 +154,13 @@ def fake_hub(tmp_path, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("fake_hub", module)  # its dataclasses look their module up there
     spec.loader.exec_module(module)
+    from huggingface_hub import constants
+
     hub = module.FakeHub()
     for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_CACHE"):
         monkeypatch.delenv(name, raising=False)
+    # huggingface_hub read HF_HUB_OFFLINE (set above for the whole suite) as it was imported.
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     yield hub
