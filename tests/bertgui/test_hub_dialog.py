@@ -82,3 +82,15 @@ def test_closing_the_window_cancels_a_download(window, served, qtbot, monkeypatc
     window.close()
     assert not dialog.downloader.is_busy()
     assert hub.cached_snapshot(MODEL_ID) is None
+
+
+def test_bertgui_model_takes_a_folder_a_cached_id_or_an_id_to_download(served, tmp_path, monkeypatch):
+    from bertgui.app import hub_model
+
+    assert hub_model(None) == (None, None)
+    assert hub_model(MODEL_ID) == (None, MODEL_ID)  # not cached yet: the dialog downloads it
+    snapshot = hub.download(MODEL_ID)
+    assert hub_model(MODEL_ID) == (str(snapshot), None)  # cached: opened from there
+    (tmp_path / "tester" / "tiny-bert").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert hub_model(MODEL_ID) == (MODEL_ID, None)  # a folder of that name wins
