@@ -229,3 +229,24 @@ def test_cli_download_and_model_id(served):
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1].startswith("error: no model 'nobody/nothing'")
+
+
+def test_a_full_disk_is_said_before_downloading(served, monkeypatch):
+    fake_hub, _, _ = served
+    monkeypatch.setattr(hub.shutil, "disk_usage", lambda _: type("Usage", (), {"free": 1000})())
+    with pytest.raises(hub.DiskFullError, match="set HF_HOME") as raised:
+        hub.download(MODEL_ID)
+    assert "\n" not in str(raised.value) and fake_hub.fetched == []
+
+
+def test_progress_says_speed_and_time_left(served, monkeypatch):
+    fake_hub, _, _ = served
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "DOWNLOAD_CHUNK_SIZE", 16384)
+    fake_hub.rate = 400_000
+    reports = []
+    hub.download(MODEL_ID, progress=reports.append)
+    measured = [r for r in reports if r.bytes_per_s > 0 and r.eta_s is not None]
+    assert measured, reports
+    assert 100_000 < measured[-1].bytes_per_s < 1_000_000  # about the server's 0.4 MB/s
