@@ -299,40 +299,45 @@ def download(
 
 
 def _fetch(model_id: str, revision: str | None, cache: Path, meter: _Meter) -> Path:
-    from huggingface_hub import HfApi, hf_hub_download
-
-    _smaller_chunks()
     where = endpoint()
     try:
-        info = HfApi(endpoint=where).model_info(model_id, revision=revision, files_metadata=True)
-        files = files_to_fetch({s.rfilename: s.size for s in info.siblings or []})
-        meter.total = sum(f.size for f in files)
-        _check_room(cache, meter.total, model_id)
-        done, snapshot = 0, None
-        for f in files:
-            meter.check()
-            meter.file = f.name
-            path = Path(
-                hf_hub_download(
-                    model_id,
-                    f.name,
-                    revision=revision,  # not info.sha: the cache's refs/main must name the snapshot
-                    cache_dir=cache,
-                    endpoint=where,
-                    tqdm_class=meter.bar_class(),
-                )
-            )
-            snapshot = path.parent
-            done += f.size
-            meter.set_done(done)  # a file already cached counts as fetched
-            if f.name == CONFIG_FILE:
-                _check_is_bert(path, model_id)
-    except HubError as exc:
-        if isinstance(exc, NotABertError) and not str(exc).startswith(model_id):
-            raise NotABertError(f"{model_id}: {exc}") from None
+        return _fetch_files(model_id, revision, cache, where, meter)
+    except HubError:
         raise
     except Exception as exc:  # noqa: BLE001 - every library failure becomes one line
         raise _one_line_error(exc, model_id, revision, where, cache) from exc
+
+
+def _fetch_files(model_id: str, revision: str | None, cache: Path, where: str, meter: _Meter) -> Path:
+    from huggingface_hub import HfApi, hf_hub_download
+
+    _smaller_chunks()
+    info = HfApi(endpoint=where).model_info(model_id, revision=revision, files_metadata=True)
+    try:
+        files = files_to_fetch({s.rfilename: s.size for s in info.siblings or []})
+    except NotABertError as exc:
+        raise NotABertError(f"{model_id}: {exc}") from None
+    meter.total = sum(f.size for f in files)
+    _check_room(cache, meter.total, model_id)
+    done, snapshot = 0, cache
+    for f in files:
+        meter.check()
+        meter.file = f.name
+        path = Path(
+            hf_hub_download(
+                model_id,
+                f.name,
+                revision=revision,  # not info.sha: the cache's refs/main must name the snapshot
+                cache_dir=cache,
+                endpoint=where,
+                tqdm_class=meter.bar_class(),
+            )
+        )
+        snapshot = path.parent
+        done += f.size
+        meter.set_done(done)  # a file already cached counts as fetched
+        if f.name == CONFIG_FILE:
+            _check_is_bert(path, model_id)
     return snapshot
 
 
