@@ -8,7 +8,7 @@ the 30,522-token vocabulary: the size of google/bert_uncased_L-4_H-256_A-4, rand
 - edit latency of the open (bundled) model while that download runs, against the same without
   a download (median over the edits, as benchmarks/bench_gui.py measures them at 32 tokens).
 
-    python benchmarks/bench_hub.py [--runs 3] [--rate 5]
+    python benchmarks/bench_hub.py [--runs 3] [--rate 5] [--idle-s 8]
 
 Goals (issue 22): at least 4 progress updates a second, GUI latency unchanged while downloading.
 """
@@ -172,6 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rate", type=float, default=5.0, help="MB/s of the throttled server")
+    parser.add_argument("--idle-s", type=float, default=8.0, help="seconds of edits before and after the download")
     parser.add_argument("--serve", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -197,7 +198,7 @@ def main() -> None:
 
     controller.load_model(None, "cpu")  # back to the bundled model for the edits
     wait(app, lambda: controller.info is not None and "bert-mini" in (controller.info.path or ""))
-    deadline = time.monotonic() + 8
+    deadline = time.monotonic() + args.idle_s
     idle = edit_latencies(app, window, controller, lambda: time.monotonic() < deadline)
 
     slow = Server(folder, args.rate)
@@ -214,16 +215,18 @@ def main() -> None:
         seconds = time.perf_counter() - start
     finally:
         slow.stop()
+    deadline = time.monotonic() + args.idle_s
+    idle_after = edit_latencies(app, window, controller, lambda: time.monotonic() < deadline)
     print(
         f"progress reports at {args.rate:g} MB/s: {len(progress)} in {seconds:.1f} s = "
         f"{len(progress) / seconds:.1f}/s; "
         f"longest wait between two {max(b - a for a, b in zip(progress, progress[1:])) * 1000:.0f} ms"
     )
-    print(
-        f"edit latency at 32 tokens, bundled model: median {statistics.median(idle):.0f} ms idle ({len(idle)} edits), "
-        f"{statistics.median(busy):.0f} ms while downloading ({len(busy)} edits; 90th percentile "
-        f"{statistics.quantiles(idle, n=10)[-1]:.0f} vs {statistics.quantiles(busy, n=10)[-1]:.0f} ms)"
-    )
+    print("edit latency at 32 tokens, bundled model (median, 90th percentile, edits):")
+    for name, times in (("before", idle), ("while downloading", busy), ("after", idle_after)):
+        print(
+            f"  {name}: {statistics.median(times):.0f} ms, {statistics.quantiles(times, n=10)[-1]:.0f} ms, {len(times)}"
+        )
     window.close()
     controller.shutdown()
 

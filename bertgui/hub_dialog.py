@@ -83,7 +83,7 @@ class HubDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.open_button = QPushButton("&Download and open")
-        self.open_button.setDefault(True)
+        self.open_button.setDefault(True)  # Enter in the id field
         self.cancel_button = QPushButton("&Cancel download")
         self.cancel_button.setEnabled(False)
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -105,7 +105,6 @@ class HubDialog(QDialog):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.cancel_button.clicked.connect(self.downloader.cancel)
         close_button.clicked.connect(self.close)
-        self.id_edit.returnPressed.connect(self._on_open_button_clicked)
         self.downloader.started.connect(self._on_downloader_started)
         self.downloader.progressed.connect(self._on_downloader_progressed)
         self.downloader.downloaded.connect(self._on_downloader_downloaded)
