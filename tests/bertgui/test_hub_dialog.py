@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from model import hub
 
@@ -32,9 +33,13 @@ def test_open_downloads_with_progress_and_loads_the_model(window, served, qtbot)
     window.menus.cache_menu.aboutToShow.emit()  # File > From the Hugging Face cache lists it now
     assert MODEL_ID in [a.text() for a in window.menus.cache_menu.actions()]
     served.fetched.clear()
+    loading = []
+    window.controller.modelLoading.connect(loading.append)
+    dialog = window.menus.open_from_hub()
+    dialog.id_edit.setText(MODEL_ID)
     with qtbot.waitSignal(window.controller.modelLoaded, timeout=60_000):
-        window.menus.open_from_hub(MODEL_ID)  # cached: opened without asking the Hub
-    assert served.fetched == []
+        qtbot.keyClick(dialog.id_edit, Qt.Key.Key_Return)  # Enter opens it; cached: without asking the Hub
+    assert served.fetched == [] and loading == [str(snapshot)]
 
 
 def test_cancel_stops_the_download_and_the_window_stays_usable(window, served, qtbot, monkeypatch):
