@@ -23,6 +23,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ MODEL_ID = re.compile(r"^(?!.*(--|\.\.))[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 REPORT_EVERY_S = 0.1  # progress reports at most 10 times a second (the GUI wants at least 4)
 SPEED_WINDOW_S = 3.0  # speed is measured over the last few seconds, so the ETA follows the network
-CHUNK_BYTES = 64 * 1024  # see _smaller_chunks
+CHUNK_BYTES = 64 * 1024  # see _plain_http_in_small_chunks
 
 Cancel = threading.Event | Callable[[], bool] | None
 
@@ -254,14 +255,27 @@ class _Meter:
         return Bar
 
 
-def _smaller_chunks() -> None:
-    """huggingface_hub reads a response in 10 MB chunks: at a few MB/s that is one progress
-    report (and one chance to cancel) every few seconds. 64 KB chunks give the 4 reports a second
-    the GUI wants down to 256 KB/s; at a local server's 200 MB/s that is 3,000 chunks a second,
-    each a few microseconds of Python."""
+@contextmanager
+def _plain_http_in_small_chunks():
+    """While a download runs, have huggingface_hub fetch over plain HTTP in small chunks, and
+    put its settings back afterwards (a program calling this may use the library for more).
+
+    - Its 10 MB chunks would give one progress report (and one chance to cancel) every few seconds
+      at a few MB/s; 64 KB chunks give the 4 reports a second the GUI wants down to 256 KB/s (at a
+      local server's 200 MB/s that is 3,000 chunks a second, a few microseconds of Python each).
+    - With hf_xet installed, Xet-backed files are fetched by Rust threads that report through a
+      callback, where raising to cancel is not known to stop them; the Hub serves the same files
+      over HTTP (the /resolve redirect), where every chunk passes through the meter.
+    """
     from huggingface_hub import constants
 
+    saved = constants.DOWNLOAD_CHUNK_SIZE, constants.HF_HUB_DISABLE_XET
     constants.DOWNLOAD_CHUNK_SIZE = min(constants.DOWNLOAD_CHUNK_SIZE, CHUNK_BYTES)
+    constants.HF_HUB_DISABLE_XET = True
+    try:
+        yield
+    finally:
+        constants.DOWNLOAD_CHUNK_SIZE, constants.HF_HUB_DISABLE_XET = saved
 
 
 # --- the download --------------------------------------------------------------------------
@@ -310,9 +324,8 @@ def _fetch(model_id: str, revision: str | None, cache: Path, meter: _Meter) -> P
 
 
 def _fetch_files(model_id: str, revision: str | None, cache: Path, where: str, meter: _Meter) -> Path:
-    from huggingface_hub import HfApi, hf_hub_download
+    from huggingface_hub import HfApi
 
-    _smaller_chunks()
     info = HfApi(endpoint=where).model_info(model_id, revision=revision, files_metadata=True)
     try:
         files = files_to_fetch({s.rfilename: s.size for s in info.siblings or []})
@@ -324,22 +337,29 @@ def _fetch_files(model_id: str, revision: str | None, cache: Path, where: str, m
     for f in files:
         meter.check()
         meter.file = f.name
-        path = Path(
-            hf_hub_download(
-                model_id,
-                f.name,
-                revision=revision,  # not info.sha: the cache's refs/main must name the snapshot
-                cache_dir=cache,
-                endpoint=where,
-                tqdm_class=meter.bar_class(),
-            )
-        )
+        path = _fetch_file(model_id, f.name, revision, cache, where, meter)
         snapshot = path.parent
         done += f.size
         meter.set_done(done)  # a file already cached counts as fetched
         if f.name == CONFIG_FILE:
             _check_is_bert(path, model_id)
     return snapshot
+
+
+def _fetch_file(model_id: str, name: str, revision: str | None, cache: Path, where: str, meter: _Meter) -> Path:
+    from huggingface_hub import hf_hub_download
+
+    with _plain_http_in_small_chunks():
+        return Path(
+            hf_hub_download(
+                model_id,
+                name,
+                revision=revision,  # not info.sha: the cache's refs/main must name the snapshot
+                cache_dir=cache,
+                endpoint=where,
+                tqdm_class=meter.bar_class(),
+            )
+        )
 
 
 def _check_room(cache: Path, total: int, model_id: str) -> None:

@@ -35,9 +35,13 @@ def cached_berts():
 
 
 def test_download_fetches_only_what_a_bert_needs_into_the_standard_cache(served):
+    from huggingface_hub import constants
+
     fake_hub, folder, _ = served
+    settings = constants.DOWNLOAD_CHUNK_SIZE, constants.HF_HUB_DISABLE_XET
     reports = []
     path = hub.download(MODEL_ID, progress=reports.append)
+    assert (constants.DOWNLOAD_CHUNK_SIZE, constants.HF_HUB_DISABLE_XET) == settings  # given back
     fetched = {name.removeprefix(MODEL_ID + "/") for name in fake_hub.fetched}
     assert NEEDED <= fetched
     assert fetched == {p.name for p in folder.iterdir()} - UNNEEDED  # all the tokenizer files it has, no more
