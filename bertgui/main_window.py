@@ -353,6 +353,7 @@ class MainWindow(QMainWindow):
             return
         # Both workers are asked to stop; the window waits about 2 s in all, never on a busy load.
         self.finetune.shutdown(STOP_WAIT_MS // 2)
+        self.menus.shutdown(STOP_WAIT_MS // 2)  # a Hub download: cancelled, stopped at its next chunk
         if self.settings is not None:
             texts = (self.text_a, self.text_b)
             save_window_state(self.settings, self, self.tabs, self._views_with_options(), texts)

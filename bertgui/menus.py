@@ -1,4 +1,4 @@
-"""The menu bar: File (open a model, recent ones, the Hugging Face cache, the bundled model,
+"""The menu bar: File (open a model, from the Hub, recent ones, the Hugging Face cache, the bundled model,
 exports, quit), Model (device, run again, all heads on, explore a size), View (palette, a shortcut
 per tab, every dock) and Help (how to read this tab, the tab guide, the keyboard shortcuts, about).
 Every action goes through the controller or the window."""
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from .controller import Controller
 from .hf_cache import find_cached_berts
+from .hub_dialog import HubDialog
 from .palette import apply_palette
 from .settings import AppSettings
 from .tab_guide import TAB_GUIDE
@@ -66,6 +67,7 @@ class WindowMenus(QObject):
         self.corpus_search: CorpusSearch | None = None  # its content
         self._contexts_dialog: QDialog | None = None  # Model > One word, two contexts
         self.two_contexts: TwoContexts | None = None  # its content
+        self.hub_dialog: HubDialog | None = None  # File > Open from the Hub, kept (with its download) between showings
         self._build()
 
     def show_devices(self, devices: list[str], current: str) -> None:
@@ -102,6 +104,13 @@ class WindowMenus(QObject):
             self._on_open_triggered,
             QKeySequence.StandardKey.Open,
             "Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)",
+        )
+        action(
+            file_menu,
+            "Open from the &Hub…",
+            lambda: self.open_from_hub(),
+            QKeySequence("Ctrl+Shift+O"),
+            "Download a BERT by its Hugging Face Hub id (e.g. bert-base-uncased) into the cache, then open it",
         )
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
@@ -345,6 +354,22 @@ class WindowMenus(QObject):
         table.horizontalHeader().setStretchLastSection(True)
         table.resizeRowsToContents()
         return self._show_dialog("Keyboard shortcuts", table, (520, 480))
+
+    def open_from_hub(self, model_id: str = "") -> HubDialog:
+        """File > Open from the Hub: one non-modal dialog; with `model_id`, that model is opened
+        (from the cache, or downloaded) at once."""
+        if self.hub_dialog is None:
+            self.hub_dialog = HubDialog(self._controller, self._window)
+        self.hub_dialog.show()
+        self.hub_dialog.raise_()
+        self.hub_dialog.activateWindow()
+        if model_id:
+            self.hub_dialog.open_model(model_id)
+        return self.hub_dialog
+
+    def shutdown(self, wait_ms: int) -> bool:
+        """Cancel a download in progress and stop its thread (the window is closing)."""
+        return self.hub_dialog.shutdown(wait_ms) if self.hub_dialog is not None else True
 
     def show_size_explorer(self) -> QDialog:
         """Model > Explore a size: one non-modal dialog, brought forward if it is open already."""

@@ -18,6 +18,7 @@ from .config import BertConfig
 from .device import resolve_device
 from .errors import BertError, CapabilityError, ModelNotFoundError
 from .heads import BertWithHeads, HeadSpec
+from .hub import resolve_local
 from .inspection import Inspection, MaskPrediction, check_head_mask, run_inspection
 from .model_info import ModelInfo, read_evaluation
 from .resource_paths import resources_folder
@@ -204,7 +205,9 @@ class Bert:
 
 
 def load(path: str | Path | None = None, device: str | torch.device = "auto") -> Bert:
-    """Load a Hugging Face-layout BERT folder; with no path, the bundled model.
+    """Load a Hugging Face-layout BERT folder; with no path, the bundled model. A path that is
+    no folder but a Hub id (bert-base-uncased) opens its snapshot in the Hugging Face cache,
+    without any network use (model.hub.download fetches it).
 
     Raises CheckpointError (one line, naming the file and tensor) for any bad folder.
     """
@@ -214,6 +217,7 @@ def load(path: str | Path | None = None, device: str | torch.device = "auto") ->
                 f"the bundled model is not installed at {BUNDLED_MODEL}; pass a model folder (--model DIR)"
             )
         path = BUNDLED_MODEL
+    path = resolve_local(path)
     dev = resolve_device(device)
     ckpt = load_checkpoint(path)
     ckpt.network.to(dev)

@@ -1,7 +1,8 @@
-"""`python -m model`: tokenize, fill-mask, inspect, evaluate, pretrain, fine-tune, predict and convert
-from the command line.
+"""`python -m model`: tokenize, fill-mask, inspect, evaluate, pretrain, fine-tune, predict, convert
+and download from the command line.
 
-Every subcommand takes --model DIR (default: the bundled model) and --device. Errors are
+Every subcommand takes --model DIR or a Hugging Face Hub id (default: the bundled model; an id
+not in the cache is downloaded first) and --device. Errors are
 one line on stderr and a non-zero exit code.
 """
 
@@ -17,6 +18,7 @@ import traceback
 from dataclasses import replace
 from pathlib import Path
 
+from . import hub
 from .bert import BUNDLED_MODEL, Bert, load
 from .duration import parse_duration
 from .errors import BertError, one_line
@@ -88,7 +90,12 @@ def json_dumps(value, ensure_ascii: bool = True) -> str:
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
+    p.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="model folder or Hugging Face Hub id, e.g. bert-base-uncased (default: the bundled model)",
+    )
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
 
 
@@ -179,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--train", required=True, help="text,label (or text_a,text_b,label) rows")
     p.add_argument("--eval", default=None, help="eval file (default: hold out --eval-fraction of --train)")
     p.add_argument("--eval-fraction", type=_held_out_share, default=defaults.eval_fraction)
-    p.add_argument("--model", default=None, help="base model folder (default: the bundled model)")
+    p.add_argument("--model", default=None, help="base model folder or Hub id (default: the bundled model)")
     p.add_argument("--out", required=True, help="where the fine-tuned model folder is written")
     for name in ("text_column", "text_b_column", "label_column"):
         p.add_argument("--" + name.replace("_", "-"), default=None)
@@ -242,7 +249,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=COUNT, default=10)
     p.add_argument("--json", action="store_true", help="a JSON list of results, best first")
     add_model_options(p)
+    p = sub.add_parser(
+        "download", help="download a BERT from the Hugging Face Hub into its cache; prints the snapshot folder"
+    )
+    p.add_argument("model_id", help="e.g. bert-base-uncased or google/bert_uncased_L-4_H-256_A-4")
+    p.add_argument("--revision", default=None, help="a branch, tag or commit (default: main)")
     return parser
+
+
+def print_download_progress(p: hub.DownloadProgress) -> None:
+    """One line on stderr, rewritten in place: stdout carries only the result."""
+    eta = f"ETA {p.eta_s:.0f} s" if p.eta_s is not None else "ETA -"
+    print(
+        f"\r{p.file:<28.28} {p.done_bytes / 1e6:8.1f} / {p.total_bytes / 1e6:.1f} MB  "
+        f"{p.bytes_per_s / 1e6:6.1f} MB/s  {eta:<12}",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def fetch(model_id: str, revision: str | None = None) -> Path:
+    try:
+        return hub.download(model_id, revision, progress=print_download_progress)
+    finally:
+        print(file=sys.stderr)  # end the progress line
+
+
+def model_folder(path):
+    """A --model value as a folder: the folder itself when it exists (a folder wins over an id of
+    the same name), else the Hub id's cached snapshot, else the id downloaded now."""
+    if path is None or Path(path).exists() or not hub.is_model_id(str(path)):
+        return path
+    return hub.cached_snapshot(str(path)) or fetch(str(path))
 
 
 def settings_from(args, settings_class):
@@ -467,11 +506,16 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "pretrain":
+        if args.command == "download":
+            print(fetch(args.model_id, args.revision))
+        elif args.command == "pretrain":
+            args.init = args.init and str(model_folder(args.init))
             cmd_pretrain(args)
         elif args.command == "finetune":
+            args.model = args.model and str(model_folder(args.model))
             cmd_finetune(args)
         else:
+            args.model = model_folder(args.model)
             check_output_first(args)
             bert = load(args.model, device=args.device)
             for warning in bert.warnings:
