@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .attribution import Attribution, run_attribution
 from .checkpoint import load_checkpoint, save_checkpoint
 from .computation import LayerTrace, trace_layer
 from .config import BertConfig
@@ -98,6 +99,39 @@ class Bert:
             candidates,
             compare_all_heads_on,
             masked_positions,
+        )
+
+    def attribute(
+        self,
+        text: str,
+        text_b: str | None = None,
+        *,
+        position: int | None = None,
+        token: str | None = None,
+        label: str | None = None,
+        method: str = "ig",
+        steps: int = 32,
+        baseline: str = "pad",
+        head_mask=None,
+    ) -> Attribution:
+        """Which input tokens one output depends on (see model/attribution.py): integrated
+        gradients ("ig", `steps` steps) or gradient x input ("grad") from a "pad" or "zero"
+        baseline, with the head mask in force. Explained: the logit of `token` (default: the top
+        prediction) at `position` (default: the first [MASK]); or, for a sequence classifier, the
+        logit of class `label` (default: the most probable)."""
+        return run_attribution(
+            self.network,
+            self.tokenizer,
+            self.device,
+            text,
+            text_b,
+            position=position,
+            token=token,
+            label=label,
+            method=method,
+            steps=steps,
+            baseline=baseline,
+            head_mask=head_mask,
         )
 
     @torch.inference_mode()

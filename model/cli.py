@@ -1,5 +1,5 @@
-"""`python -m model`: tokenize, fill-mask, inspect, evaluate, pretrain, fine-tune, predict, convert
-and download from the command line.
+"""`python -m model`: tokenize, fill-mask, inspect, attribute, evaluate, pretrain, fine-tune, predict,
+convert, download, index-corpus and search from the command line.
 
 Every subcommand takes --model DIR or a Hugging Face Hub id (default: the bundled model; an id
 not in the cache is downloaded first) and --device. Errors are
@@ -124,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-b", default=None)
     p.add_argument("--out", type=Path, required=True, help="FILE.npz")
     p.add_argument("--top-k", type=COUNT, default=10)
+    add_model_options(p)
+
+    p = sub.add_parser("attribute", help="which input tokens a prediction depends on (integrated gradients)")
+    p.add_argument("text")
+    p.add_argument("--text-b", default=None)
+    p.add_argument("--target", default=None, help="the token whose logit to explain (default: the top prediction)")
+    p.add_argument(
+        "--position", type=NON_NEGATIVE_INT, default=None, help="the position explained (default: the first [MASK])"
+    )
+    p.add_argument("--label", default=None, help="a classifier's class to explain (default: the most probable)")
+    p.add_argument("--method", choices=("ig", "grad"), default="ig", help="integrated gradients or gradient x input")
+    p.add_argument("--steps", type=COUNT, default=32, help="integration steps (ig)")
+    p.add_argument("--baseline", choices=("pad", "zero"), default="pad", help="[PAD] embeddings or zero vectors")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     add_model_options(p)
 
     for name, what in (
@@ -397,6 +411,41 @@ def cmd_fill_mask(bert: Bert, args) -> None:
             print(f"  {p.token:<20} {p.score:.4f}")
 
 
+BAR_WIDTH = 20  # characters on each side of the attribution bars' zero line
+
+
+def cmd_attribute(bert: Bert, args) -> None:
+    warn_about_text(bert.tokenize(args.text, args.text_b).warning)
+    a = bert.attribute(
+        args.text,
+        args.text_b,
+        position=args.position,
+        token=args.target,
+        label=args.label,
+        method=args.method,
+        steps=args.steps,
+        baseline=args.baseline,
+    )
+    if args.json:
+        fields = {k: v for k, v in vars(a).items() if k not in ("scores", "special_tokens_mask")}
+        fields |= {"scores": a.scores.tolist(), "special_tokens_mask": a.special_tokens_mask.tolist()}
+        print(json_dumps(fields, ensure_ascii=False))
+        return
+    method = "integrated gradients" if a.method == "ig" else "gradient x input"
+    print(f"{method} of the logit of {a.target}, from a {a.baseline} baseline:")
+    largest = float(abs(a.scores).max()) or 1.0
+    print(f"{'#':>4}  {'token':<16} {'score':>9}  {'-':>{BAR_WIDTH}}|+")
+    for i, (tok, score) in enumerate(zip(a.tokens, a.scores.tolist())):
+        n = round(abs(score) / largest * BAR_WIDTH)
+        bar = f"{'#' * n:>{BAR_WIDTH}}|" if score < 0 else f"{'':>{BAR_WIDTH}}|{'#' * n}"
+        print(f"{i:>4}  {tok:<16} {score:>+9.4f}  {bar}")
+    steps = f"{a.steps} step{'s' if a.steps != 1 else ''}"
+    print(
+        f"logit {a.score:.4f} at the input, {a.baseline_score:.4f} at the baseline; the scores sum to "
+        f"{a.scores.astype(float).sum():.4f}: completeness gap {a.completeness_gap:+.4f} ({steps})"
+    )
+
+
 def cmd_inspect(bert: Bert, args) -> None:
     from .export import save_inspection
 
@@ -495,6 +544,7 @@ COMMANDS = {
     "convert": cmd_convert,
     "fill-mask": cmd_fill_mask,
     "inspect": cmd_inspect,
+    "attribute": cmd_attribute,
     "evaluate-mlm": cmd_evaluate_mlm,
     "evaluate-nsp": cmd_evaluate_nsp,
     "predict": cmd_predict,
