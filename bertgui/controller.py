@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from .worker import ContextsRequest, CorpusSearchRequest, FailureKind, InspectRequest, ModelWorker, TraceRequest
+from .worker import (
+    AttributionRequest,
+    ContextsRequest,
+    CorpusSearchRequest,
+    FailureKind,
+    InspectRequest,
+    ModelWorker,
+    TraceRequest,
+)
 from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -48,6 +56,8 @@ class Controller(QObject):
     corpusSearchFailed = Signal(int, str)  # request id, one-line message
     contextsCompared = Signal(int, object)  # request id, worker.ContextsAnswer (Model > One word, two contexts)
     contextsCompareFailed = Signal(int, str)  # request id, one-line message
+    attributionReady = Signal(int, object)  # request id, model.attribution.Attribution ("Why this prediction?")
+    attributionFailed = Signal(int, str)  # request id, one-line message
 
     _loadRequested = Signal(int, str, str)
     _inspectRequested = Signal(object)
@@ -59,6 +69,7 @@ class Controller(QObject):
     _exampleIndexStepRequested = Signal(int, str)
     _corpusSearchRequested = Signal(object)
     _contextsRequested = Signal(object)
+    _attributionRequested = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -109,6 +120,9 @@ class Controller(QObject):
         self._contextsRequested.connect(self._worker.compare_contexts)
         self._worker.contextsCompared.connect(self.contextsCompared)
         self._worker.contextsCompareFailed.connect(self.contextsCompareFailed)
+        self._attributionRequested.connect(self._worker.attribute)
+        self._worker.attributed.connect(self.attributionReady)
+        self._worker.attributeFailed.connect(self.attributionFailed)
         self._worker.loaded.connect(self._on_worker_loaded)
         self._worker.loadFailed.connect(self._on_worker_load_failed)
         self._worker.inspected.connect(self._on_worker_inspected)
@@ -187,6 +201,26 @@ class Controller(QObject):
         self._contextsRequested.emit(
             ContextsRequest(self._request_id, text_a, text_b, position_a, position_b, neighbours)
         )
+        return self._request_id
+
+    def request_attribution(
+        self,
+        position: int | None,
+        token: str | None,
+        label: str | None = None,
+        method: str = "ig",
+        steps: int = 32,
+        baseline: str = "pad",
+    ) -> int:
+        """Which tokens of the shown input the prediction at `position` (or a class) depends on,
+        with the head mask in force; the answer carries the id returned."""
+        self._request_id += 1
+        shown = self.inspection
+        text, text_b = (shown.text, shown.text_b) if shown is not None else (self.text, self.text_b)
+        request = AttributionRequest(
+            self._request_id, text, text_b, self.head_mask, position, token, label, method, steps, baseline
+        )
+        self._attributionRequested.emit(request)
         return self._request_id
 
     def set_text(self, text: str, text_b: str | None = None) -> None:

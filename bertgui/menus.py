@@ -36,6 +36,7 @@ from .hub_dialog import HubDialog
 from .palette import apply_palette
 from .settings import AppSettings
 from .tab_guide import TAB_GUIDE
+from .views.attribution_panel import AttributionPanel
 from .views.caption import CaptionedTabs
 from .views.corpus_search import CorpusSearch
 from .views.size_explorer import SizeExplorer
@@ -66,6 +67,8 @@ class WindowMenus(QObject):
         self._corpus_dialog: QDialog | None = None  # Model > Find in corpus, kept between showings
         self.corpus_search: CorpusSearch | None = None  # its content
         self._contexts_dialog: QDialog | None = None  # Model > One word, two contexts
+        self._attribution_dialog: QDialog | None = None  # Fill-mask > Why this prediction?
+        self.attribution_panel: AttributionPanel | None = None  # its content
         self.two_contexts: TwoContexts | None = None  # its content
         self.hub_dialog: HubDialog | None = None  # File > Open from the Hub, kept (with its download) between showings
         self._build()
@@ -394,6 +397,19 @@ class WindowMenus(QObject):
         self._corpus_dialog.raise_()
         self._corpus_dialog.activateWindow()
         return self._corpus_dialog
+
+    def show_attribution(self, position: int, token: str) -> QDialog:
+        """Fill-mask's "Why this prediction?": one non-modal dialog, explaining the latest choice."""
+        if self._attribution_dialog is None:
+            self.attribution_panel = AttributionPanel(self._controller)
+            self._attribution_dialog = self._show_dialog(
+                "Why this prediction?", self.attribution_panel, (900, 620), False
+            )
+        self.attribution_panel.explain(position, token)
+        self._attribution_dialog.show()
+        self._attribution_dialog.raise_()
+        self._attribution_dialog.activateWindow()
+        return self._attribution_dialog
 
     def show_two_contexts(self) -> QDialog:
         """Model > One word, two contexts: one non-modal dialog, brought forward if it is open already."""

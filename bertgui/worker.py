@@ -89,6 +89,22 @@ class ContextsAnswer:
     neighbours_b: object | None
 
 
+@dataclass(frozen=True)
+class AttributionRequest:
+    """Which input tokens a prediction depends on (model.attribution.Attribution)."""
+
+    request_id: int
+    text: str
+    text_b: str | None
+    head_mask: np.ndarray | None
+    position: int | None  # the [MASK] explained; None for a classifier's class
+    token: str | None  # the vocabulary token explained there; None: the top prediction
+    label: str | None  # a classifier's class; None: the most probable
+    method: str  # "ig" or "grad"
+    steps: int
+    baseline: str  # "pad" or "zero"
+
+
 class ModelWorker(QObject):
     """Lives in a QThread. Holds the model it is running; only this thread calls it."""
 
@@ -111,6 +127,8 @@ class ModelWorker(QObject):
     corpusSearched = Signal(int, object)  # request id, model.corpus_index.SearchResult
     corpusSearchFailed = Signal(int, str)  # request id, one-line message
     contextsCompared = Signal(int, object)  # request id, ContextsAnswer
+    attributed = Signal(int, object)  # request id, model.attribution.Attribution
+    attributeFailed = Signal(int, str)  # request id, one-line message
     contextsCompareFailed = Signal(int, str)  # request id, one-line message
 
     def __init__(self):
@@ -321,6 +339,29 @@ class ModelWorker(QObject):
             self.contextsCompareFailed.emit(request.request_id, describe_failure(exc, "could not compare the two")[1])
             return
         self.contextsCompared.emit(request.request_id, ContextsAnswer(comparison, *neighbours))
+
+    @Slot(object)
+    def attribute(self, request: AttributionRequest) -> None:
+        try:
+            if self._bert is None:
+                raise BertError("no model is loaded yet")
+            result = self._bert.attribute(
+                request.text,
+                request.text_b,
+                position=request.position,
+                token=request.token,
+                label=request.label,
+                method=request.method,
+                steps=request.steps,
+                baseline=request.baseline,
+                head_mask=request.head_mask,
+            )
+        except Exception as exc:
+            self.attributeFailed.emit(
+                request.request_id, describe_failure(exc, "could not attribute the prediction")[1]
+            )
+            return
+        self.attributed.emit(request.request_id, result)
 
 
 def available_devices() -> list[str]:
