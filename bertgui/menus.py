@@ -371,7 +371,11 @@ class WindowMenus(QObject):
         return self.hub_dialog
 
     def shutdown(self, wait_ms: int) -> bool:
-        """Cancel a download in progress and stop its thread (the window is closing)."""
+        """The window is closing: close the tool windows it opened, and cancel a download in
+        progress and stop its thread."""
+        for dialog in (self._size_dialog, self._corpus_dialog, self._contexts_dialog, self._attribution_dialog):
+            if dialog is not None:
+                dialog.close()
         return self.hub_dialog.shutdown(wait_ms) if self.hub_dialog is not None else True
 
     def show_size_explorer(self) -> QDialog:
