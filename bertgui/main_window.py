@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self.fill_mask_view.topKChanged.connect(controller.set_top_k)
         self.fill_mask_view.candidatesChanged.connect(controller.set_candidates)
         self.fill_mask_view.attributionRequested.connect(self._on_fill_mask_attribution_requested)
+        self.nsp_view.classAttributionRequested.connect(self._on_nsp_class_attribution_requested)
         self.text_input.textsChanged.connect(self.fill_mask_view.note_text_changed)
         self.nsp_view.pairRequested.connect(self.set_texts)
         self.computation_view.layerWanted.connect(controller.set_trace_wanted)
@@ -215,6 +216,9 @@ class MainWindow(QMainWindow):
 
     def _on_fill_mask_attribution_requested(self, position: int, token: str) -> None:
         self.menus.show_attribution(position, token)
+
+    def _on_nsp_class_attribution_requested(self, label: str) -> None:
+        self.menus.show_attribution(None, None, label)
 
     def _on_neuron_view_requested(self, layer: int, head: int, query: int) -> None:
         self.tabs.setCurrentWidget(self.computation_view)  # first: the tab draws the current input's tokens

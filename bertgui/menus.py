@@ -402,14 +402,18 @@ class WindowMenus(QObject):
         self._corpus_dialog.activateWindow()
         return self._corpus_dialog
 
-    def show_attribution(self, position: int, token: str) -> QDialog:
-        """Fill-mask's "Why this prediction?": one non-modal dialog, explaining the latest choice."""
+    def show_attribution(self, position: int | None, token: str | None, label: str | None = None) -> QDialog:
+        """Fill-mask's "Why this prediction?" (a [MASK]'s token) or the Sentence tab's "Why this
+        class?" (a classifier's class): one non-modal dialog, explaining the latest choice."""
         if self._attribution_dialog is None:
             self.attribution_panel = AttributionPanel(self._controller)
             self._attribution_dialog = self._show_dialog(
                 "Why this prediction?", self.attribution_panel, (900, 620), False
             )
-        self.attribution_panel.explain(position, token)
+        if label is not None:
+            self.attribution_panel.explain_class(label)
+        else:
+            self.attribution_panel.explain(position, token)
         self._attribution_dialog.show()
         self._attribution_dialog.raise_()
         self._attribution_dialog.activateWindow()

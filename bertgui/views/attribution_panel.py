@@ -42,7 +42,7 @@ class AttributionPanel(QWidget):
         super().__init__(parent)
         self._controller = controller
         self._latest = 0
-        self._target: tuple[int, str | None] | None = None  # (position, token)
+        self._target: tuple[int | None, str | None, str | None] | None = None  # (position, token, label)
         self.attribution: Attribution | None = None
         self.caption = QLabel(CAPTION)
         self.caption.setWordWrap(True)
@@ -104,18 +104,23 @@ class AttributionPanel(QWidget):
 
     def explain(self, position: int, token: str | None) -> None:
         """Explain the prediction of `token` (None: the top one) at the [MASK] at `position`."""
-        self._target = (position, token)
+        self._target = (position, token, None)
+        self._request()
+
+    def explain_class(self, label: str) -> None:
+        """Explain a fine-tuned classifier's class `label` (read at [CLS])."""
+        self._target = (None, None, label)
         self._request()
 
     @Slot()
     def _request(self) -> None:
         if self._target is None:
             return
-        position, token = self._target
-        what = f"'{token}'" if token else "the top prediction"
-        self.target_label.setText(f"Explaining {html.escape(what)} at position {position}… (computing)")
+        position, token, label = self._target
+        what = f"class '{label}'" if label else f"'{token}' at position {position}" if token else "the top prediction"
+        self.target_label.setText(f"Explaining {html.escape(what)}… (computing)")
         self._latest = self._controller.request_attribution(
-            position, token, None, self.method.currentData(), self.steps.value(), self.baseline.currentData()
+            position, token, label, self.method.currentData(), self.steps.value(), self.baseline.currentData()
         )
 
     @Slot(int, object)
@@ -142,7 +147,7 @@ class AttributionPanel(QWidget):
         tokens = [a.tokens[i] for i in keep]
         values = shares(a.scores, keep)
         method = "integrated gradients" if a.method == "ig" else "gradient x input"
-        self.target_label.setText(f"Why <b>{html.escape(a.target)}</b>? By {method}, {a.steps} step(s).")
+        self.target_label.setText(f"Why <b>{html.escape(a.target, quote=False)}</b>? By {method}, {a.steps} step(s).")
         peak = float(np.abs(values).max()) if len(values) else 0.0
         cells = []
         for token, value in zip(tokens, values):

@@ -36,3 +36,27 @@ def test_why_this_prediction_shows_the_attributions_beside_the_rollout(qtbot, wi
     with qtbot.waitSignal(window.controller.attributionReady, timeout=60_000) as ready:
         panel.method.setCurrentIndex(panel.method.findData("grad"))
     assert ready.args[1].method == "grad" and ready.args[1].steps == 1
+
+
+def test_why_this_class_explains_a_classifiers_top_class(qtbot, controller, hf_folder):
+    from bertgui.main_window import MainWindow
+
+    folder, _ = hf_folder("BertForSequenceClassification", num_labels=3)
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentWidget(window.nsp_view)
+    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
+        controller.load_model(str(folder), "cpu")
+    with qtbot.waitSignal(controller.inspectionReady, timeout=30_000):
+        window.text_a.setText("the cat sat on the mat")
+    r = controller.inspection
+    top = max(r.class_probabilities, key=r.class_probabilities.get)
+    assert window.nsp_view.why_button.isVisible()
+    with qtbot.waitSignal(controller.attributionReady, timeout=60_000) as ready:
+        window.nsp_view.why_button.click()
+    a = ready.args[1]
+    assert a.target == f"class '{top}'" and a.target_position == 0
+    panel = window.menus.attribution_panel
+    qtbot.waitUntil(lambda: panel.attribution is a)
+    assert f"class '{top}'" in panel.target_label.text()
