@@ -5,13 +5,17 @@
   BERT-base-sized model (random weights) at 128 tokens;
 - launch: from process start to the first painted main window (a fresh interpreter);
 - peak memory (max resident set size) of the process after the edits, and for BERT-base-sized
-  at 512 tokens with all 144 heads drawn.
+  at 512 tokens with all 144 heads drawn;
+- the Computation tab: from a change of head or query token to the step-through and neuron
+  panels redrawn and painted, and from a change of layer to its trace (run on the worker)
+  drawn and painted, median over the switches, for the same two models and lengths.
 
     python benchmarks/bench_gui.py [--model DIR] [--edits 50] [--skip-base]
 
 Goals (issue 4): 150 ms at 32 tokens with the bundled model, 300 ms at 128 tokens for
 BERT-base-sized, first paint within 2 s, 700 MB with the bundled model, 1.5 GB with
-BERT-base-sized at 512 tokens.
+BERT-base-sized at 512 tokens. Issue 20: switching layer, head or query token in the
+Computation tab within 50 ms with the bundled model and 150 ms BERT-base-sized at 128 tokens.
 """
 
 from __future__ import annotations
@@ -85,6 +89,61 @@ def measure_edits(model_dir: str | None, n_tokens: int, edits: int) -> tuple[flo
     return statistics.median(times) * 1000, tokens
 
 
+def measure_computation(model_dir: str | None, n_tokens: int, switches: int) -> tuple[float, float, int]:
+    """Median ms of a head or token switch and of a layer switch in the Computation tab, with
+    the step-through panel shown (the neuron panel redraws with it: both follow the selection)."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from bertgui.controller import Controller
+    from bertgui.main_window import MainWindow
+
+    pg.setConfigOptions(imageAxisOrder="row-major")
+    app = QApplication.instance() or QApplication([])
+    controller = Controller()
+    window = MainWindow(controller, show_dialogs=False)
+    view = window.computation_view
+    window.tabs.setCurrentWidget(view)
+    view.set_panel(2)  # one layer, step by step
+    window.show()
+    traces: list = []
+    controller.layerTraceReady.connect(traces.append)  # after the view: runs once it has drawn
+
+    def wait(condition) -> None:
+        while not condition():
+            app.processEvents()
+            time.sleep(0.0005)
+
+    loaded: list = []
+    controller.modelLoaded.connect(loaded.append)
+    controller.load_model(model_dir, "cpu")
+    wait(lambda: loaded)
+    window.text_a.setText(sentence(n_tokens, 0))
+    wait(lambda: traces and controller.inspection is not None and traces[-1].tokens == controller.inspection.tokens)
+    tokens = len(traces[-1].tokens)
+    layers, heads = view.layer_combo.count(), view.head_combo.count()
+    selection, layer_switch = [], []
+    for i in range(switches + 2):
+        start = time.perf_counter()
+        combo, count = (view.head_combo, heads) if i % 2 else (view.token_combo, tokens)
+        combo.setCurrentIndex((combo.currentIndex() + 1) % count)
+        window.repaint()
+        app.processEvents()
+        if i >= 2:
+            selection.append(time.perf_counter() - start)
+    for i in range(switches + 2):
+        traces.clear()
+        start = time.perf_counter()
+        view.layer_combo.setCurrentIndex((view.layer_combo.currentIndex() + 1) % layers)
+        wait(lambda: traces)
+        window.repaint()
+        app.processEvents()
+        if i >= 2:
+            layer_switch.append(time.perf_counter() - start)
+    window.close()
+    return statistics.median(selection) * 1000, statistics.median(layer_switch) * 1000, tokens
+
+
 def measure_launch(model_dir: str | None) -> float:
     """Seconds from interpreter start to the first paint of the main window."""
     code = f"""
@@ -152,7 +211,16 @@ def main() -> int:
     parser.add_argument("--skip-base", action="store_true", help="skip the BERT-base-sized measurements")
     parser.add_argument("--measure", nargs=3, metavar=("MODEL", "TOKENS", "EDITS"), help=argparse.SUPPRESS)
     parser.add_argument("--make-base", metavar="FOLDER", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--measure-computation", nargs=3, metavar=("MODEL", "TOKENS", "SWITCHES"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.measure_computation:  # the child process of run_isolated
+        model_dir, n_tokens, switches = args.measure_computation
+        model_dir = None if model_dir == "-" else model_dir
+        selection, layer, tokens = measure_computation(model_dir, int(n_tokens), int(switches))
+        print(f"{selection:.1f} {layer:.1f} {tokens}")
+        return 0
     if args.measure:  # the child process of run_isolated
         model_dir, n_tokens, edits = args.measure
         ms, tokens = measure_edits(None if model_dir == "-" else model_dir, int(n_tokens), int(edits))
@@ -170,9 +238,19 @@ def main() -> int:
         f"edit latency, {name}, {tokens} tokens: median {float(ms):.0f} ms over {args.edits} edits (goal 150 ms); "
         f"peak memory {peak} MB (goal 700 MB)"
     )
+    selection, layer, tokens = run_isolated("--measure-computation", args.model or "-", "32", "20")
+    print(
+        f"Computation tab, {name}, {tokens} tokens: head or token switch {float(selection):.0f} ms, "
+        f"layer switch (traced on the worker) {float(layer):.0f} ms, medians over 20 (goal 50 ms)"
+    )
     if not args.skip_base:
         with tempfile.TemporaryDirectory() as tmp:
             (base,) = run_isolated("--make-base", tmp)
+            selection, layer, tokens = run_isolated("--measure-computation", base, "128", "20")
+            print(
+                f"Computation tab, BERT-base-sized, {tokens} tokens: head or token switch {float(selection):.0f} ms, "
+                f"layer switch {float(layer):.0f} ms, medians over 20 (goal 150 ms)"
+            )
             ms, tokens, peak = run_isolated("--measure", base, "128", str(args.edits))
             print(
                 f"edit latency, BERT-base-sized, {tokens} tokens: median {float(ms):.0f} ms (goal 300 ms); "

@@ -1,6 +1,6 @@
 """Application entry point: `python main.py` or the `bertgui` console script.
 
-python main.py [--model DIR] [--device auto|cpu|cuda] [--text "..."] [--text-b "..."]
+python main.py [--model DIR|HUB_ID] [--device auto|cpu|cuda] [--text "..."] [--text-b "..."]
                [--tab NAME] [--head LAYER-HEAD] [--size WIDTHxHEIGHT] [--dark] [--screenshot FILE.png]
 """
 
@@ -21,7 +21,13 @@ TAB_KEYS = [tab_key(name) for name in TAB_NAMES]
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bertgui", description="BERT Explorer")
-    parser.add_argument("--model", default=None, metavar="DIR", help="model folder (default: the bundled model)")
+    parser.add_argument(
+        "--model",
+        default=None,
+        metavar="DIR|ID",
+        help="model folder, or a Hugging Face Hub id such as bert-base-uncased: opened from the cache, "
+        "else downloaded (default: the bundled model)",
+    )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--text", default=None, help="sentence A to open with (default: the last one)")
     parser.add_argument("--text-b", default=None, help="sentence B to open with")
@@ -52,6 +58,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot", default=None, metavar="FILE.png", help="render the window to this PNG once ready, then exit"
     )
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add BERT Explorer to the desktop's application menu (Linux: ~/.local/share), then exit",
+    )
+    desktop.add_argument(
+        "--remove-desktop-entry", action="store_true", help="remove what --install-desktop-entry added, then exit"
+    )
     return parser.parse_args(argv)
 
 
@@ -81,6 +96,24 @@ def layer_and_head(text: str) -> tuple[int, int]:
     return layer, head
 
 
+def desktop_entry_command(install: bool) -> int:
+    from . import desktop_entry
+
+    try:
+        if install:
+            entry, icon = desktop_entry.install()
+            print(f"bertgui: added to the application menu: {entry} (icon {icon})")
+        else:
+            removed = desktop_entry.remove()
+            print(
+                f"bertgui: removed {', '.join(map(str, removed))}" if removed else "bertgui: no desktop entry to remove"
+            )
+    except OSError as exc:
+        print(f"bertgui: error: could not write the desktop entry ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    return 0
+
+
 def opening_texts(text: str | None, text_b: str | None, remembered: tuple[str, str]) -> tuple[str, str]:
     """Sentences A and B to open with: the command line's, else the last session's, else the default.
     --text-b alone pairs with the sentence A the app would have shown."""
@@ -89,11 +122,27 @@ def opening_texts(text: str | None, text_b: str | None, remembered: tuple[str, s
     return (text if text is not None else (remembered[0] or DEFAULT_TEXT)), (text_b or "")
 
 
+def hub_model(model: str | None) -> tuple[str | None, str | None]:
+    """--model as (a folder to open, a Hub id to download first): a folder wins over an id of the
+    same name, and an id whose whole snapshot is in the cache opens from there, without network."""
+    from model.hub import cached_snapshot, is_model_id
+
+    if model is None or Path(model).exists() or not is_model_id(model):
+        return model, None
+    cached = cached_snapshot(model)
+    return (str(cached), None) if cached is not None else (None, model)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.install_desktop_entry or args.remove_desktop_entry:
+        return desktop_entry_command(args.install_desktop_entry)
     import pyqtgraph as pg
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from model.resource_paths import resources_folder
 
     from .controller import Controller
     from .garbage import set_aside_long_lived_objects
@@ -105,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("BERT Explorer")
+    app.setDesktopFileName("bertgui")  # the desktop entry --install-desktop-entry writes
+    app.setWindowIcon(QIcon(str(resources_folder() / "icons" / "bertgui.svg")))
     apply_palette(app, dark=False)
     # A screenshot shows exactly what the arguments say: no remembered state is read or written.
     settings = None if args.screenshot else AppSettings()
@@ -118,7 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.size:
         window.resize(*args.size)
     window.set_texts(*opening_texts(args.text, args.text_b, settings.text if settings else ("", "")))
-    model_path = args.model
+    model_path, hub_id = hub_model(args.model)
+    if hub_id and args.screenshot:
+        print(
+            f"bertgui: error: {hub_id} is not in the Hugging Face cache: download it first with "
+            f"`python -m model download {hub_id}`",
+            file=sys.stderr,
+        )
+        return 2
     if model_path is None and settings and settings.last_model and Path(settings.last_model).is_dir():
         model_path = settings.last_model
     if args.head:
@@ -156,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # The model (and torch with it) loads on the worker thread once the window has painted.
     QTimer.singleShot(0, lambda: controller.load_model(model_path, args.device))
+    if hub_id:  # the last (or bundled) model opens meanwhile; the downloaded one replaces it
+        QTimer.singleShot(0, lambda: window.menus.open_from_hub(hub_id))
     app.exec()
     controller.shutdown()  # whatever ended the event loop; waits about 2 s at most
     if any_abandoned():  # a worker still busy (a long load): end without waiting for it

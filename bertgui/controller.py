@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from .worker import FailureKind, InspectRequest, ModelWorker, TraceRequest
+from .worker import (
+    AttributionRequest,
+    ContextsRequest,
+    CorpusSearchRequest,
+    FailureKind,
+    InspectRequest,
+    ModelWorker,
+    TraceRequest,
+)
 from .worker_thread import STOP_WAIT_MS, start_worker_thread, stop_worker_thread
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
@@ -41,6 +49,15 @@ class Controller(QObject):
     layerTraceFailed = Signal(str)  # one-line message
     sizeMeasured = Signal(int, object)  # request id, model.sizes.SizeReport (Model > Explore a size)
     sizeMeasureFailed = Signal(int, str)  # request id, one-line message
+    corpusIndexOpened = Signal(int, object)  # request id, model.corpus_index.IndexInfo (Model > Find in corpus)
+    corpusIndexProgress = Signal(int, int, int)  # request id, sentences indexed, sentences in all
+    corpusIndexFailed = Signal(int, str)  # request id, one-line message
+    corpusSearched = Signal(int, object)  # request id, model.corpus_index.SearchResult
+    corpusSearchFailed = Signal(int, str)  # request id, one-line message
+    contextsCompared = Signal(int, object)  # request id, worker.ContextsAnswer (Model > One word, two contexts)
+    contextsCompareFailed = Signal(int, str)  # request id, one-line message
+    attributionReady = Signal(int, object)  # request id, model.attribution.Attribution ("Why this prediction?")
+    attributionFailed = Signal(int, str)  # request id, one-line message
 
     _loadRequested = Signal(int, str, str)
     _inspectRequested = Signal(object)
@@ -48,6 +65,11 @@ class Controller(QObject):
     _exportRequested = Signal(str)
     _traceRequested = Signal(object)
     _sizeRequested = Signal(int, object, int)
+    _indexOpenRequested = Signal(int, str)
+    _exampleIndexStepRequested = Signal(int, str)
+    _corpusSearchRequested = Signal(object)
+    _contextsRequested = Signal(object)
+    _attributionRequested = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -62,6 +84,7 @@ class Controller(QObject):
         self.top_k = 10  # predictions per [MASK]
         self.candidates: tuple[str, ...] = ()  # words scored at each [MASK] ("Check a word")
         self._request_id = 0
+        self._building_example: tuple[int, str] | None = None  # (request id, root) of the example index being built
         self._pending_inspect = 0
         self._pending_load = 0
         self.layer_trace: LayerTrace | None = None  # the latest trace delivered
@@ -86,6 +109,20 @@ class Controller(QObject):
         self._sizeRequested.connect(self._worker.measure_size)
         self._worker.sizeMeasured.connect(self.sizeMeasured)
         self._worker.sizeMeasureFailed.connect(self.sizeMeasureFailed)
+        self._indexOpenRequested.connect(self._worker.open_corpus_index)
+        self._exampleIndexStepRequested.connect(self._worker.build_example_index_step)
+        self._corpusSearchRequested.connect(self._worker.search_corpus)
+        self._worker.corpusIndexOpened.connect(self.corpusIndexOpened)
+        self._worker.corpusIndexProgress.connect(self._on_worker_corpus_index_progress)
+        self._worker.corpusIndexFailed.connect(self.corpusIndexFailed)
+        self._worker.corpusSearched.connect(self.corpusSearched)
+        self._worker.corpusSearchFailed.connect(self.corpusSearchFailed)
+        self._contextsRequested.connect(self._worker.compare_contexts)
+        self._worker.contextsCompared.connect(self.contextsCompared)
+        self._worker.contextsCompareFailed.connect(self.contextsCompareFailed)
+        self._attributionRequested.connect(self._worker.attribute)
+        self._worker.attributed.connect(self.attributionReady)
+        self._worker.attributeFailed.connect(self.attributionFailed)
         self._worker.loaded.connect(self._on_worker_loaded)
         self._worker.loadFailed.connect(self._on_worker_load_failed)
         self._worker.inspected.connect(self._on_worker_inspected)
@@ -126,6 +163,64 @@ class Controller(QObject):
         `tokens` tokens; the answer, sizeMeasured or sizeMeasureFailed, carries the id returned."""
         self._request_id += 1
         self._sizeRequested.emit(self._request_id, config, tokens)
+        return self._request_id
+
+    def open_corpus_index(self, folder: str) -> int:
+        """Open an index built by `python -m model index-corpus` for the loaded model; the answer,
+        corpusIndexOpened or corpusIndexFailed, carries the id returned."""
+        self._request_id += 1
+        self._indexOpenRequested.emit(self._request_id, folder)
+        return self._request_id
+
+    def build_example_index(self, root: str) -> int:
+        """Index the shipped example sentences for the loaded model under `root`, a chunk per
+        worker call (corpusIndexProgress after each), then open it (corpusIndexOpened)."""
+        self._request_id += 1
+        self._building_example = (self._request_id, root)
+        self._exampleIndexStepRequested.emit(self._request_id, root)
+        return self._request_id
+
+    def cancel_example_index(self) -> None:
+        """Stop after the chunk in progress; building again resumes where it stopped."""
+        self._building_example = None
+
+    def search_corpus(self, token: int, layer: int, top_k: int = 10) -> int:
+        """The corpus tokens nearest token `token` of the current text at `layer`."""
+        self._request_id += 1
+        shown = self.inspection  # the token is a position in the tokens the views show
+        text, text_b = (shown.text, shown.text_b) if shown is not None else (self.text, self.text_b)
+        request = CorpusSearchRequest(self._request_id, text, text_b, token, layer, top_k)
+        self._corpusSearchRequested.emit(request)
+        return self._request_id
+
+    def compare_contexts(
+        self, text_a: str, text_b: str, position_a: int | None, position_b: int | None, neighbours: int = 5
+    ) -> int:
+        """One word in two sentences, layer by layer; None positions: a word both share."""
+        self._request_id += 1
+        self._contextsRequested.emit(
+            ContextsRequest(self._request_id, text_a, text_b, position_a, position_b, neighbours)
+        )
+        return self._request_id
+
+    def request_attribution(
+        self,
+        position: int | None,
+        token: str | None,
+        label: str | None = None,
+        method: str = "ig",
+        steps: int = 32,
+        baseline: str = "pad",
+    ) -> int:
+        """Which tokens of the shown input the prediction at `position` (or a class) depends on,
+        with the head mask in force; the answer carries the id returned."""
+        self._request_id += 1
+        shown = self.inspection
+        text, text_b = (shown.text, shown.text_b) if shown is not None else (self.text, self.text_b)
+        request = AttributionRequest(
+            self._request_id, text, text_b, self.head_mask, position, token, label, method, steps, baseline
+        )
+        self._attributionRequested.emit(request)
         return self._request_id
 
     def set_text(self, text: str, text_b: str | None = None) -> None:
@@ -236,6 +331,12 @@ class Controller(QObject):
         return stop_worker_thread(self._thread, self._worker, wait_ms)
 
     # --- answers from the worker ------------------------------------------------------
+
+    @Slot(int, int, int)
+    def _on_worker_corpus_index_progress(self, request_id: int, done: int, total: int) -> None:
+        self.corpusIndexProgress.emit(request_id, done, total)
+        if self._building_example is not None and self._building_example[0] == request_id:
+            self._exampleIndexStepRequested.emit(*self._building_example)  # the next chunk
 
     @Slot(int, object)
     def _on_worker_loaded(self, request_id: int, info: ModelInfo) -> None:

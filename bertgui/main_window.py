@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from model.html_export import save_attention_page
+
 from .controller import Controller
 from .finetune.wing import FinetuneWing
 from .image_export import save_widget_image
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
         self.fill_mask_view.scoreModeChanged.connect(controller.set_masked_scoring)
         self.fill_mask_view.topKChanged.connect(controller.set_top_k)
         self.fill_mask_view.candidatesChanged.connect(controller.set_candidates)
+        self.fill_mask_view.attributionRequested.connect(self._on_fill_mask_attribution_requested)
+        self.nsp_view.classAttributionRequested.connect(self._on_nsp_class_attribution_requested)
         self.text_input.textsChanged.connect(self.fill_mask_view.note_text_changed)
         self.nsp_view.pairRequested.connect(self.set_texts)
         self.computation_view.layerWanted.connect(controller.set_trace_wanted)
@@ -210,6 +214,12 @@ class MainWindow(QMainWindow):
     def _on_computation_open_embeddings_requested(self) -> None:
         self.tabs.setCurrentWidget(self.embeddings_view)
 
+    def _on_fill_mask_attribution_requested(self, position: int, token: str) -> None:
+        self.menus.show_attribution(position, token)
+
+    def _on_nsp_class_attribution_requested(self, label: str) -> None:
+        self.menus.show_attribution(None, None, label)
+
     def _on_neuron_view_requested(self, layer: int, head: int, query: int) -> None:
         self.tabs.setCurrentWidget(self.computation_view)  # first: the tab draws the current input's tokens
         self.computation_view.show_neuron_view(layer, head, query)
@@ -220,6 +230,26 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Saved {path}", 5000)
         else:
             self._on_controller_error(f"{path}: could not write the image (check the folder and the name)")
+
+    def export_attention_page(self, path: str) -> None:
+        """The current input's attention as a self-contained web page (model/html_export.py), opening
+        on the layer and head the Attention tab shows."""
+        r = self.controller.inspection
+        if r is None:
+            self._on_controller_error("nothing to export yet: type a sentence first")
+            return
+        head = self.attention_view.head_combo.currentData()
+        view = {
+            "layer": self.attention_view.layer_spin.value(),
+            "heads": (head if head is not None and head >= 0 else 0,),
+        }
+        title = f"Attention of {self.controller.info.name if self.controller.info else 'BERT'}: {r.text}"
+        try:
+            written = save_attention_page(path, r.tokens, r.attentions, title, **view)
+        except OSError as exc:
+            self._on_controller_error(f"{path}: could not write the page ({exc.strerror or exc})")
+            return
+        self.statusBar().showMessage(f"Saved {written}", 5000)
 
     # --- controller events ----------------------------------------------------------------
 
@@ -331,6 +361,7 @@ class MainWindow(QMainWindow):
             return
         # Both workers are asked to stop; the window waits about 2 s in all, never on a busy load.
         self.finetune.shutdown(STOP_WAIT_MS // 2)
+        self.menus.shutdown(STOP_WAIT_MS // 2)  # a Hub download: cancelled, stopped at its next chunk
         if self.settings is not None:
             texts = (self.text_a, self.text_b)
             save_window_state(self.settings, self, self.tabs, self._views_with_options(), texts)

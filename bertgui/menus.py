@@ -1,4 +1,4 @@
-"""The menu bar: File (open a model, recent ones, the Hugging Face cache, the bundled model,
+"""The menu bar: File (open a model, from the Hub, recent ones, the Hugging Face cache, the bundled model,
 exports, quit), Model (device, run again, all heads on, explore a size), View (palette, a shortcut
 per tab, every dock) and Help (how to read this tab, the tab guide, the keyboard shortcuts, about).
 Every action goes through the controller or the window."""
@@ -32,11 +32,15 @@ from PySide6.QtWidgets import (
 
 from .controller import Controller
 from .hf_cache import find_cached_berts
+from .hub_dialog import HubDialog
 from .palette import apply_palette
 from .settings import AppSettings
 from .tab_guide import TAB_GUIDE
+from .views.attribution_panel import AttributionPanel
 from .views.caption import CaptionedTabs
+from .views.corpus_search import CorpusSearch
 from .views.size_explorer import SizeExplorer
+from .views.two_contexts_view import TwoContexts
 
 # model/bert.py's BUNDLED_MODEL names it too, but that module imports torch, which the GUI thread
 # never does (tests/bertgui/test_menus.py checks the two agree).
@@ -60,6 +64,13 @@ class WindowMenus(QObject):
         self._last_export_folder = ""
         self._size_dialog: QDialog | None = None  # Model > Explore a size, kept between showings
         self.size_explorer: SizeExplorer | None = None  # its content
+        self._corpus_dialog: QDialog | None = None  # Model > Find in corpus, kept between showings
+        self.corpus_search: CorpusSearch | None = None  # its content
+        self._contexts_dialog: QDialog | None = None  # Model > One word, two contexts
+        self._attribution_dialog: QDialog | None = None  # Fill-mask > Why this prediction?
+        self.attribution_panel: AttributionPanel | None = None  # its content
+        self.two_contexts: TwoContexts | None = None  # its content
+        self.hub_dialog: HubDialog | None = None  # File > Open from the Hub, kept (with its download) between showings
         self._build()
 
     def show_devices(self, devices: list[str], current: str) -> None:
@@ -97,6 +108,13 @@ class WindowMenus(QObject):
             QKeySequence.StandardKey.Open,
             "Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)",
         )
+        action(
+            file_menu,
+            "Open from the &Hub…",
+            lambda: self.open_from_hub(),
+            QKeySequence("Ctrl+Shift+O"),
+            "Download a BERT by its Hugging Face Hub id (e.g. bert-base-uncased) into the cache, then open it",
+        )
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         self.cache_menu = file_menu.addMenu("From the Hugging Face &cache")
@@ -112,6 +130,13 @@ class WindowMenus(QObject):
         file_menu.addSeparator()
         action(file_menu, "Export view as &PNG…", lambda: self.export_view("png"), QKeySequence("Ctrl+E"))
         action(file_menu, "Export view as &SVG…", lambda: self.export_view("svg"), QKeySequence("Ctrl+Shift+S"))
+        action(
+            file_menu,
+            "Export attention as a &web page…",
+            self._on_export_page_triggered,
+            None,
+            "The head view and the attention grid as one HTML file that any browser opens offline",
+        )
         action(
             file_menu,
             "Export inspection &arrays…",
@@ -140,6 +165,20 @@ class WindowMenus(QObject):
             self.show_size_explorer,
             None,
             "BERT-tiny to BERT-large, or a size of your own: shapes, parameters and memory, without any weights",
+        )
+        action(
+            model_menu,
+            "&Find in corpus…",
+            self.show_corpus_search,
+            QKeySequence("Ctrl+Shift+F"),
+            "The corpus sentences whose tokens the model sees as most like a token of yours, at a layer",
+        )
+        action(
+            model_menu,
+            "One &word, two contexts…",
+            self.show_two_contexts,
+            None,
+            "The same word in two sentences: how alike the model sees the two uses after each layer",
         )
 
         view_menu = self._window.menuBar().addMenu("&View")
@@ -253,6 +292,18 @@ class WindowMenus(QObject):
             self._export_widget(view, path)
 
     @Slot()
+    def _on_export_page_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self._window,
+            "Export the attention as a web page",
+            os.path.join(self.export_folder("html"), "attention.html"),
+            "Web page (*.html)",
+        )
+        if path:
+            self._exported_to(path)
+            self._window.export_attention_page(path)
+
+    @Slot()
     def _on_export_arrays_triggered(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self._window,
@@ -307,6 +358,26 @@ class WindowMenus(QObject):
         table.resizeRowsToContents()
         return self._show_dialog("Keyboard shortcuts", table, (520, 480))
 
+    def open_from_hub(self, model_id: str = "") -> HubDialog:
+        """File > Open from the Hub: one non-modal dialog; with `model_id`, that model is opened
+        (from the cache, or downloaded) at once."""
+        if self.hub_dialog is None:
+            self.hub_dialog = HubDialog(self._controller, self._window)
+        self.hub_dialog.show()
+        self.hub_dialog.raise_()
+        self.hub_dialog.activateWindow()
+        if model_id:
+            self.hub_dialog.open_model(model_id)
+        return self.hub_dialog
+
+    def shutdown(self, wait_ms: int) -> bool:
+        """The window is closing: close the tool windows it opened, and cancel a download in
+        progress and stop its thread."""
+        for dialog in (self._size_dialog, self._corpus_dialog, self._contexts_dialog, self._attribution_dialog):
+            if dialog is not None:
+                dialog.close()
+        return self.hub_dialog.shutdown(wait_ms) if self.hub_dialog is not None else True
+
     def show_size_explorer(self) -> QDialog:
         """Model > Explore a size: one non-modal dialog, brought forward if it is open already."""
         info = self._controller.info
@@ -320,6 +391,43 @@ class WindowMenus(QObject):
         self._size_dialog.raise_()
         self._size_dialog.activateWindow()
         return self._size_dialog
+
+    def show_corpus_search(self) -> QDialog:
+        """Model > Find in corpus: one non-modal dialog, brought forward if it is open already."""
+        if self._corpus_dialog is None:
+            self.corpus_search = CorpusSearch(self._controller)
+            self._corpus_dialog = self._show_dialog("Find in corpus", self.corpus_search, (900, 640), False)
+        self._corpus_dialog.show()
+        self._corpus_dialog.raise_()
+        self._corpus_dialog.activateWindow()
+        return self._corpus_dialog
+
+    def show_attribution(self, position: int | None, token: str | None, label: str | None = None) -> QDialog:
+        """Fill-mask's "Why this prediction?" (a [MASK]'s token) or the Sentence tab's "Why this
+        class?" (a classifier's class): one non-modal dialog, explaining the latest choice."""
+        if self._attribution_dialog is None:
+            self.attribution_panel = AttributionPanel(self._controller)
+            self._attribution_dialog = self._show_dialog(
+                "Why this prediction?", self.attribution_panel, (900, 620), False
+            )
+        if label is not None:
+            self.attribution_panel.explain_class(label)
+        else:
+            self.attribution_panel.explain(position, token)
+        self._attribution_dialog.show()
+        self._attribution_dialog.raise_()
+        self._attribution_dialog.activateWindow()
+        return self._attribution_dialog
+
+    def show_two_contexts(self) -> QDialog:
+        """Model > One word, two contexts: one non-modal dialog, brought forward if it is open already."""
+        if self._contexts_dialog is None:
+            self.two_contexts = TwoContexts(self._controller)
+            self._contexts_dialog = self._show_dialog("One word, two contexts", self.two_contexts, (820, 600), False)
+        self._contexts_dialog.show()
+        self._contexts_dialog.raise_()
+        self._contexts_dialog.activateWindow()
+        return self._contexts_dialog
 
     def show_about(self) -> QMessageBox:
         try:

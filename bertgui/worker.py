@@ -23,6 +23,7 @@ from .garbage import set_aside_long_lived_objects
 
 if TYPE_CHECKING:
     import model
+    from model.computation import LayerTrace
 
 
 class FailureKind(enum.Enum):
@@ -56,6 +57,54 @@ class TraceRequest:
     layer: int
 
 
+@dataclass(frozen=True)
+class CorpusSearchRequest:
+    """The corpus tokens nearest one token of the text at one layer (Model > Find in corpus)."""
+
+    request_id: int
+    text: str
+    text_b: str | None
+    token: int
+    layer: int
+    top_k: int
+
+
+@dataclass(frozen=True)
+class ContextsRequest:
+    """One word in two sentences, compared layer by layer (Model > One word, two contexts).
+    A position of None: the worker picks a word both sentences share."""
+
+    request_id: int
+    text_a: str
+    text_b: str
+    position_a: int | None
+    position_b: int | None
+    neighbours: int  # corpus neighbours of each use at the open index's last layer (0: none)
+
+
+@dataclass(frozen=True)
+class ContextsAnswer:
+    comparison: object  # model.two_contexts.ContextComparison
+    neighbours_a: object | None  # model.corpus_index.SearchResult, when an index is open
+    neighbours_b: object | None
+
+
+@dataclass(frozen=True)
+class AttributionRequest:
+    """Which input tokens a prediction depends on (model.attribution.Attribution)."""
+
+    request_id: int
+    text: str
+    text_b: str | None
+    head_mask: np.ndarray | None
+    position: int | None  # the [MASK] explained; None for a classifier's class
+    token: str | None  # the vocabulary token explained there; None: the top prediction
+    label: str | None  # a classifier's class; None: the most probable
+    method: str  # "ig" or "grad"
+    steps: int
+    baseline: str  # "pad" or "zero"
+
+
 class ModelWorker(QObject):
     """Lives in a QThread. Holds the model it is running; only this thread calls it."""
 
@@ -72,12 +121,23 @@ class ModelWorker(QObject):
     exportFailed = Signal(str)
     sizeMeasured = Signal(int, object)  # request id, model.sizes.SizeReport
     sizeMeasureFailed = Signal(int, str)  # request id, one-line message
+    corpusIndexOpened = Signal(int, object)  # request id, model.corpus_index.IndexInfo
+    corpusIndexProgress = Signal(int, int, int)  # request id, sentences indexed, sentences in all
+    corpusIndexFailed = Signal(int, str)  # request id, one-line message
+    corpusSearched = Signal(int, object)  # request id, model.corpus_index.SearchResult
+    corpusSearchFailed = Signal(int, str)  # request id, one-line message
+    contextsCompared = Signal(int, object)  # request id, ContextsAnswer
+    attributed = Signal(int, object)  # request id, model.attribution.Attribution
+    attributeFailed = Signal(int, str)  # request id, one-line message
+    contextsCompareFailed = Signal(int, str)  # request id, one-line message
 
     def __init__(self):
         super().__init__()
         self._bert: model.Bert | None = None
         self._info: ModelInfo | None = None  # what was last said about self._bert
         self._last: model.Inspection | None = None  # the latest result, for export
+        self._corpus_index = None  # the model.corpus_index.CorpusIndex open for searching
+        self._last_trace: LayerTrace | None = None  # the latest layer trace, exported with it when of the same input
         self._lock = threading.Lock()
         self._newest_inspect = 0  # requests older than this are skipped unseen
         self._newest_trace = 0  # the same for traces, counted apart: a trace never makes an inspection stale
@@ -144,6 +204,7 @@ class ModelWorker(QObject):
         except Exception as exc:
             self.traceFailed.emit(request.request_id, *describe_failure(exc, "the layer could not be traced"))
             return
+        self._last_trace = result
         self.traced.emit(request.request_id, result)
 
     @Slot(str)
@@ -173,7 +234,8 @@ class ModelWorker(QObject):
             self.exportFailed.emit("nothing to export yet: type a sentence first")
             return
         try:
-            arrays, _ = save_inspection(self._last, path, str(self._bert.path) if self._bert else None)
+            trace = self._last_trace if self._last_trace and self._last_trace.tokens == self._last.tokens else None
+            arrays, _ = save_inspection(self._last, path, str(self._bert.path) if self._bert else None, trace)
         except OSError as exc:
             self.exportFailed.emit(f"{path}: could not write ({exc.strerror or exc})")
             return
@@ -191,6 +253,115 @@ class ModelWorker(QObject):
             self.sizeMeasureFailed.emit(request_id, describe_failure(exc, "could not build that size")[1])
             return
         self.sizeMeasured.emit(request_id, report)
+
+    @Slot(int, str)
+    def open_corpus_index(self, request_id: int, folder: str) -> None:
+        from model.corpus_index import CorpusIndex
+
+        try:
+            if self._bert is None:
+                raise BertError("no model is loaded yet")
+            index = CorpusIndex(folder)
+            index.check_model(self._bert)
+        except Exception as exc:
+            self.corpusIndexFailed.emit(request_id, describe_failure(exc, "could not open the index")[1])
+            return
+        self._corpus_index = index
+        self.corpusIndexOpened.emit(request_id, index.info)
+
+    @Slot(int, str)
+    def build_example_index_step(self, request_id: int, root: str) -> None:
+        """Index one more chunk of the shipped example sentences for the loaded model (under
+        `root`), then say how far it is; once whole, open it. One chunk per call, so inspections
+        queued meanwhile run between chunks and the views keep following the typing."""
+        from model import corpus_index as ci
+
+        try:
+            if self._bert is None:
+                raise BertError("no model is loaded yet")
+            corpus = ci.example_corpus()
+            total = sum(1 for line in corpus.open(encoding="utf-8") if line.strip())
+            folder = ci.example_index_folder(self._bert, root)
+            done = ci.read_info(folder).sentences if (folder / ci.INDEX_JSON).is_file() else 0
+            layers = ci.example_layers(self._bert.config.num_hidden_layers)
+            info = ci.build_index(self._bert, corpus, folder, layers, max_sentences=done + ci.CHUNK_SENTENCES)
+        except Exception as exc:
+            self.corpusIndexFailed.emit(request_id, describe_failure(exc, "could not build the example index")[1])
+            return
+        if info.complete:
+            self.open_corpus_index(request_id, str(folder))
+        else:
+            self.corpusIndexProgress.emit(request_id, info.sentences, total)
+
+    @Slot(object)
+    def search_corpus(self, request: CorpusSearchRequest) -> None:
+        from model.corpus_index import search
+
+        try:
+            if self._bert is None or self._corpus_index is None:
+                raise BertError("open or build a corpus index first")
+            result = search(
+                self._bert,
+                self._corpus_index,
+                request.text,
+                request.token,
+                request.layer,
+                request.top_k,
+                request.text_b,
+            )
+        except Exception as exc:
+            self.corpusSearchFailed.emit(request.request_id, describe_failure(exc, "the search failed")[1])
+            return
+        self.corpusSearched.emit(request.request_id, result)
+
+    @Slot(object)
+    def compare_contexts(self, request: ContextsRequest) -> None:
+        from model.corpus_index import search
+        from model.two_contexts import compare_contexts, shared_word
+
+        try:
+            if self._bert is None:
+                raise BertError("no model is loaded yet")
+            a, b = self._bert.inspect(request.text_a, top_k=1), self._bert.inspect(request.text_b, top_k=1)
+            default_a, default_b = shared_word(a.tokens, b.tokens)
+            position_a = default_a if request.position_a is None else request.position_a
+            position_b = default_b if request.position_b is None else request.position_b
+            comparison = compare_contexts(a.hidden_states, a.tokens, position_a, b.hidden_states, b.tokens, position_b)
+            neighbours = [None, None]
+            index = self._corpus_index
+            if request.neighbours and index is not None:
+                layer = index.info.layers[-1]
+                neighbours = [
+                    search(self._bert, index, text, position, layer, request.neighbours)
+                    for text, position in ((request.text_a, position_a), (request.text_b, position_b))
+                ]
+        except Exception as exc:
+            self.contextsCompareFailed.emit(request.request_id, describe_failure(exc, "could not compare the two")[1])
+            return
+        self.contextsCompared.emit(request.request_id, ContextsAnswer(comparison, *neighbours))
+
+    @Slot(object)
+    def attribute(self, request: AttributionRequest) -> None:
+        try:
+            if self._bert is None:
+                raise BertError("no model is loaded yet")
+            result = self._bert.attribute(
+                request.text,
+                request.text_b,
+                position=request.position,
+                token=request.token,
+                label=request.label,
+                method=request.method,
+                steps=request.steps,
+                baseline=request.baseline,
+                head_mask=request.head_mask,
+            )
+        except Exception as exc:
+            self.attributeFailed.emit(
+                request.request_id, describe_failure(exc, "could not attribute the prediction")[1]
+            )
+            return
+        self.attributed.emit(request.request_id, result)
 
 
 def available_devices() -> list[str]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 # name -> the submodule that defines it
 _EXPORTS = {
+    "Attribution": "attribution",
     "BUNDLED_MODEL": "bert",
     "Bert": "bert",
     "load": "bert",
@@ -40,6 +41,7 @@ _EXPORTS = {
 }
 
 __all__ = [  # the keys of _EXPORTS, written out for tools that read __all__ without running it
+    "Attribution",
     "BUNDLED_MODEL",
     "Bert",
     "BertConfig",
@@ -75,6 +77,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see
+    from .attribution import Attribution
     from .bert import BUNDLED_MODEL, Bert, load
     from .checkpoint import load_checkpoint, save_checkpoint
     from .config import BertConfig

@@ -12,18 +12,21 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .attribution import Attribution, run_attribution
 from .checkpoint import load_checkpoint, save_checkpoint
 from .computation import LayerTrace, trace_layer
 from .config import BertConfig
 from .device import resolve_device
 from .errors import BertError, CapabilityError, ModelNotFoundError
 from .heads import BertWithHeads, HeadSpec
+from .hub import resolve_local
 from .inspection import Inspection, MaskPrediction, check_head_mask, run_inspection
 from .model_info import ModelInfo, read_evaluation
+from .resource_paths import resources_folder
 from .sizes import parameter_groups
 from .tokenizer import BertTokenizer, Encoding
 
-BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "resources" / "models" / "bert-mini-uncased"
+BUNDLED_MODEL = resources_folder() / "models" / "bert-mini-uncased"
 NAMED_NON_FINITE = 3  # tensors named in the warning; the count says how many more
 
 
@@ -96,6 +99,39 @@ class Bert:
             candidates,
             compare_all_heads_on,
             masked_positions,
+        )
+
+    def attribute(
+        self,
+        text: str,
+        text_b: str | None = None,
+        *,
+        position: int | None = None,
+        token: str | None = None,
+        label: str | None = None,
+        method: str = "ig",
+        steps: int = 32,
+        baseline: str = "pad",
+        head_mask=None,
+    ) -> Attribution:
+        """Which input tokens one output depends on (see model/attribution.py): integrated
+        gradients ("ig", `steps` steps) or gradient x input ("grad") from a "pad" or "zero"
+        baseline, with the head mask in force. Explained: the logit of `token` (default: the top
+        prediction) at `position` (default: the first [MASK]); or, for a sequence classifier, the
+        logit of class `label` (default: the most probable)."""
+        return run_attribution(
+            self.network,
+            self.tokenizer,
+            self.device,
+            text,
+            text_b,
+            position=position,
+            token=token,
+            label=label,
+            method=method,
+            steps=steps,
+            baseline=baseline,
+            head_mask=head_mask,
         )
 
     @torch.inference_mode()
@@ -203,7 +239,9 @@ class Bert:
 
 
 def load(path: str | Path | None = None, device: str | torch.device = "auto") -> Bert:
-    """Load a Hugging Face-layout BERT folder; with no path, the bundled model.
+    """Load a Hugging Face-layout BERT folder; with no path, the bundled model. A path that is
+    no folder but a Hub id (bert-base-uncased) opens its snapshot in the Hugging Face cache,
+    without any network use (model.hub.download fetches it).
 
     Raises CheckpointError (one line, naming the file and tensor) for any bad folder.
     """
@@ -213,6 +251,7 @@ def load(path: str | Path | None = None, device: str | torch.device = "auto") ->
                 f"the bundled model is not installed at {BUNDLED_MODEL}; pass a model folder (--model DIR)"
             )
         path = BUNDLED_MODEL
+    path = resolve_local(path)
     dev = resolve_device(device)
     ckpt = load_checkpoint(path)
     ckpt.network.to(dev)

@@ -1,7 +1,8 @@
-"""`python -m model`: tokenize, fill-mask, inspect, evaluate, pretrain, fine-tune, predict and convert
-from the command line.
+"""`python -m model`: tokenize, fill-mask, inspect, attribute, evaluate, pretrain, fine-tune, predict,
+convert, download, index-corpus and search from the command line.
 
-Every subcommand takes --model DIR (default: the bundled model) and --device. Errors are
+Every subcommand takes --model DIR or a Hugging Face Hub id (default: the bundled model; an id
+not in the cache is downloaded first) and --device. Errors are
 one line on stderr and a non-zero exit code.
 """
 
@@ -12,10 +13,12 @@ import json
 import math
 import os
 import sys
+import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
 
+from . import hub
 from .bert import BUNDLED_MODEL, Bert, load
 from .duration import parse_duration
 from .errors import BertError, one_line
@@ -88,7 +91,12 @@ def json_dumps(value, ensure_ascii: bool = True) -> str:
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
+    p.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="model folder or Hugging Face Hub id, e.g. bert-base-uncased (default: the bundled model)",
+    )
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
 
 
@@ -117,6 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-b", default=None)
     p.add_argument("--out", type=Path, required=True, help="FILE.npz")
     p.add_argument("--top-k", type=COUNT, default=10)
+    add_model_options(p)
+
+    p = sub.add_parser("attribute", help="which input tokens a prediction depends on (integrated gradients)")
+    p.add_argument("text")
+    p.add_argument("--text-b", default=None)
+    p.add_argument("--target", default=None, help="the token whose logit to explain (default: the top prediction)")
+    p.add_argument(
+        "--position", type=NON_NEGATIVE_INT, default=None, help="the position explained (default: the first [MASK])"
+    )
+    p.add_argument("--label", default=None, help="a classifier's class to explain (default: the most probable)")
+    p.add_argument("--method", choices=("ig", "grad"), default="ig", help="integrated gradients or gradient x input")
+    p.add_argument("--steps", type=COUNT, default=32, help="integration steps (ig)")
+    p.add_argument("--baseline", choices=("pad", "zero"), default="pad", help="[PAD] embeddings or zero vectors")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     add_model_options(p)
 
     for name, what in (
@@ -192,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--eval", default=None, help="eval file (default: hold out --eval-fraction of --train)")
     p.add_argument("--eval-fraction", type=_held_out_share, default=defaults.eval_fraction)
-    p.add_argument("--model", default=None, help="base model folder (default: the bundled model)")
+    p.add_argument("--model", default=None, help="base model folder or Hub id (default: the bundled model)")
     p.add_argument("--out", required=True, help="where the fine-tuned model folder is written")
     for name in ("text_column", "text_b_column", "label_column"):
         p.add_argument("--" + name.replace("_", "-"), default=None)
@@ -243,7 +265,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-b", default=None)
     p.add_argument("--json", action="store_true")
     add_model_options(p)
+
+    p = sub.add_parser("index-corpus", help="index a text file's token vectors for corpus search (resumable)")
+    p.add_argument("file", type=Path, help="one sentence per line (plain or .gz)")
+    p.add_argument("--out", type=Path, required=True, help="the index folder (an interrupted build resumes there)")
+    p.add_argument(
+        "--layers", type=NON_NEGATIVE_INT, nargs="+", required=True, help="0 = embeddings, L = after layer L"
+    )
+    p.add_argument("--max-sentences", type=COUNT, default=None)
+    add_model_options(p)
+
+    p = sub.add_parser("search", help="the corpus tokens nearest a token of TEXT at a layer")
+    p.add_argument("index", type=Path)
+    p.add_argument("text")
+    p.add_argument("--token", type=NON_NEGATIVE_INT, required=True, help="the token's position ([CLS] = 0)")
+    p.add_argument("--layer", type=NON_NEGATIVE_INT, required=True)
+    p.add_argument("--top-k", type=COUNT, default=10)
+    p.add_argument("--json", action="store_true", help="a JSON list of results, best first")
+    add_model_options(p)
+    p = sub.add_parser(
+        "download", help="download a BERT from the Hugging Face Hub into its cache; prints the snapshot folder"
+    )
+    p.add_argument("model_id", help="e.g. bert-base-uncased or google/bert_uncased_L-4_H-256_A-4")
+    p.add_argument("--revision", default=None, help="a branch, tag or commit (default: main)")
     return parser
+
+
+def print_download_progress(p: hub.DownloadProgress) -> None:
+    """One line on stderr, rewritten in place: stdout carries only the result."""
+    eta = f"ETA {p.eta_s:.0f} s" if p.eta_s is not None else "ETA -"
+    print(
+        f"\r{p.file:<28.28} {p.done_bytes / 1e6:8.1f} / {p.total_bytes / 1e6:.1f} MB  "
+        f"{p.bytes_per_s / 1e6:6.1f} MB/s  {eta:<12}",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def fetch(model_id: str, revision: str | None = None) -> Path:
+    try:
+        return hub.download(model_id, revision, progress=print_download_progress)
+    finally:
+        print(file=sys.stderr)  # end the progress line
+
+
+def model_folder(path):
+    """A --model value as a folder: the folder itself when it exists (a folder wins over an id of
+    the same name), else the Hub id's cached snapshot, else the id downloaded now."""
+    if path is None or Path(path).exists() or not hub.is_model_id(str(path)):
+        return path
+    return hub.cached_snapshot(str(path)) or fetch(str(path))
 
 
 def settings_from(args, settings_class):
@@ -385,6 +457,41 @@ def cmd_fill_mask(bert: Bert, args) -> None:
             print(f"  {p.token:<20} {p.score:.4f}")
 
 
+BAR_WIDTH = 20  # characters on each side of the attribution bars' zero line
+
+
+def cmd_attribute(bert: Bert, args) -> None:
+    warn_about_text(bert.tokenize(args.text, args.text_b).warning)
+    a = bert.attribute(
+        args.text,
+        args.text_b,
+        position=args.position,
+        token=args.target,
+        label=args.label,
+        method=args.method,
+        steps=args.steps,
+        baseline=args.baseline,
+    )
+    if args.json:
+        fields = {k: v for k, v in vars(a).items() if k not in ("scores", "special_tokens_mask")}
+        fields |= {"scores": a.scores.tolist(), "special_tokens_mask": a.special_tokens_mask.tolist()}
+        print(json_dumps(fields, ensure_ascii=False))
+        return
+    method = "integrated gradients" if a.method == "ig" else "gradient x input"
+    print(f"{method} of the logit of {a.target}, from a {a.baseline} baseline:")
+    largest = float(abs(a.scores).max()) or 1.0
+    print(f"{'#':>4}  {'token':<16} {'score':>9}  {'-':>{BAR_WIDTH}}|+")
+    for i, (tok, score) in enumerate(zip(a.tokens, a.scores.tolist())):
+        n = round(abs(score) / largest * BAR_WIDTH)
+        bar = f"{'#' * n:>{BAR_WIDTH}}|" if score < 0 else f"{'':>{BAR_WIDTH}}|{'#' * n}"
+        print(f"{i:>4}  {tok:<16} {score:>+9.4f}  {bar}")
+    steps = f"{a.steps} step{'s' if a.steps != 1 else ''}"
+    print(
+        f"logit {a.score:.4f} at the input, {a.baseline_score:.4f} at the baseline; the scores sum to "
+        f"{a.scores.astype(float).sum():.4f}: completeness gap {a.completeness_gap:+.4f} ({steps})"
+    )
+
+
 def cmd_inspect(bert: Bert, args) -> None:
     from .export import save_inspection
 
@@ -445,25 +552,66 @@ def cmd_convert(bert: Bert, args) -> None:
     print(f"wrote {args.out} ({args.dtype} weights, {size / 1e6:.1f} MB)")
 
 
+def cmd_index_corpus(bert: Bert, args) -> None:
+    from .corpus_index import build_index
+
+    def progress(sentences: int, tokens: int) -> None:
+        print(f"\r{sentences:,} sentences, {tokens:,} tokens indexed", end="", file=sys.stderr, flush=True)
+
+    start = time.perf_counter()
+    info = build_index(bert, args.file, args.out, args.layers, args.max_sentences, progress)
+    seconds = time.perf_counter() - start
+    print(file=sys.stderr)
+    print(
+        f"wrote {args.out}: {info.sentences:,} sentences, {info.tokens:,} tokens, layers {info.layers} "
+        f"({seconds:.1f} s this run)"
+    )
+
+
+def cmd_search(bert: Bert, args) -> None:
+    from .corpus_index import CorpusIndex, search
+
+    result = search(bert, CorpusIndex(args.index), args.text, args.token, args.layer, args.top_k)
+    if args.json:
+        hits = [
+            {"sentence": h.sentence, "token": h.token, "position": h.position, "similarity": h.similarity}
+            for h in result.hits
+        ]
+        print(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    print(f"nearest to '{result.query_token}' at layer {result.layer}: {result.summary}")
+    for h in result.hits:
+        shown = " ".join(f"[{t}]" if i == h.position else t for i, t in enumerate(h.tokens[1:-1], start=1))
+        print(f"  {h.similarity:.3f}  {shown}")
+
+
 COMMANDS = {
     "tokenize": cmd_tokenize,
     "convert": cmd_convert,
     "fill-mask": cmd_fill_mask,
     "inspect": cmd_inspect,
+    "attribute": cmd_attribute,
     "evaluate-mlm": cmd_evaluate_mlm,
     "evaluate-nsp": cmd_evaluate_nsp,
     "predict": cmd_predict,
+    "index-corpus": cmd_index_corpus,
+    "search": cmd_search,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "pretrain":
+        if args.command == "download":
+            print(fetch(args.model_id, args.revision))
+        elif args.command == "pretrain":
+            args.init = args.init and str(model_folder(args.init))
             cmd_pretrain(args)
         elif args.command == "finetune":
+            args.model = args.model and str(model_folder(args.model))
             cmd_finetune(args)
         else:
+            args.model = model_folder(args.model)
             check_output_first(args)
             bert = load(args.model, device=args.device)
             for warning in bert.warnings:

@@ -54,11 +54,13 @@ def first_token_self_attention(
     x: torch.Tensor,
     attention_bias: torch.Tensor | None = None,
     head_mask: torch.Tensor | None = None,
+    row: int = 0,
 ) -> torch.Tensor:
     """The context vector of position 0 ([CLS]) alone: x (B, T, hidden) -> (B, hidden).
-    Every position is still a key and a value, but only one row is a query."""
+    Every position is still a key and a value, but only one row is a query (`row`: another
+    position read alone, as attribution reads a [MASK])."""
     B, T, C = x.shape
-    q = attn.query(x[:, 0]).view(B, attn.num_heads, 1, attn.head_dim)  # (B, heads, 1, head_dim)
+    q = attn.query(x[:, row]).view(B, attn.num_heads, 1, attn.head_dim)  # (B, heads, 1, head_dim)
     kv = stacked_linear(x, attn.key, attn.value)  # (B, T, 2 * hidden)
     k, v = kv.view(B, T, 2, attn.num_heads, attn.head_dim).permute(2, 0, 3, 1, 4)  # (B, heads, T, head_dim)
     return attn.attend(q, k, v, attention_bias, head_mask).reshape(B, C)
@@ -109,11 +111,15 @@ def packed_layer(
 
 
 def first_token_layer(
-    layer: BertLayer, x: torch.Tensor, attention_bias: torch.Tensor | None = None, head_mask: torch.Tensor | None = None
+    layer: BertLayer,
+    x: torch.Tensor,
+    attention_bias: torch.Tensor | None = None,
+    head_mask: torch.Tensor | None = None,
+    row: int = 0,
 ) -> torch.Tensor:
-    """BertLayer's output at position 0 alone: x (B, T, hidden) -> (B, hidden)."""
-    context = first_token_self_attention(layer.attention.self, x, attention_bias, head_mask)
-    return _after_attention(layer, context, x[:, 0])
+    """BertLayer's output at position 0 (or `row`) alone: x (B, T, hidden) -> (B, hidden)."""
+    context = first_token_self_attention(layer.attention.self, x, attention_bias, head_mask, row)
+    return _after_attention(layer, context, x[:, row])
 
 
 def first_token_packed_layer(

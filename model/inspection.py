@@ -11,6 +11,7 @@ from .errors import BertError
 from .heads import BertWithHeads
 from .rollout import attention_rollout
 from .tokenizer import BertTokenizer, Encoding, valid_unicode
+from .word_attention import WordGroups, group_words
 from .wordpiece_steps import WordExplanation
 
 
@@ -97,6 +98,7 @@ class Inspection:
     # How WordPiece split each whitespace-separated word, per sentence (A, then B when a pair).
     wordpiece: list[list[WordExplanation]] | None = None
     word_tags: list[WordTag] | None = None  # one per word, for a token-classification checkpoint
+    words: WordGroups | None = None  # the input's words (pieces joined; Chinese by jieba), for word mode
 
     @property
     def num_layers(self) -> int:
@@ -342,6 +344,13 @@ def run_inspection(
         masked_position_predictions=masked_predictions,
         pseudo_log_likelihood=pseudo_log_likelihood,
         wordpiece=[tokenizer.explain_words(t) for t in (text, text_b) if t is not None],
+        words=group_words(
+            enc.tokens,
+            np.asarray(enc.offsets).reshape(-1, 2),
+            np.asarray(enc.segment_ids),
+            np.asarray(enc.special_tokens_mask, dtype=bool),
+            (text, text_b),
+        ),
     )
 
 

@@ -142,3 +142,26 @@ def torchrun():
         )
 
     return run
+
+
+@pytest.fixture
+def fake_hub(tmp_path, monkeypatch):
+    """A local stand-in for the Hugging Face Hub (tests/fake_hub.py), with HF_ENDPOINT pointing at
+    it and the cache (HF_HOME) in a fresh folder; offline mode off."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fake_hub", Path(__file__).with_name("fake_hub.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("fake_hub", module)  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    from huggingface_hub import constants
+
+    hub = module.FakeHub()
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    # huggingface_hub read HF_HUB_OFFLINE (set above for the whole suite) as it was imported.
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    yield hub
+    hub.stop()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SAMPLES_FOLDER = Path(__file__).resolve().parent.parent.parent / "resources" / "samples"
+from model.resource_paths import resources_folder
+
+SAMPLES_FOLDER = resources_folder() / "samples"
 SAMPLE_TRAIN = SAMPLES_FOLDER / "sentiment" / "train.csv"
 SAMPLE_EVAL = SAMPLES_FOLDER / "sentiment" / "eval.csv"
 SAMPLE_DESCRIPTION = "sentiment: 240 review sentences to train on, 60 to evaluate, positive or negative"

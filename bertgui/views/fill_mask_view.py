@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -89,6 +90,7 @@ class FillMaskView(RemembersControls, QWidget):
     scoreModeChanged = Signal(bool)  # how every position is scored: True = masked one at a time, False = as seen
     topKChanged = Signal(int)  # predictions listed per [MASK]
     candidatesChanged = Signal(tuple)  # the words typed into "Check a word", as a tuple of str
+    attributionRequested = Signal(int, str)  # "Why this prediction?": the [MASK]'s position, the chosen token
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -248,12 +250,30 @@ class FillMaskView(RemembersControls, QWidget):
         row.addWidget(self.before_box, 2)
         row.addWidget(titled(self.now_title, self.table), 2)
         row.addWidget(self.chart, 3)
+        self.why_button = QPushButton("Why this prediction?")
+        self.why_button.setToolTip(
+            "Which words of your sentence the selected prediction (default: the top one) depends on, "
+            "beside what the attention says"
+        )
+        self.why_button.clicked.connect(self._on_why_button_clicked)
+        why_row = QHBoxLayout()
+        why_row.addWidget(self.heads_summary, 1)
+        why_row.addWidget(self.why_button)
         pane = QWidget()
         column = QVBoxLayout(pane)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.heads_summary)
+        column.addLayout(why_row)
         column.addLayout(row, 1)
         return pane
+
+    def _on_why_button_clicked(self) -> None:
+        r, index = self._masked, self.mask_combo.currentIndex()
+        if r is None or not 0 <= index < len(r.fill_mask):
+            return
+        mask = r.fill_mask[index]
+        row = max(self.table.currentRow(), 0)
+        if row < len(mask.predictions):
+            self.attributionRequested.emit(mask.index, mask.predictions[row].token)
 
     def _build_check_pane(self) -> QWidget:
         self.check_title = QLabel()

@@ -47,6 +47,7 @@ def _probability_bar(tooltip: str) -> QProgressBar:
 
 class NSPView(QWidget):
     pairRequested = Signal(str, str)  # an example pair was chosen: sentence A, sentence B
+    classAttributionRequested = Signal(str)  # "Why this class?": the classifier's top class
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,12 +81,25 @@ class NSPView(QWidget):
         self.classes = ProbabilityTable("The fine-tuned classifier's probability for each class, for the text above")
         self.classes_label.setVisible(False)
         self.classes.setVisible(False)
+        self.why_button = QPushButton("Why this class?")
+        self.why_button.setToolTip("Which words of the text the classifier's top class depends on")
+        self.why_button.setVisible(False)
+        self.why_button.clicked.connect(self._on_why_button_clicked)
+        self._top_class: str | None = None
         column = QWidget()  # a readable measure, centred: bars a screen wide are hard to compare
         column.setMaximumWidth(820)
         content = QVBoxLayout(column)
         content.setContentsMargins(0, 0, 0, 0)
         content.setSpacing(12)
-        for widget in (self.caption, self.label, self.bars, self.meaning, self.examples, self.classes_label):
+        for widget in (
+            self.caption,
+            self.label,
+            self.bars,
+            self.meaning,
+            self.examples,
+            self.classes_label,
+            self.why_button,
+        ):
             content.addWidget(widget)
         content.addWidget(self.classes, 1)
         content.addStretch(1)
@@ -122,6 +136,10 @@ class NSPView(QWidget):
             shown = True
         self.bars.setVisible(shown)
 
+    def _on_why_button_clicked(self) -> None:
+        if self._top_class is not None:
+            self.classAttributionRequested.emit(self._top_class)
+
     def _show_verdict(self, is_next: float) -> None:
         if is_next >= 0.5:
             verdict = (
@@ -141,5 +159,7 @@ class NSPView(QWidget):
         ranked = self.classes.show_probabilities(r.class_probabilities or {})
         self.classes.setVisible(bool(ranked))
         self.classes_label.setVisible(bool(ranked))
+        self.why_button.setVisible(bool(ranked))
+        self._top_class = ranked[0][0] if ranked else None
         if ranked:
             self.classes_label.setText(f"<h3>Classifier: {html.escape(ranked[0][0])}</h3>")

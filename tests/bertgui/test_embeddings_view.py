@@ -158,7 +158,7 @@ def test_the_value_under_the_cursor_is_written_beside_it(qtbot, shown_view, ever
     pixel = view.plots.mapFromScene(image.mapToScene(QPointF(5.5, 2.5)))  # token 2, about dimension 5
     qtbot.mouseMove(view.plots.viewport(), QPoint(1, 1))  # from outside the map, whatever an earlier test left
     qtbot.mouseMove(view.plots.viewport(), pixel)
-    qtbot.waitUntil(lambda: view.cursor_values["token"].text() != "", timeout=5_000)
+    qtbot.waitUntil(lambda: view.cursor_values["token"].text() != "", timeout=20_000)
     hovered = image.mapFromScene(view.plots.mapToScene(pixel))  # a pixel spans several of the 256 dimensions
     row, dimension = int(hovered.y()), int(hovered.x())
     assert row == 2 and view.cursor_values["token"].text() == (

@@ -412,7 +412,7 @@ def test_the_status_bar_labels_the_memory_figure(qtbot, window):
     assert window.memory_label.text().startswith("Memory: ") and window.memory_label.text().endswith(" MB")
 
 
-def test_how_is_this_computed_opens_the_neuron_view_on_that_head(qtbot, window):
+def test_how_is_this_computed_opens_the_neuron_view_on_that_head(qtbot, window, tmp_path):
     type_and_wait(qtbot, window, "the cat sat on the mat")
     view = window.computation_view
     with qtbot.waitSignal(window.controller.layerTraceReady, timeout=30_000, check_params_cb=lambda t: t.layer == 1):
@@ -422,3 +422,24 @@ def test_how_is_this_computed_opens_the_neuron_view_on_that_head(qtbot, window):
     assert view.stack.currentIndex() == 3  # the neuron panel
     trace = view.trace
     np.testing.assert_allclose(trace.probabilities[2, 3], window.controller.inspection.attentions[1, 2, 3], atol=1e-5)
+    with qtbot.waitSignal(window.controller.exportFinished, timeout=30_000):  # the arrays carry the traced layer
+        window.controller.export_inspection(str(tmp_path / "run.npz"))
+    arrays = np.load(tmp_path / "run.npz")
+    np.testing.assert_array_equal(arrays["layer1_intermediate"], trace.intermediate)
+    assert np.array_equal(arrays["attentions"], window.controller.inspection.attentions)
+
+
+def test_the_attention_exports_as_a_web_page_opening_on_the_shown_head(qtbot, window, tmp_path, monkeypatch):
+    import json
+    import re
+
+    window.tabs.setCurrentWidget(window.attention_view)
+    type_and_wait(qtbot, window, "the cat sat")
+    window.show_head(1, 2)
+    monkeypatch.setattr("bertgui.menus.QFileDialog.getSaveFileName", lambda *args: (str(tmp_path / "page.html"), ""))
+    window.menus._on_export_page_triggered()
+    page = (tmp_path / "page.html").read_text()
+    data = json.loads(re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    r = window.controller.inspection
+    assert data["tokens"] == r.tokens and data["layer"] == 1 and data["heads"] == [2]
+    np.testing.assert_allclose(np.array(data["attention"]) / 1000, r.attentions, atol=5e-4)

@@ -26,8 +26,9 @@ def test_the_bundled_evaluation_is_the_model_cards_figures_and_command():
     evaluation, warning = read_evaluation(BUNDLED)
     card = (BUNDLED / "MODEL_CARD.md").read_text()
     assert warning is None
-    assert evaluation.masked_token_accuracy == 0.389 and evaluation.nsp_accuracy == 0.900
-    assert "**0.389** (15,412 masked tokens)" in card and "**0.900** (1,055 pairs, 53% NotNext)" in card
+    assert 0.35 <= evaluation.masked_token_accuracy <= 1 and 0.85 <= evaluation.nsp_accuracy <= 1  # the bars
+    assert f"**{evaluation.masked_token_accuracy:.3f}** (15,412 masked tokens" in card
+    assert f"**{evaluation.nsp_accuracy:.3f}** (1,055 pairs, 53% NotNext" in card
     for command in evaluation.command.split("; "):
         assert f"`{command}`" in card
 

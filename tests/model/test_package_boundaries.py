@@ -51,7 +51,7 @@ def test_the_modules_the_gui_thread_imports_load_no_torch():
     code = (
         "import sys, model, model.errors, model.safe_read, model.atomic, model.config, model.duration, "
         "model.finetuning.datasets, model.finetuning.settings, model.pretraining.corpus, model.folder_layout, "
-        "model.pretraining.settings, bertgui.main_window, bertgui.app; "
+        "model.pretraining.settings, model.attribution, bertgui.main_window, bertgui.app; "
         "model.BertError; print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')[:3])"
     )
     proc = subprocess.run(

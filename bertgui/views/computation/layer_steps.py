@@ -621,6 +621,9 @@ class LayerStepsView(QWidget):
         self.neuron_map.set_matrix(matrix, list(t.tokens), self._levels["neurons"], names, title=title)
         self.neuron_map.mark(i)
         row = t.intermediate[i]
+        if not np.isfinite(row).any():  # a model with NaN or infinite weights: nothing to rank
+            self.cards["neurons"].set_note(f"{self._token(i)}'s activations are not finite numbers.")
+            return
         active = int(np.count_nonzero(row > 0.1))
         self.cards["neurons"].set_note(
             f"{self._token(i)} fires {active} of its {width} neurons above 0.1 (the largest: neuron "

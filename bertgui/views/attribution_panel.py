@@ -1,0 +1,186 @@
+"""Why this prediction? Which input tokens the prediction at a [MASK] depends on, by integrated
+gradients or gradient x input (model/attribution.py, computed on the model worker), beside the
+attention rollout to the same position, so that "what attention says" and "what the gradient
+says" can be compared."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from ..palette import plots_follow_palette
+
+if TYPE_CHECKING:
+    from model.attribution import Attribution
+
+    from ..controller import Controller
+
+CAPTION = (
+    "Attention is not explanation: a head can look at a token that does not change the answer. Here each input "
+    "token gets a score for how much the prediction depends on it: integrated gradients move every token's "
+    "vector from a neutral one ([PAD], or zeros) to the real one in small steps and add up how the predicted "
+    "word's score changes on the way (red: the token raises it, blue: lowers it). Beside it, the attention "
+    "rollout to the same position. Where they disagree, the attention map alone would have misled you."
+)
+POSITIVE, NEGATIVE = np.array([220, 38, 38]), np.array([37, 99, 235])
+
+
+def shares(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """values at `keep`, rescaled so that their absolute values sum to 1 (all zero stays zero)."""
+    shown = np.asarray(values, dtype=np.float64)[keep]
+    total = np.abs(shown).sum()
+    return (shown / total if total > 0 else shown).astype(np.float32)
+
+
+class AttributionPanel(QWidget):
+    def __init__(self, controller: Controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._controller = controller
+        self._latest = 0
+        self._target: tuple[int | None, str | None, str | None] | None = None  # (position, token, label)
+        self.attribution: Attribution | None = None
+        self.caption = QLabel(CAPTION)
+        self.caption.setWordWrap(True)
+        self.method = QComboBox()
+        self.method.addItem("Integrated gradients", "ig")
+        self.method.addItem("Gradient x input", "grad")
+        self.method.setToolTip("Gradient x input: one gradient, at the input itself; quick but only local")
+        self.steps = QSpinBox()
+        self.steps.setRange(1, 512)
+        self.steps.setValue(32)
+        self.steps.setToolTip("Integration steps: more steps, a smaller completeness gap, a longer wait")
+        self.baseline = QComboBox()
+        self.baseline.addItem("[PAD] vectors", "pad")
+        self.baseline.addItem("zero vectors", "zero")
+        self.baseline.setToolTip("The neutral input the path starts from")
+        self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
+        self.hide_special.setToolTip("Leave the special tokens out and rescale the others (both charts)")
+        controls = QHBoxLayout()
+        for text, widget in (("Method", self.method), ("Steps", self.steps), ("Baseline", self.baseline)):
+            controls.addWidget(QLabel(text))
+            controls.addWidget(widget)
+        controls.addWidget(self.hide_special)
+        controls.addStretch(1)
+        self.target_label = QLabel()
+        self.target_label.setWordWrap(True)
+        self.strip = QLabel()  # the tokens, coloured by their attribution
+        self.strip.setWordWrap(True)
+        self.completeness = QLabel()
+        self.completeness.setWordWrap(True)
+        self.scale_note = QLabel()
+        self.plots = pg.GraphicsLayoutWidget()
+        self.attribution_plot = self.plots.addPlot(title="attribution (share of the total)")
+        self.rollout_plot = self.plots.addPlot(title="attention rollout to the same position")
+        # Horizontal bars, one row per token, so that every token's label has room.
+        self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
+        self.rollout_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush="#6b7280")
+        self.attribution_plot.addItem(self.bars)
+        self.rollout_plot.addItem(self.rollout_bars)
+        for plot in (self.attribution_plot, self.rollout_plot):
+            plot.showGrid(x=True, alpha=0.3)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.getViewBox().invertY(True)  # the sentence reads top to bottom
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addLayout(controls)
+        layout.addWidget(self.target_label)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.plots, 1)
+        layout.addWidget(self.scale_note)
+        layout.addWidget(self.completeness)
+        plots_follow_palette(self)
+
+        for combo in (self.method, self.baseline):
+            combo.currentIndexChanged.connect(self._request)
+        self.steps.editingFinished.connect(self._request)
+        self.hide_special.toggled.connect(self._draw)
+        controller.attributionReady.connect(self._on_controller_attribution_ready)
+        controller.attributionFailed.connect(self._on_controller_attribution_failed)
+
+    def explain(self, position: int, token: str | None) -> None:
+        """Explain the prediction of `token` (None: the top one) at the [MASK] at `position`."""
+        self._target = (position, token, None)
+        self._request()
+
+    def explain_class(self, label: str) -> None:
+        """Explain a fine-tuned classifier's class `label` (read at [CLS])."""
+        self._target = (None, None, label)
+        self._request()
+
+    @Slot()
+    def _request(self) -> None:
+        if self._target is None:
+            return
+        position, token, label = self._target
+        what = f"class '{label}'" if label else f"'{token}' at position {position}" if token else "the top prediction"
+        self.target_label.setText(f"Explaining {html.escape(what)}… (computing)")
+        self._latest = self._controller.request_attribution(
+            position, token, label, self.method.currentData(), self.steps.value(), self.baseline.currentData()
+        )
+
+    @Slot(int, object)
+    def _on_controller_attribution_ready(self, request_id: int, attribution: Attribution) -> None:
+        if request_id != self._latest:
+            return
+        self.attribution = attribution
+        self._draw()
+
+    @Slot(int, str)
+    def _on_controller_attribution_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._latest:
+            self.target_label.setText(html.escape(message))
+
+    @Slot()
+    def _draw(self) -> None:
+        a = self.attribution
+        if a is None:
+            return
+        T = len(a.tokens)
+        special = np.asarray(a.special_tokens_mask, dtype=bool)
+        hide = self.hide_special.isChecked() and not special.all()
+        keep = np.flatnonzero(~special) if hide else np.arange(T)
+        tokens = [a.tokens[i] for i in keep]
+        values = shares(a.scores, keep)
+        method = "integrated gradients" if a.method == "ig" else "gradient x input"
+        self.target_label.setText(f"Why <b>{html.escape(a.target, quote=False)}</b>? By {method}, {a.steps} step(s).")
+        peak = float(np.abs(values).max()) if len(values) else 0.0
+        cells = []
+        for token, value in zip(tokens, values):
+            weight = abs(value) / peak if peak > 0 else 0.0
+            rgb = (255 - weight * (255 - (POSITIVE if value >= 0 else NEGATIVE))).astype(int)
+            cells.append(
+                f"<span style='background-color: rgb({rgb[0]},{rgb[1]},{rgb[2]}); color: black'>&nbsp;"
+                f"{html.escape(token)}&nbsp;</span>"
+            )
+        self.strip.setText(" ".join(cells))
+        y = np.arange(len(keep), dtype=np.float32)
+        zeros = np.zeros(len(keep), dtype=np.float32)
+        brushes = [pg.mkBrush("#dc2626" if v >= 0 else "#2563eb") for v in values]
+        self.bars.setOpts(x0=zeros, y=y, width=values, brushes=brushes)
+        ticks = [[(float(i), t) for i, t in enumerate(tokens)]]
+        r = self._controller.inspection
+        rollout = None
+        if r is not None and r.rollout is not None and r.tokens == a.tokens:
+            rollout = shares(r.rollout[-1][a.target_position], keep)
+        if rollout is None:
+            self.rollout_bars.setOpts(x0=[], y=[], width=[])
+        else:
+            self.rollout_bars.setOpts(x0=zeros, y=y, width=rollout)
+        for plot in (self.attribution_plot, self.rollout_plot):
+            plot.getAxis("left").setTicks(ticks)
+        self.scale_note.setText(
+            "[CLS] and [SEP] are hidden: the other tokens' values are rescaled so their sizes add up to 1."
+            if hide
+            else "Each chart's values are rescaled so their sizes add up to 1."
+        )
+        difference = a.score - a.baseline_score
+        self.completeness.setText(
+            f"The predicted word's score (logit) is {a.score:.3f}, and {a.baseline_score:.3f} at the baseline: a "
+            f"difference of {difference:.3f}. The attributions add up to {float(np.sum(a.scores)):.3f}"
+            + (f", a gap of {a.completeness_gap:.3f} (more steps make it smaller)." if a.method == "ig" else ".")
+        )
