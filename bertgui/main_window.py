@@ -39,6 +39,7 @@ from .views.model_view import ModelView
 from .views.nsp_view import NSPView
 from .views.tokens_view import TokensView
 from .window_state import restore_window_state, save_window_state
+from .word_mode import WordMode
 from .worker import FailureKind
 from .worker_thread import STOP_WAIT_MS
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.text_input = TextInput()
         self.text_a, self.text_b = self.text_input.text_a, self.text_input.text_b
 
+        self.word_mode = WordMode(self)  # one Words switch for the Tokens, Attention and Head view tabs
         self.tokens_view = TokensView()
         self.embeddings_view = EmbeddingsView()
         self.attention_view = AttentionView()
@@ -145,6 +147,9 @@ class MainWindow(QMainWindow):
         self.attention_view.neuronViewRequested.connect(self._on_neuron_view_requested)
         self.head_lines_view.neuronViewRequested.connect(self._on_neuron_view_requested)
         self.attention_view.headSelected.connect(self._on_attention_head_selected)
+        for view in (self.tokens_view, self.attention_view, self.head_lines_view):
+            view.wordModeToggled.connect(self.word_mode.set_on)
+            self.word_mode.wordModeChanged.connect(view.set_word_mode)
         self.finetune_wing.openModelRequested.connect(self._on_finetune_open_model_requested)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)

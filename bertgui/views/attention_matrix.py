@@ -12,14 +12,18 @@ if TYPE_CHECKING:
     import model
 
 
-def shown_tokens(r: model.Inspection, hide_special: bool) -> np.ndarray:
-    """Indices of the tokens shown: all of them, or all but the specials (all of them again when
-    only specials would be left)."""
+def shown_tokens(r: model.Inspection, hide_special: bool, firsts: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the rows shown: all of them, or all but the specials (all of them again when
+    only specials would be left). Rows are the tokens, or (firsts given: the token index of each
+    word's first piece) the words."""
+    special = np.asarray(r.special_tokens_mask, dtype=bool)
+    if firsts is not None:
+        special = special[firsts]
     if hide_special:
-        keep = np.flatnonzero(~np.asarray(r.special_tokens_mask, dtype=bool))
+        keep = np.flatnonzero(~special)
         if len(keep):
             return keep
-    return np.arange(len(r.tokens))
+    return np.arange(len(special))
 
 
 def restricted(matrix: np.ndarray, keep: np.ndarray) -> np.ndarray:

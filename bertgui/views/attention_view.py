@@ -1,7 +1,9 @@
 """Attention view: every layer x head as a labelled thumbnail on one shared colour scale; the
 chosen map large, filling its panel, with every token labelled on both axes and the weight under
-the cursor written beside it; per head, the average over heads, or attention rollout (explained in
-a caption); [CLS]/[SEP] can be hidden (rows renormalised)."""
+the cursor written beside it; per head, the mean or the max over a layer's heads, or attention
+rollout (each explained in a caption); [CLS]/[SEP] can be hidden (rows renormalised); words instead
+of pieces (word mode, shared with the Head view and Tokens tabs); the thumbnails' frames tinted by a
+statistic of each head, so that positional and separator heads stand out."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGraphicsRectItem,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMenu,
     QSpinBox,
@@ -24,11 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .attention_matrix import restricted, shown_tokens
+from model.word_attention import AGGREGATIONS, HEAD_STATISTICS, aggregate_heads, head_statistics
+
+from .attention_matrix import restricted
 from .cursor_value import CursorValue
 from .finite import drawable, finite_max, noted
 from .token_axis import TokenAxis, every_kth_note
 from .view_options import RemembersControls
+from .word_units import in_units, shown_units, unit_names, words_caption, words_check_box
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -36,6 +42,20 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 COLORMAP = "viridis"
 AVERAGE = -1  # head selector value for the mean over heads
+MAXIMUM = -2  # head selector value for the max over heads
+AGGREGATE = {AVERAGE: "mean", MAXIMUM: "max"}  # head selector value -> model.word_attention.AGGREGATIONS
+AGGREGATE_NAMES = {AVERAGE: "Mean of heads", MAXIMUM: "Max of heads"}
+# "Colour heads by": the statistics of model.word_attention.HEAD_STATISTICS offered, by their names here.
+STATISTICS = {
+    "entropy": "entropy",
+    "to [CLS]": "to [CLS]",
+    "to [SEP]": "to [SEP]",
+    "to previous": "previous token",
+    "to next": "next token",
+}
+STAT_COLOUR = (234, 88, 12)  # the mat behind a thumbnail, orange: its opacity is the head's statistic
+STAT_MAT = 0.12  # the mat's width beyond the thumbnail, as a share of its side
+RANKED = 3  # heads named in the statistic's caption
 THUMBNAIL_SIDE = 96  # thumbnails of longer inputs are block-averaged down to about this many pixels
 TITLE_SIZE = "10pt"  # the large map's title: small, the map gets the height
 ROLLOUT_HEADS = "All heads (rollout)"  # what the head box reads in rollout mode, which mixes every head
@@ -64,22 +84,39 @@ def rollout_caption(layer: int) -> str:
     )
 
 
+def aggregate_caption(head: int, layer: int) -> str:
+    """One line on what the mean or the max of a layer's heads computes."""
+    return f"{AGGREGATE_NAMES[head]} of layer {layer}: {AGGREGATIONS[AGGREGATE[head]]}."
+
+
+def statistic_caption(name: str, values: np.ndarray) -> str:
+    """What the thumbnails' mats show, and the heads where the statistic is highest."""
+    order = [i for i in np.argsort(np.nan_to_num(values, nan=-np.inf), axis=None)[::-1] if np.isfinite(values.flat[i])]
+    strongest = ", ".join(
+        f"L{layer}H{head} {values[layer, head]:.2f}"
+        for layer, head in (np.unravel_index(i, values.shape) for i in order[:RANKED])
+    )
+    return f"Frames by {name} ({HEAD_STATISTICS[STATISTICS[name]]}); darker = higher. Highest: {strongest}."
+
+
 def displayed_matrix(
-    r: model.Inspection, layer: int, head: int, mode: str, hide_special: bool
+    r: model.Inspection, layer: int, head: int, mode: str, hide_special: bool, words: bool = False
 ) -> tuple[np.ndarray, list[int]]:
-    """The (n, n) float32 matrix to draw and the token indices it covers."""
+    """The (n, n) float32 matrix to draw and the indices it covers: into the tokens, or (words)
+    into the words, whose matrix is the pieces' by model.word_attention's rule."""
     if mode == "rollout":
         matrix = r.rollout[layer]  # computed with the inspection, on the worker thread
-    elif head == AVERAGE:
-        matrix = r.attentions[layer].mean(axis=0)
+    elif head in AGGREGATE:
+        matrix = aggregate_heads(r.attentions[layer], AGGREGATE[head])
     else:
         matrix = r.attentions[layer, head]
-    keep = shown_tokens(r, hide_special)
-    return restricted(matrix, keep), keep.tolist()
+    keep = shown_units(r, hide_special, words)
+    return restricted(in_units(matrix, r, words), keep), keep.tolist()
 
 
 class AttentionView(RemembersControls, QWidget):
     headSelected = Signal(int, int)  # layer, head
+    wordModeToggled = Signal(bool)  # the Words box was ticked or unticked
     neuronViewRequested = Signal(int, int, int)  # layer, head, query token: how its weights are computed
 
     def __init__(self, parent: QWidget | None = None):
@@ -89,12 +126,14 @@ class AttentionView(RemembersControls, QWidget):
         self._thumbs: list[list[pg.ImageItem]] = []
         self._thumb_boxes: list[list[pg.ViewBox]] = []
         self._frames: list[list[QGraphicsRectItem]] = []  # the selection frame drawn around each thumbnail
+        self._mats: list[list[QGraphicsRectItem]] = []  # behind each thumbnail, tinted by its statistic
+        self._statistics: dict[str, np.ndarray] | None = None  # of the heads as shown, made when first asked
         self._cmap = pg.colormap.get(COLORMAP)
 
         self.layer_spin = QSpinBox()
         self.layer_spin.setToolTip("Layer to show large (0 = the first layer)")
         self.head_combo = QComboBox()
-        self.head_combo.setToolTip("Head to show large, or the average over all heads of the layer")
+        self.head_combo.setToolTip("Head to show large, or the mean or the max over all heads of the layer")
         self.mode_combo = QComboBox()
         self.mode_combo.addItem("Attention", "attention")
         self.mode_combo.addItem("Attention rollout", "rollout")
@@ -104,18 +143,40 @@ class AttentionView(RemembersControls, QWidget):
         )
         self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
         self.hide_special.setToolTip("Drop the special tokens and renormalise each row to sum to 1")
+        self.words_box = words_check_box()
+        self.stat_combo = QComboBox()
+        self.stat_combo.addItem("none", "")
+        for name in STATISTICS:
+            self.stat_combo.addItem(name, name)
+        self.stat_combo.setToolTip(
+            "Tint the frame of each thumbnail by a statistic of its head (darker = higher), so that heads "
+            "that look at the previous or next token, or at [CLS]/[SEP], stand out"
+        )
         # The controls stand above the grid they also choose from, so the large map gets the full height.
         controls = QGridLayout()
         for row, (label, widget) in enumerate(
-            (("Layer", self.layer_spin), ("Head", self.head_combo), ("Show", self.mode_combo))
+            (
+                ("Layer", self.layer_spin),
+                ("Head", self.head_combo),
+                ("Show", self.mode_combo),
+                ("Colour heads by", self.stat_combo),
+            )
         ):
             controls.addWidget(QLabel(label), row, 0)
             controls.addWidget(widget, row, 1, Qt.AlignmentFlag.AlignLeft)
-        controls.addWidget(self.hide_special, 3, 0, 1, 2)
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.hide_special)
+        boxes.addWidget(self.words_box)
+        boxes.addStretch(1)
+        controls.addLayout(boxes, 4, 0, 1, 2)
         controls.setColumnStretch(1, 1)
-        self.caption = QLabel()  # what rollout shows; hidden for plain attention
+        self.caption = QLabel()  # what rollout, the mean or the max shows; hidden for one head
         self.caption.setWordWrap(True)
         self.caption.hide()
+        self.words_caption = words_caption()
+        self.stat_caption = QLabel()  # what the thumbnails' mats show, and the highest heads
+        self.stat_caption.setWordWrap(True)
+        self.stat_caption.hide()
 
         self.grid = pg.GraphicsLayoutWidget()
         self.grid.setToolTip("Every head of every layer (rows: layers, columns: heads); click one to show it large")
@@ -160,6 +221,8 @@ class AttentionView(RemembersControls, QWidget):
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_layout.addLayout(controls)
         grid_layout.addWidget(self.caption)
+        grid_layout.addWidget(self.words_caption)
+        grid_layout.addWidget(self.stat_caption)
         grid_layout.addWidget(self.neuron_hint)  # here, not under the large map: that needs its height
         grid_layout.addWidget(self.grid, 1)
 
@@ -174,6 +237,8 @@ class AttentionView(RemembersControls, QWidget):
         self.head_combo.currentIndexChanged.connect(self._redraw_large)
         self.mode_combo.currentIndexChanged.connect(self._redraw_large)
         self.hide_special.toggled.connect(self._redraw_large)
+        self.words_box.toggled.connect(self._on_words_box_toggled)
+        self.stat_combo.currentIndexChanged.connect(self._tint_heads)
 
     # --- model shape: thumbnails are created once per model -----------------------------
 
@@ -182,12 +247,12 @@ class AttentionView(RemembersControls, QWidget):
             return
         self._layers, self._heads = layers, heads
         self.grid.clear()
-        self._thumbs, self._thumb_boxes, self._frames = [], [], []
+        self._thumbs, self._thumb_boxes, self._frames, self._mats = [], [], [], []
         for head in range(heads):
             self.grid.addLabel(f"H{head}", row=0, col=head + 1)
         for layer in range(layers):
             self.grid.addLabel(f"L{layer}", row=layer + 1, col=0)
-            row_items, row_boxes, row_frames = [], [], []
+            row_items, row_boxes, row_frames, row_mats = [], [], [], []
             for head in range(heads):
                 vb = self.grid.addViewBox(row=layer + 1, col=head + 1, lockAspect=True, enableMouse=False, invertY=True)
                 img = pg.ImageItem(axisOrder="row-major")
@@ -197,12 +262,19 @@ class AttentionView(RemembersControls, QWidget):
                 frame.setZValue(10)
                 frame.hide()
                 vb.addItem(frame, ignoreBounds=True)
+                mat = QGraphicsRectItem()
+                mat.setPen(pg.mkPen(None))
+                mat.setZValue(-10)
+                mat.hide()
+                vb.addItem(mat, ignoreBounds=True)
                 row_items.append(img)
                 row_boxes.append(vb)
                 row_frames.append(frame)
+                row_mats.append(mat)
             self._thumbs.append(row_items)
             self._thumb_boxes.append(row_boxes)
             self._frames.append(row_frames)
+            self._mats.append(row_mats)
         # One colour bar for the whole grid: every thumbnail is drawn on the same scale.
         self.grid.addItem(self.grid_colorbar, row=1, col=heads + 1, rowspan=layers)
         grid_layout = self.grid.ci.layout
@@ -216,10 +288,11 @@ class AttentionView(RemembersControls, QWidget):
         self.layer_spin.blockSignals(False)
         self.head_combo.blockSignals(True)
         self.head_combo.clear()
-        self.head_combo.addItem("Average over heads", AVERAGE)
+        for aggregate, name in AGGREGATE_NAMES.items():
+            self.head_combo.addItem(name, aggregate)
         for head in range(heads):
             self.head_combo.addItem(f"Head {head}", head)
-        self.head_combo.setCurrentIndex(1)
+        self.head_combo.setCurrentIndex(self.head_combo.findData(0))
         self.head_combo.blockSignals(False)
 
     # --- rendering ------------------------------------------------------------------------
@@ -227,22 +300,84 @@ class AttentionView(RemembersControls, QWidget):
     def show_inspection(self, r: model.Inspection) -> None:
         self.set_model_shape(r.num_layers, r.num_heads)
         self._inspection = r
-        top = finite_max(r.attentions, floor=1e-6)  # one colour scale for every thumbnail
+        self._redraw_grid()
+        self._redraw_large()
+
+    def set_word_mode(self, on: bool) -> None:
+        """Show words (on) or pieces: the shared word mode changed."""
+        self.words_box.setChecked(on)
+
+    def _on_words_box_toggled(self, on: bool) -> None:
+        if self._inspection is not None:
+            self._redraw_grid()
+            self._redraw_large()
+        self.words_caption.setVisible(on)
+        self.wordModeToggled.emit(on)
+
+    def _words(self) -> bool:
+        return self.words_box.isChecked()
+
+    def _redraw_grid(self) -> None:
+        """Every head's thumbnail, of the pieces or the words, on one colour scale."""
+        r = self._inspection
+        shown = in_units(r.attentions, r, self._words())
+        top = finite_max(shown, floor=1e-6)  # one colour scale for every thumbnail
         levels = (0.0, top)
-        attentions = drawable(r.attentions, *levels)
+        attentions = drawable(shown, *levels)
         for layer in range(r.num_layers):
             for head in range(r.num_heads):
                 thumb = self._thumbs[layer][head]
                 image = thumbnail(attentions[layer, head])
                 thumb.setImage(image, levels=levels)
                 thumb.setOpacity(1.0 if r.head_mask[layer, head] else 0.25)
-                self._frames[layer][head].setRect(QRectF(0, 0, image.shape[1], image.shape[0]))
-                self._thumb_boxes[layer][head].autoRange(padding=0.04)  # room for the frame's outer half
+                rect = QRectF(0, 0, image.shape[1], image.shape[0])
+                self._frames[layer][head].setRect(rect)
+                mat = STAT_MAT * max(image.shape)
+                self._mats[layer][head].setRect(rect.adjusted(-mat, -mat, mat, mat))
+                self._thumb_boxes[layer][head].autoRange(padding=STAT_MAT + 0.02)  # room for the mat
         self.grid_colorbar.setLevels(levels)
-        self._redraw_large()
+        self._statistics = None
+        self._tint_heads()
+
+    def head_statistic(self) -> np.ndarray | None:
+        """(layers, heads) values of the statistic the thumbnails are tinted by, of the heads as
+        shown (pieces or words); None when none is chosen. NaN for a switched-off head."""
+        name = self.stat_combo.currentData()
+        r = self._inspection
+        if not name or r is None:
+            return None
+        if self._statistics is None:  # the first time it is asked for this input and mode
+            words = self._words()
+            self._statistics = head_statistics(in_units(r.attentions, r, words), unit_names(r, words))
+        return self._statistics[STATISTICS[name]]
+
+    def head_tints(self) -> np.ndarray:
+        """(layers, heads) opacity of each thumbnail's mat, 0 to 1: the statistic scaled from its
+        lowest to its highest over the heads; 0 everywhere when no statistic is chosen."""
+        values = self.head_statistic()
+        if values is None or not np.isfinite(values).any():
+            return np.zeros((self._layers, self._heads))
+        low, high = np.nanmin(values), np.nanmax(values)
+        return np.nan_to_num((values - low) / (high - low) if high > low else np.ones_like(values), nan=0.0)
+
+    def _tint_heads(self) -> None:
+        tints = self.head_tints()
+        for layer, mats in enumerate(self._mats):
+            for head, mat in enumerate(mats):
+                mat.setBrush(QBrush(QColor(*STAT_COLOUR, round(255 * tints[layer, head]))))
+                mat.setVisible(bool(tints[layer, head] > 0))
+        values = self.head_statistic()
+        self.stat_caption.setVisible(values is not None)
+        if values is not None:
+            self.stat_caption.setText(statistic_caption(self.stat_combo.currentData(), values))
 
     def remembered_controls(self) -> dict:
-        return {"mode": self.mode_combo, "hide_special": self.hide_special}
+        return {
+            "mode": self.mode_combo,
+            "hide_special": self.hide_special,
+            "words": self.words_box,
+            "colour_heads_by": self.stat_combo,
+        }
 
     def select(self, layer: int, head: int) -> None:
         """Show this head large (a layer or head the model lacks is clamped to its last one)."""
@@ -258,6 +393,7 @@ class AttentionView(RemembersControls, QWidget):
             self.head_combo.currentData(),
             self.mode_combo.currentData(),
             self.hide_special.isChecked(),
+            self._words(),
         )
 
     def outlined_heads(self) -> list[tuple[int, int]]:
@@ -272,8 +408,12 @@ class AttentionView(RemembersControls, QWidget):
     def _redraw_large(self) -> None:
         self._name_heads()
         self._outline_shown_heads()
-        self.caption.setVisible(self._is_rollout())
-        self.caption.setText(rollout_caption(self.layer_spin.value()))
+        layer, head = self.layer_spin.value(), self.head_combo.currentData()
+        if self._is_rollout():
+            self.caption.setText(rollout_caption(layer))
+        elif head in AGGREGATE:
+            self.caption.setText(aggregate_caption(head, layer))
+        self.caption.setVisible(self._is_rollout() or head in AGGREGATE)
         current = self.current_matrix()
         if current is None:
             return
@@ -285,7 +425,8 @@ class AttentionView(RemembersControls, QWidget):
         self.colorbar.setLevels(levels)
         n_rows, n_cols = matrix.shape
         self.image.setRect(0, 0, n_cols, n_rows)
-        labels = [self._inspection.tokens[t] for t in keep]
+        names = unit_names(self._inspection, self._words())
+        labels = [names[t] for t in keep]
         self.plot.getAxis("left").set_tokens(labels)
         self.plot.getAxis("bottom").set_tokens(labels)
         view = self.plot.getViewBox()
@@ -302,7 +443,7 @@ class AttentionView(RemembersControls, QWidget):
         self.head_combo.setEnabled(not rollout)
         for index in range(self.head_combo.count()):
             head = self.head_combo.itemData(index)
-            name = "Average over heads" if head == AVERAGE else f"Head {head}"
+            name = AGGREGATE_NAMES.get(head, f"Head {head}")
             if rollout and index == self.head_combo.currentIndex():
                 name = ROLLOUT_HEADS
             self.head_combo.setItemText(index, name)
@@ -314,14 +455,14 @@ class AttentionView(RemembersControls, QWidget):
         if self._is_rollout():
             n_off = int(off[: layer + 1].sum())
             return f"rollout to layer {layer}" + (f" ({n_off} heads switched off)" if n_off else "")
-        if head == AVERAGE:
+        if head in AGGREGATE:
             n_off = int(off[layer].sum())
-            return f"layer {layer}, mean over heads" + (f" ({n_off} switched off)" if n_off else "")
+            return f"layer {layer}, {AGGREGATE[head]} of heads" + (f" ({n_off} switched off)" if n_off else "")
         return f"layer {layer}, head {head}" + (" (switched off: no attention)" if off[layer, head] else "")
 
     def _outline_shown_heads(self) -> None:
-        """Frame the thumbnails the large plot is made of: one head, a layer's heads for the average,
-        or every layer up to this one for rollout."""
+        """Frame the thumbnails the large plot is made of: one head, a layer's heads for the mean or
+        the max, or every layer up to this one for rollout."""
         layer, head = self.layer_spin.value(), self.head_combo.currentData()
         rollout = self._is_rollout()
         pen = pg.mkPen(self.palette().color(QPalette.ColorRole.Highlight), width=3)
@@ -329,7 +470,7 @@ class AttentionView(RemembersControls, QWidget):
         for row, frames in enumerate(self._frames):
             for h, frame in enumerate(frames):
                 frame.setPen(pen)
-                frame.setVisible((row <= layer) if rollout else (row == layer and head in (h, AVERAGE)))
+                frame.setVisible((row <= layer) if rollout else (row == layer and (head == h or head in AGGREGATE)))
 
     def _on_image_hover(self, event) -> None:
         current = self.current_matrix()
@@ -342,10 +483,10 @@ class AttentionView(RemembersControls, QWidget):
         if not (0 <= row < matrix.shape[0] and 0 <= col < matrix.shape[1]):
             self.cursor_value.hide()
             return
-        tokens = self._inspection.tokens
+        names = unit_names(self._inspection, self._words())
         verb = "draws on" if self._is_rollout() else "attends to"
         self.cursor_value.show_at(
-            self.image.mapToView(pos), f"{tokens[keep[row]]} {verb} {tokens[keep[col]]}: {matrix[row, col]:.3f}"
+            self.image.mapToView(pos), f"{names[keep[row]]} {verb} {names[keep[col]]}: {matrix[row, col]:.3f}"
         )
 
     def _on_axis_label_step_changed(self, _step: int) -> None:
@@ -364,7 +505,8 @@ class AttentionView(RemembersControls, QWidget):
             self.plot.getViewBox().autoRange(padding=0)
 
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
-        """(query, key) token indices of the large map's cell at a scene point, or None off the map."""
+        """(query, key) indices of the large map's cell at a scene point (of tokens, or of words in
+        word mode), or None off the map."""
         current = self.current_matrix()
         if current is None or not self.plot.getViewBox().sceneBoundingRect().contains(scene_pos):
             return None
@@ -380,8 +522,12 @@ class AttentionView(RemembersControls, QWidget):
         tokens = self._inspection.tokens
         layer, head = self.layer_spin.value(), self.head_combo.currentData()
         menu = QMenu(self)
-        if self._is_rollout() or head == AVERAGE:
+        if self._is_rollout() or head in AGGREGATE:
             action = menu.addAction("Show how this weight is computed: choose one head first (not an average)")
+            action.setEnabled(False)
+            return menu
+        if self._words():
+            action = menu.addAction("Show how this weight is computed: untick Words first (a word mixes its pieces)")
             action.setEnabled(False)
             return menu
         action = menu.addAction(

@@ -16,6 +16,11 @@ QUERY, KEY = "query", "key"  # the left column (the token attending) and the rig
 FOCUS_COLOUR = "#f59e0b"
 LABEL_TEXT_COLOUR = "#111111"  # on the pale segment-coloured chips, in either palette
 MIN_LABEL_POINTS = 7.5  # labels shrink to this size at most, then the rows scroll
+# Chinese, Japanese and Korean characters pack a word into a few strokes-dense glyphs, unreadable at
+# 7.5 pt; and the font Qt falls back on for them is often taller than the app's: chips are measured
+# on these characters (CJK_SAMPLE) then.
+MIN_CJK_LABEL_POINTS = 9.0
+CJK_SAMPLE = "中國語한글"
 LABEL_GAP = 1.0  # pixels between two neighbouring chips
 SCROLL_ROWS = 3  # rows a wheel notch scrolls
 HEADINGS = {QUERY: "attends from (query)", KEY: "attends to (key)"}
@@ -62,13 +67,17 @@ def viewport_transform(item: pg.GraphicsItem) -> QTransform | None:
     return item.deviceTransform(view.viewportTransform())
 
 
-def chip_height(font: QFont) -> float:
-    return QFontMetricsF(font).height() + 1
+def chip_height(font: QFont, cjk: bool = False) -> float:
+    """A label chip's height: the font's line, or for CJK labels the taller of it and the line of
+    the font CJK characters are drawn in."""
+    metrics = QFontMetricsF(font)
+    text = max(metrics.height(), metrics.boundingRect(CJK_SAMPLE).height()) if cjk else metrics.height()
+    return text + 1
 
 
-def labels_fit(pitch: float, font: QFont) -> bool:
+def labels_fit(pitch: float, font: QFont, cjk: bool = False) -> bool:
     """Whether rows `pitch` pixels apart leave room for a label each (give or take rounding)."""
-    return pitch >= chip_height(font) + LABEL_GAP - 1e-6
+    return pitch >= chip_height(font, cjk) + LABEL_GAP - 1e-6
 
 
 class TokenColumns(pg.GraphicsObject):
@@ -86,15 +95,25 @@ class TokenColumns(pg.GraphicsObject):
         super().__init__()
         self.texts: list[str] = []
         self.backgrounds: list[QColor] = []
+        self.cjk = False  # the labels hold CJK characters: measured on them, and never below 9 pt
         self.focus: Focus | None = None
         self.font = QFont()
         self.note_font = QFont()  # the value beside a single head's bar
         self.text_colour = QColor("#111111")  # for text on the canvas itself, set from the palette
 
-    def set_tokens(self, texts: list[str], backgrounds: list[QColor]) -> None:
+    def set_tokens(self, texts: list[str], backgrounds: list[QColor], cjk: bool = False) -> None:
         self.prepareGeometryChange()
-        self.texts, self.backgrounds = texts, backgrounds
+        self.texts, self.backgrounds, self.cjk = texts, backgrounds, cjk
         self.update()
+
+    def min_label_points(self) -> float:
+        return MIN_CJK_LABEL_POINTS if self.cjk else MIN_LABEL_POINTS
+
+    def chip_height(self, font: QFont | None = None) -> float:
+        return chip_height(self.font if font is None else font, self.cjk)
+
+    def labels_fit(self, pitch: float) -> bool:
+        return labels_fit(pitch, self.font, self.cjk)
 
     def set_focus(self, focus: Focus | None) -> None:
         self.focus = focus
@@ -141,8 +160,8 @@ class TokenColumns(pg.GraphicsObject):
         x_left, x_right, y0, step = self._geometry(t)
         pitch = max(abs(step), 1e-6)
         fm = QFontMetricsF(self.font)
-        height = chip_height(self.font)
-        stride = 1 if labels_fit(pitch, self.font) else math.ceil((height + LABEL_GAP) / pitch)
+        height = self.chip_height()
+        stride = 1 if self.labels_fit(pitch) else math.ceil((height + LABEL_GAP) / pitch)
         first = max(0, math.floor(min(view.top(), view.bottom())))
         last = min(n - 1, math.ceil(max(view.top(), view.bottom())))
         if first > last:
@@ -193,7 +212,7 @@ class TokenColumns(pg.GraphicsObject):
         p.save()
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if not labels_fit(pitch, self.font):  # zoomed out: a strip for every row
+        if not self.labels_fit(pitch):  # zoomed out: a strip for every row
             self._paint_strips(p, x_left, x_right, y0, step)
         border = QPen(QColor("#9ca3af"), 1)
         focus_border = QPen(QColor(FOCUS_COLOUR), 2.5)

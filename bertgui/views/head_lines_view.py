@@ -5,9 +5,10 @@ layer and any set of heads (one colour per head). Clicking a token on either sid
 its lines stand out, the others dim, its weights show as one bar per head beside the other
 column and in a summary (click it again, or click empty space, to see all); hovering one
 previews it, and the weights under the mouse (of a token or of the lines) show beside it.
-Every token is labelled: labels shrink to a readable minimum, then the rows scroll (wheel or
-scroll bar; Ctrl+wheel zooms, labelling every n-th row when zoomed out). [CLS]/[SEP] can be
-hidden, rows renormalised."""
+Every token is labelled: labels shrink to a readable minimum (larger for CJK characters), then the
+rows scroll (wheel or scroll bar; Ctrl+wheel zooms, labelling every n-th row when zoomed out).
+[CLS]/[SEP] can be hidden, rows renormalised; words can take the place of pieces (word mode, shared
+with the Attention and Tokens tabs)."""
 
 from __future__ import annotations
 
@@ -31,23 +32,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .attention_matrix import restricted, shown_tokens
+from .attention_matrix import restricted
 from .finite import non_finite_note
 from .flow_layout import FlowLayout
 from .head_lines_columns import (
     KEY,
     LABEL_GAP,
-    MIN_LABEL_POINTS,
     QUERY,
     ColumnHeadings,
     Focus,
     RowsViewBox,
     TokenColumns,
-    chip_height,
-    labels_fit,
 )
 from .tokens_view import SEGMENT_COLOURS, SPECIAL_COLOUR
 from .view_options import RemembersControls
+from .word_units import any_cjk, in_units, shown_units, unit_firsts, unit_names, words_caption, words_check_box
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -93,12 +92,15 @@ def head_colour(head: int) -> str:
     return HEAD_COLOURS[head % len(HEAD_COLOURS)]
 
 
-def line_matrix(r: model.Inspection, layer: int, head: int, hide_special: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The (n, n) float32 weights a head's lines are drawn from, and the token indices of its
-    rows/columns: everything, or without [CLS]/[SEP] and each row renormalised to sum to 1.
-    A NaN or Inf weight (from a checkpoint with such weights) is 0 here: it draws no line."""
-    keep = shown_tokens(r, hide_special)
-    matrix = restricted(r.attentions[layer, head], keep)
+def line_matrix(
+    r: model.Inspection, layer: int, head: int, hide_special: bool, words: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (n, n) float32 weights a head's lines are drawn from, and the indices of its
+    rows/columns (into the tokens, or the words in word mode): everything, or without [CLS]/[SEP]
+    and each row renormalised to sum to 1. A NaN or Inf weight (from a checkpoint with such
+    weights) is 0 here: it draws no line."""
+    keep = shown_units(r, hide_special, words)
+    matrix = restricted(in_units(r.attentions[layer, head], r, words), keep)
     return np.nan_to_num(matrix, nan=0.0, posinf=0.0, neginf=0.0), keep
 
 
@@ -121,13 +123,15 @@ def swatch(head: int) -> str:
 
 class HeadLinesView(RemembersControls, QWidget):
     neuronViewRequested = Signal(int, int, int)  # layer, head, query token: how its weights are computed
+    wordModeToggled = Signal(bool)  # the Words box was ticked or unticked
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._inspection: model.Inspection | None = None
         self._layers = self._heads = 0
         self._layer = 0  # the layer the matrices are of
-        self._keep = np.zeros(0, dtype=np.int64)  # token index of each row
+        self._keep = np.zeros(0, dtype=np.int64)  # index of each row into _names
+        self._names: list[str] = []  # the tokens, or the words in word mode
         self._matrices: dict[int, np.ndarray] = {}  # head -> (n, n) weights of the current layer
         self.neuron_menu: QMenu | None = None  # the right-click menu, while it is open
         self._focus: tuple[str, int] | None = None  # (QUERY or KEY, row) clicked
@@ -156,6 +160,8 @@ class HeadLinesView(RemembersControls, QWidget):
         self.hide_special.setToolTip(
             "Drop the special tokens from both columns and renormalise each token's weights to sum to 1"
         )
+        self.words_box = words_check_box()
+        self.words_caption = words_caption()
         self.threshold_spin = QDoubleSpinBox()
         self.threshold_spin.setRange(0.001, 0.5)
         self.threshold_spin.setDecimals(3)
@@ -192,6 +198,7 @@ class HeadLinesView(RemembersControls, QWidget):
         controls.addWidget(layer_label)
         controls.addWidget(self.layer_spin)
         controls.addWidget(self.hide_special)
+        controls.addWidget(self.words_box)
         min_label = QLabel("Min weight")
         min_label.setBuddy(self.threshold_spin)
         min_label.setToolTip(self.threshold_spin.toolTip())
@@ -242,12 +249,14 @@ class HeadLinesView(RemembersControls, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addLayout(heads_row)
+        layout.addWidget(self.words_caption)
         layout.addWidget(self.info_label)
         layout.addWidget(self.note_label)
         layout.addLayout(canvas_row, 1)
 
         self.layer_spin.valueChanged.connect(self._recompute)
         self.hide_special.toggled.connect(self._on_rows_changed)
+        self.words_box.toggled.connect(self._on_words_box_toggled)
         self.threshold_spin.valueChanged.connect(self._recompute)
         self.all_heads_button.clicked.connect(lambda: self.set_heads(list(range(self._heads))))
         self.no_heads_button.clicked.connect(lambda: self.set_heads([]))
@@ -275,6 +284,7 @@ class HeadLinesView(RemembersControls, QWidget):
             self._inspection = None  # from another model: nothing of it fits the new controls
             self._focus = self._hover = None
             self._keep = np.zeros(0, dtype=np.int64)
+            self._names = []
             self.labels.set_tokens([], [])
             self._recompute()
         self.layer_spin.blockSignals(True)
@@ -318,9 +328,14 @@ class HeadLinesView(RemembersControls, QWidget):
     def selected_heads(self) -> list[int]:
         return [head for head, box in enumerate(self.head_boxes) if box.isChecked()]
 
+    def set_word_mode(self, on: bool) -> None:
+        """Show words (on) or pieces: the shared word mode changed."""
+        self.words_box.setChecked(on)
+
     def focus_token(self, index: int | None, side: str = QUERY) -> None:
-        """Follow token `index` (an index into Inspection.tokens) as a query (its lines out, on
-        the left) or as a key (the lines into it, on the right); None: all lines."""
+        """Follow token `index` (an index into Inspection.tokens, or into the words in word mode)
+        as a query (its lines out, on the left) or as a key (the lines into it, on the right);
+        None: all lines."""
         target = None
         if index is not None and index >= 0:
             found = np.flatnonzero(self._keep == index)
@@ -328,7 +343,8 @@ class HeadLinesView(RemembersControls, QWidget):
         self._set_focus(target)
 
     def focused_token(self) -> int | None:
-        """The token followed (an index into Inspection.tokens), on either side; see focused_side."""
+        """The token followed (an index into Inspection.tokens, or the words in word mode), on
+        either side; see focused_side."""
         return None if self._focus is None else int(self._keep[self._focus[1]])
 
     def focused_side(self) -> str | None:
@@ -337,7 +353,8 @@ class HeadLinesView(RemembersControls, QWidget):
 
     def drawn_lines(self) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per head drawn, the (query, key, weight) of each line drawn at full strength (a
-        followed token's lines, else all), as token indices into Inspection.tokens, sorted by
+        followed token's lines, else all), as indices into Inspection.tokens (the words in word
+        mode), sorted by
         query then key. Read from the visible plot items."""
         out = {}
         for head in self._matrices:  # the selected heads that are switched on
@@ -368,38 +385,50 @@ class HeadLinesView(RemembersControls, QWidget):
         if focused is not None:
             self.focus_token(focused, side)
 
+    def _on_words_box_toggled(self, on: bool) -> None:
+        """Other rows: nothing followed carries over (a word is not a piece)."""
+        self.words_caption.setVisible(on)
+        self._set_rows(fit=True)
+        self._focus = self._hover = None
+        self._recompute()
+        self.wordModeToggled.emit(on)
+
     def _set_rows(self, fit: bool) -> None:
         r = self._inspection
         if r is None:
             return
-        self._keep = shown_tokens(r, self.hide_special.isChecked())
+        words = self.words_box.isChecked()
+        self._names = unit_names(r, words)
+        self._keep = shown_units(r, self.hide_special.isChecked(), words)
+        firsts = unit_firsts(r, words)
         texts, backgrounds = [], []
         for i in self._keep:
-            token = r.tokens[i]
-            texts.append(token if len(token) <= MAX_LABEL_CHARS else token[: MAX_LABEL_CHARS - 1] + "…")
-            special = bool(r.special_tokens_mask[i])
-            backgrounds.append(QColor(SPECIAL_COLOUR if special else SEGMENT_COLOURS[int(r.segment_ids[i]) % 2]))
-        self.labels.set_tokens(texts, backgrounds)
+            name, first = self._names[i], firsts[i]
+            texts.append(name if len(name) <= MAX_LABEL_CHARS else name[: MAX_LABEL_CHARS - 1] + "…")
+            special = bool(r.special_tokens_mask[first])
+            backgrounds.append(QColor(SPECIAL_COLOUR if special else SEGMENT_COLOURS[int(r.segment_ids[first]) % 2]))
+        self.labels.set_tokens(texts, backgrounds, cjk=any_cjk(texts))
         if fit or not self._zoomed:
             self._fit_rows(keep_top=not fit)
         self._fit_x()
 
     def _fit_rows(self, keep_top: bool) -> None:
         """Label size and row spacing at which every token is labelled and no two labels overlap:
-        the app's text size while all rows fit the height, smaller ones down to
-        MIN_LABEL_POINTS while that makes them fit, and past that the rows keep that spacing
+        the app's text size while all rows fit the height, smaller ones down to the labels'
+        minimum (MIN_LABEL_POINTS, more for CJK) while that makes them fit, and past that the rows keep that spacing
         and scroll. keep_top: stay at the row at the top (a resize), else go to the first."""
         n = len(self._keep)
         pixels = max(self.vb.height(), 40.0)
         font = QFont(self.font())
-        points = max(font.pointSizeF(), MIN_LABEL_POINTS)
+        smallest = self.labels.min_label_points()
+        points = max(font.pointSizeF(), smallest)
         while True:
             font.setPointSizeF(points)
-            chip = chip_height(font)
+            chip = self.labels.chip_height(font)
             pitch = (pixels - chip - 2 * ROW_MARGIN) / (n - 1) if n > 1 else MAX_PITCH
-            if pitch >= chip + LABEL_GAP or points <= MIN_LABEL_POINTS:
+            if pitch >= chip + LABEL_GAP or points <= smallest:
                 break
-            points = max(points - 0.5, MIN_LABEL_POINTS)
+            points = max(points - 0.5, smallest)
         self.labels.set_label_points(points)
         pitch = float(np.clip(pitch, chip + LABEL_GAP, MAX_PITCH))
         margin = (chip / 2 + ROW_MARGIN) / pitch
@@ -456,7 +485,7 @@ class HeadLinesView(RemembersControls, QWidget):
             return self._summary
         top, bottom = self.vb.viewRange()[1]
         pitch = self.vb.height() / max(bottom - top, 1e-6)
-        if not labels_fit(pitch, self.labels.font):
+        if not self.labels.labels_fit(pitch):
             return self._summary + ZOOM_NOTE
         return self._summary + (SCROLL_NOTE if self.scroll_bar.isVisibleTo(self) else "")
 
@@ -574,7 +603,7 @@ class HeadLinesView(RemembersControls, QWidget):
         cap = MAX_LINES // max(len(drawn), 1)
         capped_heads, total = [], 0
         for head in drawn:
-            matrix, _ = line_matrix(r, layer, head, hide)
+            matrix, _ = line_matrix(r, layer, head, hide, self.words_box.isChecked())
             self._matrices[head] = matrix
             q, k, w, capped = strongest_lines(matrix, threshold, cap)
             if capped:
@@ -589,13 +618,14 @@ class HeadLinesView(RemembersControls, QWidget):
                 f"Too many lines: only the strongest {cap:,} of each of "
                 f"{', '.join(f'H{h}' for h in capped_heads)} are drawn; raise the minimum weight."
             )
-        if hide and len(self._keep) == len(r.tokens) and r.special_tokens_mask.any():
+        if hide and len(self._keep) == len(self._names) and r.special_tokens_mask.any():
             notes.append("There is nothing but [CLS]/[SEP] to show.")
         self.note_label.setText(" ".join(notes))
         self.note_label.setVisible(bool(notes))
+        rows = "words" if self.words_box.isChecked() else "tokens"
         self._summary = (
             f"Layer {layer}, {len(drawn)} head(s), {total:,} lines of weight ≥ {threshold:g} over "
-            f"{len(self._keep)} tokens. Click a token on either side to follow its lines; point at a "
+            f"{len(self._keep)} {rows}. Click a token on either side to follow its lines; point at a "
             "line or a token for its weights; right-click a left token or a line: how its weights are computed."
         )
         self._apply_focus()
@@ -642,7 +672,7 @@ class HeadLinesView(RemembersControls, QWidget):
             self.info_label.setText(self._focus_summary(*self._focus, per_head))
 
     def _token_name(self, row: int) -> str:
-        return html.escape(self._inspection.tokens[self._keep[row]])
+        return html.escape(self._names[self._keep[row]])
 
     def _focus_summary(self, side: str, row: int, per_head: list[tuple[int, np.ndarray]]) -> str:
         """'In layer 1, cat (#2) receives most attention from: H0: sat (0.41), the (0.22) ...'."""
@@ -758,6 +788,8 @@ class HeadLinesView(RemembersControls, QWidget):
         side, row = self._row_at(scene_pos)
         if side == "outside":
             return None
+        if self.words_box.isChecked():  # a word's weights mix its pieces': no one neuron view
+            return []
         if side == QUERY and row is not None:
             return [(head, int(self._keep[row])) for head in self._matrices]
         if side == "lines":
@@ -781,7 +813,12 @@ class HeadLinesView(RemembersControls, QWidget):
             )
             action.triggered.connect(lambda _=False, h=head, q=query: self.neuronViewRequested.emit(layer, h, q))
         if not targets:
-            menu.addAction("Neuron view: right-click a token on the left (a query) or a line").setEnabled(False)
+            where = (
+                "untick Words first (a word mixes its pieces)"
+                if self.words_box.isChecked()
+                else "right-click a token on the left (a query) or a line"
+            )
+            menu.addAction(f"Neuron view: {where}").setEnabled(False)
         return menu
 
     def _lines_at(self, scene_pos: QPointF) -> list[tuple[float, int, int, int]]:

@@ -1,7 +1,8 @@
 """Tokenization view: tokens as chips with their ids, segments coloured, specials apart,
 `##` continuations and unknown tokens marked; hovering a chip highlights its characters and the
-chips of its word. Double-click masks a word, Ctrl+double-click one piece. Below them, the four
-rows of numbers the model actually receives for this input."""
+chips of its word. Double-click masks a word, Ctrl+double-click one piece. In word mode (shared
+with the Attention and Head view tabs) a word split into pieces is one chip that names them. Below
+them, the four rows of numbers the model actually receives for this input."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..text_input import word_pieces
 from .flow_layout import ChipArea
+from .word_units import word_groups, words_caption, words_check_box
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -85,12 +87,14 @@ class TokenChip(QLabel):
         )
         super().__init__(text)
         self.index = index
+        self.last = index  # the last token of the chip: itself, or its word's last piece (word_chip)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._background = SPECIAL_COLOUR if special else SEGMENT_COLOURS[segment % 2]
         self._border = (
             f"2px solid {UNKNOWN_BORDER}" if unknown else ("1px dashed #666" if continuation else "1px solid #999")
         )
+        self.unknown = unknown
         self.set_word_highlighted(False)
         kind = (
             "special token, added by the tokenizer"
@@ -119,10 +123,29 @@ class TokenChip(QLabel):
         self.setStyleSheet(chip_style(self._background, border))
 
 
+def word_chip(r: model.Inspection, word: str, group: list[int], unknown: bool) -> TokenChip:
+    """One chip for a word of several pieces: the word, and under it "= un ##bel ##ie ##va ##bly"."""
+    first = group[0]
+    chip = TokenChip(first, r.tokens[first], int(r.input_ids[first]), int(r.segment_ids[first]), False, unknown, word)
+    chip.last = group[-1]
+    pieces = " ".join(r.tokens[i] for i in group)
+    chip.setText(
+        f"<b style='font-size:11pt'>{html.escape(word)}</b><br>"
+        f"<span style='font-size:8pt;color:{CHIP_ID_TEXT}'>= {html.escape(pieces)}</span>"
+    )
+    summary = (
+        f"Word: {word} = {pieces} (tokens {first} to {group[-1]}, ids "
+        f"{', '.join(str(int(r.input_ids[i])) for i in group)})\nDouble-click: mask it (one [MASK] per piece)"
+    )
+    chip.setToolTip(html.escape(summary, quote=False).replace("\n", "<br>"))
+    return chip
+
+
 class TokensView(QWidget):
     tokenHovered = Signal(int, int, int, int)  # segment, start, end character, token index (-1: none)
     tokenDoubleClicked = Signal(int)  # token index: mask its whole word
     tokenPieceDoubleClicked = Signal(int)  # token index, Ctrl held: mask this piece only
+    wordModeToggled = Signal(bool)  # the Words box was ticked or unticked
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -136,6 +159,8 @@ class TokensView(QWidget):
         self._chip_area = ChipArea()
         hint = QLabel(MASKING_HINT)
         hint.setWordWrap(True)
+        self.words_box = words_check_box()
+        self.words_caption = words_caption()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -171,10 +196,15 @@ class TokensView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self._notice)
         layout.addWidget(hint)
-        layout.addLayout(self._legend())
+        legend = self._legend()
+        legend.insertWidget(0, self.words_box)
+        layout.addLayout(legend)
+        layout.addWidget(self.words_caption)
         layout.addWidget(split, 1)
         self._inspection = None
+        self._unk_token_id: int | None = None
         self._hovered_word: range = range(0)
+        self.words_box.toggled.connect(self._on_words_box_toggled)
 
     @staticmethod
     def _legend() -> QHBoxLayout:
@@ -197,19 +227,19 @@ class TokensView(QWidget):
     def chips(self) -> list[TokenChip]:
         return self._chip_area.chips()
 
+    def set_word_mode(self, on: bool) -> None:
+        """Show words (on) or pieces: the shared word mode changed."""
+        self.words_box.setChecked(on)
+
+    def _on_words_box_toggled(self, on: bool) -> None:
+        self.words_caption.setVisible(on)
+        if self._inspection is not None:
+            self._show_chips()
+        self.wordModeToggled.emit(on)
+
     def show_inspection(self, r: model.Inspection, unk_token_id: int | None = None) -> None:
-        self._inspection, self._hovered_word = r, range(0)
-        texts = (r.text, r.text_b or "")
-        chips = []
-        for i, (tok, tid, seg, special) in enumerate(zip(r.tokens, r.input_ids, r.segment_ids, r.special_tokens_mask)):
-            pieces = word_pieces(r, i)
-            word = texts[int(seg) % 2][int(r.offsets[pieces[0]][0]) : int(r.offsets[pieces[-1]][1])]
-            unknown = unk_token_id is not None and tid == unk_token_id
-            explained = "" if special else wordpiece_tooltip(r, i)
-            chip = TokenChip(i, tok, int(tid), int(seg), bool(special), unknown, word, explained)
-            chip.installEventFilter(self)
-            chips.append(chip)
-        self._chip_area.set_chips(chips)
+        self._inspection, self._unk_token_id = r, unk_token_id
+        self._show_chips()
         self._show_model_inputs(r)
         self.summary.setText(token_summary(r))
         notes = []
@@ -220,6 +250,28 @@ class TokensView(QWidget):
             notes.append(f"{unknown} piece(s) are not in the vocabulary ([UNK], outlined red).")
         self._notice.setText(" ".join(notes))
         self._notice.setVisible(bool(notes))
+
+    def _show_chips(self) -> None:
+        """A chip per token; in word mode, a chip per word, naming its pieces when it has several."""
+        r, unk_token_id = self._inspection, self._unk_token_id
+        self._hovered_word = range(0)
+        texts = (r.text, r.text_b or "")
+        groups = word_groups(r)
+        chips = []
+        for i, (tok, tid, seg, special) in enumerate(zip(r.tokens, r.input_ids, r.segment_ids, r.special_tokens_mask)):
+            pieces = word_pieces(r, i)
+            word = texts[int(seg) % 2][int(r.offsets[pieces[0]][0]) : int(r.offsets[pieces[-1]][1])]
+            unknown = unk_token_id is not None and tid == unk_token_id
+            explained = "" if special else wordpiece_tooltip(r, i)
+            chips.append(TokenChip(i, tok, int(tid), int(seg), bool(special), unknown, word, explained))
+        if self.words_box.isChecked():
+            chips = [
+                chips[group[0]] if len(group) == 1 else word_chip(r, word, group, any(chips[i].unknown for i in group))
+                for word, group in zip(groups.words, groups.groups)
+            ]
+        for chip in chips:
+            chip.installEventFilter(self)
+        self._chip_area.set_chips(chips)
 
     def _show_model_inputs(self, r: model.Inspection) -> None:
         n = len(r.tokens)
@@ -246,8 +298,9 @@ class TokensView(QWidget):
         r = self._inspection
         if isinstance(watched, TokenChip) and r is not None:
             if event.type() == QEvent.Type.Enter:
-                start, end = r.offsets[watched.index]
-                self._highlight_word(word_pieces(r, watched.index))
+                start, end = r.offsets[watched.index][0], r.offsets[watched.last][1]
+                # In word mode a chip is a whole word already, and chips are no longer one per token.
+                self._highlight_word(range(0) if self.words_box.isChecked() else word_pieces(r, watched.index))
                 self.tokenHovered.emit(int(r.segment_ids[watched.index]), int(start), int(end), watched.index)
             elif event.type() == QEvent.Type.Leave:
                 self._highlight_word(range(0))

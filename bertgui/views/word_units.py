@@ -1,0 +1,73 @@
+"""What the Attention, Head view and Tokens tabs show in word mode: the input's words (WordPiece
+pieces joined, Chinese characters of one word joined), the attention between them by
+model.word_attention's rule, and the Words box that switches it on, shared by the three tabs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtWidgets import QCheckBox, QLabel
+
+from model.word_attention import WORD_RULE, WordGroups, group_word_pieces, is_cjk, word_attention
+
+from .attention_matrix import shown_tokens
+
+if TYPE_CHECKING:
+    import model
+
+WORDS_CAPTION = WORD_RULE[0].upper() + WORD_RULE[1:] + "."
+WORDS_TOOLTIP = (
+    "Show words instead of WordPiece pieces (on every tab that has this box). " + WORDS_CAPTION + " "
+    "[CLS] and [SEP] stay words of their own."
+)
+
+
+def words_check_box() -> QCheckBox:
+    box = QCheckBox("Words")
+    box.setToolTip(WORDS_TOOLTIP)
+    return box
+
+
+def words_caption() -> QLabel:
+    """The rule, stated under the controls while word mode is on."""
+    label = QLabel(WORDS_CAPTION)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def word_groups(r: model.Inspection) -> WordGroups:
+    """The input's words: as the inspection grouped them, else its "##" pieces joined."""
+    return r.words if r.words is not None else group_word_pieces(r.tokens, r.special_tokens_mask)
+
+
+def unit_names(r: model.Inspection, words: bool) -> list[str]:
+    """The name of each row and column shown: the words in word mode, else the tokens."""
+    return word_groups(r).words if words else list(r.tokens)
+
+
+def unit_firsts(r: model.Inspection, words: bool) -> np.ndarray:
+    """The token index of each unit's first piece (of each token itself, in piece mode)."""
+    if not words:
+        return np.arange(len(r.tokens))
+    return np.array([g[0] for g in word_groups(r).groups], dtype=np.int64)
+
+
+def in_units(matrix: np.ndarray, r: model.Inspection, words: bool) -> np.ndarray:
+    """A (..., T, T) piece matrix as the rows and columns shown: by WORD_RULE in word mode (the very
+    same matrix when no word is split), else unchanged."""
+    groups = word_groups(r)
+    if not words or not groups.merges_anything:
+        return matrix
+    return word_attention(matrix, groups)
+
+
+def any_cjk(texts: list[str]) -> bool:
+    """Whether any of the texts holds a CJK ideograph."""
+    return any(is_cjk(c) for text in texts for c in text)
+
+
+def shown_units(r: model.Inspection, hide_special: bool, words: bool) -> np.ndarray:
+    """Indices of the rows shown, into unit_names: all, or all but [CLS]/[SEP] (attention_matrix's rule)."""
+    return shown_tokens(r, hide_special, unit_firsts(r, words))
