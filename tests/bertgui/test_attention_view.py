@@ -244,3 +244,106 @@ def test_average_and_rollout_have_no_single_neuron_view(qtbot, shown_view):
     view.select(1, 1)
     view.mode_combo.setCurrentIndex(view.mode_combo.findData("rollout"))
     assert not view.neuron_view_menu(2, 3).actions()[0].isEnabled()
+
+
+# --- word mode, the mean and the max of heads, heads coloured by a statistic ----------------------
+
+
+def test_word_mode_shows_words_whose_rows_sum_to_1_with_the_rule_stated(qtbot, shown_view, drawn_tick_labels):
+    from bertgui.views.word_units import WORDS_CAPTION
+    from model.word_attention import group_word_pieces, word_attention
+
+    tokens = sentence(9)  # "on ##ation" is one word
+    view = shown_view(tokens)
+    view.select(1, 2)
+    assert view.words_caption.isHidden()
+    with qtbot.waitSignal(view.wordModeToggled, check_params_cb=lambda on: on):
+        view.words_box.setChecked(True)
+    words = group_word_pieces(tokens)
+    assert words.words == ["[CLS]", "the", "cat", "sat", "onation", ",", "library", "[SEP]"]
+    matrix, keep = view.current_matrix()
+    assert matrix.shape == (len(words.words),) * 2 and keep == list(range(len(words.words)))
+    np.testing.assert_allclose(matrix.sum(axis=1), 1, atol=1e-5)
+    np.testing.assert_allclose(matrix, word_attention(view._inspection.attentions[1, 2], words), rtol=1e-6)
+    settled(view)
+    assert in_order(drawn_tick_labels(view.plot.getAxis("bottom")), "x") == words.words
+    assert not view.words_caption.isHidden() and view.words_caption.text() == WORDS_CAPTION
+    assert "sum over its pieces" in WORDS_CAPTION and "mean over its pieces" in WORDS_CAPTION
+    assert "sum over its pieces" in view.words_box.toolTip()
+    grid = view._thumbs[1][2].image
+    assert grid.shape == (len(words.words),) * 2  # the thumbnails are of words too
+    view.hide_special.setChecked(True)  # words without [CLS]/[SEP], rows renormalised
+    matrix, keep = view.current_matrix()
+    assert keep == list(range(1, len(words.words) - 1))
+    np.testing.assert_allclose(matrix.sum(axis=1), 1, atol=1e-5)
+
+
+def test_a_sentence_without_split_words_shows_the_piece_matrix_in_word_mode(qtbot, shown_view):
+    view = shown_view(["[CLS]", "the", "cat", "sat", ".", "[SEP]"])
+    view.select(0, 1)
+    pieces, keep = view.current_matrix()
+    view.words_box.setChecked(True)
+    words, word_keep = view.current_matrix()
+    np.testing.assert_array_equal(words, pieces)
+    assert word_keep == keep
+
+
+def test_hover_and_clicks_name_words_in_word_mode(qtbot, shown_view, every_mouse_move):
+    view = shown_view(sentence(9))
+    view.select(0, 0)
+    view.words_box.setChecked(True)
+    settled(view)
+    matrix, _ = view.current_matrix()
+    point = view.image.mapToScene(QPointF(4.5, 6.5))  # "library" (word 6) attends to "onation" (word 4)
+    assert view.cell_at(point) == (6, 4)
+    qtbot.mouseMove(view.large.viewport(), QPoint(1, 1))
+    qtbot.mouseMove(view.large.viewport(), view.large.mapFromScene(point))
+    qtbot.waitUntil(lambda: view.cursor_value.text() != "", timeout=5_000)
+    assert view.cursor_value.text() == f"library attends to onation: {matrix[6, 4]:.3f}"
+    (action,) = view.neuron_view_menu(6, 4).actions()
+    assert not action.isEnabled() and "untick Words" in action.text()
+
+
+@pytest.mark.parametrize(("how", "reduce"), [("mean", np.mean), ("max", np.max)])
+def test_mean_and_max_of_heads_are_computed_and_captioned(qtbot, shown_view, how, reduce):
+    from bertgui.views.attention_view import AVERAGE, MAXIMUM
+    from model.word_attention import AGGREGATIONS
+
+    view = shown_view(sentence(9))
+    view.select(1, 0)
+    assert view.caption.isHidden()
+    aggregate = {"mean": AVERAGE, "max": MAXIMUM}[how]
+    view.head_combo.setCurrentIndex(view.head_combo.findData(aggregate))
+    assert view.head_combo.currentText() == f"{how.capitalize()} of heads"
+    matrix, _ = view.current_matrix()
+    np.testing.assert_allclose(matrix, reduce(view._inspection.attentions[1], axis=0), rtol=1e-6)
+    assert not view.caption.isHidden()
+    assert view.caption.text() == f"{how.capitalize()} of heads of layer 1: {AGGREGATIONS[how]}."
+    assert view.plot.titleLabel.text == f"layer 1, {how} of heads"
+    assert view.outlined_heads() == [(1, head) for head in range(4)]
+    if how == "mean":
+        np.testing.assert_allclose(matrix.sum(axis=1), 1, atol=1e-5)
+    else:
+        assert (matrix.sum(axis=1) > 1).all()  # the max of each cell: rows no longer sum to 1
+
+
+def test_colouring_heads_by_the_previous_token_picks_out_a_previous_token_head(qtbot, shown_view):
+    view = shown_view(sentence(12))
+    r = view._inspection
+    T = len(r.tokens)
+    previous = np.eye(T, k=-1, dtype=np.float32)
+    previous[0, 0] = 1.0
+    r.attentions[1, 2] = 0.9 * previous + 0.1 / T  # layer 1, head 2 looks at the token before
+    view.show_inspection(r)
+    assert not view.head_tints().any() and view.stat_caption.isHidden()
+    view.stat_combo.setCurrentIndex(view.stat_combo.findData("to previous"))
+    tints = view.head_tints()
+    assert tints[1, 2] == 1.0 and (np.delete(tints.ravel(), 1 * 4 + 2) < 0.5).all()
+    assert view._mats[1][2].isVisible() and view._mats[1][2].brush().color().alpha() == 255
+    assert not view.stat_caption.isHidden()
+    assert view.stat_caption.text().startswith("Frames by to previous (the weight on the token just before")
+    assert "Highest: L1H2 0.91" in view.stat_caption.text()
+    view.stat_combo.setCurrentIndex(view.stat_combo.findData("to [CLS]"))
+    assert view.stat_caption.text().startswith("Frames by to [CLS] (the share of attention given to [CLS]")
+    view.stat_combo.setCurrentIndex(view.stat_combo.findData(""))
+    assert not any(mat.isVisible() for mats in view._mats for mat in mats) and view.stat_caption.isHidden()
