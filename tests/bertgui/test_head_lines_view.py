@@ -543,3 +543,80 @@ def test_right_click_on_a_key_token_says_where_to_click(qtbot, view, pair):
     (action,) = view.neuron_view_menu(scene).actions()
     assert not action.isEnabled() and "token on the left" in action.text()
     assert view.neuron_view_targets(view.canvas.mapToScene(QPoint(2, 2))) is None  # above the rows: no menu
+
+
+# --- word mode and CJK labels ---------------------------------------------------------------
+
+
+def test_word_mode_draws_lines_between_words(qtbot, view):
+    from model.word_attention import group_word_pieces, word_attention
+
+    r = fake_inspection(10, heads=2)
+    r.tokens[3], r.tokens[4] = "un", "##bel"  # one word of two pieces
+    view.show_inspection(r)
+    view.set_heads([1])
+    with qtbot.waitSignal(view.wordModeToggled, check_params_cb=lambda on: on):
+        view.words_box.setChecked(True)
+    words = group_word_pieces(r.tokens, r.special_tokens_mask)
+    assert view.labels.texts == words.words and "unbel" in view.labels.texts
+    assert not view.words_caption.isHidden() and "sum over its pieces" in view.words_caption.text()
+    expected = word_attention(r.attentions[0, 1], words)
+    np.testing.assert_allclose(expected.sum(axis=1), 1, atol=1e-5)
+    q, k, w = view.drawn_lines()[1]
+    np.testing.assert_allclose(w, expected[q, k], rtol=1e-6)  # indices are words
+    view.focus_token(3)  # the word "unbel"
+    assert "<b>unbel</b> (#3)" in view.info_label.text()
+    menu = view.neuron_view_menu(view.canvas.mapToScene(_on_label(view, QUERY, 3)))
+    assert [a.text() for a in menu.actions()] == ["Neuron view: untick Words first (a word mixes its pieces)"]
+    view.words_box.setChecked(False)
+    assert view.labels.texts == r.tokens and view.focused_token() is None
+
+
+@pytest.fixture
+def chinese_bert(tmp_path):
+    """A bert-base-chinese-style model: one token per Chinese character, and "##" characters."""
+    import torch
+    from transformers import BertConfig, BertForMaskedLM, BertTokenizerFast
+
+    import model
+
+    characters = list("我们今天在北京大学的图书馆里读书学习中国历史和文化这是一个很好地方大家都喜欢。，")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *characters, *("##" + c for c in characters)]
+    vocab_file = tmp_path / "vocab.txt"
+    vocab_file.write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    folder = tmp_path / "chinese"
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64
+    )
+    BertForMaskedLM(config).save_pretrained(folder)
+    BertTokenizerFast(vocab=str(vocab_file)).save_pretrained(folder)  # splits Chinese into characters
+    return model.load(str(folder), device="cpu")
+
+
+@pytest.mark.parametrize("height", [700, 300])
+def test_cjk_labels_are_readable_and_do_not_overlap(qtbot, view, chinese_bert, height):
+    from PySide6.QtGui import QFontMetricsF
+
+    from bertgui.views.head_lines_columns import MIN_CJK_LABEL_POINTS
+
+    r = chinese_bert.inspect("我们今天在北京大学的图书馆里读书学习中国历史和文化。这是一个很好的地方")
+    assert len(r.tokens) > 30 and all(len(t) == 1 for t in r.tokens[1:-1])  # one token per character
+    view.resize(900, height)
+    qtbot.wait(10)
+    view.show_inspection(r)
+    assert view.labels.cjk and view.labels.font.pointSizeF() >= MIN_CJK_LABEL_POINTS
+    metrics = QFontMetricsF(view.labels.font)
+    headings = [h.rect for h in view.headings.headings()]
+    labels = view.labels.label_rects()
+    assert labels
+    for side in (QUERY, KEY):
+        rects = [label.rect for label in labels if label.side == side]
+        _assert_no_overlaps(rects)
+        assert not any(rect.intersects(h) for rect in rects for h in headings)
+    for label in labels:  # each character fits its chip, measured in the font it is drawn with
+        text = view.labels.texts[label.row]
+        ink = metrics.boundingRect(text)
+        assert label.rect.height() >= ink.height() and label.rect.width() >= metrics.horizontalAdvance(text)
+    if height == 300:
+        assert view.scroll_bar.isVisibleTo(view)  # rows scroll rather than shrink below 9 pt

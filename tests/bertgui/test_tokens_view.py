@@ -144,3 +144,25 @@ def test_hovering_a_piece_of_croissants_explains_its_wordpiece_split(view, qtbot
     QApplication.sendEvent(chip, QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5), chip.mapToGlobal(QPoint(5, 5))))
     assert QToolTip.isVisible() and "##iss" in QToolTip.text()
     QToolTip.hideText()
+
+
+def test_word_mode_shows_each_word_with_its_pieces(view, qtbot, bundled):
+    r = bundled.inspect("I ate croissants today.")
+    view.show_inspection(r)
+    pieces = len(view.chips())
+    with qtbot.waitSignal(view.wordModeToggled, check_params_cb=lambda on: on):
+        view.words_box.setChecked(True)
+    chips = view.chips()
+    assert len(chips) == len(r.words.words) < pieces
+    (croissants,) = [chip for chip in chips if "croissants" in chip.text()]
+    assert "= cr ##o ##iss ##ants" in croissants.text()
+    assert "croissants = cr ##o ##iss ##ants" in croissants.toolTip()
+    first, last = r.tokens.index("cr"), r.tokens.index("##ants")
+    span = (0, int(r.offsets[first][0]), int(r.offsets[last][1]), first)
+    with qtbot.waitSignal(view.tokenHovered, check_params_cb=lambda *args: args == span):
+        view.eventFilter(croissants, _event("Enter"))  # the whole word's characters
+    assert "croissants" == r.text[span[1] : span[2]]
+    with qtbot.waitSignal(view.tokenDoubleClicked, check_params_cb=lambda i: i == first):
+        qtbot.mouseDClick(croissants, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))  # masks the word
+    view.words_box.setChecked(False)
+    assert len(view.chips()) == pieces and view.words_caption.isHidden()
