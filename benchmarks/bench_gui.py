@@ -8,7 +8,10 @@
   at 512 tokens with all 144 heads drawn;
 - the Computation tab: from a change of head or query token to the step-through and neuron
   panels redrawn and painted, and from a change of layer to its trace (run on the worker)
-  drawn and painted, median over the switches, for the same two models and lengths.
+  drawn and painted, median over the switches, for the same two models and lengths;
+- word mode in the Attention tab, BERT-base-sized at 128 tokens, a quarter of the words split in
+  two pieces: what word mode adds to a change of head (the large map redrawn and painted) and to
+  a new input drawn (every thumbnail too), median over the redraws.
 
     python benchmarks/bench_gui.py [--model DIR] [--edits 50] [--skip-base]
 
@@ -16,6 +19,7 @@ Goals (issue 4): 150 ms at 32 tokens with the bundled model, 300 ms at 128 token
 BERT-base-sized, first paint within 2 s, 700 MB with the bundled model, 1.5 GB with
 BERT-base-sized at 512 tokens. Issue 20: switching layer, head or query token in the
 Computation tab within 50 ms with the bundled model and 150 ms BERT-base-sized at 128 tokens.
+Issue 23: word mode adds at most 10 ms to a redraw at 128 tokens.
 """
 
 from __future__ import annotations
@@ -144,6 +148,69 @@ def measure_computation(model_dir: str | None, n_tokens: int, switches: int) -> 
     return statistics.median(selection) * 1000, statistics.median(layer_switch) * 1000, tokens
 
 
+def split_sentence(n_tokens: int) -> str:
+    """About n_tokens word pieces, every fourth word ending in "s": two pieces ("cat ##s")."""
+    words, pieces = [], 2  # [CLS] and [SEP]
+    for i in range(n_tokens):
+        split = i % 4 == 3
+        if pieces + 1 + split > n_tokens:
+            break
+        words.append(WORDS[i % len(WORDS)] + ("s" if split else ""))
+        pieces += 1 + split
+    return " ".join(words)
+
+
+def measure_words(model_dir: str, n_tokens: int, repeats: int) -> tuple[float, float, float, float, int, int]:
+    """Median ms of a change of head, and of a new input drawn, in the Attention tab, pieces then
+    words; and the input's tokens and words."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from bertgui.controller import Controller
+    from bertgui.main_window import MainWindow
+
+    pg.setConfigOptions(imageAxisOrder="row-major")
+    app = QApplication.instance() or QApplication([])
+    controller = Controller()
+    window = MainWindow(controller, show_dialogs=False)
+    view = window.attention_view
+    window.tabs.setCurrentWidget(view)
+    window.show()
+    arrived: list = []
+    controller.inspectionReady.connect(arrived.append)
+    controller.load_model(model_dir, "cpu")
+    while not arrived:
+        app.processEvents()
+        time.sleep(0.005)
+    arrived.clear()
+    window.text_a.setText(split_sentence(n_tokens))
+    while not arrived:
+        app.processEvents()
+        time.sleep(0.005)
+    r = arrived[-1]
+
+    def timed(action) -> float:
+        times = []
+        for i in range(repeats + 2):
+            start = time.perf_counter()
+            action(i)
+            window.repaint()
+            app.processEvents()
+            if i >= 2:
+                times.append(time.perf_counter() - start)
+        return statistics.median(times) * 1000
+
+    heads = view.head_combo.count()
+    results = []
+    for words in (False, True):
+        view.words_box.setChecked(words)
+        results.append(timed(lambda i: view.head_combo.setCurrentIndex((view.head_combo.currentIndex() + 1) % heads)))
+        results.append(timed(lambda i: view.show_inspection(r)))
+    window.close()
+    piece_switch, piece_input, word_switch, word_input = results
+    return piece_switch, word_switch, piece_input, word_input, len(r.tokens), len(r.words.words)
+
+
 def measure_launch(model_dir: str | None) -> float:
     """Seconds from interpreter start to the first paint of the main window."""
     code = f"""
@@ -185,7 +252,7 @@ def base_model_folder(folder: Path) -> str:
     import model
     from model.tokenizer import BertTokenizer
 
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, "."]
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, ".", "##s"]
     vocab += [f"w{i}" for i in range(30522 - len(vocab))]
     (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
     config = model.BertConfig()
@@ -214,7 +281,13 @@ def main() -> int:
     parser.add_argument(
         "--measure-computation", nargs=3, metavar=("MODEL", "TOKENS", "SWITCHES"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--measure-words", nargs=3, metavar=("MODEL", "TOKENS", "REPEATS"), help=argparse.SUPPRESS)
+    parser.add_argument("--words-only", action="store_true", help="only the word-mode measurement (BERT-base-sized)")
     args = parser.parse_args()
+    if args.measure_words:  # the child process of run_isolated
+        model_dir, n_tokens, repeats = args.measure_words
+        print(" ".join(f"{x:.1f}" for x in measure_words(model_dir, int(n_tokens), int(repeats))))
+        return 0
     if args.measure_computation:  # the child process of run_isolated
         model_dir, n_tokens, switches = args.measure_computation
         model_dir = None if model_dir == "-" else model_dir
@@ -230,6 +303,11 @@ def main() -> int:
         print(base_model_folder(Path(args.make_base)))
         return 0
 
+    if args.words_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            (base,) = run_isolated("--make-base", tmp)
+            print_words(base)
+        return 0
     name = args.model or "bundled model"
     launch = measure_launch(args.model)
     print(f"launch to first paint ({name}): {launch:.2f} s (goal 2 s)")
@@ -261,7 +339,20 @@ def main() -> int:
                 f"edit latency, BERT-base-sized, {tokens} tokens, attention tab (144 heads): median {float(ms):.0f} ms "
                 f"over 5 edits; peak memory {peak} MB (goal 1.5 GB)"
             )
+            print_words(base)
     return 0
+
+
+def print_words(base: str) -> None:
+    piece_switch, word_switch, piece_input, word_input, tokens, words = map(
+        float, run_isolated("--measure-words", base, "128", "20")
+    )
+    print(
+        f"word mode, Attention tab, BERT-base-sized, {tokens:.0f} tokens as {words:.0f} words: change of head "
+        f"{piece_switch:.1f} -> {word_switch:.1f} ms (+{word_switch - piece_switch:.1f} ms, goal +10 ms); "
+        f"new input drawn {piece_input:.1f} -> {word_input:.1f} ms (+{word_input - piece_input:.1f} ms), "
+        "medians over 20"
+    )
 
 
 if __name__ == "__main__":

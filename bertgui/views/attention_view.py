@@ -100,18 +100,24 @@ def statistic_caption(name: str, values: np.ndarray) -> str:
 
 
 def displayed_matrix(
-    r: model.Inspection, layer: int, head: int, mode: str, hide_special: bool, words: bool = False
+    r: model.Inspection,
+    layer: int,
+    head: int,
+    mode: str,
+    hide_special: bool,
+    words: bool = False,
+    shown: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[int]]:
     """The (n, n) float32 matrix to draw and the indices it covers: into the tokens, or (words)
-    into the words, whose matrix is the pieces' by model.word_attention's rule."""
+    into the words, whose heads are the pieces' by model.word_attention's rule (the mean and the
+    max are of those). shown: every head as shown, in_units(r.attentions, r, words), if made already."""
     if mode == "rollout":
-        matrix = r.rollout[layer]  # computed with the inspection, on the worker thread
-    elif head in AGGREGATE:
-        matrix = aggregate_heads(r.attentions[layer], AGGREGATE[head])
+        matrix = in_units(r.rollout[layer], r, words)  # computed with the inspection, on the worker thread
     else:
-        matrix = r.attentions[layer, head]
+        heads = shown[layer] if shown is not None else in_units(r.attentions[layer], r, words)
+        matrix = aggregate_heads(heads, AGGREGATE[head]) if head in AGGREGATE else heads[head]
     keep = shown_units(r, hide_special, words)
-    return restricted(in_units(matrix, r, words), keep), keep.tolist()
+    return restricted(matrix, keep), keep.tolist()
 
 
 class AttentionView(RemembersControls, QWidget):
@@ -127,6 +133,7 @@ class AttentionView(RemembersControls, QWidget):
         self._thumb_boxes: list[list[pg.ViewBox]] = []
         self._frames: list[list[QGraphicsRectItem]] = []  # the selection frame drawn around each thumbnail
         self._mats: list[list[QGraphicsRectItem]] = []  # behind each thumbnail, tinted by its statistic
+        self._shown: np.ndarray | None = None  # every head as shown (pieces or words), made once per input and mode
         self._statistics: dict[str, np.ndarray] | None = None  # of the heads as shown, made when first asked
         self._cmap = pg.colormap.get(COLORMAP)
 
@@ -300,6 +307,7 @@ class AttentionView(RemembersControls, QWidget):
     def show_inspection(self, r: model.Inspection) -> None:
         self.set_model_shape(r.num_layers, r.num_heads)
         self._inspection = r
+        self._shown = None
         self._redraw_grid()
         self._redraw_large()
 
@@ -308,6 +316,7 @@ class AttentionView(RemembersControls, QWidget):
         self.words_box.setChecked(on)
 
     def _on_words_box_toggled(self, on: bool) -> None:
+        self._shown = None
         if self._inspection is not None:
             self._redraw_grid()
             self._redraw_large()
@@ -317,10 +326,17 @@ class AttentionView(RemembersControls, QWidget):
     def _words(self) -> bool:
         return self.words_box.isChecked()
 
+    def _shown_attentions(self) -> np.ndarray:
+        """(layers, heads, n, n): every head's attention as shown, between pieces or words."""
+        if self._shown is None:
+            r = self._inspection
+            self._shown = in_units(r.attentions, r, self._words())
+        return self._shown
+
     def _redraw_grid(self) -> None:
         """Every head's thumbnail, of the pieces or the words, on one colour scale."""
         r = self._inspection
-        shown = in_units(r.attentions, r, self._words())
+        shown = self._shown_attentions()
         top = finite_max(shown, floor=1e-6)  # one colour scale for every thumbnail
         levels = (0.0, top)
         attentions = drawable(shown, *levels)
@@ -347,8 +363,7 @@ class AttentionView(RemembersControls, QWidget):
         if not name or r is None:
             return None
         if self._statistics is None:  # the first time it is asked for this input and mode
-            words = self._words()
-            self._statistics = head_statistics(in_units(r.attentions, r, words), unit_names(r, words))
+            self._statistics = head_statistics(self._shown_attentions(), unit_names(r, self._words()))
         return self._statistics[STATISTICS[name]]
 
     def head_tints(self) -> np.ndarray:
@@ -394,6 +409,7 @@ class AttentionView(RemembersControls, QWidget):
             self.mode_combo.currentData(),
             self.hide_special.isChecked(),
             self._words(),
+            self._shown_attentions(),
         )
 
     def outlined_heads(self) -> list[tuple[int, int]]:
