@@ -9,9 +9,9 @@ TAB_GUIDE = {
     "Tokens": (
         "BERT never sees words, only WordPiece tokens: each chip is one token with its row in the vocabulary "
         "(the small number), and a piece starting with ## continues the word before it. [CLS] opens the input, "
-        "[SEP] closes each sentence, and the colours tell sentence A from sentence B. "
+        "[SEP] closes each sentence, colours tell sentence A from B, and Words shows one chip per word. "
         "Hover a word to see how WordPiece split it; double-click it to mask it (Ctrl+double-click: "
-        "one piece), then see Fill-mask (the table lists the numbers the model receives)."
+        "one piece), then see Fill-mask."
     ),
     "Embeddings": (
         "The model's input for each token is the sum of three learned vectors: its token's, its segment's "
@@ -21,17 +21,17 @@ TAB_GUIDE = {
         "The curves give each part's size per token; the last map shows how alike the position vectors are."
     ),
     "Attention": (
-        "Each small map is one head of one layer (grid rows: layers, columns: heads): row = the token that looks, "
-        "column = the token it looks at; brighter = more attention, and each row sums to 1. "
-        "Click a map to see it large with token labels (right-click a cell there: how that weight is computed); "
-        "rollout multiplies the head-averaged attention of layers 0 to the chosen one (with the residual), "
-        "estimating how much each input token reaches each position."
+        "Each small map is one head of one layer (rows: layers, columns: heads): row = the token that looks, "
+        "column = the token it looks at; brighter = more attention, each row sums to 1. Click a map to see it "
+        "large (right-click a cell: how that weight is computed); Head offers a layer's mean or max too, Show "
+        "rollout, and Colour heads by tints each map by a statistic. Words shows words, not pieces (attention to "
+        "a word summed, from one averaged)."
     ),
     "Head view": (
         "The same attention as lines: the tokens on the left look (queries), those on the right are looked at "
         "(keys); a line's thickness and opacity are its weight, one colour per head. Pick a layer and tick heads "
-        "to compare them. Click a token on either side to follow it: its lines stand out and its weights show as "
-        "bars, one per head (click it again to see all); right-click it to see how its weights are computed."
+        "to compare them (Words joins each word's pieces). Click a token on either side to follow it: its lines "
+        "stand out and its weights show as bars, one per head; right-click it to see how its weights are computed."
     ),
     "Fill-mask": (
         "Type [MASK] (in capitals) where a word is missing, or double-click a token: the model scores every token "
