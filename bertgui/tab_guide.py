@@ -56,7 +56,7 @@ TAB_GUIDE = {
         "BERT was also pretrained on next-sentence prediction: did sentence B really come next after sentence A "
         "(IsNext), or was it taken from another document (NotNext)? Type a sentence B and the final [CLS] vector "
         "answers with P(IsNext); P(NotNext) is 1 minus it. A fine-tuned classifier shows each class's probability "
-        "here instead."
+        "here instead, and a token classifier the tag of each word."
     ),
     "Model": (
         "What is loaded: its shape (layers, heads, hidden size), how many parameters each part holds, the "
