@@ -66,10 +66,11 @@ TAB_GUIDE = {
         "BERT-tiny to BERT-large, part by part."
     ),
     "Fine-tune": (
-        "Teach the loaded model a new task: choose a file of labelled sentences (text,label), check its preview "
-        "and press Start (or continue its pretraining on plain text). The curves show the training loss falling "
-        "and, on rows held out from training, whether the model really improves: its score must beat always "
-        "answering the most common class. The finished model opens in the inspector with one click."
+        "Teach the loaded model a new task: choose a file of labelled sentences (text,label) or of tagged words "
+        "(a word and its tag a line), check its preview and press Start (or continue its pretraining on plain "
+        "text). The curves show the training loss falling and, on rows held out from training, whether the model "
+        "really improves: its score must beat always answering the most common class or tag. The finished model "
+        "opens in the inspector with one click."
     ),
 }
 
