@@ -56,7 +56,7 @@ TAB_GUIDE = {
         "BERT was also pretrained on next-sentence prediction: did sentence B really come next after sentence A "
         "(IsNext), or was it taken from another document (NotNext)? Type a sentence B and the final [CLS] vector "
         "answers with P(IsNext); P(NotNext) is 1 minus it. A fine-tuned classifier shows each class's probability "
-        "here instead."
+        "here instead, and a token classifier the tag of each word."
     ),
     "Model": (
         "What is loaded: its shape (layers, heads, hidden size), how many parameters each part holds, the "
@@ -66,10 +66,11 @@ TAB_GUIDE = {
         "BERT-tiny to BERT-large, part by part."
     ),
     "Fine-tune": (
-        "Teach the loaded model a new task: choose a file of labelled sentences (text,label), check its preview "
-        "and press Start (or continue its pretraining on plain text). The curves show the training loss falling "
-        "and, on rows held out from training, whether the model really improves: its score must beat always "
-        "answering the most common class. The finished model opens in the inspector with one click."
+        "Teach the loaded model a new task: choose a file of labelled sentences (text,label) or of tagged words "
+        "(a word and its tag a line), check its preview and press Start (or continue its pretraining on plain "
+        "text). The curves show the training loss falling and, on rows held out from training, whether the model "
+        "really improves: its score must beat always answering the most common class or tag. The finished model "
+        "opens in the inspector with one click."
     ),
 }
 

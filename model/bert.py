@@ -25,6 +25,7 @@ from .model_info import ModelInfo, read_evaluation
 from .resource_paths import resources_folder
 from .sizes import parameter_groups
 from .tokenizer import BertTokenizer, Encoding
+from .word_tags import WordTag
 
 BUNDLED_MODEL = resources_folder() / "models" / "bert-mini-uncased"
 NAMED_NON_FINITE = 3  # tensors named in the warning; the count says how many more
@@ -181,6 +182,15 @@ class Bert:
         logits = self.network(ids, types, mlm_positions=False, nsp=False).classifier_logits[0]
         probabilities = logits.float().softmax(-1).tolist()
         return {self.config.id2label[i]: p for i, p in enumerate(probabilities)}
+
+    def tag(self, text: str, text_b: str | None = None) -> list[WordTag]:
+        """Each word's tag from a token-classification checkpoint (chunking, named entities)."""
+        if self.heads.classifier != "token":
+            raise CapabilityError(
+                f"this model has no token-classification head (saved as "
+                f"{self.heads.architecture}); fine-tune one with --task tokens first"
+            )
+        return self.inspect(text, text_b).word_tags
 
     def require_mlm(self) -> None:
         if not self.heads.mlm:

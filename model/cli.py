@@ -260,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dtype", choices=("fp16", "bf16", "fp32"), default="fp16", help="dtype of the saved weights")
     add_model_options(p)
 
-    p = sub.add_parser("predict", help="class probabilities of a fine-tuned classifier")
+    p = sub.add_parser(
+        "predict", help="a fine-tuned classifier's class probabilities, or a token classifier's tag for each word"
+    )
     p.add_argument("text")
     p.add_argument("--text-b", default=None)
     p.add_argument("--json", action="store_true")
@@ -385,6 +387,9 @@ def cmd_finetune(args) -> None:
 
 
 def cmd_predict(bert: Bert, args) -> None:
+    if bert.heads.classifier == "token":
+        print_word_tags(bert.tag(args.text, args.text_b), args.json)
+        return
     probabilities = bert.classify(args.text, args.text_b)
     label = max(probabilities, key=probabilities.get)
     if args.json:
@@ -393,6 +398,18 @@ def cmd_predict(bert: Bert, args) -> None:
     print(label)
     for name, p in sorted(probabilities.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<20} {p:.4f}")
+
+
+def print_word_tags(tags, as_json: bool) -> None:
+    """word/tag pairs on one line (as tagged corpora print them), each word's top 3 tags below."""
+    if as_json:
+        words = [{"word": t.word, "tag": t.tag, "probabilities": t.probabilities} for t in tags]
+        print(json_dumps({"words": words}, ensure_ascii=False))
+        return
+    print(" ".join(f"{t.word}/{t.tag}" for t in tags))
+    for t in tags:
+        top = ", ".join(f"{tag} {p:.3f}" for tag, p in list(t.probabilities.items())[:3])
+        print(f"  {t.word:<20} {top}")
 
 
 def cmd_pretrain(args) -> None:

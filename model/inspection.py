@@ -12,6 +12,7 @@ from .heads import BertWithHeads
 from .rollout import attention_rollout
 from .tokenizer import BertTokenizer, Encoding, valid_unicode
 from .word_attention import WordGroups, group_words
+from .word_tags import WordTag, tag_words
 from .wordpiece_steps import WordExplanation
 
 
@@ -47,17 +48,6 @@ class LogitLens:
 
     index: int  # position in the token sequence
     layers: list[list[Prediction]]  # layers + 1 entries, [0] = embedding output; top-k each, most probable first
-
-
-@dataclass
-class WordTag:
-    """A token classifier's answer for one word (read at its first piece, as it was trained)."""
-
-    word: str  # the word as typed
-    first: int  # position of its first piece in the token sequence
-    last: int  # position of its last piece
-    tag: str  # the most probable tag
-    probabilities: dict[str, float]  # tag -> probability at the first piece, most probable first
 
 
 @dataclass
@@ -262,7 +252,7 @@ def run_inspection(
         output_embedding_parts=True,
         mlm_positions=mlm_positions,
         nsp=text_b is not None,
-        classify=network.heads.classifier == "sequence",
+        classify=network.heads.classifier is not None,
     )
     enc_out = out.encoder
 
@@ -299,10 +289,20 @@ def run_inspection(
             masked_probabilities[text_positions] = scored
             with np.errstate(divide="ignore"):  # a probability of 0 is a log of -inf, and says so
                 pseudo_log_likelihood = float(np.log(scored.astype(np.float64)).sum())
-    classes = None
-    if out.classifier_logits is not None:
+    classes = tags = None
+    if network.heads.classifier == "sequence":
         probabilities = out.classifier_logits[0].float().softmax(-1).tolist()
         classes = {network.config.id2label[i]: p for i, p in enumerate(probabilities)}
+    elif network.heads.classifier == "token":
+        tags = tag_words(
+            _numpy(out.classifier_logits[0]),
+            enc.tokens,
+            np.asarray(enc.special_tokens_mask, dtype=bool),
+            np.asarray(enc.offsets, dtype=np.int32).reshape(-1, 2),
+            np.asarray(enc.segment_ids, dtype=np.int64),
+            (valid_unicode(text)[0], None if text_b is None else valid_unicode(text_b)[0]),
+            network.config.id2label,
+        )
     nsp = None
     if out.nsp_logits is not None:
         nsp = float(out.nsp_logits.float().softmax(-1)[0, 0])
@@ -333,6 +333,7 @@ def run_inspection(
         mlm_available=network.heads.mlm,
         nsp_is_next=nsp,
         class_probabilities=classes,
+        word_tags=tags,
         position_predictions=position_predictions,
         token_probabilities=token_probabilities,
         rollout=attention_rollout(attentions) if rollout else None,

@@ -97,7 +97,8 @@ class ResultsPanel(QTabWidget):
         """A run saved a classifier: try it, compare its attention, and read its evaluation if it had one."""
         if result.task == "tokens":  # a tag per word: the inspector shows them under the words
             self.try_status.setText(
-                f"The model in {result.output} tags words: press Open in inspector to see its tag under each word."
+                f"The model in {result.output} tags words: press Open in inspector, and the Sentence tab "
+                "shows its tag under each word."
             )
         else:
             self._set_trying(True)

@@ -1,6 +1,6 @@
 """Sentence-level predictions: for a pair, whether the model thinks sentence B follows sentence A
 (next-sentence head: IsNext or NotNext); for a fine-tuned classifier, the probability of every
-class ("Try it")."""
+class ("Try it"); for a fine-tuned token classifier, the tag of every word."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QP
 
 from .finite import finite_or
 from .probability_table import ProbabilityTable
+from .word_tags_view import WordTagsView
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -86,6 +87,8 @@ class NSPView(QWidget):
         self.why_button.setVisible(False)
         self.why_button.clicked.connect(self._on_why_button_clicked)
         self._top_class: str | None = None
+        self.word_tags = WordTagsView()  # a token classifier's tag for each word
+        self.word_tags.setVisible(False)
         column = QWidget()  # a readable measure, centred: bars a screen wide are hard to compare
         column.setMaximumWidth(820)
         content = QVBoxLayout(column)
@@ -102,6 +105,7 @@ class NSPView(QWidget):
         ):
             content.addWidget(widget)
         content.addWidget(self.classes, 1)
+        content.addWidget(self.word_tags, 1)
         content.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addStretch(1)
@@ -112,17 +116,21 @@ class NSPView(QWidget):
 
     def show_inspection(self, r: model.Inspection) -> None:
         self._show_classes(r)
+        self.word_tags.show_inspection(r)
         classifier = r.class_probabilities is not None  # a fine-tuned classifier: its head replaced the NSP head
+        tagger = r.word_tags is not None
         self.caption.setVisible(classifier)
-        has_nsp_head = r.nsp_is_next is not None or (r.text_b is None and not classifier)
-        self.meaning.setVisible(not classifier and has_nsp_head)
-        self.examples.setVisible(not classifier and has_nsp_head)
+        has_nsp_head = r.nsp_is_next is not None or (r.text_b is None and not classifier and not tagger)
+        self.meaning.setVisible(not classifier and not tagger and has_nsp_head)
+        self.examples.setVisible(not classifier and not tagger and has_nsp_head)
         shown = False
         if classifier:
             self.label.setText(
                 "This fine-tuned classifier has no next-sentence head; its classes are below "
                 "(type a sentence B too if it was trained on pairs)."
             )
+        elif tagger:
+            self.label.setText("This fine-tuned token classifier has no next-sentence head; each word's tag is below.")
         elif r.text_b is None:
             self.label.setText(NO_SENTENCE_B)
         elif r.nsp_is_next is None:

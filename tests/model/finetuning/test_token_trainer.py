@@ -116,6 +116,11 @@ def test_learns_a_tagging_task_and_saves_a_transformers_token_classifier(hf_fold
     assert (ref_logits - our_logits).abs().max() < 1e-5
     tags = [ours.config.id2label[i] for i in our_logits[0].argmax(-1).tolist()[1:-1]]
     assert tags == ["O", "B-LOC", "I-LOC", "O", "O", "O", "B-ANI"]
+    word_tags = ours.tag("the big city sat on a dog")  # what the inspector and `predict` show
+    assert [(t.word, t.tag, t.first) for t in word_tags] == list(
+        zip("the big city sat on a dog".split(), tags, range(1, 8))
+    )
+    assert ours.inspect("the big city sat on a dog").word_tags == word_tags
 
 
 def test_our_loader_opens_a_token_classifier_saved_by_transformers(hf_folder):
@@ -128,6 +133,31 @@ def test_our_loader_opens_a_token_classifier_saved_by_transformers(hf_folder):
         ref = hf(input_ids=ids).logits
         ours = bert.network(ids).classifier_logits
     assert (ref - ours).abs().max() < 1e-5
+
+
+def test_cli_predict_prints_each_words_tag(hf_folder, capsys):
+    from model.cli import main
+
+    names = {0: "O", 1: "B-PER", 2: "I-PER"}
+    folder, _ = hf_folder("BertForTokenClassification", id2label=names, label2id={v: k for k, v in names.items()})
+    expected = model.load(folder, device="cpu").tag("the cat sat")
+    capsys.readouterr()
+    assert main(["predict", "the cat sat", "--model", str(folder), "--device", "cpu"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == " ".join(f"{t.word}/{t.tag}" for t in expected) and lines[0].startswith("the/")
+    assert [line.split()[0] for line in lines[1:]] == ["the", "cat", "sat"]
+    assert main(["predict", "the cat sat", "--model", str(folder), "--device", "cpu", "--json"]) == 0
+    words = json.loads(capsys.readouterr().out)["words"]
+    assert [(w["word"], w["tag"]) for w in words] == [(t.word, t.tag) for t in expected]
+    assert abs(sum(words[0]["probabilities"].values()) - 1) < 1e-6 and set(words[0]["probabilities"]) == set(
+        names.values()
+    )
+
+
+def test_a_sequence_model_refuses_to_tag(hf_folder):
+    folder, _ = hf_folder("BertForMaskedLM")
+    with pytest.raises(model.CapabilityError, match="no token-classification head"):
+        model.load(folder, device="cpu").tag("the cat")
 
 
 def test_long_sentences_are_cut_for_training_and_read_in_pieces_for_evaluation(hf_folder, tmp_path):

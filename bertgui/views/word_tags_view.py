@@ -1,0 +1,125 @@
+"""A token classifier's answer (chunking, named entities): every word as a chip with its tag
+under it, coloured by chunk type, the chunks read out as brackets, and each word's tag
+probabilities on hover."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from model.finetuning.token_metrics import BIO, OUTSIDE, chunks, split_tag, tag_scheme
+
+from .finite import finite_or
+from .flow_layout import ChipArea
+
+if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
+    import model
+
+CAPTION = (
+    "<b>Which tag does each word get?</b> This model was fine-tuned to tag words (chunks or named "
+    "entities): its classifier reads the vector of each word's first piece and gives every tag a "
+    "probability. B- begins a chunk, I- continues it, O is outside any. Hover a word for its tags."
+)
+# Light fills for chunk types (or tags, for a tag set without chunks), in the alphabetical order
+# of the model's types; dark text reads on all of them (WCAG AA). O, outside any chunk, stays grey.
+TYPE_COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fde2e4", "#ede9fe", "#cffafe", "#ffedd5", "#f3e8ff", "#e0e7ff")
+OUTSIDE_COLOUR = "#f3f4f6"
+CHIP_TEXT = "#111111"
+TOOLTIP_TAGS = 5  # the most probable tags a hover lists
+
+
+def colour_kind(tag: str, scheme: str) -> str:
+    """What a chip's colour stands for: the chunk type of a BIO tag (NP for B-NP and I-NP), else the tag."""
+    return split_tag(tag)[1] if scheme == BIO else tag
+
+
+def type_colours(labels: list[str], scheme: str) -> dict[str, str]:
+    """Chunk type (or tag) -> fill colour, the same for every word of one model, cycling if many."""
+    kinds = sorted({colour_kind(t, scheme) for t in labels if t != OUTSIDE})
+    return {kind: TYPE_COLOURS[i % len(TYPE_COLOURS)] for i, kind in enumerate(kinds)}
+
+
+def bracketed(tags: list[model.WordTag]) -> str:
+    """The words with their chunks in brackets, as a learner reads a chunked sentence:
+    "[NP The cat] [VP sat] [PP on] [NP the mat]"."""
+    pieces, position = [], 0
+    for chunk in chunks([t.tag for t in tags]):
+        pieces += [t.word for t in tags[position : chunk.start]]
+        pieces.append(f"[{chunk.type} " + " ".join(t.word for t in tags[chunk.start : chunk.end]) + "]")
+        position = chunk.end
+    pieces += [t.word for t in tags[position:]]
+    return " ".join(pieces)
+
+
+class WordTagChip(QFrame):
+    """One word with its tag below it."""
+
+    def __init__(self, tag: model.WordTag, colour: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.word_tag = tag
+        self.word = QLabel(tag.word)
+        self.word.setStyleSheet(
+            f"QLabel {{ background: {colour}; color: {CHIP_TEXT}; border: 1px solid #999; border-radius: 6px;"
+            " padding: 3px 6px; }"
+        )
+        self.tag = QLabel(tag.tag)
+        self.tag.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.tag.setStyleSheet("QLabel { font-weight: bold; font-size: 11px; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.word)
+        layout.addWidget(self.tag)
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td align='right'>&nbsp;{finite_or(p, float('nan')):.3f}</td></tr>"
+            for name, p in list(tag.probabilities.items())[:TOOLTIP_TAGS]
+        )
+        pieces = f"tokens {tag.first}–{tag.last}" if tag.last > tag.first else f"token {tag.first}"
+        self.setToolTip(
+            f"<b>{html.escape(tag.word)}</b>: {html.escape(tag.tag)} (read at its first piece, {pieces})"
+            f"<table>{rows}</table>"
+        )
+
+
+class WordTagsView(QWidget):
+    """The Sentence tab's part for a token classifier; hidden for any other model."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.caption = QLabel(CAPTION)
+        self.caption.setWordWrap(True)
+        self.chunk_line = QLabel()  # the chunks in brackets
+        self.chunk_line.setWordWrap(True)
+        self.chunk_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chip_area = ChipArea()
+        self.chip_area.setMinimumHeight(120)
+        self.chip_area.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.chunk_line)
+        layout.addWidget(self.chip_area, 1)
+
+    def show_inspection(self, r: model.Inspection) -> None:
+        tags = r.word_tags or []
+        self.setVisible(r.word_tags is not None)
+        if r.word_tags is None:
+            return
+        labels = list(tags[0].probabilities) if tags else []
+        scheme = tag_scheme(labels)
+        colours = type_colours(labels, scheme)
+        self.chip_area.set_chips(
+            [WordTagChip(t, colours.get(colour_kind(t.tag, scheme), OUTSIDE_COLOUR)) for t in tags]
+        )
+        if not tags:
+            self.chunk_line.setText("Type a sentence to tag its words.")
+        elif scheme == BIO:
+            self.chunk_line.setText(f"<b>Chunks:</b> {html.escape(bracketed(tags))}")
+        else:  # tags without chunks (part of speech, say): the words with their tags
+            self.chunk_line.setText(html.escape(" ".join(f"{t.word}/{t.tag}" for t in tags)))
+
+    def chips(self) -> list[WordTagChip]:
+        return self.chip_area.chips()
