@@ -11,7 +11,7 @@ from .errors import BertError
 from .heads import BertWithHeads
 from .rollout import attention_rollout
 from .tokenizer import BertTokenizer, Encoding, valid_unicode
-from .word_attention import WordGroups, group_words
+from .word_attention import WordGroups, group_words, word_attention
 from .word_tags import WordTag, tag_words
 from .wordpiece_steps import WordExplanation
 
@@ -89,6 +89,9 @@ class Inspection:
     wordpiece: list[list[WordExplanation]] | None = None
     word_tags: list[WordTag] | None = None  # one per word, for a token-classification checkpoint
     words: WordGroups | None = None  # the input's words (pieces joined; Chinese by jieba), for word mode
+    # (layers, heads, W, W) float32: `attentions` between those words by WORD_RULE, made here on the
+    # worker so that word mode costs the GUI thread nothing; None when no word is split (the same matrix).
+    word_attentions: np.ndarray | None = None
 
     @property
     def num_layers(self) -> int:
@@ -307,6 +310,13 @@ def run_inspection(
     if out.nsp_logits is not None:
         nsp = float(out.nsp_logits.float().softmax(-1)[0, 0])
 
+    words = group_words(
+        enc.tokens,
+        np.asarray(enc.offsets).reshape(-1, 2),
+        np.asarray(enc.segment_ids),
+        np.asarray(enc.special_tokens_mask, dtype=bool),
+        (valid_unicode(text)[0], None if text_b is None else valid_unicode(text_b)[0]),
+    )
     parts = enc_out.embedding_parts
     attentions = _numpy(enc_out.attentions[:, 0])  # (layers, heads, T, T)
     # The text as it was tokenized: a lone surrogate (possible from a shell) cannot be written out.
@@ -345,13 +355,8 @@ def run_inspection(
         masked_position_predictions=masked_predictions,
         pseudo_log_likelihood=pseudo_log_likelihood,
         wordpiece=[tokenizer.explain_words(t) for t in (text, text_b) if t is not None],
-        words=group_words(
-            enc.tokens,
-            np.asarray(enc.offsets).reshape(-1, 2),
-            np.asarray(enc.segment_ids),
-            np.asarray(enc.special_tokens_mask, dtype=bool),
-            (text, text_b),
-        ),
+        words=words,
+        word_attentions=word_attention(attentions, words) if words.merges_anything else None,
     )
 
 

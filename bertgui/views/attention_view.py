@@ -34,7 +34,7 @@ from .cursor_value import CursorValue
 from .finite import drawable, finite_max, noted
 from .token_axis import TokenAxis, every_kth_note
 from .view_options import RemembersControls
-from .word_units import in_units, shown_units, unit_names, words_caption, words_check_box
+from .word_units import all_heads_in_units, in_units, shown_units, unit_names, words_caption, words_check_box
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
@@ -330,7 +330,7 @@ class AttentionView(RemembersControls, QWidget):
         """(layers, heads, n, n): every head's attention as shown, between pieces or words."""
         if self._shown is None:
             r = self._inspection
-            self._shown = in_units(r.attentions, r, self._words())
+            self._shown = all_heads_in_units(r, self._words())
         return self._shown
 
     def _redraw_grid(self) -> None:

@@ -63,6 +63,14 @@ def in_units(matrix: np.ndarray, r: model.Inspection, words: bool) -> np.ndarray
     return word_attention(matrix, groups)
 
 
+def all_heads_in_units(r: model.Inspection, words: bool) -> np.ndarray:
+    """(layers, heads, n, n): every head between the units shown; in word mode the inspection's
+    word_attentions, made on the worker thread (made here only for an inspection without them)."""
+    if words and r.word_attentions is not None:
+        return r.word_attentions
+    return in_units(r.attentions, r, words)
+
+
 def any_cjk(texts: list[str]) -> bool:
     """Whether any of the texts holds a CJK ideograph."""
     return any(is_cjk(c) for text in texts for c in text)
