@@ -96,7 +96,7 @@ def statistic_caption(name: str, values: np.ndarray) -> str:
         f"L{layer}H{head} {values[layer, head]:.2f}"
         for layer, head in (np.unravel_index(i, values.shape) for i in order[:RANKED])
     )
-    return f"Frames by {name} ({HEAD_STATISTICS[STATISTICS[name]]}); darker = higher. Highest: {strongest}."
+    return f"Frame colour = “{name}”: {HEAD_STATISTICS[STATISTICS[name]]}; darker = higher. Highest: {strongest}."
 
 
 def displayed_matrix(
@@ -442,6 +442,9 @@ class AttentionView(RemembersControls, QWidget):
         n_rows, n_cols = matrix.shape
         self.image.setRect(0, 0, n_cols, n_rows)
         names = unit_names(self._inspection, self._words())
+        unit = "word" if self._words() else "token"
+        self.plot.setLabel("left", f"query {unit} (attends from)")
+        self.plot.setLabel("bottom", f"key {unit} (attends to)")
         labels = [names[t] for t in keep]
         self.plot.getAxis("left").set_tokens(labels)
         self.plot.getAxis("bottom").set_tokens(labels)

@@ -341,9 +341,9 @@ def test_colouring_heads_by_the_previous_token_picks_out_a_previous_token_head(q
     assert tints[1, 2] == 1.0 and (np.delete(tints.ravel(), 1 * 4 + 2) < 0.5).all()
     assert view._mats[1][2].isVisible() and view._mats[1][2].brush().color().alpha() == 255
     assert not view.stat_caption.isHidden()
-    assert view.stat_caption.text().startswith("Frames by to previous (the weight on the token just before")
+    assert view.stat_caption.text().startswith("Frame colour = “to previous”: the weight on the token just before")
     assert "Highest: L1H2 0.91" in view.stat_caption.text()
     view.stat_combo.setCurrentIndex(view.stat_combo.findData("to [CLS]"))
-    assert view.stat_caption.text().startswith("Frames by to [CLS] (the share of attention given to [CLS]")
+    assert view.stat_caption.text().startswith("Frame colour = “to [CLS]”: the share of attention given to [CLS]")
     view.stat_combo.setCurrentIndex(view.stat_combo.findData(""))
     assert not any(mat.isVisible() for mats in view._mats for mat in mats) and view.stat_caption.isHidden()
