@@ -406,7 +406,7 @@ class WindowMenus(QObject):
         """Fill-mask's "Why this prediction?" (a [MASK]'s token) or the Sentence tab's "Why this
         class?" (a classifier's class): one non-modal dialog, explaining the latest choice."""
         if self._attribution_dialog is None:
-            self.attribution_panel = AttributionPanel(self._controller)
+            self.attribution_panel = AttributionPanel(self._controller, self._window.word_mode)
             self._attribution_dialog = self._show_dialog(
                 "Why this prediction?", self.attribution_panel, (900, 620), False
             )

@@ -13,12 +13,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from model.word_attention import WordGroups, group_word_pieces
+
 from ..palette import plots_follow_palette
+from .word_units import words_check_box
 
 if TYPE_CHECKING:
     from model.attribution import Attribution
 
     from ..controller import Controller
+    from ..word_mode import WordMode
 
 CAPTION = (
     "Attention is not explanation: a head can look at a token that does not change the answer. Here each input "
@@ -30,6 +34,13 @@ CAPTION = (
 POSITIVE, NEGATIVE = np.array([220, 38, 38]), np.array([37, 99, 235])
 
 
+def per_word(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
+    """(T,) per-piece values -> (W,) per-word sums. Attributions add up (a word's pieces together
+    account for the sum of their scores), and so does attention to a word (WORD_RULE)."""
+    values = np.asarray(values, dtype=np.float64)
+    return np.array([values[g].sum() for g in groups], dtype=np.float32)
+
+
 def shares(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """values at `keep`, rescaled so that their absolute values sum to 1 (all zero stays zero)."""
     shown = np.asarray(values, dtype=np.float64)[keep]
@@ -38,9 +49,10 @@ def shares(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 class AttributionPanel(QWidget):
-    def __init__(self, controller: Controller, parent: QWidget | None = None):
+    def __init__(self, controller: Controller, word_mode: WordMode, parent: QWidget | None = None):
         super().__init__(parent)
         self._controller = controller
+        self._word_mode = word_mode
         self._latest = 0
         self._target: tuple[int | None, str | None, str | None] | None = None  # (position, token, label)
         self.attribution: Attribution | None = None
@@ -60,11 +72,18 @@ class AttributionPanel(QWidget):
         self.baseline.setToolTip("The neutral input the path starts from")
         self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
         self.hide_special.setToolTip("Leave the special tokens out and rescale the others (both charts)")
+        self.words_box = words_check_box()  # the app's one Words switch
+        self.words_box.setToolTip(
+            "Show words instead of WordPiece pieces: a word's attribution is the sum of its pieces' (they add "
+            "up), and so is the attention rollout to it. The same switch as the Attention, Head view and Tokens tabs."
+        )
+        self.words_box.setChecked(word_mode.is_on())
         controls = QHBoxLayout()
         for text, widget in (("Method", self.method), ("Steps", self.steps), ("Baseline", self.baseline)):
             controls.addWidget(QLabel(text))
             controls.addWidget(widget)
         controls.addWidget(self.hide_special)
+        controls.addWidget(self.words_box)
         controls.addStretch(1)
         self.target_label = QLabel()
         self.target_label.setWordWrap(True)
@@ -99,6 +118,8 @@ class AttributionPanel(QWidget):
             combo.currentIndexChanged.connect(self._request)
         self.steps.editingFinished.connect(self._request)
         self.hide_special.toggled.connect(self._draw)
+        self.words_box.toggled.connect(self._on_words_box_toggled)
+        word_mode.wordModeChanged.connect(self.words_box.setChecked)
         controller.attributionReady.connect(self._on_controller_attribution_ready)
         controller.attributionFailed.connect(self._on_controller_attribution_failed)
 
@@ -135,17 +156,26 @@ class AttributionPanel(QWidget):
         if request_id == self._latest:
             self.target_label.setText(html.escape(message))
 
+    @Slot(bool)
+    def _on_words_box_toggled(self, on: bool) -> None:
+        self._word_mode.set_on(on)
+        self._draw()
+
     @Slot()
     def _draw(self) -> None:
         a = self.attribution
         if a is None:
             return
-        T = len(a.tokens)
         special = np.asarray(a.special_tokens_mask, dtype=bool)
-        hide = self.hide_special.isChecked() and not special.all()
-        keep = np.flatnonzero(~special) if hide else np.arange(T)
-        tokens = [a.tokens[i] for i in keep]
-        values = shares(a.scores, keep)
+        if self.words_box.isChecked():
+            words = group_word_pieces(a.tokens, special)
+        else:  # every piece a unit of its own
+            words = WordGroups(list(a.tokens), [[i] for i in range(len(a.tokens))])
+        unit_special = np.array([special[g[0]] for g in words.groups], dtype=bool)
+        hide = self.hide_special.isChecked() and not unit_special.all()
+        keep = np.flatnonzero(~unit_special) if hide else np.arange(len(words.groups))
+        tokens = [words.words[i] for i in keep]
+        values = shares(per_word(a.scores, words.groups), keep)
         method = "integrated gradients" if a.method == "ig" else "gradient x input"
         self.target_label.setText(f"Why <b>{html.escape(a.target, quote=False)}</b>? By {method}, {a.steps} step(s).")
         peak = float(np.abs(values).max()) if len(values) else 0.0
@@ -166,7 +196,7 @@ class AttributionPanel(QWidget):
         r = self._controller.inspection
         rollout = None
         if r is not None and r.rollout is not None and r.tokens == a.tokens:
-            rollout = shares(r.rollout[-1][a.target_position], keep)
+            rollout = shares(per_word(r.rollout[-1][a.target_position], words.groups), keep)
         if rollout is None:
             self.rollout_bars.setOpts(x0=[], y=[], width=[])
         else:

@@ -38,6 +38,32 @@ def test_why_this_prediction_shows_the_attributions_beside_the_rollout(qtbot, wi
     assert ready.args[1].method == "grad" and ready.args[1].steps == 1
 
 
+def test_words_add_up_their_pieces_and_share_the_apps_words_switch(qtbot, window):
+    from model.word_attention import group_word_pieces
+
+    window.tabs.setCurrentWidget(window.fill_mask_view)
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
+        window.text_a.setText("the cat walking on the [MASK]")
+    r = window.controller.inspection
+    assert "##ing" in r.tokens
+    with qtbot.waitSignal(window.controller.attributionReady, timeout=60_000) as ready:
+        window.fill_mask_view.why_button.click()
+    a, panel = ready.args[1], window.menus.attribution_panel
+    qtbot.waitUntil(lambda: panel.attribution is a)
+    assert len(panel.bars.opts["width"]) == len(a.tokens)
+    window.attention_view.words_box.setChecked(True)  # the Attention tab's box is the same switch
+    assert panel.words_box.isChecked()
+    groups = group_word_pieces(a.tokens, a.special_tokens_mask).groups
+    summed = np.array([a.scores[g].sum() for g in groups])
+    np.testing.assert_allclose(panel.bars.opts["width"], summed / np.abs(summed).sum(), rtol=1e-5)
+    rollout = r.rollout[-1][a.target_position]
+    to_words = np.array([rollout[g].sum() for g in groups])
+    np.testing.assert_allclose(panel.rollout_bars.opts["width"], to_words / to_words.sum(), rtol=1e-5)
+    assert "walking" in panel.strip.text() and "##ing" not in panel.strip.text()
+    panel.words_box.setChecked(False)  # and back, from the window: every tab follows
+    assert not window.attention_view.words_box.isChecked() and len(panel.bars.opts["width"]) == len(a.tokens)
+
+
 def test_why_this_class_explains_a_classifiers_top_class(qtbot, controller, hf_folder):
     from bertgui.main_window import MainWindow
 
