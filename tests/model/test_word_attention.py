@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.word_attention import aggregate_heads, group_word_pieces, head_statistics, word_attention
+from model.word_attention import WordGroups, aggregate_heads, group_word_pieces, head_statistics, word_attention
 
 
 def random_attention(shape, seed=0) -> np.ndarray:
@@ -57,6 +57,18 @@ def test_a_hand_computed_three_word_example():
         ]
     )
     np.testing.assert_allclose(w, expected, atol=1e-7)
+
+
+def test_words_whose_pieces_are_apart_follow_the_same_rule():
+    # a word of positions 0 and 2 (a segmenter may join characters around another): by the
+    # definition, columns summed and rows averaged, as a product with a membership matrix does it
+    groups = WordGroups(["ac", "b", "d"], [[0, 2], [1], [3]])
+    a = random_attention((2, 4, 4), seed=3).astype(np.float64)
+    member = np.zeros((4, 3))
+    for w, positions in enumerate(groups.groups):
+        member[positions, w] = 1
+    expected = (member / member.sum(0)).T @ a @ member
+    np.testing.assert_allclose(word_attention(a, groups), expected, atol=1e-6)
 
 
 def test_switched_off_heads_stay_zero_in_word_mode():
