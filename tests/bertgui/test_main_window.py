@@ -56,7 +56,7 @@ def test_attention_grid_and_large_view(qtbot, window):
     view.hide_special.setChecked(True)
     matrix, keep = view.current_matrix()
     assert len(keep) == len(r.tokens) - 2 and np.allclose(matrix.sum(1), 1, atol=1e-5)
-    view.head_combo.setCurrentIndex(0)  # average over heads
+    view.head_combo.setCurrentIndex(0)  # the mean of the heads
     view.hide_special.setChecked(False)
     assert np.allclose(view.current_matrix()[0], r.attentions[1].mean(0))
     view.mode_combo.setCurrentIndex(1)  # rollout
@@ -106,7 +106,7 @@ def test_unticking_a_head_switches_it_off_everywhere(qtbot, window):
     assert attention.plot.titleLabel.text == "layer 1, head 2 (switched off: no attention)"
     assert tuple(attention.image.levels) == (0.0, 1.0)
     attention.head_combo.setCurrentIndex(0)  # the layer's mean counts it
-    assert attention.plot.titleLabel.text == "layer 1, mean over heads (1 switched off)"
+    assert attention.plot.titleLabel.text == "layer 1, mean of heads (1 switched off)"
     # The table shows the new inspection (the tiny random test model moves the scores by less
     # than the table's three decimals, so compare with what it should show).
     assert shown_predictions() == [(p.token, f"{p.score:.3f}") for p in r.fill_mask[0].predictions]
