@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from .i18n import ENGLISH, LANGUAGES
 from .tab_guide import TAB_NAMES, tab_key
 
 SCREENSHOT_TIMEOUT_MS = 120_000
@@ -54,6 +55,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--dark", action="store_true", help="use the dark palette this time (View > Dark palette remembers it)"
+    )
+    parser.add_argument(
+        "--language",
+        default=None,
+        choices=sorted(LANGUAGES),
+        help="interface language this time (default: the one chosen in View > Language, else the system's)",
     )
     parser.add_argument(
         "--screenshot", default=None, metavar="FILE.png", help="render the window to this PNG once ready, then exit"
@@ -146,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .controller import Controller
     from .garbage import set_aside_long_lived_objects
+    from .i18n.translators import chosen_language, install_translators
     from .main_window import MainWindow
     from .palette import apply_palette
     from .settings import AppSettings
@@ -159,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     apply_palette(app, dark=False)
     # A screenshot shows exactly what the arguments say: no remembered state is read or written.
     settings = None if args.screenshot else AppSettings()
+    language = (args.language or ENGLISH) if settings is None else chosen_language(settings.language, args.language)
+    install_translators(app, language)  # parented to the app: they live as long as it
     controller = Controller()
     window = MainWindow(controller, show_dialogs=not args.screenshot, settings=settings)
     if args.tab:

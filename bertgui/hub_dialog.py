@@ -5,7 +5,7 @@ closing the dialog leaves the download running (it opens the model when done).""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, Slot
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -49,28 +49,35 @@ def progress_text(p: DownloadProgress) -> str:
     if p.bytes_per_s > 0:
         parts.append(f"{p.bytes_per_s / 1e6:,.1f} MB/s")
     if p.eta_s is not None:
-        parts.append(f"about {p.eta_s:,.0f} s left" if p.eta_s < 120 else f"about {p.eta_s / 60:,.0f} min left")
+        parts.append(
+            QCoreApplication.translate("hub_dialog", "about {0:,.0f} s left").format(p.eta_s)
+            if p.eta_s < 120
+            else QCoreApplication.translate("hub_dialog", "about {0:,.0f} min left").format(p.eta_s / 60)
+        )
     return " · ".join(parts)
 
 
 class HubDialog(QDialog):
     def __init__(self, controller: Controller, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Open from the Hugging Face Hub")
+        self.setWindowTitle(self.tr("Open from the Hugging Face Hub"))
         self._controller = controller
         self.downloader = HubDownloader(self)
         self.progress_updates = 0  # progress reports shown (the benchmark counts them)
 
         self.id_edit = QLineEdit()
-        self.id_edit.setPlaceholderText("e.g. bert-base-uncased or ORG/NAME")
+        self.id_edit.setPlaceholderText(self.tr("e.g. bert-base-uncased or ORG/NAME"))
         self.id_edit.setClearButtonEnabled(True)
         completer = QCompleter(QStringListModel(list(SUGGESTED_MODELS), self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.id_edit.setCompleter(completer)
         note = QLabel(
-            "Only what a BERT needs is downloaded (config, vocabulary, weights) into the Hugging Face cache, "
-            "which transformers and other tools share. A model already there opens without the network."
+            self.tr(
+                "Only what a BERT needs is downloaded (config, vocabulary, weights) into the Hugging Face "
+                "cache, which transformers and other tools share. A model already there opens without the "
+                "network."
+            )
         )
         note.setWordWrap(True)
         self.progress_bar = QProgressBar()
@@ -82,17 +89,17 @@ class HubDialog(QDialog):
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         buttons = QDialogButtonBox()
-        self.open_button = QPushButton("&Download and open")
+        self.open_button = QPushButton(self.tr("&Download and open"))
         self.open_button.setDefault(True)  # Enter in the id field
-        self.cancel_button = QPushButton("&Cancel download")
+        self.cancel_button = QPushButton(self.tr("&Cancel download"))
         self.cancel_button.setEnabled(False)
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
         close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close_button.setToolTip("Hide this dialog; a download goes on and opens its model when done")
+        close_button.setToolTip(self.tr("Hide this dialog; a download goes on and opens its model when done"))
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Model id on the Hugging Face Hub:"))
+        layout.addWidget(QLabel(self.tr("Model id on the Hugging Face Hub:")))
         layout.addWidget(self.id_edit)
         layout.addWidget(note)
         layout.addWidget(self.progress_bar)
@@ -118,11 +125,11 @@ class HubDialog(QDialog):
         if self.downloader.is_busy():
             return
         if not is_model_id(model_id):
-            self._say("Type a model id: NAME or ORG/NAME, e.g. bert-base-uncased.")
+            self._say(self.tr("Type a model id: NAME or ORG/NAME, e.g. bert-base-uncased."))
             return
         cached = cached_snapshot(model_id)  # stats and one small file: no network, fine on the GUI thread
         if cached is not None:
-            self._say(f"{model_id} is in the cache: opening it.")
+            self._say(self.tr("{0} is in the cache: opening it.").format(model_id))
             self._controller.load_model(str(cached))
             self.close()
             return
@@ -151,7 +158,7 @@ class HubDialog(QDialog):
     def _on_downloader_started(self, model_id: str) -> None:
         self._set_busy(True)
         self.progress_bar.setValue(0)
-        self.progress_label.setText("asking the Hub which files it has…")
+        self.progress_label.setText(self.tr("asking the Hub which files it has…"))
         self._show_progress(True)
         self._say(f"Downloading {model_id}…")
 
@@ -159,13 +166,13 @@ class HubDialog(QDialog):
     def _on_downloader_progressed(self, p: DownloadProgress) -> None:
         self.progress_updates += 1
         self.progress_bar.setValue(round(PROGRESS_STEPS * p.done_bytes / p.total_bytes) if p.total_bytes else 0)
-        self.progress_label.setText(f"{progress_text(p)}  ({p.file})")
+        self.progress_label.setText(self.tr("{0}  ({1})").format(progress_text(p), p.file))
 
     @Slot(str, str)
     def _on_downloader_downloaded(self, model_id: str, path: str) -> None:
         self._set_busy(False)
         self.progress_bar.setValue(PROGRESS_STEPS)
-        self._say(f"Downloaded {model_id}: opening it.")
+        self._say(self.tr("Downloaded {0}: opening it.").format(model_id))
         self._controller.load_model(path)
         self.close()
 
@@ -181,4 +188,4 @@ class HubDialog(QDialog):
     def _on_downloader_cancelled(self) -> None:
         self._set_busy(False)
         self._show_progress(False)
-        self._say("Cancelled: nothing was opened. Downloading it again goes on from where this stopped.")
+        self._say(self.tr("Cancelled: nothing was opened. Downloading it again goes on from where this stopped."))

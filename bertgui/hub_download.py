@@ -39,7 +39,9 @@ class HubDownloadWorker(QObject):
         except BertError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - the dialog must hear of every failure, in one line
-            self.failed.emit(f"the download failed unexpectedly ({type(exc).__name__}: {one_line(exc)[:160]})")
+            self.failed.emit(
+                self.tr("the download failed unexpectedly ({0}: {1})").format(type(exc).__name__, one_line(exc)[:160])
+            )
         else:
             self.downloaded.emit(str(path))
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -25,7 +25,7 @@ from .image_export import save_widget_image
 from .menus import WindowMenus
 from .palette import plots_follow_palette
 from .settings import AppSettings
-from .tab_guide import TAB_GUIDE, TAB_NAMES
+from .tab_guide import TAB_NAMES, guide_text, tab_title
 from .text_input import TextInput
 from .views.attention_view import AttentionView
 from .views.caption import CaptionedTabs
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.show_dialogs = show_dialogs  # False when rendering a screenshot: nobody is there to click OK
         self.settings = settings  # None: remember nothing (screenshots, tests)
-        self.setWindowTitle("BERT Explorer")
+        self.setWindowTitle(self.tr("BERT Explorer"))
 
         self.text_input = TextInput()
         self.text_a, self.text_b = self.text_input.text_a, self.text_input.text_b
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
             self.finetune_view,
         )
         for view, name in zip(views, TAB_NAMES, strict=True):
-            self.tabs.add_captioned_tab(view, name, TAB_GUIDE[name])
+            self.tabs.add_captioned_tab(view, tab_title(name), guide_text(name))
         self._renderers = {
             self.tokens_view: self._show_tokens,
             self.embeddings_view: self.embeddings_view.show_inspection,
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self._stale_views: set[QWidget] = set()  # views that have not drawn the latest inspection yet
         self.tabs.currentChanged.connect(self._render_current_tab)
         self.heads_view = HeadsView()
-        self.heads_dock = QDockWidget("Heads", self)
+        self.heads_dock = QDockWidget(self.tr("Heads"), self)
         self.heads_dock.setObjectName("heads-dock")
         self.heads_dock.setWidget(self.heads_view)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.heads_dock)
@@ -115,10 +115,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.model_label = QLabel("No model")
+        self.model_label = QLabel(self.tr("No model"))
         self.busy_label = QLabel("")
         self.memory_label = QLabel("")
-        self.memory_label.setToolTip("Memory used by BERT Explorer (resident set size)")
+        self.memory_label.setToolTip(self.tr("Memory used by BERT Explorer (resident set size)"))
         self.statusBar().addWidget(self.model_label, 1)
         self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.memory_label)
@@ -232,35 +232,39 @@ class MainWindow(QMainWindow):
     def export_widget(self, widget: QWidget, path: str) -> None:
         """PNG: the widget as shown; SVG: the widget painted into a vector file."""
         if save_widget_image(widget, path):
-            self.statusBar().showMessage(f"Saved {path}", 5000)
+            self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
         else:
-            self._on_controller_error(f"{path}: could not write the image (check the folder and the name)")
+            self._on_controller_error(
+                self.tr("{0}: could not write the image (check the folder and the name)").format(path)
+            )
 
     def export_attention_page(self, path: str) -> None:
         """The current input's attention as a self-contained web page (model/html_export.py), opening
         on the layer and head the Attention tab shows."""
         r = self.controller.inspection
         if r is None:
-            self._on_controller_error("nothing to export yet: type a sentence first")
+            self._on_controller_error(self.tr("nothing to export yet: type a sentence first"))
             return
         head = self.attention_view.head_combo.currentData()
         view = {
             "layer": self.attention_view.layer_spin.value(),
             "heads": (head if head is not None and head >= 0 else 0,),
         }
-        title = f"Attention of {self.controller.info.name if self.controller.info else 'BERT'}: {r.text}"
+        title = self.tr("Attention of {0}: {1}").format(
+            self.controller.info.name if self.controller.info else "BERT", r.text
+        )
         try:
             written = save_attention_page(path, r.tokens, r.attentions, title, **view)
         except OSError as exc:
-            self._on_controller_error(f"{path}: could not write the page ({exc.strerror or exc})")
+            self._on_controller_error(self.tr("{0}: could not write the page ({1})").format(path, exc.strerror or exc))
             return
-        self.statusBar().showMessage(f"Saved {written}", 5000)
+        self.statusBar().showMessage(self.tr("Saved {0}").format(written), 5000)
 
     # --- controller events ----------------------------------------------------------------
 
     @Slot(str)
     def _on_controller_model_loading(self, path: str) -> None:
-        self.model_label.setText(f"Loading {path or 'the bundled model'}…")
+        self.model_label.setText(self.tr("Loading {0}…").format(path or self.tr("the bundled model")))
 
     @Slot(object)
     def _on_controller_model_loaded(self, info: ModelInfo) -> None:
@@ -277,14 +281,14 @@ class MainWindow(QMainWindow):
         self.model_view.show_model(info)
         self.fill_mask_view.set_model_quality(info.heldout_masked_accuracy, "evaluation.json / MODEL_CARD.md")
         self.finetune_view.set_model_defaults(c.hidden_size, c.num_hidden_layers)
-        self.finetune_view.set_base_model(info.path or "the bundled model")
+        self.finetune_view.set_base_model(info.path or self.tr("the bundled model"))
 
     @Slot(str)
     def _on_controller_model_load_failed(self, message: str) -> None:
         previous = self.controller.info
-        self.model_label.setText(model_summary(previous) if previous else "No model")  # it still answers
+        self.model_label.setText(model_summary(previous) if previous else self.tr("No model"))  # it still answers
         if self.show_dialogs:
-            QMessageBox.warning(self, "Could not open the model", message)
+            QMessageBox.warning(self, self.tr("Could not open the model"), message)
         else:
             self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
 
@@ -315,7 +319,9 @@ class MainWindow(QMainWindow):
     def _on_controller_inspection_failed(self, kind: FailureKind, message: str) -> None:
         self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
         if kind is FailureKind.OUT_OF_MEMORY and self.show_dialogs:
-            answer = QMessageBox.question(self, "Out of GPU memory", f"{message}.\n\nRun on the CPU instead?")
+            answer = QMessageBox.question(
+                self, self.tr("Out of GPU memory"), self.tr("{0}.\n\nRun on the CPU instead?").format(message)
+            )
             if answer == QMessageBox.StandardButton.Yes:
                 self.controller.set_device("cpu")
 
@@ -335,18 +341,18 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_controller_export_finished(self, path: str) -> None:
-        self.statusBar().showMessage(f"Saved {path} and its .json summary", 5000)
+        self.statusBar().showMessage(self.tr("Saved {0} and its .json summary").format(path), 5000)
 
     @Slot(str)
     def _on_controller_error(self, message: str) -> None:
         self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
         if self.show_dialogs:
-            QMessageBox.warning(self, "BERT Explorer", message)
+            QMessageBox.warning(self, self.tr("BERT Explorer"), message)
 
     @Slot()
     def _on_memory_timer(self) -> None:
         rss = resident_memory_mb()
-        self.memory_label.setText(f"Memory: {rss:,.0f} MB" if rss else "")
+        self.memory_label.setText(self.tr("Memory: {0:,.0f} MB").format(rss) if rss else "")
 
     # --- settings ---------------------------------------------------------------------------
 
@@ -377,9 +383,16 @@ class MainWindow(QMainWindow):
 def model_summary(info: ModelInfo) -> str:
     """The status bar's line about the model in use."""
     c = info.config
-    return (
-        f"{info.name}: {c.num_hidden_layers} layers × {c.num_attention_heads} heads, hidden {c.hidden_size}, "
-        f"{info.parameter_count / 1e6:.1f}M parameters on {info.device_type.upper()} ({info.dtype})"
+    return QCoreApplication.translate(
+        "main_window", "{0}: {1} layers × {2} heads, hidden {3}, {4:.1f}M parameters on {5} ({6})"
+    ).format(
+        info.name,
+        c.num_hidden_layers,
+        c.num_attention_heads,
+        c.hidden_size,
+        info.parameter_count / 1e6,
+        info.device_type.upper(),
+        info.dtype,
     )
 
 

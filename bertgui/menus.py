@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
 from .controller import Controller
 from .hf_cache import find_cached_berts
 from .hub_dialog import HubDialog
+from .i18n import ENGLISH, LANGUAGES
+from .i18n.translators import LANGUAGE_PROPERTY
 from .palette import apply_palette
 from .settings import AppSettings
-from .tab_guide import TAB_GUIDE
+from .tab_guide import TAB_NAMES, guide_text, tab_title
 from .views.attribution_panel import AttributionPanel
 from .views.caption import CaptionedTabs
 from .views.corpus_search import CorpusSearch
@@ -71,6 +73,7 @@ class WindowMenus(QObject):
         self.attribution_panel: AttributionPanel | None = None  # its content
         self.two_contexts: TwoContexts | None = None  # its content
         self.hub_dialog: HubDialog | None = None  # File > Open from the Hub, kept (with its download) between showings
+        self.language_notice: QMessageBox | None = None  # View > Language: applies at the next start
         self._build()
 
     def show_devices(self, devices: list[str], current: str) -> None:
@@ -100,126 +103,153 @@ class WindowMenus(QObject):
             menu.addAction(a)
             return a
 
-        file_menu = self._window.menuBar().addMenu("&File")
+        file_menu = self._window.menuBar().addMenu(self.tr("&File"))
         action(
             file_menu,
-            "&Open model…",
+            self.tr("&Open model…"),
             self._on_open_triggered,
             QKeySequence.StandardKey.Open,
-            "Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)",
+            self.tr("Open a Hugging Face-layout BERT folder (config.json + weights + vocabulary)"),
         )
         action(
             file_menu,
-            "Open from the &Hub…",
+            self.tr("Open from the &Hub…"),
             lambda: self.open_from_hub(),
             QKeySequence("Ctrl+Shift+O"),
-            "Download a BERT by its Hugging Face Hub id (e.g. bert-base-uncased) into the cache, then open it",
+            self.tr("Download a BERT by its Hugging Face Hub id (e.g. bert-base-uncased) into the cache, then open it"),
         )
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
-        self.cache_menu = file_menu.addMenu("From the Hugging Face &cache")
-        self.cache_menu.setToolTip("BERT checkpoints already downloaded on this machine (no network used)")
+        self.cache_menu = file_menu.addMenu(self.tr("From the Hugging Face &cache"))
+        self.cache_menu.setToolTip(self.tr("BERT checkpoints already downloaded on this machine (no network used)"))
         self.cache_menu.aboutToShow.connect(self._on_cache_menu_about_to_show)
         action(
             file_menu,
-            "&Bundled model",
+            self.tr("&Bundled model"),
             lambda: self._controller.load_model(None),
             None,
-            "Open the small BERT that ships with BERT Explorer",
+            self.tr("Open the small BERT that ships with BERT Explorer"),
         )
         file_menu.addSeparator()
-        action(file_menu, "Export view as &PNG…", lambda: self.export_view("png"), QKeySequence("Ctrl+E"))
-        action(file_menu, "Export view as &SVG…", lambda: self.export_view("svg"), QKeySequence("Ctrl+Shift+S"))
+        action(file_menu, self.tr("Export view as &PNG…"), lambda: self.export_view("png"), QKeySequence("Ctrl+E"))
+        action(
+            file_menu, self.tr("Export view as &SVG…"), lambda: self.export_view("svg"), QKeySequence("Ctrl+Shift+S")
+        )
         action(
             file_menu,
-            "Export attention as a &web page…",
+            self.tr("Export attention as a &web page…"),
             self._on_export_page_triggered,
             None,
-            "The head view and the attention grid as one HTML file that any browser opens offline",
+            self.tr("The head view and the attention grid as one HTML file that any browser opens offline"),
         )
         action(
             file_menu,
-            "Export inspection &arrays…",
+            self.tr("Export inspection &arrays…"),
             self._on_export_arrays_triggered,
             QKeySequence("Ctrl+Shift+E"),
-            "Save tokens, embeddings, hidden states and attention maps as .npz, with a .json summary",
+            self.tr("Save tokens, embeddings, hidden states and attention maps as .npz, with a .json summary"),
         )
         file_menu.addSeparator()
-        action(file_menu, "&Quit", self._window.close, QKeySequence.StandardKey.Quit)
+        action(file_menu, self.tr("&Quit"), self._window.close, QKeySequence.StandardKey.Quit)
 
-        model_menu = self._window.menuBar().addMenu("&Model")
-        self.device_menu = model_menu.addMenu("&Device")
+        model_menu = self._window.menuBar().addMenu(self.tr("&Model"))
+        self.device_menu = model_menu.addMenu(self.tr("&Device"))
         self.device_group = QActionGroup(self._window)
         action(
             model_menu,
-            "&Run again",
+            self.tr("&Run again"),
             self._controller.inspect_now,
             QKeySequence("F5"),
-            "Run the model again on the current text",
+            self.tr("Run the model again on the current text"),
         )
-        action(model_menu, "Switch all &heads on", self._controller.reset_heads, QKeySequence("Ctrl+R"))
+        action(model_menu, self.tr("Switch all &heads on"), self._controller.reset_heads, QKeySequence("Ctrl+R"))
         model_menu.addSeparator()
         action(
             model_menu,
-            "Explore a &size…",
+            self.tr("Explore a &size…"),
             self.show_size_explorer,
             None,
-            "BERT-tiny to BERT-large, or a size of your own: shapes, parameters and memory, without any weights",
+            self.tr(
+                "BERT-tiny to BERT-large, or a size of your own: shapes, parameters and memory, without any weights"
+            ),
         )
         action(
             model_menu,
-            "&Find in corpus…",
+            self.tr("&Find in corpus…"),
             self.show_corpus_search,
             QKeySequence("Ctrl+Shift+F"),
-            "The corpus sentences whose tokens the model sees as most like a token of yours, at a layer",
+            self.tr("The corpus sentences whose tokens the model sees as most like a token of yours, at a layer"),
         )
         action(
             model_menu,
-            "One &word, two contexts…",
+            self.tr("One &word, two contexts…"),
             self.show_two_contexts,
             None,
-            "The same word in two sentences: how alike the model sees the two uses after each layer",
+            self.tr("The same word in two sentences: how alike the model sees the two uses after each layer"),
         )
 
-        view_menu = self._window.menuBar().addMenu("&View")
-        self.dark_action = action(view_menu, "&Dark palette", self._on_dark_triggered, QKeySequence("Ctrl+Shift+D"))
+        view_menu = self._window.menuBar().addMenu(self.tr("&View"))
+        self.dark_action = action(
+            view_menu, self.tr("&Dark palette"), self._on_dark_triggered, QKeySequence("Ctrl+Shift+D")
+        )
         self.dark_action.setCheckable(True)
+        self.language_menu = view_menu.addMenu(self.tr("&Language"))
+        self.language_group = QActionGroup(self._window)
+        shown_language = QApplication.instance().property(LANGUAGE_PROPERTY) or ENGLISH
+        for code, name in LANGUAGES.items():  # each language in its own words, so anyone finds theirs
+            a = self.language_menu.addAction(name, lambda c=code: self._on_language_chosen(c))
+            a.setCheckable(True)
+            a.setChecked(code == shown_language)
+            a.setData(code)
+            self.language_group.addAction(a)
         for index in range(self._tabs.count()):
             action(
                 view_menu,
                 self._tabs.tabText(index),
                 lambda _=False, i=index: self._tabs.setCurrentIndex(i),
                 QKeySequence(f"Ctrl+{(index + 1) % 10}") if index < 10 else None,  # the tenth is Ctrl+0
-                f"Show the {self._tabs.tabText(index)} view",
+                self.tr("Show the {0} view").format(self._tabs.tabText(index)),
             )
         view_menu.addSeparator()
         # A closed dock comes back from here (its title bar's close button is the only other way).
         for dock in self._window.findChildren(QDockWidget):
             toggle = dock.toggleViewAction()
-            toggle.setText(f"{dock.windowTitle()} dock")
-            toggle.setStatusTip(f"Show or hide the {dock.windowTitle()} dock")
+            toggle.setText(self.tr("{0} dock").format(dock.windowTitle()))
+            toggle.setStatusTip(self.tr("Show or hide the {0} dock").format(dock.windowTitle()))
             view_menu.addAction(toggle)
         self.heads_dock_action = self._window.findChild(QDockWidget, "heads-dock").toggleViewAction()
         self.heads_dock_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
 
-        help_menu = self._window.menuBar().addMenu("&Help")
+        help_menu = self._window.menuBar().addMenu(self.tr("&Help"))
         action(
             help_menu,
-            "How to read &this tab",
+            self.tr("How to read &this tab"),
             self._on_caption_triggered,
             QKeySequence.StandardKey.HelpContents,
-            "Show or hide the explanation above the current tab",
+            self.tr("Show or hide the explanation above the current tab"),
         )
-        action(help_menu, "&Tab guide…", self.show_tab_guide, None, "How to read every tab, in one window")
         action(
             help_menu,
-            "&Keyboard shortcuts…",
+            self.tr("&Tab guide…"),
+            self.show_tab_guide,
+            None,
+            self.tr("How to read every tab, in one window"),
+        )
+        action(
+            help_menu,
+            self.tr("&Keyboard shortcuts…"),
             self.show_shortcuts,
             None,
-            "Every keyboard shortcut of the menus, in one list",
+            self.tr("Every keyboard shortcut of the menus, in one list"),
         )
         help_menu.addSeparator()
-        action(help_menu, "&About BERT Explorer", self.show_about, None, "Version, licence and the bundled model")
+        action(
+            help_menu,
+            self.tr("&About BERT Explorer"),
+            self.show_about,
+            None,
+            self.tr("Version, licence and the bundled model"),
+        )
 
     # --- where the file dialogs start -----------------------------------------------------
 
@@ -252,7 +282,7 @@ class WindowMenus(QObject):
 
     @Slot()
     def _on_open_triggered(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self._window, "Open a BERT model folder", self.open_folder())
+        folder = QFileDialog.getExistingDirectory(self._window, self.tr("Open a BERT model folder"), self.open_folder())
         if folder:
             self._last_opened = folder
             self._controller.load_model(folder)
@@ -264,7 +294,7 @@ class WindowMenus(QObject):
         for path in recent:
             self.recent_menu.addAction(path, lambda p=path: self._controller.load_model(p))
         if not recent:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+            self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
 
     @Slot()
     def _on_cache_menu_about_to_show(self) -> None:
@@ -273,7 +303,7 @@ class WindowMenus(QObject):
         for entry in cached:
             self.cache_menu.addAction(entry.name, lambda p=str(entry.path): self._controller.load_model(p))
         if not cached:
-            self.cache_menu.addAction("(no BERT checkpoints in the local cache)").setEnabled(False)
+            self.cache_menu.addAction(self.tr("(no BERT checkpoints in the local cache)")).setEnabled(False)
 
     def export_view(self, kind: str) -> None:
         """Ask where, then save the current tab's view as an image (png or svg)."""
@@ -281,9 +311,9 @@ class WindowMenus(QObject):
         name = self._tabs.tabText(self._tabs.currentIndex()).lower().replace(" ", "-")
         path, _ = QFileDialog.getSaveFileName(
             self._window,
-            f"Export the {name} view",
+            self.tr("Export the {0} view").format(name),
             os.path.join(self.export_folder(kind), f"{name}.{kind}"),
-            f"{kind.upper()} (*.{kind})",
+            self.tr("{0} (*.{1})").format(kind.upper(), kind),
         )
         if path:
             if Path(path).suffix.lower() != f".{kind}":
@@ -295,9 +325,9 @@ class WindowMenus(QObject):
     def _on_export_page_triggered(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self._window,
-            "Export the attention as a web page",
+            self.tr("Export the attention as a web page"),
             os.path.join(self.export_folder("html"), "attention.html"),
-            "Web page (*.html)",
+            self.tr("Web page (*.html)"),
         )
         if path:
             self._exported_to(path)
@@ -307,9 +337,9 @@ class WindowMenus(QObject):
     def _on_export_arrays_triggered(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self._window,
-            "Export the inspection arrays",
+            self.tr("Export the inspection arrays"),
             os.path.join(self.export_folder("npz"), "inspection.npz"),
-            "NumPy arrays (*.npz)",
+            self.tr("NumPy arrays (*.npz)"),
         )
         if path:
             self._exported_to(path)
@@ -321,6 +351,18 @@ class WindowMenus(QObject):
         if self._settings:
             self._settings.dark = dark
 
+    def _on_language_chosen(self, code: str) -> None:
+        """Remember the language; the interface takes it at the next start (nothing open is lost now)."""
+        if self._settings:
+            self._settings.language = code
+        message = self.tr("{0} will be used from the next start of BERT Explorer.").format(LANGUAGES[code])
+        self._window.statusBar().showMessage(message, 10_000)
+        if getattr(self._window, "show_dialogs", False):  # said where it cannot be missed, without blocking
+            self.language_notice = QMessageBox(
+                QMessageBox.Icon.Information, self.tr("Language"), message, QMessageBox.StandardButton.Ok, self._window
+            )
+            self.language_notice.open()
+
     # --- Help ------------------------------------------------------------------------------
 
     @Slot()
@@ -330,16 +372,17 @@ class WindowMenus(QObject):
 
     def show_tab_guide(self) -> QDialog:
         """Every tab's caption in one window, each under its tab's name and shortcut."""
-        text = (
+        text = self.tr(
             "<p>Each tab shows its text above it: <b>Hide</b> folds it, <b>F1</b> or "
             "<b>? How to read this tab</b> brings it back.</p>"
         ) + "".join(
-            f"<h3>{html.escape(name)} <small>(Ctrl+{i + 1})</small></h3><p>{html.escape(guide)}</p>"
-            for i, (name, guide) in enumerate(TAB_GUIDE.items())
+            f"<h3>{html.escape(tab_title(name))} <small>(Ctrl+{i + 1})</small></h3>"
+            f"<p>{html.escape(guide_text(name))}</p>"
+            for i, name in enumerate(TAB_NAMES)
         )
         browser = QTextBrowser()
         browser.setHtml(text)
-        return self._show_dialog("Tab guide", browser, (640, 640))
+        return self._show_dialog(self.tr("Tab guide"), browser, (640, 640))
 
     def show_shortcuts(self) -> QDialog:
         """The keyboard shortcuts as the menus define them now, read from their actions."""
@@ -356,7 +399,7 @@ class WindowMenus(QObject):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
         table.resizeRowsToContents()
-        return self._show_dialog("Keyboard shortcuts", table, (520, 480))
+        return self._show_dialog(self.tr("Keyboard shortcuts"), table, (520, 480))
 
     def open_from_hub(self, model_id: str = "") -> HubDialog:
         """File > Open from the Hub: one non-modal dialog; with `model_id`, that model is opened
@@ -384,7 +427,7 @@ class WindowMenus(QObject):
         vocab_size = info.config.vocab_size if info else None
         if self._size_dialog is None:
             self.size_explorer = SizeExplorer(self._controller, vocab_size)
-            self._size_dialog = self._show_dialog("Explore a size", self.size_explorer, (980, 760), False)
+            self._size_dialog = self._show_dialog(self.tr("Explore a size"), self.size_explorer, (980, 760), False)
         else:
             self.size_explorer.set_loaded_vocab_size(vocab_size)
         self._size_dialog.show()
@@ -396,7 +439,7 @@ class WindowMenus(QObject):
         """Model > Find in corpus: one non-modal dialog, brought forward if it is open already."""
         if self._corpus_dialog is None:
             self.corpus_search = CorpusSearch(self._controller)
-            self._corpus_dialog = self._show_dialog("Find in corpus", self.corpus_search, (900, 640), False)
+            self._corpus_dialog = self._show_dialog(self.tr("Find in corpus"), self.corpus_search, (900, 640), False)
         self._corpus_dialog.show()
         self._corpus_dialog.raise_()
         self._corpus_dialog.activateWindow()
@@ -408,7 +451,7 @@ class WindowMenus(QObject):
         if self._attribution_dialog is None:
             self.attribution_panel = AttributionPanel(self._controller, self._window.word_mode)
             self._attribution_dialog = self._show_dialog(
-                "Why this prediction?", self.attribution_panel, (900, 620), False
+                self.tr("Why this prediction?"), self.attribution_panel, (900, 620), False
             )
         if label is not None:
             self.attribution_panel.explain_class(label)
@@ -423,7 +466,9 @@ class WindowMenus(QObject):
         """Model > One word, two contexts: one non-modal dialog, brought forward if it is open already."""
         if self._contexts_dialog is None:
             self.two_contexts = TwoContexts(self._controller)
-            self._contexts_dialog = self._show_dialog("One word, two contexts", self.two_contexts, (820, 600), False)
+            self._contexts_dialog = self._show_dialog(
+                self.tr("One word, two contexts"), self.two_contexts, (820, 600), False
+            )
         self._contexts_dialog.show()
         self._contexts_dialog.raise_()
         self._contexts_dialog.activateWindow()
@@ -432,21 +477,22 @@ class WindowMenus(QObject):
     def show_about(self) -> QMessageBox:
         try:
             version = importlib.metadata.version("bertgui")
-            licence = importlib.metadata.metadata("bertgui").get("License") or "see the project"
+            licence = importlib.metadata.metadata("bertgui").get("License") or self.tr("see the project")
         except importlib.metadata.PackageNotFoundError:  # run from a copy that was never installed
-            version, licence = "(not installed)", "see the project"
+            version, licence = self.tr("(not installed)"), self.tr("see the project")
         info = self._controller.info
-        open_now = f"<br>Open now: {html.escape(info.name)}" if info is not None else ""
+        open_now = self.tr("<br>Open now: {0}").format(html.escape(info.name)) if info is not None else ""
         box = QMessageBox(self._window)
-        box.setWindowTitle("About BERT Explorer")
+        box.setWindowTitle(self.tr("About BERT Explorer"))
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(
-            f"<h3>BERT Explorer {html.escape(version)}</h3>"
-            "<p>A desktop app that runs BERT, written from scratch in PyTorch, on your own machine and lets "
-            "you look inside it: tokens, embeddings, the attention of every head, predictions, fine-tuning.</p>"
-            f"<p>Bundled model: {BUNDLED_MODEL_NAME}, a small BERT this project pretrained itself "
-            f"(File &gt; Bundled model).{open_now}</p>"
-            f"<p>Licence: {html.escape(licence)}. Qt {qVersion()}, PySide6, pyqtgraph, PyTorch.</p>"
+            self.tr(
+                "<h3>BERT Explorer {0}</h3><p>A desktop app that runs BERT, written from scratch in "
+                "PyTorch, on your own machine and lets you look inside it: tokens, embeddings, the "
+                "attention of every head, predictions, fine-tuning.</p><p>Bundled model: {1}, a small BERT "
+                "this project pretrained itself (File &gt; Bundled model).{2}</p><p>Licence: {3}. Qt {4}, "
+                "PySide6, pyqtgraph, PyTorch.</p>"
+            ).format(html.escape(version), BUNDLED_MODEL_NAME, open_now, html.escape(licence), qVersion())
         )
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.open()

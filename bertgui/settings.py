@@ -79,6 +79,13 @@ def as_text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def as_language(value: object) -> str | None:
+    """A language the interface has (bertgui/i18n), or "" for the system's; None for anything else."""
+    from .i18n import LANGUAGES
+
+    return value if isinstance(value, str) and (value == "" or value in LANGUAGES) else None
+
+
 def as_instance_of(kind: type) -> Callable[[object], object | None]:
     return lambda value: value if isinstance(value, kind) else None
 
@@ -232,6 +239,15 @@ class AppSettings:
     @dark.setter
     def dark(self, on: bool) -> None:
         self._s.setValue("view/dark", "true" if on else "false")
+
+    @property
+    def language(self) -> str:
+        """The interface language chosen in View > Language: "en", "zh_CN", or "" (the system's)."""
+        return self._read("view/language", "", as_language, "en or zh_CN")
+
+    @language.setter
+    def language(self, code: str) -> None:
+        self._s.setValue("view/language", code)
 
     @property
     def tab(self) -> int:

@@ -30,24 +30,24 @@ class TextInput(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.text_a = QLineEdit()
-        self.text_a.setPlaceholderText("Sentence A: type anything; [MASK] marks a word to predict")
-        self.text_a.setToolTip("The sentence to inspect; the views update as you type")
+        self.text_a.setPlaceholderText(self.tr("Sentence A: type anything; [MASK] marks a word to predict"))
+        self.text_a.setToolTip(self.tr("The sentence to inspect; the views update as you type"))
         self.text_b = QLineEdit()
-        self.text_b.setPlaceholderText("Sentence B (optional): makes a pair, as in next-sentence prediction")
-        self.text_b.setToolTip("Optional second sentence (segment B)")
+        self.text_b.setPlaceholderText(self.tr("Sentence B (optional): makes a pair, as in next-sentence prediction"))
+        self.text_b.setToolTip(self.tr("Optional second sentence (segment B)"))
         for field in (self.text_a, self.text_b):
             field.setMaxLength(MAX_INPUT_CHARS)  # Qt's default (32,767) would cut a long paste silently
             field.textChanged.connect(self._on_field_text_changed)
         self.examples = QComboBox()
-        self.examples.addItem("Examples…")
+        self.examples.addItem(self.tr("Examples…"))
         for a, b in EXAMPLES:
             self.examples.addItem(a if not b else f"{a} | {b}", (a, b))
-        self.examples.setToolTip("Load an example sentence or pair")
+        self.examples.setToolTip(self.tr("Load an example sentence or pair"))
         self.examples.activated.connect(self._on_examples_activated)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Sentence A", self.text_a)
-        form.addRow("Sentence B", self.text_b)
+        form.addRow(self.tr("Sentence A"), self.text_a)
+        form.addRow(self.tr("Sentence B"), self.text_b)
         form.addRow("", self.examples)
 
     def texts(self) -> tuple[str, str]:
@@ -113,12 +113,14 @@ class TextInput(QWidget):
     def _refusal(self, r: model.Inspection, index: int) -> str | None:
         """Why token `index` cannot be masked, in one line; None when it can."""
         if r.special_tokens_mask[index]:
-            return f"{r.tokens[index]} is added by the tokenizer, not typed: there is nothing in the text to mask."
+            return self.tr("{0} is added by the tokenizer, not typed: there is nothing in the text to mask.").format(
+                r.tokens[index]
+            )
         if r.tokens[index] == "[MASK]":
             return "This token is already [MASK]. To bring a word back, type it, or press Ctrl+Z in the sentence box."
         in_b = r.segment_ids[index] == 1
         if self._field(r, index).text() != ((r.text_b or "") if in_b else r.text):
-            return "The sentence changed since these tokens were made; double-click again once they update."
+            return self.tr("The sentence changed since these tokens were made; double-click again once they update.")
         return None
 
     @staticmethod

@@ -160,7 +160,7 @@ class ModelWorker(QObject):
             bert = model.load(path or None, device=device)
             info = bert.info()
         except Exception as exc:  # a bad folder, or a library failure: the thread lives on either way
-            self.loadFailed.emit(request_id, *describe_failure(exc, "could not load the model"))
+            self.loadFailed.emit(request_id, *describe_failure(exc, self.tr("could not load the model")))
             return
         if self._bert is None:
             self.devicesFound.emit(available_devices())
@@ -188,7 +188,7 @@ class ModelWorker(QObject):
                 masked_positions=request.masked_positions,
             )
         except Exception as exc:
-            self.inspectFailed.emit(request.request_id, *describe_failure(exc, "the forward pass failed"))
+            self.inspectFailed.emit(request.request_id, *describe_failure(exc, self.tr("the forward pass failed")))
             return
         self._last = result
         self.inspected.emit(request.request_id, result)
@@ -202,7 +202,7 @@ class ModelWorker(QObject):
         try:
             result = self._bert.trace_layer(request.text, request.text_b, request.layer, head_mask=request.head_mask)
         except Exception as exc:
-            self.traceFailed.emit(request.request_id, *describe_failure(exc, "the layer could not be traced"))
+            self.traceFailed.emit(request.request_id, *describe_failure(exc, self.tr("the layer could not be traced")))
             return
         self._last_trace = result
         self.traced.emit(request.request_id, result)
@@ -216,7 +216,7 @@ class ModelWorker(QObject):
         except Exception as exc:
             if not isinstance(exc, BertError):  # the move may have stopped half-way: all back to the CPU
                 self._bert.to("cpu")
-            self.moveFailed.emit(*describe_failure(exc, "could not move the model"), self._moved_info())
+            self.moveFailed.emit(*describe_failure(exc, self.tr("could not move the model")), self._moved_info())
             return
         self.moved.emit(self._moved_info())
 
@@ -231,13 +231,13 @@ class ModelWorker(QObject):
         from model.export import save_inspection
 
         if self._last is None:
-            self.exportFailed.emit("nothing to export yet: type a sentence first")
+            self.exportFailed.emit(self.tr("nothing to export yet: type a sentence first"))
             return
         try:
             trace = self._last_trace if self._last_trace and self._last_trace.tokens == self._last.tokens else None
             arrays, _ = save_inspection(self._last, path, str(self._bert.path) if self._bert else None, trace)
         except OSError as exc:
-            self.exportFailed.emit(f"{path}: could not write ({exc.strerror or exc})")
+            self.exportFailed.emit(self.tr("{0}: could not write ({1})").format(path, exc.strerror or exc))
             return
         self.exported.emit(str(arrays))
 
@@ -250,7 +250,7 @@ class ModelWorker(QObject):
         try:
             report = size_report(config, tokens)
         except Exception as exc:
-            self.sizeMeasureFailed.emit(request_id, describe_failure(exc, "could not build that size")[1])
+            self.sizeMeasureFailed.emit(request_id, describe_failure(exc, self.tr("could not build that size"))[1])
             return
         self.sizeMeasured.emit(request_id, report)
 
@@ -264,7 +264,7 @@ class ModelWorker(QObject):
             index = CorpusIndex(folder)
             index.check_model(self._bert)
         except Exception as exc:
-            self.corpusIndexFailed.emit(request_id, describe_failure(exc, "could not open the index")[1])
+            self.corpusIndexFailed.emit(request_id, describe_failure(exc, self.tr("could not open the index"))[1])
             return
         self._corpus_index = index
         self.corpusIndexOpened.emit(request_id, index.info)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..views.cursor_value import CursorValue
@@ -17,7 +17,9 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     from model.attention_change import AttentionChange
 
 
-NO_CHANGE_YET = "Finish a run to see how fine-tuning changed each head's attention."
+NO_CHANGE_YET = QT_TRANSLATE_NOOP(
+    "attention_change_view", "Finish a run to see how fine-tuning changed each head's attention."
+)
 
 
 class AttentionChangeView(QWidget):
@@ -26,32 +28,36 @@ class AttentionChangeView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.compare_button = QPushButton(
-            "Compare on the current sentence",
+            self.tr("Compare on the current sentence"),
             enabled=False,
-            toolTip="Run the base and the fine-tuned model on sentence A (and B) "
-            "and measure, per head, how differently they attend",
+            toolTip=self.tr(
+                "Run the base and the fine-tuned model on sentence A (and B) and measure, per head, how "
+                "differently they attend"
+            ),
         )
         self.compare_button.clicked.connect(self.compareRequested)
-        self.summary = QLabel(NO_CHANGE_YET)
+        self.summary = QLabel(QCoreApplication.translate("attention_change_view", NO_CHANGE_YET))
         self.summary.setWordWrap(True)
 
         self._cmap = pg.colormap.get("magma")
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setToolTip(
-            "Rows: layers, columns: heads. Brighter = the fine-tuned head attends more "
-            "differently from the base model's (Jensen-Shannon divergence, 0 to ln 2)"
+            self.tr(
+                "Rows: layers, columns: heads. Brighter = the fine-tuned head attends more differently "
+                "from the base model's (Jensen-Shannon divergence, 0 to ln 2)"
+            )
         )
         self.plot = self.canvas.addPlot()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.getViewBox().invertY(True)
-        self.plot.setLabel("left", "layer")
-        self.plot.setLabel("bottom", "head")
+        self.plot.setLabel("left", self.tr("layer"))
+        self.plot.setLabel("bottom", self.tr("head"))
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(self._cmap)
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(
-            values=(0, float(np.log(2))), colorMap=self._cmap, interactive=False, label="JS divergence"
+            values=(0, float(np.log(2))), colorMap=self._cmap, interactive=False, label=self.tr("JS divergence")
         )
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.image.hoverEvent = self._on_image_hover
@@ -73,7 +79,7 @@ class AttentionChangeView(QWidget):
         """Forget the last run's comparison (a new run is starting)."""
         self.change = None
         self.image.clear()
-        self.summary.setText(NO_CHANGE_YET)
+        self.summary.setText(QCoreApplication.translate("attention_change_view", NO_CHANGE_YET))
         self.cursor_value.hide()
 
     def show_change(self, change: AttentionChange) -> None:
@@ -89,13 +95,18 @@ class AttentionChangeView(QWidget):
         self.plot.getAxis("left").setTicks([[(i + 0.5, str(i)) for i in range(layers)]])
         self.plot.getAxis("bottom").setTicks([[(i + 0.5, str(i)) for i in range(heads)]])
         self.plot.getViewBox().autoRange(padding=0.01)
-        top = ", ".join(f"layer {layer} head {head} ({value:.3f})" for layer, head, value in change.most_changed(3))
+        top = ", ".join(
+            self.tr("layer {0} head {1} ({2:.3f})").format(layer, head, value)
+            for layer, head, value in change.most_changed(3)
+        )
         sentence = " ".join(change.tokens)
         self.summary.setText(
             noted(
-                f"On “{sentence}”: mean divergence {divergence.mean():.3f}; most changed: {top}",
+                self.tr("On “{0}”: mean divergence {1:.3f}; most changed: {2}").format(
+                    sentence, divergence.mean(), top
+                ),
                 divergence,
-                how="blank in the map",
+                how=self.tr("blank in the map"),
             )
             + "."
         )
@@ -112,7 +123,8 @@ class AttentionChangeView(QWidget):
         divergence = self.change.divergence
         if 0 <= layer < divergence.shape[0] and 0 <= head < divergence.shape[1]:
             self.cursor_value.show_at(
-                self.image.mapToView(pos), f"layer {layer}, head {head}: {divergence[layer, head]:.3f}"
+                self.image.mapToView(pos),
+                self.tr("layer {0}, head {1}: {2:.3f}").format(layer, head, divergence[layer, head]),
             )
         else:
             self.cursor_value.hide()

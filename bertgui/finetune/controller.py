@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from model.errors import BertError, one_line  # pure: no torch on the GUI thread
@@ -33,7 +33,9 @@ def _one_line(exc: Exception) -> str:
         return str(exc)
     message = one_line(exc)
     if "out of memory" in message.lower():
-        message = "the GPU ran out of memory: use a smaller batch size or a shorter maximum length"
+        message = QCoreApplication.translate(
+            "controller", "the GPU ran out of memory: use a smaller batch size or a shorter maximum length"
+        )
     return message
 
 
@@ -246,7 +248,7 @@ class FinetuneController(QObject):
         base, device = (info.path if info else None), (self.inspector.device if self.inspector else "auto")
         if isinstance(settings, PretrainSettings):
             if base is None:  # init None would pretrain from scratch
-                self._refuse("Not started: load a model in the inspector first.")
+                self._refuse(self.tr("Not started: load a model in the inspector first."))
                 return
             written = Path(settings.out) / PRETRAINED_MODEL_SUBFOLDER
             settings = replace(settings, init=base, device=device)
@@ -254,7 +256,7 @@ class FinetuneController(QObject):
             written = Path(settings.out)
             settings = replace(settings, model=base, device=device)
         if not self._may_replace_model_in(written):
-            self._refuse("Not started: choose another output folder to keep the model in it.")
+            self._refuse(self.tr("Not started: choose another output folder to keep the model in it."))
             return
         self.start(settings)
 
@@ -264,8 +266,8 @@ class FinetuneController(QObject):
             return True
         answer = QMessageBox.question(
             self.dialogs,
-            "Replace the model?",
-            f"{folder} already holds a model. The run replaces it when it finishes. Go on?",
+            self.tr("Replace the model?"),
+            self.tr("{0} already holds a model. The run replaces it when it finishes. Go on?").format(folder),
             defaultButton=QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
@@ -280,9 +282,11 @@ class FinetuneController(QObject):
             return True
         answer = QMessageBox.question(
             self.dialogs,
-            "Fine-tuning in progress",
-            "A training run is in progress. Stop it and quit? A fine-tuning run "
-            "keeps only its last complete checkpoint (Save every), if it wrote one.",
+            self.tr("Fine-tuning in progress"),
+            self.tr(
+                "A training run is in progress. Stop it and quit? A fine-tuning run keeps only its last "
+                "complete checkpoint (Save every), if it wrote one."
+            ),
         )
         return answer == QMessageBox.StandardButton.Yes
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -40,31 +40,36 @@ NO_TEXT_B = "-"  # combo data: single sentences
 LABELS_SHOWN = 12  # the summary names at most this many labels, so that it keeps to a few lines
 CELL_WIDTH_CHARS = 40  # a preview column is at most this wide at first, so a long text leaves the label in view
 # Short enough to show whole in the form's narrowest width; the full format is in the tooltip.
-LABELLED_PLACEHOLDER = "train.csv (see tooltip for columns)"
-TRAIN_TIP = (
+LABELLED_PLACEHOLDER = QT_TRANSLATE_NOOP("dataset_panel", "train.csv (see tooltip for columns)")
+TRAIN_TIP = QT_TRANSLATE_NOOP(
+    "dataset_panel",
     "<p>The labelled rows to train on: a CSV, TSV or JSONL file with a header.</p>"
     "<p><b>Single sentences:</b> columns <tt>text,label</tt>, e.g.<br><tt>The film was great.,positive</tt></p>"
     "<p><b>Sentence pairs:</b> columns <tt>text_a,text_b,label</tt>.</p>"
-    "<p>Other column names work too: choose them below once the file is read.</p>"
+    "<p>Other column names work too: choose them below once the file is read.</p>",
 )
-TAGGED_PLACEHOLDER = "train.txt (a word and its tag a line; see tooltip)"
-TAGGED_TIP = (
+TAGGED_PLACEHOLDER = QT_TRANSLATE_NOOP("dataset_panel", "train.txt (a word and its tag a line; see tooltip)")
+TAGGED_TIP = QT_TRANSLATE_NOOP(
+    "dataset_panel",
     "<p>Tagged sentences to train a tagger on (chunks, named entities, parts of speech):</p>"
     "<p><b>CoNLL-style text:</b> one word a line with its tag in a later column, separated by spaces or a "
     "tab, and a blank line between sentences, e.g.<br><tt>Confidence NN B-NP<br>in IN B-PP</tt><br>"
     "<tt>-DOCSTART-</tt> lines are skipped; choose the tag column below (by default the last).</p>"
     '<p><b>JSONL:</b> one sentence a line, <tt>{"tokens": ["The", "cat"], "tags": ["B-NP", '
     '"I-NP"]}</tt>.</p><p>BIO tags (B-NP, I-NP, O) are scored by chunk, as conlleval does; any other tags '
-    "word by word.</p>"
+    "word by word.</p>",
 )
 LAST_COLUMN = 0  # tag combo data: the last column
-CHOOSE_LABELLED = "Choose a training file to see its first rows and label counts."
-CHOOSE_TAGGED = "Choose a tagged training file to see its first sentences and tag counts."
+CHOOSE_LABELLED = QT_TRANSLATE_NOOP("dataset_panel", "Choose a training file to see its first rows and label counts.")
+CHOOSE_TAGGED = QT_TRANSLATE_NOOP(
+    "dataset_panel", "Choose a tagged training file to see its first sentences and tag counts."
+)
 # Light backgrounds for the chunk types of the tagged preview, dark text on them in either palette.
 CHUNK_COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#ffedd5", "#ccfbf1", "#e0e7ff", "#fee2e2")
-CORPUS_TIP = (
+CORPUS_TIP = QT_TRANSLATE_NOOP(
+    "dataset_panel",
     "<p>Plain text to continue pretraining on: one sentence per line, documents separated by a blank "
-    "line. The model keeps its vocabulary and learns from masked words and sentence pairs.</p>"
+    "line. The model keeps its vocabulary and learns from masked words and sentence pairs.</p>",
 )
 
 
@@ -75,7 +80,9 @@ def label_summary(label_counts: dict[str, int]) -> str:
         shown = dict(sorted(label_counts.items(), key=lambda item: -item[1])[:LABELS_SHOWN])
     parts = [f"{label} {n:,}" for label, n in shown.items()]
     if len(shown) < len(label_counts):
-        parts.append(f"… and {len(label_counts) - len(shown):,} more")
+        parts.append(
+            QCoreApplication.translate("dataset_panel", "… and {0:,} more").format(len(label_counts) - len(shown))
+        )
     return " · ".join(parts)
 
 
@@ -112,7 +119,7 @@ def path_row(
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)
     edit.setToolTip(tip)
-    browse = QPushButton("Browse…")
+    browse = QPushButton(QCoreApplication.translate("dataset_panel", "Browse…"))
     browse.setToolTip(tip)
     browse.clicked.connect(lambda: _browse_into(edit, lambda parent: choose(parent, start())))
     row = QWidget()
@@ -125,12 +132,19 @@ def path_row(
 
 def choose_dataset(parent: QWidget, folder: str) -> str:
     return QFileDialog.getOpenFileName(
-        parent, "Choose a dataset", folder, "Datasets and text (*.csv *.tsv *.jsonl *.json *.txt);;All files (*)"
+        parent,
+        QCoreApplication.translate("dataset_panel", "Choose a dataset"),
+        folder,
+        QCoreApplication.translate(
+            "dataset_panel", "Datasets and text (*.csv *.tsv *.jsonl *.json *.txt);;All files (*)"
+        ),
     )[0]
 
 
 def choose_folder(parent: QWidget, folder: str) -> str:
-    return QFileDialog.getExistingDirectory(parent, "Choose or create an empty folder for the model", folder)
+    return QFileDialog.getExistingDirectory(
+        parent, QCoreApplication.translate("dataset_panel", "Choose or create an empty folder for the model"), folder
+    )
 
 
 def _browse_into(edit: QLineEdit, choose: Callable[[QWidget], str]) -> None:
@@ -147,59 +161,75 @@ class DatasetPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.train_edit, train_row = path_row(
-            LABELLED_PLACEHOLDER,
-            TRAIN_TIP,
+            QCoreApplication.translate("dataset_panel", LABELLED_PLACEHOLDER),
+            QCoreApplication.translate("dataset_panel", TRAIN_TIP),
             choose_dataset,
             lambda: start_folder(self.train_edit.text(), self.eval_edit.text()),
         )
         self.eval_edit, eval_row = path_row(
-            "optional (else 10% held out)",
-            "<p>Labelled rows to measure the model on, in the same format as the training data. They are "
-            "never trained on, so their accuracy says how the model does on sentences it has not seen.</p>"
-            "<p>Without a file, 10% of the training rows are held out (at least one of each label). Use "
-            "about 100 rows or more: on a handful, the accuracy is mostly luck.</p>",
+            self.tr("optional (else 10% held out)"),
+            self.tr(
+                "<p>Labelled rows to measure the model on, in the same format as the training data. They "
+                "are never trained on, so their accuracy says how the model does on sentences it has not "
+                "seen.</p><p>Without a file, 10% of the training rows are held out (at least one of each "
+                "label). Use about 100 rows or more: on a handful, the accuracy is mostly luck.</p>"
+            ),
             choose_dataset,
             lambda: start_folder(self.eval_edit.text(), self.train_edit.text()),
         )
         self.sample_button = QPushButton(
-            "Use the sample dataset (sentiment, 240 sentences)",
-            toolTip=f"<p>Fill in the project's own sample data: {SAMPLE_DESCRIPTION}. Written for BERT "
-            "Explorer and free to use (CC0).</p><p>Press Start next: a few epochs take seconds to minutes "
-            "on the bundled model.</p>",
+            self.tr("Use the sample dataset (sentiment, 240 sentences)"),
+            toolTip=self.tr(
+                "<p>Fill in the project's own sample data: {0}. Written for BERT Explorer and free to use "
+                "(CC0).</p><p>Press Start next: a few epochs take seconds to minutes on the bundled "
+                "model.</p>"
+            ).format(QCoreApplication.translate("sample_data", SAMPLE_DESCRIPTION)),
         )
         self.sample_button.clicked.connect(self.use_sample)
         self.text_combo = QComboBox(
-            toolTip="The column holding the text to classify (sentence A for pairs); detected from the header "
-            "(text or text_a), or choose one"
+            toolTip=self.tr(
+                "The column holding the text to classify (sentence A for pairs); detected from the header "
+                "(text or text_a), or choose one"
+            )
         )
         self.text_b_combo = QComboBox(
-            toolTip="The column holding sentence B, for tasks on sentence pairs (such as: does B follow from "
-            "A?); detected when the header has text_a and text_b, or choose none"
+            toolTip=self.tr(
+                "The column holding sentence B, for tasks on sentence pairs (such as: does B follow from "
+                "A?); detected when the header has text_a and text_b, or choose none"
+            )
         )
         self.label_combo = QComboBox(
-            toolTip="The column holding each row's class (for example positive or negative); detected from "
-            "the header (label), or choose one"
+            toolTip=self.tr(
+                "The column holding each row's class (for example positive or negative); detected from the "
+                "header (label), or choose one"
+            )
         )
         self.table = QTableWidget(0, 0)
-        self.table.setToolTip("The first rows of the training file; the header says which column is used for what")
+        self.table.setToolTip(
+            self.tr("The first rows of the training file; the header says which column is used for what")
+        )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(120)
         self.tagged = QTextBrowser()
         self.tagged.setToolTip(
-            "The first sentences of the training file, each word with its tag; for BIO tags the words of a "
-            "chunk share one colour per chunk type"
+            self.tr(
+                "The first sentences of the training file, each word with its tag; for BIO tags the words "
+                "of a chunk share one colour per chunk type"
+            )
         )
         self.tagged.setMinimumHeight(120)
         self.preview_stack = QStackedWidget()
         self.preview_stack.addWidget(self.table)
         self.preview_stack.addWidget(self.tagged)
         self.tag_combo = QComboBox(
-            toolTip="The column of a CoNLL-style file that holds the tags, counting the word as column 1; "
-            "by default the last (CoNLL-2000: column 2 has part-of-speech tags, column 3 chunk tags)"
+            toolTip=self.tr(
+                "The column of a CoNLL-style file that holds the tags, counting the word as column 1; by "
+                "default the last (CoNLL-2000: column 2 has part-of-speech tags, column 3 chunk tags)"
+            )
         )
-        self.summary = QLabel(CHOOSE_LABELLED)
+        self.summary = QLabel(QCoreApplication.translate("dataset_panel", CHOOSE_LABELLED))
         self.summary.setWordWrap(True)
         # Always rich text, with the user's strings escaped: a label such as "<pos>" must show.
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -208,12 +238,12 @@ class DatasetPanel(QWidget):
         self._labelled = True
         self.tagging = False  # tagged words (token classification) rather than labelled rows
         self.form = form = QFormLayout()
-        form.addRow("Training data", train_row)
-        form.addRow("Evaluation data", eval_row)
-        form.addRow("Text column", self.text_combo)
-        form.addRow("Text B column", self.text_b_combo)
-        form.addRow("Label column", self.label_combo)
-        form.addRow("Tag column", self.tag_combo)
+        form.addRow(self.tr("Training data"), train_row)
+        form.addRow(self.tr("Evaluation data"), eval_row)
+        form.addRow(self.tr("Text column"), self.text_combo)
+        form.addRow(self.tr("Text B column"), self.text_b_combo)
+        form.addRow(self.tr("Label column"), self.label_combo)
+        form.addRow(self.tr("Tag column"), self.tag_combo)
         form.setRowVisible(self.tag_combo, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -243,18 +273,34 @@ class DatasetPanel(QWidget):
         self.preview_stack.setVisible(labelled)
         self.preview_stack.setCurrentWidget(self.tagged if tagging else self.table)
         self.sample_button.setVisible(labelled and not tagging)  # the sample is labelled sentences
-        placeholder, tip = (TAGGED_PLACEHOLDER, TAGGED_TIP) if tagging else (LABELLED_PLACEHOLDER, TRAIN_TIP)
-        self.train_edit.setPlaceholderText(placeholder if labelled else "corpus.txt (plain text)")
-        self.train_edit.setToolTip(tip if labelled else CORPUS_TIP)
+        placeholder, tip = (
+            (
+                QCoreApplication.translate("dataset_panel", TAGGED_PLACEHOLDER),
+                QCoreApplication.translate("dataset_panel", TAGGED_TIP),
+            )
+            if tagging
+            else (
+                QCoreApplication.translate("dataset_panel", LABELLED_PLACEHOLDER),
+                QCoreApplication.translate("dataset_panel", TRAIN_TIP),
+            )
+        )
+        self.train_edit.setPlaceholderText(placeholder if labelled else self.tr("corpus.txt (plain text)"))
+        self.train_edit.setToolTip(tip if labelled else QCoreApplication.translate("dataset_panel", CORPUS_TIP))
         if not labelled:
             self.summary.setText(
-                "Plain text: documents separated by blank lines, one sentence per line. "
-                "The model keeps its vocabulary and learns from masked words and sentence pairs."
+                self.tr(
+                    "Plain text: documents separated by blank lines, one sentence per line. The model keeps "
+                    "its vocabulary and learns from masked words and sentence pairs."
+                )
             )
         elif changed:  # the same file read the other way
             self.ready = False
             self._previewed_path = ""
-            self.summary.setText(CHOOSE_TAGGED if tagging else CHOOSE_LABELLED)
+            self.summary.setText(
+                QCoreApplication.translate("dataset_panel", CHOOSE_TAGGED)
+                if tagging
+                else QCoreApplication.translate("dataset_panel", CHOOSE_LABELLED)
+            )
             self._on_train_edit_finished()
 
     def use_sample(self) -> None:
@@ -292,25 +338,25 @@ class DatasetPanel(QWidget):
             return
         self._previewed_path = path
         if self.tagging:
-            self.summary.setText("Reading…")
+            self.summary.setText(self.tr("Reading…"))
             self.tokenPreviewRequested.emit(path, self.tag_combo.currentData() or LAST_COLUMN)
             return
         text, text_b, label = (c.currentData() for c in (self.text_combo, self.text_b_combo, self.label_combo))
-        self.summary.setText("Reading…")
+        self.summary.setText(self.tr("Reading…"))
         self.previewRequested.emit(path, text, text_b, label)
 
     def _reset_combos(self, columns: list[str]) -> None:
         self._columns = list(columns)
         for combo, first in (
-            (self.text_combo, ("detect", DETECT)),
-            (self.text_b_combo, ("detect", DETECT)),
-            (self.label_combo, ("detect", DETECT)),
+            (self.text_combo, (self.tr("detect"), DETECT)),
+            (self.text_b_combo, (self.tr("detect"), DETECT)),
+            (self.label_combo, (self.tr("detect"), DETECT)),
         ):
             with QSignalBlocker(combo):
                 combo.clear()
                 combo.addItem(*first)
                 if combo is self.text_b_combo:
-                    combo.addItem("none (single sentences)", NO_TEXT_B)
+                    combo.addItem(self.tr("none (single sentences)"), NO_TEXT_B)
                 for column in columns:
                     combo.addItem(column, column)
 
@@ -319,9 +365,9 @@ class DatasetPanel(QWidget):
         with QSignalBlocker(self.tag_combo):
             chosen = self.tag_combo.currentData() or LAST_COLUMN
             self.tag_combo.clear()
-            self.tag_combo.addItem("last column", LAST_COLUMN)
+            self.tag_combo.addItem(self.tr("last column"), LAST_COLUMN)
             for column in range(2, (columns or 0) + 1):
-                self.tag_combo.addItem(f"column {column}", column)
+                self.tag_combo.addItem(self.tr("column {0}").format(column), column)
             self.tag_combo.setCurrentIndex(max(0, self.tag_combo.findData(chosen)))
         self._tag_columns = columns
 
@@ -361,15 +407,15 @@ class DatasetPanel(QWidget):
         rows = count_of(p.total_rows, "row")
         if p.problem:
             self.ready = False
-            self.summary.setText(f"{rows}. <b>Cannot train:</b> {escaped(p.problem)}")
+            self.summary.setText(self.tr("{0}. <b>Cannot train:</b> {1}").format(rows, escaped(p.problem)))
             return
         self.ready = True
-        kind = "sentence pairs" if p.text_b_column else "single sentences"
+        kind = self.tr("sentence pairs") if p.text_b_column else self.tr("single sentences")
         text = f"{rows} of {kind}, {count_of(len(p.label_counts), 'label')}: {escaped(label_summary(p.label_counts))}"
         if p.label_note:  # e.g. "01, 1.0 read as 1": numeric labels written several ways are one class
             text += f"<br>{escaped(p.label_note)}"
         if p.warning:
-            text += f"<br><b>Check the labels:</b> {escaped(p.warning)}"
+            text += self.tr("<br><b>Check the labels:</b> {0}").format(escaped(p.warning))
         self.summary.setText(text)
 
     def _show_token_preview(self, p: TokenDatasetPreview) -> None:
@@ -380,19 +426,21 @@ class DatasetPanel(QWidget):
         sentences = f"{count_of(p.total_sentences, 'sentence')}, {count_of(p.total_words, 'word')}"
         if p.problem:
             self.ready = False
-            self.summary.setText(f"{sentences}. <b>Cannot train:</b> {escaped(p.problem)}")
+            self.summary.setText(self.tr("{0}. <b>Cannot train:</b> {1}").format(sentences, escaped(p.problem)))
             return
         self.ready = True
         where = f" (column {p.tag_column})" if p.tag_column else ""
         if p.chunk_counts:
-            kinds = f"BIO tags{where}, {count_of(len(p.chunk_counts), 'chunk type')}, scored by chunk"
+            kinds = self.tr("BIO tags{0}, {1}, scored by chunk").format(
+                where, count_of(len(p.chunk_counts), "chunk type")
+            )
             counts = label_summary(p.chunk_counts) + " chunks"
         else:
-            kinds = f"{count_of(len(p.tag_counts), 'tag')}{where}, scored word by word"
+            kinds = self.tr("{0}{1}, scored word by word").format(count_of(len(p.tag_counts), "tag"), where)
             counts = label_summary(p.tag_counts) + " words"
         text = f"{sentences}; {kinds}: {escaped(counts)}"
         if p.warning:
-            text += f"<br><b>Check the tags:</b> {escaped(p.warning)}"
+            text += self.tr("<br><b>Check the tags:</b> {0}").format(escaped(p.warning))
         self.summary.setText(text)
 
     def show_error(self, message: str) -> None:

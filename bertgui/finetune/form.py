@@ -50,29 +50,33 @@ class FinetuneForm(RemembersControls, QWidget):
         self.data = DatasetPanel()
         self.train_edit, self.eval_edit = self.data.train_edit, self.data.eval_edit
         self.task = QComboBox(
-            toolTip="Train a classifier on labelled rows, or continue the model's pretraining "
-            "(masked words and next sentence) on your own text, keeping its vocabulary"
+            toolTip=self.tr(
+                "Train a classifier on labelled rows, or continue the model's pretraining (masked words "
+                "and next sentence) on your own text, keeping its vocabulary"
+            )
         )
-        self.task.addItem("Classify sentences or pairs (labelled rows)", "classify")
-        self.task.addItem("Continue pretraining on a text file (masked LM + NSP)", "pretrain")
-        self.task.addItem("Tag words (token classification: chunks, names)", "tokens")
+        self.task.addItem(self.tr("Classify sentences or pairs (labelled rows)"), "classify")
+        self.task.addItem(self.tr("Continue pretraining on a text file (masked LM + NSP)"), "pretrain")
+        self.task.addItem(self.tr("Tag words (token classification: chunks, names)"), "tokens")
         self.task.currentIndexChanged.connect(self._on_task_changed)
         self.task.setToolTip(
-            "<p><b>Classify</b>: train a classifier (a new layer on top of the model) on rows labelled "
-            "with classes, such as positive and negative reviews.</p><p><b>Continue pretraining</b>: "
-            "go on teaching the model masked words and next sentences on your own plain text, keeping "
-            "its vocabulary.</p><p><b>Tag words</b>: train a tagger that gives every word a tag, such as "
-            "its chunk (B-NP begins a noun phrase, I-NP continues it, O is outside any) or a named entity "
-            "(B-PER, I-LOC), from sentences tagged word by word.</p>"
+            self.tr(
+                "<p><b>Classify</b>: train a classifier (a new layer on top of the model) on rows labelled "
+                "with classes, such as positive and negative reviews.</p><p><b>Continue pretraining</b>: "
+                "go on teaching the model masked words and next sentences on your own plain text, keeping "
+                "its vocabulary.</p><p><b>Tag words</b>: train a tagger that gives every word a tag, such "
+                "as its chunk (B-NP begins a noun phrase, I-NP continues it, O is outside any) or a named "
+                "entity (B-PER, I-LOC), from sentences tagged word by word.</p>"
+            )
         )
-        self.data_box = QGroupBox("Data")
+        self.data_box = QGroupBox(self.tr("Data"))
         data_layout = QVBoxLayout(self.data_box)
         data_layout.addWidget(self.task)
         data_layout.addWidget(self.data)
         self.settings_box = self._settings_box()
-        self.base_label = QLabel("Starts from the model loaded in the inspector.")
+        self.base_label = QLabel(self.tr("Starts from the model loaded in the inspector."))
         self.base_label.setWordWrap(True)
-        self.base_label.setToolTip("Load another model (File > Open) to fine-tune that one instead")
+        self.base_label.setToolTip(self.tr("Load another model (File > Open) to fine-tune that one instead"))
         # One line for what the form refuses (an out-of-range number), in sight below the scrolling part.
         self.message = QLabel("", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._message_from: QWidget | None = None
@@ -103,11 +107,13 @@ class FinetuneForm(RemembersControls, QWidget):
 
     def _settings_box(self) -> QGroupBox:
         self.out_edit, out_row = path_row(
-            "set from the data",
-            "<p>Where the fine-tuned model is written, as a Hugging Face folder (new, or holding only an "
-            "earlier model). Filled in beside the data when you choose it (the sample's model goes under "
-            "your home folder); type another folder to keep it elsewhere.</p><p>The model appears when "
-            "the run finishes, or at the first checkpoint (Save every).</p>",
+            self.tr("set from the data"),
+            self.tr(
+                "<p>Where the fine-tuned model is written, as a Hugging Face folder (new, or holding only "
+                "an earlier model). Filled in beside the data when you choose it (the sample's model goes "
+                "under your home folder); type another folder to keep it elsewhere.</p><p>The model "
+                "appears when the run finishes, or at the first checkpoint (Save every).</p>"
+            ),
             choose_folder,
             lambda: start_folder(self.out_edit.text(), self.train_edit.text()),
         )
@@ -117,47 +123,57 @@ class FinetuneForm(RemembersControls, QWidget):
             minimum=1,
             maximum=100,
             value=defaults.epochs,
-            toolTip="<p>How many times training goes through every training row.</p><p>Too few and the "
-            "loss is still falling at the end; too many and the model memorises its training rows (the "
-            "eval loss turns up while the training loss keeps falling). 2 to 5 suit most data.</p>",
+            toolTip=self.tr(
+                "<p>How many times training goes through every training row.</p><p>Too few and the loss is "
+                "still falling at the end; too many and the model memorises its training rows (the eval "
+                "loss turns up while the training loss keeps falling). 2 to 5 suit most data.</p>"
+            ),
         )
         self.max_steps = StrictSpinBox(
-            name="Max steps",
+            name=self.tr("Max steps"),
             minimum=0,
             maximum=1_000_000,
             value=0,
-            specialValueText="use epochs",
-            toolTip="<p>Stop after this many optimizer steps (one step = one batch of rows) instead of "
-            "after the epochs. 0: use the epochs.</p>",
+            specialValueText=self.tr("use epochs"),
+            toolTip=self.tr(
+                "<p>Stop after this many optimizer steps (one step = one batch of rows) instead of after "
+                "the epochs. 0: use the epochs.</p>"
+            ),
         )
         self.time_budget = StrictSpinBox(
-            name="Time limit",
+            name=self.tr("Time limit"),
             minimum=0,
             maximum=24 * 60,
             value=0,
             suffix=" min",
             specialValueText="none",
-            toolTip="<p>End training after this many minutes (pauses not counted), then evaluate and save as "
-            "usual; the learning rate is scheduled to reach 0 by then. 0: no limit.</p>",
+            toolTip=self.tr(
+                "<p>End training after this many minutes (pauses not counted), then evaluate and save as "
+                "usual; the learning rate is scheduled to reach 0 by then. 0: no limit.</p>"
+            ),
         )
         self.batch = StrictSpinBox(
-            name="Batch size",
+            name=self.tr("Batch size"),
             minimum=1,
             maximum=1024,
             value=defaults.batch_size,
-            toolTip="<p>Rows per training step. Larger batches give smoother, fewer steps and need more "
-            "memory; smaller ones give more, noisier steps.</p>",
+            toolTip=self.tr(
+                "<p>Rows per training step. Larger batches give smoother, fewer steps and need more "
+                "memory; smaller ones give more, noisier steps.</p>"
+            ),
         )
         self.lr = StrictDoubleSpinBox(
-            name="Learning rate",
+            name=self.tr("Learning rate"),
             decimals=6,
             minimum=1e-6,
             maximum=1e-2,
             singleStep=1e-5,
             value=1e-4,
-            toolTip="<p>How big a step each update takes at its peak (it warms up, then falls to 0). Set to "
-            "suit the loaded model when it loads.</p><p>Too high: the loss jumps about or rises. Too low: "
-            "it falls very slowly.</p>",
+            toolTip=self.tr(
+                "<p>How big a step each update takes at its peak (it warms up, then falls to 0). Set to "
+                "suit the loaded model when it loads.</p><p>Too high: the loss jumps about or rises. Too "
+                "low: it falls very slowly.</p>"
+            ),
         )
         self.warmup = StrictDoubleSpinBox(
             name="Warmup",
@@ -166,18 +182,23 @@ class FinetuneForm(RemembersControls, QWidget):
             maximum=0.5,
             singleStep=0.05,
             value=defaults.warmup_ratio,
-            toolTip="<p>Share of the steps over which the learning rate rises from 0 to its peak (0.1 = the "
-            "first tenth), so that the new classifier's first, random answers do not shake the model.</p>",
+            toolTip=self.tr(
+                "<p>Share of the steps over which the learning rate rises from 0 to its peak (0.1 = the "
+                "first tenth), so that the new classifier's first, random answers do not shake the "
+                "model.</p>"
+            ),
         )
         self.weight_decay = StrictDoubleSpinBox(
-            name="Weight decay",
+            name=self.tr("Weight decay"),
             decimals=3,
             minimum=0.0,
             maximum=0.5,
             singleStep=0.01,
             value=defaults.weight_decay,
-            toolTip="<p>Pulls the weights gently towards 0 at every step (AdamW; not biases or LayerNorm): "
-            "a mild guard against memorising.</p>",
+            toolTip=self.tr(
+                "<p>Pulls the weights gently towards 0 at every step (AdamW; not biases or LayerNorm): a "
+                "mild guard against memorising.</p>"
+            ),
         )
         self.dropout = StrictDoubleSpinBox(
             name="Dropout",
@@ -186,80 +207,94 @@ class FinetuneForm(RemembersControls, QWidget):
             maximum=0.9,
             singleStep=0.05,
             value=-0.05,
-            specialValueText="model's own",
-            toolTip="<p>Share of the hidden, attention and classifier values dropped at random while "
-            "training: more dropout fights memorising (try 0.2 to 0.3 when the eval loss turns up). "
-            "The lowest setting keeps the model's own.</p>",
+            specialValueText=self.tr("model's own"),
+            toolTip=self.tr(
+                "<p>Share of the hidden, attention and classifier values dropped at random while training: "
+                "more dropout fights memorising (try 0.2 to 0.3 when the eval loss turns up). The lowest "
+                "setting keeps the model's own.</p>"
+            ),
         )
         self.max_len = StrictSpinBox(
-            name="Max length",
+            name=self.tr("Max length"),
             minimum=8,
             maximum=512,
             value=defaults.max_len,
-            toolTip="<p>Tokens per row, [CLS] and [SEP] included; longer rows are cut. Shorter runs faster; "
-            "the model itself reads at most its own maximum.</p><p>A tagger's training sentences are cut too "
-            "(the log says how many words that loses); its evaluation sentences are read in pieces instead, "
-            "so that every word is scored.</p>",
+            toolTip=self.tr(
+                "<p>Tokens per row, [CLS] and [SEP] included; longer rows are cut. Shorter runs faster; "
+                "the model itself reads at most its own maximum.</p><p>A tagger's training sentences are "
+                "cut too (the log says how many words that loses); its evaluation sentences are read in "
+                "pieces instead, so that every word is scored.</p>"
+            ),
         )
         self.grad_accum = StrictSpinBox(
-            name="Gradient accumulation",
+            name=self.tr("Gradient accumulation"),
             minimum=1,
             maximum=64,
             value=defaults.grad_accum,
-            toolTip="<p>Batches added up per optimizer step: the effect of a batch this many times larger, "
-            "in the memory of one.</p>",
+            toolTip=self.tr(
+                "<p>Batches added up per optimizer step: the effect of a batch this many times larger, in "
+                "the memory of one.</p>"
+            ),
         )
         self.freeze_embeddings = QCheckBox(
-            "freeze embeddings",
-            toolTip="<p>Keep the token, position and segment embedding tables as they are: fewer weights to "
-            "train, which can help on little data.</p>",
+            self.tr("freeze embeddings"),
+            toolTip=self.tr(
+                "<p>Keep the token, position and segment embedding tables as they are: fewer weights to "
+                "train, which can help on little data.</p>"
+            ),
         )
         self.freeze_layers = StrictSpinBox(
-            name="Freeze lowest layers",
+            name=self.tr("Freeze lowest layers"),
             minimum=0,
             maximum=48,
             value=defaults.freeze_layers,
-            toolTip="<p>Keep the lowest N encoder layers as they are and train only the layers above and the "
-            "classifier: faster, and it guards the model's general knowledge on little data.</p>",
+            toolTip=self.tr(
+                "<p>Keep the lowest N encoder layers as they are and train only the layers above and the "
+                "classifier: faster, and it guards the model's general knowledge on little data.</p>"
+            ),
         )
         self.checkpoint_every = StrictSpinBox(
-            name="Save every",
+            name=self.tr("Save every"),
             minimum=0,
             maximum=1_000_000,
             value=0,
             singleStep=50,
             suffix=" steps",
-            specialValueText="at the end only",
-            toolTip="<p>Also save the model every N steps, so that a cancelled run keeps its latest "
-            "checkpoint. 0: save only at the end.</p>",
+            specialValueText=self.tr("at the end only"),
+            toolTip=self.tr(
+                "<p>Also save the model every N steps, so that a cancelled run keeps its latest "
+                "checkpoint. 0: save only at the end.</p>"
+            ),
         )
         self.seed = StrictSpinBox(
             name="Seed",
             minimum=0,
             maximum=2**31 - 1,
             value=defaults.seed,
-            toolTip="<p>Starts the random choices (row order, the new classifier's first weights, dropout). "
-            "Same seed, same data, same device: the same result; another seed shows how much of a "
-            "result is luck.</p>",
+            toolTip=self.tr(
+                "<p>Starts the random choices (row order, the new classifier's first weights, dropout). "
+                "Same seed, same data, same device: the same result; another seed shows how much of a "
+                "result is luck.</p>"
+            ),
         )
-        box = QGroupBox("Settings")
+        box = QGroupBox(self.tr("Settings"))
         form = QFormLayout(box)
-        form.addRow("Output folder", out_row)
+        form.addRow(self.tr("Output folder"), out_row)
         for name, widget in (
-            ("Epochs", self.epochs),
-            ("Max steps", self.max_steps),
-            ("Time limit", self.time_budget),
-            ("Batch size", self.batch),
-            ("Learning rate", self.lr),
-            ("Warmup", self.warmup),
-            ("Weight decay", self.weight_decay),
-            ("Dropout", self.dropout),
-            ("Max length", self.max_len),
-            ("Gradient accumulation", self.grad_accum),
-            ("Freeze lowest layers", self.freeze_layers),
+            (self.tr("Epochs"), self.epochs),
+            (self.tr("Max steps"), self.max_steps),
+            (self.tr("Time limit"), self.time_budget),
+            (self.tr("Batch size"), self.batch),
+            (self.tr("Learning rate"), self.lr),
+            (self.tr("Warmup"), self.warmup),
+            (self.tr("Weight decay"), self.weight_decay),
+            (self.tr("Dropout"), self.dropout),
+            (self.tr("Max length"), self.max_len),
+            (self.tr("Gradient accumulation"), self.grad_accum),
+            (self.tr("Freeze lowest layers"), self.freeze_layers),
             ("", self.freeze_embeddings),
-            ("Save every", self.checkpoint_every),
-            ("Seed", self.seed),
+            (self.tr("Save every"), self.checkpoint_every),
+            (self.tr("Seed"), self.seed),
         ):
             form.addRow(name, widget)
             if isinstance(widget, (StrictSpinBox, StrictDoubleSpinBox)):
@@ -273,13 +308,19 @@ class FinetuneForm(RemembersControls, QWidget):
         return box
 
     def _buttons(self) -> QHBoxLayout:
-        self.start_button = QPushButton("Start", toolTip="Fine-tune the loaded model on this data")
-        self.pause_button = QPushButton("Pause", checkable=True, enabled=False, toolTip="Pause or resume the run")
+        self.start_button = QPushButton(self.tr("Start"), toolTip=self.tr("Fine-tune the loaded model on this data"))
+        self.pause_button = QPushButton(
+            self.tr("Pause"), checkable=True, enabled=False, toolTip=self.tr("Pause or resume the run")
+        )
         self.cancel_button = QPushButton(
-            "Cancel", enabled=False, toolTip="Stop the run; only a complete checkpoint (see Save every) is kept"
+            self.tr("Cancel"),
+            enabled=False,
+            toolTip=self.tr("Stop the run; only a complete checkpoint (see Save every) is kept"),
         )
         self.open_button = QPushButton(
-            "Open in inspector", enabled=False, toolTip="Load the fine-tuned model into the other tabs"
+            self.tr("Open in inspector"),
+            enabled=False,
+            toolTip=self.tr("Load the fine-tuned model into the other tabs"),
         )
         self.pause_button.toggled.connect(self._on_pause_toggled)
         buttons = QHBoxLayout()
@@ -295,7 +336,9 @@ class FinetuneForm(RemembersControls, QWidget):
 
     def set_base_model(self, name: str) -> None:
         """The model a run starts from: whatever the inspector has loaded, a fine-tuned one included."""
-        self.base_label.setText(f"Starts from <b>{html.escape(name)}</b>, the model loaded in the inspector.")
+        self.base_label.setText(
+            self.tr("Starts from <b>{0}</b>, the model loaded in the inspector.").format(html.escape(name))
+        )
 
     def _on_spin_box_input_refused(self, box: QWidget, message: str) -> None:
         if message:
@@ -332,11 +375,11 @@ class FinetuneForm(RemembersControls, QWidget):
             self.max_steps.setValue(1000)  # plain text has no natural epoch for a short run
         self.max_steps.setMinimum(1 if pretraining else 0)
         self.start_button.setToolTip(
-            "Continue pretraining the loaded model on this text"
+            self.tr("Continue pretraining the loaded model on this text")
             if pretraining
-            else "Fine-tune a tagger from the loaded model on these tagged words"
+            else self.tr("Fine-tune a tagger from the loaded model on these tagged words")
             if self.is_tagging()
-            else "Fine-tune the loaded model on this data"
+            else self.tr("Fine-tune the loaded model on this data")
         )
 
     def _on_pause_toggled(self, paused: bool) -> None:

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
+
+from ..model_texts import model_text
 
 if TYPE_CHECKING:
     from model.finetuning.metrics import ClassificationMetrics
@@ -20,8 +22,12 @@ SMOOTHING_SPAN = 10  # a shorter run averages over about a tenth of its steps, o
 TITLE_SIZE = "10pt"  # two plots share the panel: their titles must fit above them
 # The score curve is macro-F1 for a classifier, chunk F1 for a tagger (the metrics name it).
 CURVE_PENS = {"training loss": "#1d4ed8", "eval loss": "#dc2626", "accuracy": "#16a34a", "score": "#9333ea"}
+CURVE_NAMES = {  # what the loss curves are called; the metrics name the other two
+    "training loss": QT_TRANSLATE_NOOP("monitor", "training loss"),
+    "eval loss": QT_TRANSLATE_NOOP("monitor", "eval loss"),
+}
 REDRAW_MS = 100  # curves and status redraw at most this often, however fast the steps come
-READY = "Choose training data (or the sample dataset) and press Start."
+READY = QT_TRANSLATE_NOOP("monitor", "Choose training data (or the sample dataset) and press Start.")
 
 
 def smoothing_for(total_steps: int) -> float:
@@ -33,7 +39,11 @@ def coloured_names(*names: str, shown: dict[str, str] | None = None) -> str:
     """Curve names in their curves' colours, for a plot title: a legend box would sit on the data.
     `shown` gives the words a curve is called by where they are not its name (the score's)."""
     shown = shown or {}
-    return ", ".join(f'<span style="color:{CURVE_PENS[name]}">{shown.get(name, name)}</span>' for name in names)
+    words = {
+        name: model_text(shown[name]) if name in shown else QCoreApplication.translate("monitor", CURVE_NAMES[name])
+        for name in names
+    }
+    return ", ".join(f'<span style="color:{CURVE_PENS[name]}">{words[name]}</span>' for name in names)
 
 
 def duration_text(seconds: float) -> str:
@@ -51,8 +61,8 @@ class TrainingMonitor(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.progress = QProgressBar()
-        self.progress.setFormat("%v / %m steps")
-        self.status = QLabel(READY, textFormat=Qt.TextFormat.PlainText)
+        self.progress.setFormat(self.tr("%v / %m steps"))
+        self.status = QLabel(QCoreApplication.translate("monitor", READY), textFormat=Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.curves = self._curves()
         self.log = QPlainTextEdit(readOnly=True)
@@ -78,8 +88,8 @@ class TrainingMonitor(QWidget):
         self.eval_loss = self.loss_plot.plot(
             [], [], pen=pg.mkPen(CURVE_PENS["eval loss"], width=2), symbol="o", symbolBrush=CURVE_PENS["eval loss"]
         )
-        self.loss_plot.setLabel("bottom", "step")
-        self.loss_plot.setLabel("left", "cross-entropy")
+        self.loss_plot.setLabel("bottom", self.tr("step"))
+        self.loss_plot.setLabel("left", self.tr("cross-entropy"))
         self.eval_plot = curves.addPlot()
         self._score_names = ("accuracy", "macro-F1")
         self._set_score_names(*self._score_names)
@@ -97,8 +107,8 @@ class TrainingMonitor(QWidget):
                 style=Qt.PenStyle.DashLine,
             ),
         )
-        self.eval_plot.setLabel("bottom", "step")
-        self.eval_plot.setLabel("left", "on the evaluation data")
+        self.eval_plot.setLabel("bottom", self.tr("step"))
+        self.eval_plot.setLabel("left", self.tr("on the evaluation data"))
         self.eval_plot.setYRange(0, 1.02, padding=0)
         self.eval_plot.getViewBox().setLimits(yMin=-0.02, yMax=1.05)
         self.eval_plot.setXLink(self.loss_plot)  # the same steps under both: one evaluation is not a lone dot
@@ -139,7 +149,7 @@ class TrainingMonitor(QWidget):
     def clear_error(self) -> None:
         """The data or the folder an error was about has changed: the error no longer applies."""
         if self._showing_error:
-            self.say(READY)
+            self.say(QCoreApplication.translate("monitor", READY))
 
     def training_curve(self) -> tuple[list[float], list[float]]:
         """(steps, losses) of the run so far, as reported."""
@@ -151,7 +161,7 @@ class TrainingMonitor(QWidget):
 
     def show_busy(self) -> None:
         """Busy until the run knows its length (a large file takes seconds before step 1)."""
-        self.say("Reading and tokenizing the data…")
+        self.say(self.tr("Reading and tokenizing the data…"))
         self.progress.setRange(0, 0)
 
     def show_stopped(self) -> None:
@@ -167,12 +177,12 @@ class TrainingMonitor(QWidget):
         self.progress.setValue(0)
         if tagging:  # tens of tags: the status counts them, the log lists them
             self.say(
-                f"Training a tagger: {total_steps} steps, {len(labels)} tags.",
+                self.tr("Training a tagger: {0} steps, {1} tags.").format(total_steps, len(labels)),
                 f"started: {total_steps} steps, tags {', '.join(labels)}",
             )
             return
         self.say(
-            f"Training: {total_steps} steps, labels {', '.join(labels)}.",
+            self.tr("Training: {0} steps, labels {1}.").format(total_steps, ", ".join(labels)),
             f"started: {total_steps} steps, labels {', '.join(labels)}",
         )
 
@@ -202,8 +212,9 @@ class TrainingMonitor(QWidget):
         self.loss_raw.setData(x, np.asarray(self._losses, dtype=np.float32))
         self.loss_smooth.setData(x, np.asarray(self._smoothed, dtype=np.float32))
         self.status.setText(
-            f"step {p.step}/{p.total_steps}, epoch {p.epoch + 1}, loss {p.loss:.4f}, "
-            f"{p.tokens_per_s:,.0f} tokens/s, {duration_text(p.eta_s)} left"
+            self.tr("step {0}/{1}, epoch {2}, loss {3:.4f}, {4:,.0f} tokens/s, {5} left").format(
+                p.step, p.total_steps, p.epoch + 1, p.loss, p.tokens_per_s, duration_text(p.eta_s)
+            )
         )
         if p.step != self._logged_step:  # a final redraw after an evaluation has nothing new to log
             self.log.appendPlainText(f"step {p.step}: loss {p.loss:.4f}, lr {p.lr:.2e}")
@@ -213,7 +224,9 @@ class TrainingMonitor(QWidget):
         """The run has halted at a pause (or gone on): said in the status, which no step overwrites now."""
         if paused:
             self.flush()  # the bar and the curves show the step the run halted at, as the status says
-            self.status.setText(f"Paused at step {step}: press Resume to go on (the time limit waits too).")
+            self.status.setText(
+                self.tr("Paused at step {0}: press Resume to go on (the time limit waits too).").format(step)
+            )
 
     def show_eval(self, step: int, m: ClassificationMetrics | TaggingMetrics) -> None:
         if self._redraw_timer.isActive():  # the log keeps step order: the pending step line first

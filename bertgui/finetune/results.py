@@ -8,7 +8,7 @@ import html
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from model.finetuning.verdict import Verdict
 
 TRY_IT_DEBOUNCE_MS = 150
-NO_SUMMARY_YET = "Finish a run to read here what its accuracy can tell, and what to change."
+NO_SUMMARY_YET = QT_TRANSLATE_NOOP(
+    "results", "Finish a run to read here what its accuracy can tell, and what to change."
+)
 
 
 class ResultsPanel(QTabWidget):
@@ -41,35 +43,39 @@ class ResultsPanel(QTabWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.confusion = QTableWidget(0, 0)
-        self.confusion.setToolTip("Confusion matrix on the evaluation data: rows = true class, columns = predicted")
+        self.confusion.setToolTip(
+            self.tr("Confusion matrix on the evaluation data: rows = true class, columns = predicted")
+        )
         self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.attention_change = AttentionChangeView()
         self.attention_change.compareRequested.connect(self.compareRequested)
-        self.summary = QLabel(NO_SUMMARY_YET, wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.summary = QLabel(
+            QCoreApplication.translate("results", NO_SUMMARY_YET), wordWrap=True, textFormat=Qt.TextFormat.RichText
+        )
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setContentsMargins(8, 8, 8, 8)
         self.summary_page = QScrollArea(widgetResizable=True)
         self.summary_page.setWidget(self.summary)
-        self.summary_page.setToolTip("What the run's numbers can and cannot tell, and what to change")
-        self.addTab(self.summary_page, "Summary")
-        self.addTab(self.confusion, "Confusion matrix")
-        self.addTab(self.attention_change, "Attention change")
-        self.addTab(self._try_it(), "Try it")
+        self.summary_page.setToolTip(self.tr("What the run's numbers can and cannot tell, and what to change"))
+        self.addTab(self.summary_page, self.tr("Summary"))
+        self.addTab(self.confusion, self.tr("Confusion matrix"))
+        self.addTab(self.attention_change, self.tr("Attention change"))
+        self.addTab(self._try_it(), self.tr("Try it"))
 
     def _try_it(self) -> QWidget:
         self.try_text = QLineEdit(
             enabled=False,
-            placeholderText="Type a sentence for the fine-tuned classifier",
-            toolTip="Class probabilities from the model this run saved",
+            placeholderText=self.tr("Type a sentence for the fine-tuned classifier"),
+            toolTip=self.tr("Class probabilities from the model this run saved"),
         )
         self.try_text_b = QLineEdit(
             enabled=False,
-            placeholderText="Sentence B (pair tasks)",
-            toolTip="Second sentence, for a model fine-tuned on pairs",
+            placeholderText=self.tr("Sentence B (pair tasks)"),
+            toolTip=self.tr("Second sentence, for a model fine-tuned on pairs"),
         )
-        self.try_table = ProbabilityTable("The fine-tuned model's probability for each class")
-        self.try_status = QLabel("Finish a run to try its model here.")
+        self.try_table = ProbabilityTable(self.tr("The fine-tuned model's probability for each class"))
+        self.try_status = QLabel(self.tr("Finish a run to try its model here."))
         self._try_timer = QTimer(self, singleShot=True, interval=TRY_IT_DEBOUNCE_MS)
         self._try_timer.timeout.connect(self._on_try_timer_timeout)
         self.try_text.textChanged.connect(self._try_timer.start)
@@ -87,22 +93,26 @@ class ResultsPanel(QTabWidget):
         self._set_trying(False)
         self.confusion.setRowCount(0)
         self.confusion.setColumnCount(0)
-        self.summary.setText(NO_SUMMARY_YET)
+        self.summary.setText(QCoreApplication.translate("results", NO_SUMMARY_YET))
         self.attention_change.clear()
         self.attention_change.set_available(False)
         self.try_table.show_probabilities({})
-        self.try_status.setText("Finish a run to try its model here.")
+        self.try_status.setText(self.tr("Finish a run to try its model here."))
 
     def show_model(self, result: FinetuneResult) -> None:
         """A run saved a classifier: try it, compare its attention, and read its evaluation if it had one."""
         if result.task == "tokens":  # a tag per word: the inspector shows them under the words
             self.try_status.setText(
-                f"The model in {result.output} tags words: press Open in inspector, and the Sentence tab "
-                "shows its tag under each word."
+                self.tr(
+                    "The model in {0} tags words: press Open in inspector, and the Sentence tab shows its tag "
+                    "under each word."
+                ).format(result.output)
             )
         else:
             self._set_trying(True)
-            self.try_status.setText(f"Type a sentence: the model in {result.output} classifies it as you type.")
+            self.try_status.setText(
+                self.tr("Type a sentence: the model in {0} classifies it as you type.").format(result.output)
+            )
             if self.try_text.text().strip():  # a sentence kept from the last run: this run's model answers it now
                 self._try_timer.start()
         self.attention_change.set_available(True)
@@ -114,11 +124,14 @@ class ResultsPanel(QTabWidget):
         majority_label = labels[int(confusion.sum(axis=1).argmax())] if len(labels) else ""
         rows = count_of(verdict.rows, "evaluation row")
         lines = [
-            f"<p><b>Accuracy {verdict.accuracy:.3f}</b> on {rows} (macro-F1 {macro_f1:.3f}).<br>"
-            f"95% interval: {verdict.interval_text} (Wilson score): on other rows like these, the accuracy "
-            "would most likely fall in this range. More evaluation rows make it narrower.<br>"
-            f"Always answering the most common class, “{html.escape(majority_label)}”, would score "
-            f"{verdict.majority:.3f}.</p>"
+            self.tr(
+                "<p><b>Accuracy {0:.3f}</b> on {1} (macro-F1 {2:.3f}).<br>95% interval: {3} (Wilson "
+                "score): on other rows like these, the accuracy would most likely fall in this range. More "
+                "evaluation rows make it narrower.<br>Always answering the most common class, “{4}”, would "
+                "score {5:.3f}.</p>"
+            ).format(
+                verdict.accuracy, rows, macro_f1, verdict.interval_text, html.escape(majority_label), verdict.majority
+            )
         ]
         if verdict.warnings:
             items = "".join(
@@ -127,8 +140,10 @@ class ResultsPanel(QTabWidget):
             lines.append(f"<p><b>Warnings</b></p><ul>{items}</ul>")
         else:
             lines.append(
-                "<p>No warnings: the whole interval is above the most-common-class score, the eval loss did "
-                "not turn up, and the training loss had settled.</p>"
+                self.tr(
+                    "<p>No warnings: the whole interval is above the most-common-class score, the eval loss "
+                    "did not turn up, and the training loss had settled.</p>"
+                )
             )
         self.summary.setText("".join(lines))
         self.setCurrentWidget(self.summary_page)
@@ -139,28 +154,26 @@ class ResultsPanel(QTabWidget):
         scored = sum(row.support for row in m.per_tag)
         commonest = m.tags[int(m.confusion.sum(axis=1).argmax())] if m.words else ""
         if chunked:
-            headline = (
-                f"<p><b>Chunk F1 {m.f1:.3f}</b> (precision {m.precision:.3f}, recall {m.recall:.3f}) on "
-                f"{count_of(scored, 'chunk')} in {count_of(m.words, 'evaluation word')}: a predicted chunk counts "
-                "only if its first word, last word and type all match, as CoNLL's conlleval scores them.<br>"
-            )
+            headline = self.tr(
+                "<p><b>Chunk F1 {0:.3f}</b> (precision {1:.3f}, recall {2:.3f}) on {3} in {4}: a predicted "
+                "chunk counts only if its first word, last word and type all match, as CoNLL's conlleval "
+                "scores them.<br>"
+            ).format(m.f1, m.precision, m.recall, count_of(scored, "chunk"), count_of(m.words, "evaluation word"))
         else:
-            headline = (
-                f"<p><b>Macro-F1 {m.f1:.3f}</b> over the tags (precision {m.precision:.3f}, recall "
-                f"{m.recall:.3f}) on {count_of(m.words, 'evaluation word')}: these tags name no chunks, so each "
-                "word is scored on its own.<br>"
-            )
-        headline += (
-            f"Word accuracy {m.accuracy:.3f}; always answering the commonest tag, “{html.escape(commonest)}”, "
-            f"would score {m.majority:.3f}.</p>"
-        )
+            headline = self.tr(
+                "<p><b>Macro-F1 {0:.3f}</b> over the tags (precision {1:.3f}, recall {2:.3f}) on {3}: "
+                "these tags name no chunks, so each word is scored on its own.<br>"
+            ).format(m.f1, m.precision, m.recall, count_of(m.words, "evaluation word"))
+        headline += self.tr(
+            "Word accuracy {0:.3f}; always answering the commonest tag, “{1}”, would score {2:.3f}.</p>"
+        ).format(m.accuracy, html.escape(commonest), m.majority)
         cells = "".join(
             f"<tr><td>{html.escape(row.name)}</td><td align=right>{row.precision:.3f}</td>"
             f"<td align=right>{row.recall:.3f}</td><td align=right><b>{row.f1:.3f}</b></td>"
             f"<td align=right>{row.support:,}</td><td align=right>{row.predicted:,}</td></tr>"
             for row in m.per_tag
         )
-        head = "chunk type" if chunked else "tag"
+        head = self.tr("chunk type") if chunked else self.tr("tag")
         table = (
             f"<p><b>Per {head}</b></p><table cellspacing=0 cellpadding=3 border=1 style='border-collapse:collapse'>"
             f"<tr><th align=left>{head}</th><th>precision</th><th>recall</th><th>F1</th><th>gold</th>"
@@ -170,7 +183,9 @@ class ResultsPanel(QTabWidget):
             items = "".join(f"<li>{html.escape(w[:1].upper() + w[1:])}</li>" for w in warnings)
             advice = f"<p><b>Warnings</b></p><ul>{items}</ul>"
         else:
-            advice = "<p>No warnings: enough evaluation data, above the commonest-tag score, and the loss settled.</p>"
+            advice = self.tr(
+                "<p>No warnings: enough evaluation data, above the commonest-tag score, and the loss settled.</p>"
+            )
         self.summary.setText(headline + advice + table)
         self.setCurrentWidget(self.summary_page)
 
@@ -186,7 +201,7 @@ class ResultsPanel(QTabWidget):
         if text != self.try_text.text().strip():
             return  # typed on since
         ranked = self.try_table.show_probabilities(probabilities)
-        self.try_status.setText(f"<b>{html.escape(ranked[0][0])}</b> ({ranked[0][1]:.1%})")
+        self.try_status.setText(self.tr("<b>{0}</b> ({1:.1%})").format(html.escape(ranked[0][0]), ranked[0][1]))
 
     def show_attention_change(self, change) -> None:
         self.attention_change.show_change(change)

@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from model.resource_paths import resources_folder
 
 SAMPLES_FOLDER = resources_folder() / "samples"
 SAMPLE_TRAIN = SAMPLES_FOLDER / "sentiment" / "train.csv"
 SAMPLE_EVAL = SAMPLES_FOLDER / "sentiment" / "eval.csv"
-SAMPLE_DESCRIPTION = "sentiment: 240 review sentences to train on, 60 to evaluate, positive or negative"
+SAMPLE_DESCRIPTION = QT_TRANSLATE_NOOP(
+    "sample_data", "sentiment: 240 review sentences to train on, 60 to evaluate, positive or negative"
+)
 
 
 def models_home() -> Path:

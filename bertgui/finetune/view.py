@@ -46,7 +46,7 @@ class FinetuneView(QWidget):
         self.form = FinetuneForm()
         self.monitor = TrainingMonitor()
         self.results = ResultsPanel()
-        self.results.insertTab(0, self.monitor.log, "Log")
+        self.results.insertTab(0, self.monitor.log, self.tr("Log"))
         self.results.setCurrentIndex(0)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.monitor)
@@ -89,7 +89,7 @@ class FinetuneView(QWidget):
 
     def _on_start_clicked(self) -> None:
         if not self.form.is_complete():
-            self.monitor.say_error("Choose a training file first, or press “Use the sample dataset”.")
+            self.monitor.say_error(self.tr("Choose a training file first, or press “Use the sample dataset”."))
             return
         try:
             settings = self.form.run_settings()
@@ -102,7 +102,7 @@ class FinetuneView(QWidget):
 
     def _on_form_pause_toggled(self, paused: bool) -> None:
         if paused:
-            self.monitor.say("Pausing after this step…")
+            self.monitor.say(self.tr("Pausing after this step…"))
         self.pauseToggled.emit(paused)
 
     # --- the run -------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ class FinetuneView(QWidget):
     def run_finished(self, result: FinetuneResult) -> None:
         self.monitor.flush()  # the last steps, drawn now
         if result.output is None:
-            self.monitor.say(f"Cancelled at step {result.steps}; nothing was written.", "cancelled")
+            self.monitor.say(self.tr("Cancelled at step {0}; nothing was written.").format(result.steps), "cancelled")
             return
         self._output = str(result.output)
         self.form.open_button.setEnabled(True)
@@ -128,7 +128,9 @@ class FinetuneView(QWidget):
         m = result.metrics
         if m is None:  # cancelled after a checkpoint: that model is complete and usable
             self.monitor.say(
-                f"Cancelled at step {result.steps}; the last checkpoint is kept in {result.output}",
+                self.tr("Cancelled at step {0}; the last checkpoint is kept in {1}").format(
+                    result.steps, result.output
+                ),
                 f"cancelled; last checkpoint in {result.output}",
             )
             return
@@ -137,11 +139,19 @@ class FinetuneView(QWidget):
             return
         verdict = self._verdict(m)
         self.results.show_verdict(verdict, result.labels, m.confusion, m.macro_f1)
-        warned = count_of(len(verdict.warnings), "warning") + ": see Summary. " if verdict.warnings else ""
+        warned = self.tr("{0} warning(s): see Summary. ").format(len(verdict.warnings)) if verdict.warnings else ""
         self.monitor.say(
-            f"Done: accuracy {m.accuracy:.3f} (95% interval {verdict.interval_text}) on "
-            f"{count_of(verdict.rows, 'evaluation row')}; always answering their most common class would "
-            f"score {verdict.majority:.3f}. {warned}Saved to {result.output}",
+            self.tr(
+                "Done: accuracy {0:.3f} (95% interval {1}) on {2}; always answering their most common "
+                "class would score {3:.3f}. {4}Saved to {5}"
+            ).format(
+                m.accuracy,
+                verdict.interval_text,
+                count_of(verdict.rows, "evaluation row"),
+                verdict.majority,
+                warned,
+                result.output,
+            ),
             f"saved {result.output}",
         )
 
@@ -154,11 +164,22 @@ class FinetuneView(QWidget):
             m.accuracy, m.majority, scored, "chunk" if chunked else "word", losses, eval_steps, eval_losses, steps
         )
         self.results.show_tagging(m, warnings)
-        warned = count_of(len(warnings), "warning") + ": see Summary. " if warnings else ""
+        warned = self.tr("{0} warning(s): see Summary. ").format(len(warnings)) if warnings else ""
         self.monitor.say(
-            f"Done: {m.score_name} {m.f1:.3f} (precision {m.precision:.3f}, recall {m.recall:.3f}), word accuracy "
-            f"{m.accuracy:.3f} on {count_of(m.words, 'evaluation word')}; always answering the commonest tag "
-            f"would score {m.majority:.3f}. {warned}Saved to {result.output}",
+            self.tr(
+                "Done: {0} {1:.3f} (precision {2:.3f}, recall {3:.3f}), word accuracy {4:.3f} on {5}; "
+                "always answering the commonest tag would score {6:.3f}. {7}Saved to {8}"
+            ).format(
+                m.score_name,
+                m.f1,
+                m.precision,
+                m.recall,
+                m.accuracy,
+                count_of(m.words, "evaluation word"),
+                m.majority,
+                warned,
+                result.output,
+            ),
             f"saved {result.output}",
         )
 
@@ -180,8 +201,14 @@ class FinetuneView(QWidget):
         self._output = folder
         self.form.open_button.setEnabled(True)
         self.results.show_pretrained()
-        how = f"stopped at step {steps}; the last checkpoint" if stopped else f"{steps} steps"
-        self.monitor.say(f"Continued pretraining done ({how}). Saved to {folder}", f"saved {folder}")
+        how = (
+            self.tr("stopped at step {0}; the last checkpoint").format(steps)
+            if stopped
+            else self.tr("{0} steps").format(steps)
+        )
+        self.monitor.say(
+            self.tr("Continued pretraining done ({0}). Saved to {1}").format(how, folder), f"saved {folder}"
+        )
 
     def run_failed(self, message: str) -> None:
         self.monitor.flush()

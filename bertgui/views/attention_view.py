@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from model.word_attention import AGGREGATIONS, HEAD_STATISTICS, aggregate_heads, head_statistics
 
+from ..model_texts import model_text
 from .attention_matrix import restricted
 from .cursor_value import CursorValue
 from .finite import drawable, finite_max, noted
@@ -44,22 +45,29 @@ COLORMAP = "viridis"
 AVERAGE = -1  # head selector value for the mean over heads
 MAXIMUM = -2  # head selector value for the max over heads
 AGGREGATE = {AVERAGE: "mean", MAXIMUM: "max"}  # head selector value -> model.word_attention.AGGREGATIONS
-AGGREGATE_NAMES = {AVERAGE: "Mean of heads", MAXIMUM: "Max of heads"}
+AGGREGATE_NAMES = {
+    AVERAGE: QT_TRANSLATE_NOOP("attention_view", "Mean of heads"),
+    MAXIMUM: QT_TRANSLATE_NOOP("attention_view", "Max of heads"),
+}
 # "Colour heads by": the statistics of model.word_attention.HEAD_STATISTICS offered, by their names here.
 STATISTICS = {
-    "entropy": "entropy",
-    "to [CLS]": "to [CLS]",
-    "to [SEP]": "to [SEP]",
-    "to previous": "previous token",
-    "to next": "next token",
+    QT_TRANSLATE_NOOP("attention_view", "entropy"): "entropy",
+    QT_TRANSLATE_NOOP("attention_view", "to [CLS]"): "to [CLS]",
+    QT_TRANSLATE_NOOP("attention_view", "to [SEP]"): "to [SEP]",
+    QT_TRANSLATE_NOOP("attention_view", "to previous"): "previous token",
+    QT_TRANSLATE_NOOP("attention_view", "to next"): "next token",
 }
 STAT_COLOUR = (234, 88, 12)  # the mat behind a thumbnail, orange: its opacity is the head's statistic
 STAT_MAT = 0.12  # the mat's width beyond the thumbnail, as a share of its side
 RANKED = 3  # heads named in the statistic's caption
 THUMBNAIL_SIDE = 96  # thumbnails of longer inputs are block-averaged down to about this many pixels
 TITLE_SIZE = "10pt"  # the large map's title: small, the map gets the height
-ROLLOUT_HEADS = "All heads (rollout)"  # what the head box reads in rollout mode, which mixes every head
-NEURON_HINT = "Right-click a cell to see how its weight is computed (the neuron view of the Computation tab)."
+ROLLOUT_HEADS = QT_TRANSLATE_NOOP(
+    "attention_view", "All heads (rollout)"
+)  # what the head box reads in rollout mode, which mixes every head
+NEURON_HINT = QT_TRANSLATE_NOOP(
+    "attention_view", "Right-click a cell to see how its weight is computed (the neuron view of the Computation tab)."
+)
 
 
 def thumbnail(matrix: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
@@ -78,15 +86,24 @@ def thumbnail(matrix: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
 def rollout_caption(layer: int) -> str:
     """One line on what the rollout to this layer shows."""
     through = "layer 0" if layer == 0 else f"layers 0-{layer}"
-    return (
-        f"Rollout to layer {layer}: how much each token's representation after layer {layer} draws on each "
-        f"input token, following attention through {through} with the residual connection (Abnar & Zuidema 2020)."
-    )
+    return QCoreApplication.translate(
+        "attention_view",
+        "Rollout to layer {0}: how much each token's representation after layer {1} draws on each "
+        "input token, following attention through {2} with the residual connection (Abnar & "
+        "Zuidema 2020).",
+    ).format(layer, layer, through)
+
+
+def translated(text: str) -> str:
+    """One of this module's marked texts (AGGREGATE_NAMES, STATISTICS) in the interface's language."""
+    return QCoreApplication.translate("attention_view", text)
 
 
 def aggregate_caption(head: int, layer: int) -> str:
     """One line on what the mean or the max of a layer's heads computes."""
-    return f"{AGGREGATE_NAMES[head]} of layer {layer}: {AGGREGATIONS[AGGREGATE[head]]}."
+    return QCoreApplication.translate("attention_view", "{0} of layer {1}: {2}.").format(
+        translated(AGGREGATE_NAMES[head]), layer, model_text(AGGREGATIONS[AGGREGATE[head]])
+    )
 
 
 def statistic_caption(name: str, values: np.ndarray) -> str:
@@ -96,7 +113,9 @@ def statistic_caption(name: str, values: np.ndarray) -> str:
         f"L{layer}H{head} {values[layer, head]:.2f}"
         for layer, head in (np.unravel_index(i, values.shape) for i in order[:RANKED])
     )
-    return f"Frame colour = “{name}”: {HEAD_STATISTICS[STATISTICS[name]]}; darker = higher. Highest: {strongest}."
+    return QCoreApplication.translate(
+        "attention_view", "Frame colour = “{0}”: {1}; darker = higher. Highest: {2}."
+    ).format(translated(name), model_text(HEAD_STATISTICS[STATISTICS[name]]), strongest)
 
 
 def displayed_matrix(
@@ -138,35 +157,39 @@ class AttentionView(RemembersControls, QWidget):
         self._cmap = pg.colormap.get(COLORMAP)
 
         self.layer_spin = QSpinBox()
-        self.layer_spin.setToolTip("Layer to show large (0 = the first layer)")
+        self.layer_spin.setToolTip(self.tr("Layer to show large (0 = the first layer)"))
         self.head_combo = QComboBox()
-        self.head_combo.setToolTip("Head to show large, or the mean or the max over all heads of the layer")
+        self.head_combo.setToolTip(self.tr("Head to show large, or the mean or the max over all heads of the layer"))
         self.mode_combo = QComboBox()
-        self.mode_combo.addItem("Attention", "attention")
-        self.mode_combo.addItem("Attention rollout", "rollout")
+        self.mode_combo.addItem(self.tr("Attention"), "attention")
+        self.mode_combo.addItem(self.tr("Attention rollout"), "rollout")
         self.mode_combo.setToolTip(
-            "Rollout (Abnar & Zuidema, 2020): attention followed through all layers "
-            "up to this one, residual connections included"
+            self.tr(
+                "Rollout (Abnar & Zuidema, 2020): attention followed through all layers up to this one, "
+                "residual connections included"
+            )
         )
-        self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
-        self.hide_special.setToolTip("Drop the special tokens and renormalise each row to sum to 1")
+        self.hide_special = QCheckBox(self.tr("Hide [CLS]/[SEP]"))
+        self.hide_special.setToolTip(self.tr("Drop the special tokens and renormalise each row to sum to 1"))
         self.words_box = words_check_box()
         self.stat_combo = QComboBox()
-        self.stat_combo.addItem("none", "")
+        self.stat_combo.addItem(self.tr("none"), "")
         for name in STATISTICS:
-            self.stat_combo.addItem(name, name)
+            self.stat_combo.addItem(translated(name), name)
         self.stat_combo.setToolTip(
-            "Tint the frame of each thumbnail by a statistic of its head (darker = higher), so that heads "
-            "that look at the previous or next token, or at [CLS]/[SEP], stand out"
+            self.tr(
+                "Tint the frame of each thumbnail by a statistic of its head (darker = higher), so that "
+                "heads that look at the previous or next token, or at [CLS]/[SEP], stand out"
+            )
         )
         # The controls stand above the grid they also choose from, so the large map gets the full height.
         controls = QGridLayout()
         for row, (label, widget) in enumerate(
             (
-                ("Layer", self.layer_spin),
-                ("Head", self.head_combo),
-                ("Show", self.mode_combo),
-                ("Colour heads by", self.stat_combo),
+                (self.tr("Layer"), self.layer_spin),
+                (self.tr("Head"), self.head_combo),
+                (self.tr("Show"), self.mode_combo),
+                (self.tr("Colour heads by"), self.stat_combo),
             )
         ):
             controls.addWidget(QLabel(label), row, 0)
@@ -186,10 +209,12 @@ class AttentionView(RemembersControls, QWidget):
         self.stat_caption.hide()
 
         self.grid = pg.GraphicsLayoutWidget()
-        self.grid.setToolTip("Every head of every layer (rows: layers, columns: heads); click one to show it large")
+        self.grid.setToolTip(
+            self.tr("Every head of every layer (rows: layers, columns: heads); click one to show it large")
+        )
         self.grid.scene().sigMouseClicked.connect(self._on_grid_clicked)
         self.grid_colorbar = pg.ColorBarItem(
-            values=(0, 1), colorMap=self._cmap, width=12, interactive=False, label="weight (all heads)"
+            values=(0, 1), colorMap=self._cmap, width=12, interactive=False, label=self.tr("weight (all heads)")
         )
 
         self.large = pg.GraphicsLayoutWidget()
@@ -197,18 +222,20 @@ class AttentionView(RemembersControls, QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().invertY(True)
-        self.plot.setLabel("left", "query token (attends from)")
-        self.plot.setLabel("bottom", "key token (attends to)")
+        self.plot.setLabel("left", self.tr("query token (attends from)"))
+        self.plot.setLabel("bottom", self.tr("key token (attends to)"))
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(self._cmap)
         self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=self._cmap, width=15, interactive=False, label="weight")
+        self.colorbar = pg.ColorBarItem(
+            values=(0, 1), colorMap=self._cmap, width=15, interactive=False, label=self.tr("weight")
+        )
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.image.hoverEvent = self._on_image_hover
         self.cursor_value = CursorValue(self.plot, self)
         self.large.scene().sigMouseClicked.connect(self._on_large_clicked)
         self.neuron_menu: QMenu | None = None  # the large map's right-click menu, while it is open
-        self.neuron_hint = QLabel(NEURON_HINT)
+        self.neuron_hint = QLabel(QCoreApplication.translate("attention_view", NEURON_HINT))
         self.neuron_hint.setWordWrap(True)
         self.labels_note = QLabel()  # shown when the axes cannot label every token
         self.labels_note.setWordWrap(True)
@@ -296,9 +323,9 @@ class AttentionView(RemembersControls, QWidget):
         self.head_combo.blockSignals(True)
         self.head_combo.clear()
         for aggregate, name in AGGREGATE_NAMES.items():
-            self.head_combo.addItem(name, aggregate)
+            self.head_combo.addItem(translated(name), aggregate)
         for head in range(heads):
-            self.head_combo.addItem(f"Head {head}", head)
+            self.head_combo.addItem(self.tr("Head {0}").format(head), head)
         self.head_combo.setCurrentIndex(self.head_combo.findData(0))
         self.head_combo.blockSignals(False)
 
@@ -442,9 +469,9 @@ class AttentionView(RemembersControls, QWidget):
         n_rows, n_cols = matrix.shape
         self.image.setRect(0, 0, n_cols, n_rows)
         names = unit_names(self._inspection, self._words())
-        unit = "word" if self._words() else "token"
-        self.plot.setLabel("left", f"query {unit} (attends from)")
-        self.plot.setLabel("bottom", f"key {unit} (attends to)")
+        unit = self.tr("word") if self._words() else self.tr("token")
+        self.plot.setLabel("left", self.tr("query {0} (attends from)").format(unit))
+        self.plot.setLabel("bottom", self.tr("key {0} (attends to)").format(unit))
         labels = [names[t] for t in keep]
         self.plot.getAxis("left").set_tokens(labels)
         self.plot.getAxis("bottom").set_tokens(labels)
@@ -453,7 +480,7 @@ class AttentionView(RemembersControls, QWidget):
         view.setLimits(xMin=0, xMax=n_cols, yMin=0, yMax=n_rows, minXRange=1, minYRange=1)
         view.autoRange(padding=0)
         self.plot.setTitle(
-            noted(self._large_title(), matrix, how="NaN blank, Inf at the top of the scale"), size=TITLE_SIZE
+            noted(self._large_title(), matrix, how=self.tr("NaN blank, Inf at the top of the scale")), size=TITLE_SIZE
         )
 
     def _name_heads(self) -> None:
@@ -462,9 +489,9 @@ class AttentionView(RemembersControls, QWidget):
         self.head_combo.setEnabled(not rollout)
         for index in range(self.head_combo.count()):
             head = self.head_combo.itemData(index)
-            name = AGGREGATE_NAMES.get(head, f"Head {head}")
+            name = translated(AGGREGATE_NAMES[head]) if head in AGGREGATE_NAMES else self.tr("Head {0}").format(head)
             if rollout and index == self.head_combo.currentIndex():
-                name = ROLLOUT_HEADS
+                name = QCoreApplication.translate("attention_view", ROLLOUT_HEADS)
             self.head_combo.setItemText(index, name)
 
     def _large_title(self) -> str:
@@ -473,11 +500,17 @@ class AttentionView(RemembersControls, QWidget):
         off = self._inspection.head_mask == 0
         if self._is_rollout():
             n_off = int(off[: layer + 1].sum())
-            return f"rollout to layer {layer}" + (f" ({n_off} heads switched off)" if n_off else "")
+            return self.tr("rollout to layer {0}").format(layer) + (
+                self.tr(" ({0} heads switched off)").format(n_off) if n_off else ""
+            )
         if head in AGGREGATE:
             n_off = int(off[layer].sum())
-            return f"layer {layer}, {AGGREGATE[head]} of heads" + (f" ({n_off} switched off)" if n_off else "")
-        return f"layer {layer}, head {head}" + (" (switched off: no attention)" if off[layer, head] else "")
+            return self.tr("layer {0}, {1}").format(layer, translated(AGGREGATE_NAMES[head]).lower()) + (
+                self.tr(" ({0} switched off)").format(n_off) if n_off else ""
+            )
+        return self.tr("layer {0}, head {1}").format(layer, head) + (
+            self.tr(" (switched off: no attention)") if off[layer, head] else ""
+        )
 
     def _outline_shown_heads(self) -> None:
         """Frame the thumbnails the large plot is made of: one head, a layer's heads for the mean or
@@ -503,7 +536,7 @@ class AttentionView(RemembersControls, QWidget):
             self.cursor_value.hide()
             return
         names = unit_names(self._inspection, self._words())
-        verb = "draws on" if self._is_rollout() else "attends to"
+        verb = self.tr("draws on") if self._is_rollout() else self.tr("attends to")
         self.cursor_value.show_at(
             self.image.mapToView(pos), f"{names[keep[row]]} {verb} {names[keep[col]]}: {matrix[row, col]:.3f}"
         )
@@ -542,15 +575,19 @@ class AttentionView(RemembersControls, QWidget):
         layer, head = self.layer_spin.value(), self.head_combo.currentData()
         menu = QMenu(self)
         if self._is_rollout() or head in AGGREGATE:
-            action = menu.addAction("Show how this weight is computed: choose one head first (not an average)")
+            action = menu.addAction(self.tr("Show how this weight is computed: choose one head first (not an average)"))
             action.setEnabled(False)
             return menu
         if self._words():
-            action = menu.addAction("Show how this weight is computed: untick Words first (a word mixes its pieces)")
+            action = menu.addAction(
+                self.tr("Show how this weight is computed: untick Words first (a word mixes its pieces)")
+            )
             action.setEnabled(False)
             return menu
         action = menu.addAction(
-            f"Show how this weight is computed ({tokens[query]} attends to {tokens[key]}, layer {layer}, head {head})"
+            self.tr("Show how this weight is computed ({0} attends to {1}, layer {2}, head {3})").format(
+                tokens[query], tokens[key], layer, head
+            )
         )
         action.triggered.connect(lambda: self.neuronViewRequested.emit(layer, head, query))
         return menu

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from model.word_attention import WordGroups, group_word_pieces
@@ -24,12 +24,13 @@ if TYPE_CHECKING:
     from ..controller import Controller
     from ..word_mode import WordMode
 
-CAPTION = (
+CAPTION = QT_TRANSLATE_NOOP(
+    "attribution_panel",
     "Attention is not explanation: a head can look at a token that does not change the answer. Here each input "
     "token gets a score for how much the prediction depends on it: integrated gradients move every token's "
     "vector from a neutral one ([PAD], or zeros) to the real one in small steps and add up how the predicted "
     "word's score changes on the way (red: the token raises it, blue: lowers it). Beside it, the attention "
-    "rollout to the same position. Where they disagree, the attention map alone would have misled you."
+    "rollout to the same position. Where they disagree, the attention map alone would have misled you.",
 )
 POSITIVE, NEGATIVE = np.array([220, 38, 38]), np.array([37, 99, 235])
 
@@ -56,30 +57,37 @@ class AttributionPanel(QWidget):
         self._latest = 0
         self._target: tuple[int | None, str | None, str | None] | None = None  # (position, token, label)
         self.attribution: Attribution | None = None
-        self.caption = QLabel(CAPTION)
+        self.caption = QLabel(QCoreApplication.translate("attribution_panel", CAPTION))
         self.caption.setWordWrap(True)
         self.method = QComboBox()
-        self.method.addItem("Integrated gradients", "ig")
-        self.method.addItem("Gradient x input", "grad")
-        self.method.setToolTip("Gradient x input: one gradient, at the input itself; quick but only local")
+        self.method.addItem(self.tr("Integrated gradients"), "ig")
+        self.method.addItem(self.tr("Gradient x input"), "grad")
+        self.method.setToolTip(self.tr("Gradient x input: one gradient, at the input itself; quick but only local"))
         self.steps = QSpinBox()
         self.steps.setRange(1, 512)
         self.steps.setValue(32)
-        self.steps.setToolTip("Integration steps: more steps, a smaller completeness gap, a longer wait")
+        self.steps.setToolTip(self.tr("Integration steps: more steps, a smaller completeness gap, a longer wait"))
         self.baseline = QComboBox()
-        self.baseline.addItem("[PAD] vectors", "pad")
-        self.baseline.addItem("zero vectors", "zero")
-        self.baseline.setToolTip("The neutral input the path starts from")
-        self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
-        self.hide_special.setToolTip("Leave the special tokens out and rescale the others (both charts)")
+        self.baseline.addItem(self.tr("[PAD] vectors"), "pad")
+        self.baseline.addItem(self.tr("zero vectors"), "zero")
+        self.baseline.setToolTip(self.tr("The neutral input the path starts from"))
+        self.hide_special = QCheckBox(self.tr("Hide [CLS]/[SEP]"))
+        self.hide_special.setToolTip(self.tr("Leave the special tokens out and rescale the others (both charts)"))
         self.words_box = words_check_box()  # the app's one Words switch
         self.words_box.setToolTip(
-            "Show words instead of WordPiece pieces: a word's attribution is the sum of its pieces' (they add "
-            "up), and so is the attention rollout to it. The same switch as the Attention, Head view and Tokens tabs."
+            self.tr(
+                "Show words instead of WordPiece pieces: a word's attribution is the sum of its pieces' "
+                "(they add up), and so is the attention rollout to it. The same switch as the Attention, "
+                "Head view and Tokens tabs."
+            )
         )
         self.words_box.setChecked(word_mode.is_on())
         controls = QHBoxLayout()
-        for text, widget in (("Method", self.method), ("Steps", self.steps), ("Baseline", self.baseline)):
+        for text, widget in (
+            (self.tr("Method"), self.method),
+            (self.tr("Steps"), self.steps),
+            (self.tr("Baseline"), self.baseline),
+        ):
             controls.addWidget(QLabel(text))
             controls.addWidget(widget)
         controls.addWidget(self.hide_special)
@@ -93,8 +101,8 @@ class AttributionPanel(QWidget):
         self.completeness.setWordWrap(True)
         self.scale_note = QLabel()
         self.plots = pg.GraphicsLayoutWidget()
-        self.attribution_plot = self.plots.addPlot(title="attribution (share of the total)")
-        self.rollout_plot = self.plots.addPlot(title="attention rollout to the same position")
+        self.attribution_plot = self.plots.addPlot(title=self.tr("attribution (share of the total)"))
+        self.rollout_plot = self.plots.addPlot(title=self.tr("attention rollout to the same position"))
         # Horizontal bars, one row per token, so that every token's label has room.
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
         self.rollout_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush="#6b7280")
@@ -138,8 +146,14 @@ class AttributionPanel(QWidget):
         if self._target is None:
             return
         position, token, label = self._target
-        what = f"class '{label}'" if label else f"'{token}' at position {position}" if token else "the top prediction"
-        self.target_label.setText(f"Explaining {html.escape(what)}… (computing)")
+        what = (
+            self.tr("class '{0}'").format(label)
+            if label
+            else self.tr("'{0}' at position {1}").format(token, position)
+            if token
+            else self.tr("the top prediction")
+        )
+        self.target_label.setText(self.tr("Explaining {0}… (computing)").format(html.escape(what)))
         self._latest = self._controller.request_attribution(
             position, token, label, self.method.currentData(), self.steps.value(), self.baseline.currentData()
         )
@@ -176,8 +190,10 @@ class AttributionPanel(QWidget):
         keep = np.flatnonzero(~unit_special) if hide else np.arange(len(words.groups))
         tokens = [words.words[i] for i in keep]
         values = shares(per_word(a.scores, words.groups), keep)
-        method = "integrated gradients" if a.method == "ig" else "gradient x input"
-        self.target_label.setText(f"Why <b>{html.escape(a.target, quote=False)}</b>? By {method}, {a.steps} step(s).")
+        method = self.tr("integrated gradients") if a.method == "ig" else self.tr("gradient x input")
+        self.target_label.setText(
+            self.tr("Why <b>{0}</b>? By {1}, {2} step(s).").format(html.escape(a.target, quote=False), method, a.steps)
+        )
         peak = float(np.abs(values).max()) if len(values) else 0.0
         cells = []
         for token, value in zip(tokens, values):
@@ -204,13 +220,19 @@ class AttributionPanel(QWidget):
         for plot in (self.attribution_plot, self.rollout_plot):
             plot.getAxis("left").setTicks(ticks)
         self.scale_note.setText(
-            "[CLS] and [SEP] are hidden: the other tokens' values are rescaled so their sizes add up to 1."
+            self.tr("[CLS] and [SEP] are hidden: the other tokens' values are rescaled so their sizes add up to 1.")
             if hide
-            else "Each chart's values are rescaled so their sizes add up to 1."
+            else self.tr("Each chart's values are rescaled so their sizes add up to 1.")
         )
         difference = a.score - a.baseline_score
         self.completeness.setText(
-            f"The predicted word's score (logit) is {a.score:.3f}, and {a.baseline_score:.3f} at the baseline: a "
-            f"difference of {difference:.3f}. The attributions add up to {float(np.sum(a.scores)):.3f}"
-            + (f", a gap of {a.completeness_gap:.3f} (more steps make it smaller)." if a.method == "ig" else ".")
+            self.tr(
+                "The predicted word's score (logit) is {0:.3f}, and {1:.3f} at the baseline: a difference "
+                "of {2:.3f}. The attributions add up to {3:.3f}"
+            ).format(a.score, a.baseline_score, difference, float(np.sum(a.scores)))
+            + (
+                self.tr(", a gap of {0:.3f} (more steps make it smaller).").format(a.completeness_gap)
+                if a.method == "ig"
+                else "."
+            )
         )

@@ -3,14 +3,14 @@ back), and the tab widget that places one above every view and remembers which a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from ..settings import as_bool, say_ignored, shown
 from ..tab_guide import tab_key
 
-SHOW_TEXT = "? How to read this tab"
+SHOW_TEXT = QT_TRANSLATE_NOOP("caption", "? How to read this tab")
 
 
 class CaptionBar(QFrame):
@@ -26,13 +26,15 @@ class CaptionBar(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setForegroundRole(QPalette.ColorRole.ToolTipText)
         self.hide_button = QToolButton()
-        self.hide_button.setText("Hide")
+        self.hide_button.setText(self.tr("Hide"))
         self.hide_button.setAutoRaise(True)
-        self.hide_button.setToolTip("Hide this explanation; the button that takes its place brings it back")
+        self.hide_button.setToolTip(self.tr("Hide this explanation; the button that takes its place brings it back"))
         self.show_button = QToolButton()
-        self.show_button.setText(SHOW_TEXT)
+        self.show_button.setText(QCoreApplication.translate("caption", SHOW_TEXT))
         self.show_button.setAutoRaise(True)
-        self.show_button.setToolTip("Show the explanation of this tab again (Help > Tab guide has every tab's)")
+        self.show_button.setToolTip(
+            self.tr("Show the explanation of this tab again (Help > Tab guide has every tab's)")
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(self.label, 1)

@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -30,13 +30,14 @@ if TYPE_CHECKING:
 
     from ..controller import Controller
 
-CAPTION = (
+CAPTION = QT_TRANSLATE_NOOP(
+    "corpus_search",
     "Which words of a corpus does the model see as most like your token? Each token of the corpus was run "
     "through the model and its vector after each indexed layer kept; the closest vectors (cosine similarity, "
     "1 = the same direction) are listed with their sentences, the matched token in bold (only its part when "
     "WordPiece split the word). At the embeddings "
     "(layer 0) the neighbours are the same word; in later layers they are words playing a similar role in "
-    "their sentence, which is what a layer has learned to encode."
+    "their sentence, which is what a layer has learned to encode.",
 )
 INDEXES_FOLDER = "corpus-indexes"  # under models_home(): the example indexes the app builds
 
@@ -56,29 +57,35 @@ class CorpusSearch(QWidget):
         self._latest_index = 0
         self.info: IndexInfo | None = None
         self.result: SearchResult | None = None
-        self.caption = QLabel(CAPTION)
+        self.caption = QLabel(QCoreApplication.translate("corpus_search", CAPTION))
         self.caption.setWordWrap(True)
-        self.index_label = QLabel("No index open.")
+        self.index_label = QLabel(self.tr("No index open."))
         self.index_label.setWordWrap(True)
-        self.open_button = QPushButton("Open an index…")
-        self.open_button.setToolTip("A folder made by python -m model index-corpus FILE --out FOLDER --layers ...")
-        self.example_button = QPushButton("Build the example index")
+        self.open_button = QPushButton(self.tr("Open an index…"))
+        self.open_button.setToolTip(
+            self.tr("A folder made by python -m model index-corpus FILE --out FOLDER --layers ...")
+        )
+        self.example_button = QPushButton(self.tr("Build the example index"))
         self.example_button.setToolTip(
-            "Index the 2,000 public-domain sentences shipped with the app for the loaded model "
-            "(about a minute on a laptop CPU; kept for next time)"
+            self.tr(
+                "Index the 2,000 public-domain sentences shipped with the app for the loaded model (about "
+                "a minute on a laptop CPU; kept for next time)"
+            )
         )
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.token_combo = QComboBox()
         self.token_combo.setMinimumContentsLength(14)
-        self.token_combo.setToolTip("The token of your sentence whose neighbours are searched")
+        self.token_combo.setToolTip(self.tr("The token of your sentence whose neighbours are searched"))
         self.layer_combo = QComboBox()
         self.layer_combo.setMinimumContentsLength(14)
-        self.layer_combo.setToolTip("The layer whose vectors are compared (0 = the embeddings, before any layer)")
+        self.layer_combo.setToolTip(
+            self.tr("The layer whose vectors are compared (0 = the embeddings, before any layer)")
+        )
         self.top_k = QSpinBox()
         self.top_k.setRange(1, 100)
         self.top_k.setValue(10)
-        self.top_k.setToolTip("How many neighbours to list")
+        self.top_k.setToolTip(self.tr("How many neighbours to list"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.summary = QLabel()
@@ -91,7 +98,11 @@ class CorpusSearch(QWidget):
         index_row.addWidget(self.open_button)
         index_row.addWidget(self.example_button)
         choice_row = QHBoxLayout()
-        for text, widget in (("Token", self.token_combo), ("Layer", self.layer_combo), ("Neighbours", self.top_k)):
+        for text, widget in (
+            (self.tr("Token"), self.token_combo),
+            (self.tr("Layer"), self.layer_combo),
+            (self.tr("Neighbours"), self.top_k),
+        ):
             choice_row.addWidget(QLabel(text))
             choice_row.addWidget(widget)
         choice_row.addStretch(1)
@@ -125,14 +136,14 @@ class CorpusSearch(QWidget):
     # --- public API ------------------------------------------------------------------------
 
     def open_index(self, folder: str) -> None:
-        self.message.setText(f"Opening {folder}…")
+        self.message.setText(self.tr("Opening {0}…").format(folder))
         self._latest_index = self._controller.open_corpus_index(folder)
 
     def build_example(self) -> None:
         self.example_button.setEnabled(False)
         self.progress.setRange(0, 0)  # busy until the first chunk says how far it is
         self.progress.setVisible(True)
-        self.message.setText("Building the example index: the views keep working meanwhile.")
+        self.message.setText(self.tr("Building the example index: the views keep working meanwhile."))
         self._latest_index = self._controller.build_example_index(str(indexes_root()))
 
     def search(self) -> None:
@@ -147,7 +158,7 @@ class CorpusSearch(QWidget):
     @Slot()
     def _on_open_button_clicked(self) -> None:
         start = str(indexes_root()) if indexes_root().is_dir() else str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Open a corpus index", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a corpus index"), start)
         if folder:
             self.open_index(folder)
 
@@ -170,15 +181,24 @@ class CorpusSearch(QWidget):
         self.progress.setVisible(False)
         self.example_button.setEnabled(True)
         self.index_label.setText(
-            f"<b>{html.escape(Path(info.source).name)}</b>: {info.sentences:,} sentences, {info.tokens:,} tokens, "
-            f"layers {', '.join(map(str, info.layers))}, built with {html.escape(info.model)}"
+            self.tr("<b>{0}</b>: {1:,} sentences, {2:,} tokens, layers {3}, built with {4}").format(
+                html.escape(Path(info.source).name),
+                info.sentences,
+                info.tokens,
+                ", ".join(map(str, info.layers)),
+                html.escape(info.model),
+            )
         )
-        self.message.setText("" if info.complete else "This index was not built to the end; it searches what it has.")
+        self.message.setText(
+            "" if info.complete else self.tr("This index was not built to the end; it searches what it has.")
+        )
         keep = self.layer_combo.currentData()
         self.layer_combo.blockSignals(True)
         self.layer_combo.clear()
         for layer in info.layers:
-            self.layer_combo.addItem("embeddings (0)" if layer == 0 else f"after layer {layer}", layer)
+            self.layer_combo.addItem(
+                self.tr("embeddings (0)") if layer == 0 else self.tr("after layer {0}").format(layer), layer
+            )
         self.layer_combo.setCurrentIndex(max(self.layer_combo.findData(keep), 0))
         self.layer_combo.blockSignals(False)
         self.search()
@@ -189,7 +209,7 @@ class CorpusSearch(QWidget):
             return
         self.progress.setRange(0, total)
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done:,} of {total:,} sentences indexed")
+        self.progress.setFormat(self.tr("{0:,} of {1:,} sentences indexed").format(done, total))
 
     @Slot(int, str)
     def _on_controller_corpus_index_failed(self, request_id: int, message: str) -> None:
@@ -205,9 +225,11 @@ class CorpusSearch(QWidget):
             return
         self.result = result
         self.message.setText("")
-        layer = "the embeddings" if result.layer == 0 else f"layer {result.layer}"
+        layer = self.tr("the embeddings") if result.layer == 0 else self.tr("layer {0}").format(result.layer)
         summary = html.escape(result.summary, quote=False)
-        self.summary.setText(f"Nearest to <b>{html.escape(result.query_token)}</b> at {layer}: {summary}.")
+        self.summary.setText(
+            self.tr("Nearest to <b>{0}</b> at {1}: {2}.").format(html.escape(result.query_token), layer, summary)
+        )
         rows = []
         for hit in result.hits:
             start, end = hit.span  # the sentence as written, the matched token (or piece) in bold

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from .cursor_value import CursorValue
@@ -24,21 +24,22 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
 
 
 PARTS = (  # titles read as the sum the model computes, left to right
-    ("token", "token"),
-    ("segment", "+ segment"),
-    ("position", "+ position"),
-    ("sum", "→ LayerNorm"),
+    ("token", QT_TRANSLATE_NOOP("embeddings_view", "token")),
+    ("segment", QT_TRANSLATE_NOOP("embeddings_view", "+ segment")),
+    ("position", QT_TRANSLATE_NOOP("embeddings_view", "+ position")),
+    ("sum", QT_TRANSLATE_NOOP("embeddings_view", "→ LayerNorm")),
 )
 INPUT_PARTS = ("token", "segment", "position")  # summed into the input: drawn on one colour scale
 NORM_PENS = {"token": "#2563eb", "segment": "#dc2626", "position": "#16a34a"}
-IMAGE_NON_FINITE = "NaN blank, Inf at the ends of the scale"
-SIMILARITY_TITLE = "Position similarity"
+IMAGE_NON_FINITE = QT_TRANSLATE_NOOP("embeddings_view", "NaN blank, Inf at the ends of the scale")
+SIMILARITY_TITLE = QT_TRANSLATE_NOOP("embeddings_view", "Position similarity")
 TITLE_SIZE = "10pt"  # the four heatmaps stand in one narrow row
 SCALE_PERCENTILE = 99.0  # a colour scale ends here: a few large |values| would wash out the rest
-SCALE_NOTE = (
+SCALE_NOTE = QT_TRANSLATE_NOOP(
+    "embeddings_view",
     "Colours: blue below 0, white 0, red above 0. The token, segment and position maps share one scale, "
     "LayerNorm's output has its own; each scale ends where 99% of its values lie, so typical values show "
-    "and the few larger ones get the end colour."
+    "and the few larger ones get the end colour.",
 )
 
 
@@ -73,7 +74,7 @@ class EmbeddingsView(QWidget):
         for i, (key, title) in enumerate(PARTS):
             axes = {"left": TokenAxis("left")} if i == 0 else {}
             plot = self.plots.addPlot(row=0, col=i, axisItems=axes)
-            plot.setTitle(title, size=TITLE_SIZE)
+            plot.setTitle(QCoreApplication.translate("embeddings_view", title), size=TITLE_SIZE)
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.getViewBox().invertY(True)
@@ -92,19 +93,20 @@ class EmbeddingsView(QWidget):
         # One scale for the three parts, so that a small segment vector looks small beside the
         # token vector; the LayerNorm output lives on another scale and gets its own bar.
         self.parts_colorbar = pg.ColorBarItem(
-            values=(-1, 1), colorMap=cmap, width=15, interactive=False, label="token, segment, position"
+            values=(-1, 1), colorMap=cmap, width=15, interactive=False, label=self.tr("token, segment, position")
         )
         self.parts_colorbar.setImageItem([self.images[key] for key in INPUT_PARTS], insert_in=self._plots["position"])
         self.sum_colorbar = pg.ColorBarItem(
-            values=(-1, 1), colorMap=cmap, width=15, interactive=False, label="after LayerNorm"
+            values=(-1, 1), colorMap=cmap, width=15, interactive=False, label=self.tr("after LayerNorm")
         )
         self.sum_colorbar.setImageItem(self.images["sum"], insert_in=self._plots["sum"])
-        legend = ", ".join(f'<span style="color:{colour}">{key}</span>' for key, colour in NORM_PENS.items())
+        names = {"token": self.tr("token"), "segment": self.tr("segment"), "position": self.tr("position")}
+        legend = ", ".join(f'<span style="color:{colour}">{names[key]}</span>' for key, colour in NORM_PENS.items())
         self.norm_plot = self.side.addPlot(row=0, col=0, axisItems={"bottom": TokenAxis("bottom")})
-        self.norm_plot.setTitle(f"Norm: {legend}", size=TITLE_SIZE)  # no legend box over the data
+        self.norm_plot.setTitle(self.tr("Norm: {0}").format(legend), size=TITLE_SIZE)  # no legend box over the data
         self.norm_plot.hideButtons()
         self.norm_plot.setMenuEnabled(False)
-        self.norm_plot.setLabel("left", "norm")
+        self.norm_plot.setLabel("left", self.tr("norm"))
         self.norm_curves = {
             key: self.norm_plot.plot(
                 [], [], pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5, symbolBrush=colour, name=key
@@ -112,17 +114,17 @@ class EmbeddingsView(QWidget):
             for key, colour in NORM_PENS.items()
         }
         self.similarity_plot = self.side.addPlot(row=1, col=0)
-        self.similarity_plot.setTitle(SIMILARITY_TITLE, size=TITLE_SIZE)
+        self.similarity_plot.setTitle(QCoreApplication.translate("embeddings_view", SIMILARITY_TITLE), size=TITLE_SIZE)
         self.similarity_plot.hideButtons()
         self.similarity_plot.setMenuEnabled(False)
         self.similarity_plot.getViewBox().invertY(True)
-        self.similarity_plot.setLabel("bottom", "position")
-        self.similarity_plot.setLabel("left", "position")
+        self.similarity_plot.setLabel("bottom", self.tr("position"))
+        self.similarity_plot.setLabel("left", self.tr("position"))
         self.similarity = pg.ImageItem(axisOrder="row-major")
         self.similarity.setColorMap(cmap)
         self.similarity_plot.addItem(self.similarity)
         self.similarity_colorbar = pg.ColorBarItem(
-            values=(-1, 1), colorMap=cmap, width=15, interactive=False, label="cosine"
+            values=(-1, 1), colorMap=cmap, width=15, interactive=False, label=self.tr("cosine")
         )
         self.similarity_colorbar.setImageItem(self.similarity, insert_in=self.similarity_plot)
         self.similarity.hoverEvent = self._on_similarity_hover
@@ -132,7 +134,7 @@ class EmbeddingsView(QWidget):
         self.similarity_plot.getViewBox().setAspectLocked(True)
         for canvas in (self.plots, self.side):
             canvas.scene().sigMouseClicked.connect(self._on_plots_clicked)
-        self.scale_note = QLabel(SCALE_NOTE)
+        self.scale_note = QLabel(QCoreApplication.translate("embeddings_view", SCALE_NOTE))
         self.scale_note.setWordWrap(True)
         self.labels_note = QLabel()  # shown when the token axes cannot label every token
         self.labels_note.setWordWrap(True)
@@ -165,7 +167,10 @@ class EmbeddingsView(QWidget):
         similarity = position_similarity(table)
         self._similarity = similarity
         self.similarity.setImage(drawable(similarity, -1.0, 1.0), levels=(-1.0, 1.0))
-        self.similarity_plot.setTitle(noted(SIMILARITY_TITLE, similarity, how="blank"), size=TITLE_SIZE)
+        self.similarity_plot.setTitle(
+            noted(QCoreApplication.translate("embeddings_view", SIMILARITY_TITLE), similarity, how="blank"),
+            size=TITLE_SIZE,
+        )
         self.similarity_plot.autoRange(padding=0)
 
     def show_inspection(self, r: model.Inspection) -> None:
@@ -180,7 +185,14 @@ class EmbeddingsView(QWidget):
         for key, title in PARTS:
             bound = parts_bound if key in INPUT_PARTS else symmetric_bound(arrays[key])
             self.images[key].setImage(drawable(arrays[key], -bound, bound), levels=(-bound, bound))
-            self._plots[key].setTitle(noted(title, arrays[key], how=IMAGE_NON_FINITE), size=TITLE_SIZE)
+            self._plots[key].setTitle(
+                noted(
+                    QCoreApplication.translate("embeddings_view", title),
+                    arrays[key],
+                    how=QCoreApplication.translate("embeddings_view", IMAGE_NON_FINITE),
+                ),
+                size=TITLE_SIZE,
+            )
             n_tokens, hidden = arrays[key].shape
             view = self.images[key].getViewBox()
             view.setLimits(xMin=0, xMax=hidden, yMin=0, yMax=n_tokens, minXRange=1, minYRange=1)
@@ -221,7 +233,8 @@ class EmbeddingsView(QWidget):
             cursor.hide()
             return
         cursor.show_at(
-            self.similarity.mapToView(pos), f"positions {row} and {col}: cosine {self._similarity[row, col]:.3f}"
+            self.similarity.mapToView(pos),
+            self.tr("positions {0} and {1}: cosine {2:.3f}").format(row, col, self._similarity[row, col]),
         )
 
     def _on_axis_label_step_changed(self, step: int) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,11 +39,14 @@ if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is
     import model
     import model.inspection
 
-NO_MASK = "No [MASK] in the text — type [MASK] or double-click a word in the Tokens tab."
-NO_MLM_HEAD = "This model has no MLM head, so it cannot fill masks."
-NON_FINITE_SCORES = (
+NO_MASK = QT_TRANSLATE_NOOP(
+    "fill_mask_view", "No [MASK] in the text — type [MASK] or double-click a word in the Tokens tab."
+)
+NO_MLM_HEAD = QT_TRANSLATE_NOOP("fill_mask_view", "This model has no MLM head, so it cannot fill masks.")
+NON_FINITE_SCORES = QT_TRANSLATE_NOOP(
+    "fill_mask_view",
     " Its probabilities are not numbers (NaN): the model's weights hold NaN or Inf values, "
-    "so the tokens listed mean nothing."
+    "so the tokens listed mean nothing.",
 )
 # Only the capitalised token is special; students often type it in lower case and see nothing.
 MISCASED_MASK = re.compile(r"\[mask\]", re.IGNORECASE)
@@ -97,7 +100,7 @@ class FillMaskView(RemembersControls, QWidget):
         self._inspection: model.Inspection | None = None  # the latest result shown
         self._masked: model.Inspection | None = None  # the latest result with a [MASK]: its predictions are shown
         self._edited_since_result = False
-        self.message = QLabel(NO_MASK)
+        self.message = QLabel(QCoreApplication.translate("fill_mask_view", NO_MASK))
         self.message.setWordWrap(True)
         self.quality_label = QLabel()
         self.quality_label.setWordWrap(True)
@@ -113,40 +116,46 @@ class FillMaskView(RemembersControls, QWidget):
         self._stale_timer.timeout.connect(self._on_stale_timer_timeout)
 
         self.mask_combo = QComboBox()
-        self.mask_combo.setToolTip("Which [MASK] to show, by the words around it")
+        self.mask_combo.setToolTip(self.tr("Which [MASK] to show, by the words around it"))
         self.mask_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.mask_combo.setMinimumContentsLength(16)
         self.top_k_combo = QComboBox()
         for k in TOP_K_CHOICES:
             self.top_k_combo.addItem(str(k), k)
         self.top_k_combo.setCurrentIndex(TOP_K_CHOICES.index(10))
-        self.top_k_combo.setToolTip("How many of the model's most probable tokens to list at each [MASK]")
+        self.top_k_combo.setToolTip(self.tr("How many of the model's most probable tokens to list at each [MASK]"))
         self.candidate_edit = QLineEdit()
-        self.candidate_edit.setPlaceholderText("a word, e.g. france (several: france, paris)")
+        self.candidate_edit.setPlaceholderText(self.tr("a word, e.g. france (several: france, paris)"))
         self.candidate_edit.setClearButtonEnabled(True)
         self.candidate_edit.setMinimumWidth(220)
         self.candidate_edit.setToolTip(
-            "Type a word to see the probability the model gives it at each [MASK] and its rank among "
-            "the whole vocabulary (1 = its top guess). Separate several words with commas."
+            self.tr(
+                "Type a word to see the probability the model gives it at each [MASK] and its rank among "
+                "the whole vocabulary (1 = its top guess). Separate several words with commas."
+            )
         )
-        self.score_all = QCheckBox("Score every position:")
-        self.score_all.setToolTip("Also score each actual token of the text, in the way chosen on the right")
+        self.score_all = QCheckBox(self.tr("Score every position:"))
+        self.score_all.setToolTip(self.tr("Also score each actual token of the text, in the way chosen on the right"))
         self.score_mode = QComboBox()
-        self.score_mode.addItem("masked one at a time (pseudo-likelihood: how predictable each word is)", "masked")
-        self.score_mode.addItem("as seen, no masking (how well the model copies a word it can see)", "as seen")
+        self.score_mode.addItem(
+            self.tr("masked one at a time (pseudo-likelihood: how predictable each word is)"), "masked"
+        )
+        self.score_mode.addItem(self.tr("as seen, no masking (how well the model copies a word it can see)"), "as seen")
         self.score_mode.setToolTip(
-            "Masked one at a time: each token is hidden behind [MASK] in its own copy of the text and "
-            "the model guesses it back from the rest (Salazar et al. 2020). As seen: the model is shown "
-            "the token itself, so it mostly copies it and nearly every score is close to 1."
+            self.tr(
+                "Masked one at a time: each token is hidden behind [MASK] in its own copy of the text and "
+                "the model guesses it back from the rest (Salazar et al. 2020). As seen: the model is "
+                "shown the token itself, so it mostly copies it and nearly every score is close to 1."
+            )
         )
         controls = QHBoxLayout()
-        controls.addWidget(QLabel("Mask"))
+        controls.addWidget(QLabel(self.tr("Mask")))
         controls.addWidget(self.mask_combo)
         controls.addSpacing(12)
-        controls.addWidget(QLabel("Show top"))
+        controls.addWidget(QLabel(self.tr("Show top")))
         controls.addWidget(self.top_k_combo)
         controls.addSpacing(12)
-        controls.addWidget(QLabel("Check a word"))
+        controls.addWidget(QLabel(self.tr("Check a word")))
         controls.addWidget(self.candidate_edit, 1)
         scoring = QHBoxLayout()
         scoring.addWidget(self.score_all)
@@ -213,8 +222,8 @@ class FillMaskView(RemembersControls, QWidget):
             self.quality_label.clear()
             self.quality_label.hide()
             return
-        line = f"This model predicts {accuracy:.0%} of held-out masked tokens correctly ({source})"
-        line += "; treat its guesses as a small model's." if accuracy < WEAK_MODEL_ACCURACY else "."
+        line = self.tr("This model predicts {0:.0%} of held-out masked tokens correctly ({1})").format(accuracy, source)
+        line += self.tr("; treat its guesses as a small model's.") if accuracy < WEAK_MODEL_ACCURACY else "."
         self.quality_label.setText(line)
         self.quality_label.show()
 
@@ -230,7 +239,7 @@ class FillMaskView(RemembersControls, QWidget):
         self.heads_summary.setWordWrap(True)
         self.heads_summary.setTextFormat(Qt.TextFormat.RichText)
         self.heads_summary.hide()
-        self.before_title = QLabel("<b>All heads on</b>")
+        self.before_title = QLabel(self.tr("<b>All heads on</b>"))
         self.before_table = prediction_table()
         self.before_box = titled(self.before_title, self.before_table)
         self.before_box.hide()  # only while some heads are off
@@ -241,7 +250,7 @@ class FillMaskView(RemembersControls, QWidget):
         self.chart = pg.PlotWidget()
         self.chart.setMenuEnabled(False)
         self.chart.getViewBox().invertY(True)
-        self.chart.setLabel("bottom", "probability")
+        self.chart.setLabel("bottom", self.tr("probability"))
         self.chart.getAxis("bottom").enableAutoSIPrefix(False)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=BAR_COLOUR)
         self.chart.addItem(self.bars)
@@ -250,10 +259,12 @@ class FillMaskView(RemembersControls, QWidget):
         row.addWidget(self.before_box, 2)
         row.addWidget(titled(self.now_title, self.table), 2)
         row.addWidget(self.chart, 3)
-        self.why_button = QPushButton("Why this prediction?")
+        self.why_button = QPushButton(self.tr("Why this prediction?"))
         self.why_button.setToolTip(
-            "Which words of your sentence the selected prediction (default: the top one) depends on, "
-            "beside what the attention says"
+            self.tr(
+                "Which words of your sentence the selected prediction (default: the top one) depends on, "
+                "beside what the attention says"
+            )
         )
         self.why_button.clicked.connect(self._on_why_button_clicked)
         why_row = QHBoxLayout()
@@ -280,7 +291,9 @@ class FillMaskView(RemembersControls, QWidget):
         self.check_title.setWordWrap(True)
         self.check_title.setTextFormat(Qt.TextFormat.RichText)
         self.check_table = QTableWidget(0, len(CHECK_COLUMNS))
-        self.check_table.setHorizontalHeaderLabels(CHECK_COLUMNS)
+        self.check_table.setHorizontalHeaderLabels(
+            [QCoreApplication.translate("fill_mask_view", c) for c in CHECK_COLUMNS]
+        )
         self.check_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.check_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.check_table.verticalHeader().setVisible(False)
@@ -300,13 +313,17 @@ class FillMaskView(RemembersControls, QWidget):
 
     def _build_lens_pane(self) -> QWidget:
         title = QLabel(
-            "<b>Logit lens</b>: the MLM head applied to this [MASK] after every layer. "
-            "Bold: the final prediction; the curve follows its probability through the layers."
+            self.tr(
+                "<b>Logit lens</b>: the MLM head applied to this [MASK] after every layer. Bold: the final "
+                "prediction; the curve follows its probability through the layers."
+            )
         )
         title.setWordWrap(True)
         title.setToolTip(
-            "nostalgebraist (2020): reading intermediate hidden states through the output head "
-            "shows at which depth the prediction forms"
+            self.tr(
+                "nostalgebraist (2020): reading intermediate hidden states through the output head shows "
+                "at which depth the prediction forms"
+            )
         )
         self.lens_table = QTableWidget(0, 0)
         self.lens_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -318,8 +335,8 @@ class FillMaskView(RemembersControls, QWidget):
         self.lens_plot.setMenuEnabled(False)
         self.lens_plot.setMouseEnabled(x=False, y=False)
         self.lens_plot.showGrid(x=True, y=True, alpha=0.3)
-        self.lens_plot.setLabel("bottom", "layer (emb = the embeddings)")
-        self.lens_plot.setLabel("left", "probability")
+        self.lens_plot.setLabel("bottom", self.tr("layer (emb = the embeddings)"))
+        self.lens_plot.setLabel("left", self.tr("probability"))
         self.lens_plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.lens_plot.getAxis("left").enableAutoSIPrefix(False)
         self.lens_curve = pg.PlotDataItem(
@@ -354,9 +371,11 @@ class FillMaskView(RemembersControls, QWidget):
         legend.addSpacing(16)
         self.pll_label = QLabel()
         self.pll_label.setToolTip(
-            "The sum of log P over the scored tokens, each predicted with itself masked (Salazar et al. "
-            "2020). It is never above 0; closer to 0 means the text is more predictable to this model. "
-            "Compare texts of the same length: every extra token adds a negative term."
+            self.tr(
+                "The sum of log P over the scored tokens, each predicted with itself masked (Salazar et "
+                "al. 2020). It is never above 0; closer to 0 means the text is more predictable to this "
+                "model. Compare texts of the same length: every extra token adds a negative term."
+            )
         )
         legend.addWidget(self.pll_label)
         legend.addStretch(1)
@@ -385,7 +404,9 @@ class FillMaskView(RemembersControls, QWidget):
             self._masked = r if r.fill_mask else None
             self._show_masks(r)
         self._mark_stale(
-            f"Last result, for “{html.escape(self._masked.text)}”: the text has no [MASK] now." if keep_last else None
+            self.tr("Last result, for “{0}”: the text has no [MASK] now.").format(html.escape(self._masked.text))
+            if keep_last
+            else None
         )
         self._show_token_scores(r)
 
@@ -432,7 +453,7 @@ class FillMaskView(RemembersControls, QWidget):
             if p.token_id in checked:  # a word being checked, found among the top predictions
                 for item in (token, score):
                     item.setBackground(QColor(*CANDIDATE_RGB, 90))
-                    item.setToolTip(f"“{p.token}”, the word you are checking: rank {row + 1}")
+                    item.setToolTip(self.tr("“{0}”, the word you are checking: rank {1}").format(p.token, row + 1))
             table.setItem(row, 0, token)
             table.setItem(row, 1, score)
         fit_height_to_rows(table)
@@ -454,8 +475,8 @@ class FillMaskView(RemembersControls, QWidget):
         self.heads_summary.setVisible(compared)
         if compared:
             off = switched_off_heads(r.head_mask)
-            self.now_title.setText(f"<b>Now: {count_heads(len(off))} off</b> ({', '.join(off)})")
-            self.now_title.setToolTip(f"Switched off in the Heads panel: {', '.join(off)}")
+            self.now_title.setText(self.tr("<b>Now: {0} off</b> ({1})").format(count_heads(len(off)), ", ".join(off)))
+            self.now_title.setToolTip(self.tr("Switched off in the Heads panel: {0}").format(", ".join(off)))
 
     def _show_heads_summary(self, before: list[model.Prediction], now: list[model.Prediction]) -> None:
         if not before or not now:
@@ -464,15 +485,13 @@ class FillMaskView(RemembersControls, QWidget):
         off = count_heads(len(switched_off_heads(self._masked.head_mask)))
         first, top = before[0], now[0]
         if first.token_id == top.token_id:
-            line = (
-                f"Switching off {off} kept the top prediction “{html.escape(top.token)}” "
-                f"({first.score:.3f} → {top.score:.3f})."
+            line = self.tr("Switching off {0} kept the top prediction “{1}” ({2:.3f} → {3:.3f}).").format(
+                off, html.escape(top.token), first.score, top.score
             )
         else:
-            line = (
-                f"Switching off {off} changed the top prediction from “{html.escape(first.token)}” ({first.score:.3f}) "
-                f"to “{html.escape(top.token)}” ({top.score:.3f})."
-            )
+            line = self.tr(
+                "Switching off {0} changed the top prediction from “{1}” ({2:.3f}) to “{3}” ({4:.3f})."
+            ).format(off, html.escape(first.token), first.score, html.escape(top.token), top.score)
         self.heads_summary.setText(line)
 
     def _checked_token_ids(self) -> set[int]:
@@ -487,21 +506,22 @@ class FillMaskView(RemembersControls, QWidget):
         scores = r.candidate_scores
         vocabulary = scores[0].vocabulary_size
         self.check_title.setText(
-            f"<b>Check a word</b> at {html.escape(mask_label(r, r.fill_mask[index].index))}: the probability "
-            f"the model gives it and its rank among all {vocabulary:,} tokens of its vocabulary "
-            "(rank 1 = its top guess)."
+            self.tr(
+                "<b>Check a word</b> at {0}: the probability the model gives it and its rank among all "
+                "{1:,} tokens of its vocabulary (rank 1 = its top guess)."
+            ).format(html.escape(mask_label(r, r.fill_mask[index].index)), vocabulary)
         )
         rows = [(c, piece) for c in scores for piece in range(max(len(c.pieces), 1))]
         self.check_table.setRowCount(len(rows))
         for row, (c, piece) in enumerate(rows):
             if not c.pieces:  # nothing the tokenizer keeps (spaces, control characters)
-                cells = (c.word, "(no token)", "–", "–")
+                cells = (c.word, self.tr("(no token)"), "–", "–")
             else:
                 probability, rank = float(c.probabilities[index, piece]), int(c.ranks[index, piece])
                 name = (
                     c.pieces[piece]
                     if len(c.pieces) == 1
-                    else f"{c.pieces[piece]}  (piece {piece + 1} of {len(c.pieces)})"
+                    else self.tr("{0}  (piece {1} of {2})").format(c.pieces[piece], piece + 1, len(c.pieces))
                 )
                 cells = (
                     c.word if piece == 0 else "",
@@ -529,7 +549,7 @@ class FillMaskView(RemembersControls, QWidget):
         columns = min(LENS_COLUMNS, len(lens.layers[0]))
         self.lens_table.setRowCount(len(lens.layers))
         self.lens_table.setColumnCount(columns)
-        self.lens_table.setHorizontalHeaderLabels([f"top {i + 1}" for i in range(columns)])
+        self.lens_table.setHorizontalHeaderLabels([self.tr("top {0}").format(i + 1) for i in range(columns)])
         self.lens_table.setVerticalHeaderLabels([hidden_state_name(state) for state in range(len(lens.layers))])
         bold = QFont(self.lens_table.font())
         bold.setBold(True)
@@ -539,7 +559,9 @@ class FillMaskView(RemembersControls, QWidget):
             for column, p in enumerate(predictions[:columns]):
                 item = QTableWidgetItem(f"{p.token}  {p.score:.2f}")
                 item.setBackground(QColor(*LENS_CELL_RGB, round(150 * finite_or(p.score, 0.0) / peak)))
-                item.setToolTip(f"{p.token}: probability {p.score:.4f} ({hidden_state_name(state)})")
+                item.setToolTip(
+                    self.tr("{0}: probability {1:.4f} ({2})").format(p.token, p.score, hidden_state_name(state))
+                )
                 if p.token_id == final.token_id:
                     item.setFont(bold)
                 self.lens_table.setItem(state, column, item)
@@ -547,7 +569,7 @@ class FillMaskView(RemembersControls, QWidget):
         self.lens_plot.setFixedHeight(max(self.lens_table.height(), MIN_PANE_HEIGHT))  # beside it, no taller
         curve = np.ascontiguousarray(final_probability, dtype=np.float32)  # a column of (layers + 1, masks)
         self.lens_curve.setData(*finite_points(np.arange(len(curve)), curve))  # NaN from NaN weights: no point
-        self.lens_plot.setTitle(f"P(“{html.escape(final.token)}”) after each layer")
+        self.lens_plot.setTitle(self.tr("P(“{0}”) after each layer").format(html.escape(final.token)))
         self.lens_plot.setXRange(0, len(curve) - 1, padding=0.05)
         self.lens_plot.setYRange(0, finite_max(curve, floor=1e-3), padding=0.08)
         step = 1 + len(curve) // 14  # whole layers only, at most about a dozen labels
@@ -561,7 +583,11 @@ class FillMaskView(RemembersControls, QWidget):
             self._chip_area.set_chips([])
             self.score_pane.hide()
             return
-        self.score_title.setText(MASKED_SCORES_TITLE if masked else AS_SEEN_SCORES_TITLE)
+        self.score_title.setText(
+            QCoreApplication.translate("fill_mask_view", MASKED_SCORES_TITLE)
+            if masked
+            else QCoreApplication.translate("fill_mask_view", AS_SEEN_SCORES_TITLE)
+        )
         guesses = masked_guesses(r) if masked else r.position_predictions
         chips = []
         masks = {m.index for m in r.fill_mask}  # P([MASK]) there says nothing about the text
@@ -572,7 +598,8 @@ class FillMaskView(RemembersControls, QWidget):
                     token,
                     probability,
                     False,
-                    f"#{i}: {token}, not scored" + ("; its predictions are above" if i in masks else ""),
+                    self.tr("#{0}: {1}, not scored").format(i, token)
+                    + (self.tr("; its predictions are above") if i in masks else ""),
                 )
             else:  # a NaN probability has no colour on the scale: grey, as unscored
                 tooltip = score_tooltip(token, i, probability, guesses, masked)
@@ -603,28 +630,42 @@ class FillMaskView(RemembersControls, QWidget):
 
     def _on_stale_timer_timeout(self) -> None:
         if self._edited_since_result and self._masked is not None:
-            self._mark_stale(f"Updating… the predictions below are for “{html.escape(self._masked.text)}”.")
+            self._mark_stale(
+                self.tr("Updating… the predictions below are for “{0}”.").format(html.escape(self._masked.text))
+            )
 
 
-CHECK_COLUMNS = ["word", "token", "probability", "rank"]
-AS_SEEN_SCORES_TITLE = (
+CHECK_COLUMNS = [
+    QT_TRANSLATE_NOOP("fill_mask_view", "word"),
+    QT_TRANSLATE_NOOP("fill_mask_view", "token"),
+    QT_TRANSLATE_NOOP("fill_mask_view", "probability"),
+    QT_TRANSLATE_NOOP("fill_mask_view", "rank"),
+]
+AS_SEEN_SCORES_TITLE = QT_TRANSLATE_NOOP(
+    "fill_mask_view",
     "<b>Every position, as seen (no masking)</b>: the probability the model gives each actual token "
     "while it can see that token. It mostly copies what it sees, so nearly every score is close to 1: "
     "for how predictable a word is from its context, choose “masked one at a time”. "
-    "Grey: [CLS], [SEP] and [MASK], not scored. Hover a token for the model's own guesses there."
+    "Grey: [CLS], [SEP] and [MASK], not scored. Hover a token for the model's own guesses there.",
 )
-MASKED_SCORES_TITLE = (
+MASKED_SCORES_TITLE = QT_TRANSLATE_NOOP(
+    "fill_mask_view",
     "<b>Every position, masked one at a time</b>: each token hidden behind [MASK] in a copy of the text "
     "of its own, and the probability the model gives it back from the rest (pseudo-likelihood, "
     "Salazar et al. 2020). Red: hard to guess from its context; green: easy. "
-    "Grey: [CLS], [SEP] and [MASK], not scored. Hover a token for the model's guesses when it was hidden."
+    "Grey: [CLS], [SEP] and [MASK], not scored. Hover a token for the model's guesses when it was hidden.",
 )
 
 
 def prediction_table() -> QTableWidget:
     """A token / probability table, as tall as its rows (the page scrolls, no row is cut off)."""
     table = QTableWidget(0, 2)
-    table.setHorizontalHeaderLabels(["token", "probability"])
+    table.setHorizontalHeaderLabels(
+        [
+            QCoreApplication.translate("fill_mask_view", "token"),
+            QCoreApplication.translate("fill_mask_view", "probability"),
+        ]
+    )
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
@@ -645,7 +686,9 @@ def titled(title: QLabel, table: QTableWidget) -> QWidget:
 
 def mask_label(r: model.Inspection, index: int) -> str:
     """A [MASK] named by the words around it, e.g. "the [MASK] sat (position 2)"."""
-    return f"{mask_context(r.tokens, r.special_tokens_mask, index)} (position {index})"
+    return QCoreApplication.translate("fill_mask_view", "{0} (position {1})").format(
+        mask_context(r.tokens, r.special_tokens_mask, index), index
+    )
 
 
 def mask_context(tokens: list[str], special: np.ndarray, index: int, width: int = CONTEXT_TOKENS) -> str:
@@ -689,13 +732,19 @@ def candidates_note(scores: list[model.inspection.CandidateScore]) -> str:
     for c in scores:
         if len(c.pieces) > 1:
             lines.append(
-                f"“{html.escape(c.word)}” is not one token but {len(c.pieces)} word pieces "
-                f"({html.escape(' '.join(c.pieces))}). "
-                f"One [MASK] holds one piece, so each piece is scored at the [MASK]; to let the model "
-                f"guess the whole word, write {len(c.pieces)} [MASK]s in a row."
+                QCoreApplication.translate(
+                    "fill_mask_view",
+                    "“{0}” is not one token but {1} word pieces ({2}). One [MASK] holds one piece, so each "
+                    "piece is scored at the [MASK]; to let the model guess the whole word, write {3} [MASK]s "
+                    "in a row.",
+                ).format(html.escape(c.word), len(c.pieces), html.escape(" ".join(c.pieces)), len(c.pieces))
             )
         elif c.pieces == ["[UNK]"]:
-            lines.append(f"“{html.escape(c.word)}” is not in the model's vocabulary: it reads as [UNK].")
+            lines.append(
+                QCoreApplication.translate(
+                    "fill_mask_view", "“{0}” is not in the model's vocabulary: it reads as [UNK]."
+                ).format(html.escape(c.word))
+            )
     return "<br>".join(lines)
 
 
@@ -713,10 +762,11 @@ def pll_line(r: model.Inspection) -> str:
         return ""
     total = r.pseudo_log_likelihood
     off = switched_off_heads(r.head_mask)
-    return (
-        f"Pseudo-log-likelihood {total:.2f} over {scored} token{'s' if scored != 1 else ''} "
-        f"({total / scored:.2f} per token; closer to 0 = more predictable)"
-        + (f", with {count_heads(len(off))} off" if off else "")
+    return QCoreApplication.translate(
+        "fill_mask_view",
+        "Pseudo-log-likelihood {0:.2f} over {1} token{2} ({3:.2f} per token; closer to 0 = more predictable)",
+    ).format(total, scored, "s" if scored != 1 else "", total / scored) + (
+        QCoreApplication.translate("fill_mask_view", ", with {0} off").format(count_heads(len(off))) if off else ""
     )
 
 
@@ -728,27 +778,39 @@ def lens_tick(state: int) -> str:
 def summary_line(r: model.Inspection) -> str:
     """The message above the view."""
     if not r.mlm_available:
-        return NO_MLM_HEAD
+        return QCoreApplication.translate("fill_mask_view", NO_MLM_HEAD)
     if not r.fill_mask:
-        line = NO_MASK
+        line = QCoreApplication.translate("fill_mask_view", NO_MASK)
     elif len(r.fill_mask) == 1:
-        line = "1 mask: the model's most probable tokens."
+        line = QCoreApplication.translate("fill_mask_view", "1 mask: the model's most probable tokens.")
     else:
-        line = f"{len(r.fill_mask)} masks: choose one in the list to see the model's most probable tokens for it."
+        line = QCoreApplication.translate(
+            "fill_mask_view", "{0} masks: choose one in the list to see the model's most probable tokens for it."
+        ).format(len(r.fill_mask))
     if any(not math.isfinite(p.score) for m in r.fill_mask for p in m.predictions):
-        line += NON_FINITE_SCORES
+        line += QCoreApplication.translate("fill_mask_view", NON_FINITE_SCORES)
     miscased = [m for m in MISCASED_MASK.findall(f"{r.text}\n{r.text_b or ''}") if m != "[MASK]"]
     if miscased:
-        line += f" Write [MASK] in capitals: “{miscased[0]}” is read as ordinary text."
+        line += QCoreApplication.translate(
+            "fill_mask_view", " Write [MASK] in capitals: “{0}” is read as ordinary text."
+        ).format(miscased[0])
     return line
 
 
 def score_tooltip(
     token: str, index: int, probability: float, guesses: list[model.MaskPrediction | None] | None, masked: bool
 ) -> str:
-    line = f"#{index}: P({token}) = {probability_text(probability)}" + (" with it masked" if masked else " as seen")
+    line = QCoreApplication.translate("fill_mask_view", "#{0}: P({1}) = {2}").format(
+        index, token, probability_text(probability)
+    ) + (
+        QCoreApplication.translate("fill_mask_view", " with it masked")
+        if masked
+        else QCoreApplication.translate("fill_mask_view", " as seen")
+    )
     guess = guesses[index] if guesses is not None else None
     if guess is None:
         return line
     top = ", ".join(f"{p.token} {p.score:.3f}" for p in guess.predictions[:3])
-    return f"{line}\nthe model's top guesses here{' when it is hidden' if masked else ''}: {top}"
+    return QCoreApplication.translate("fill_mask_view", "{0}\nthe model's top guesses here{1}: {2}").format(
+        line, " when it is hidden" if masked else "", top
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 
 from model.finetuning.datasets import count_of  # a pure module: no torch on the GUI thread
 
@@ -25,7 +26,7 @@ def non_finite_count(*arrays: np.ndarray) -> int:
 def non_finite_note(*arrays: np.ndarray, how: str) -> str:
     """'' when every value is finite, else e.g. '12 NaN or Inf values (not drawn)'."""
     n = non_finite_count(*arrays)
-    return f"{count_of(n, 'NaN or Inf value')} ({how})" if n else ""
+    return QCoreApplication.translate("finite", "{0} ({1})").format(count_of(n, "NaN or Inf value"), how) if n else ""
 
 
 def noted(title: str, *arrays: np.ndarray, how: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTransform
 
 QUERY, KEY = "query", "key"  # the left column (the token attending) and the right one (attended to)
@@ -23,9 +23,27 @@ MIN_CJK_LABEL_POINTS = 9.0
 CJK_SAMPLE = "中國語한글"
 LABEL_GAP = 1.0  # pixels between two neighbouring chips
 SCROLL_ROWS = 3  # rows a wheel notch scrolls
-HEADINGS = {QUERY: "attends from (query)", KEY: "attends to (key)"}
-HINTS = {QUERY: "click one: where it looks", KEY: "click one: who looks at it"}
-LINES_HEADING = "line strength = attention weight"
+HEADINGS = {
+    QUERY: QT_TRANSLATE_NOOP("head_lines_columns", "attends from (query)"),
+    KEY: QT_TRANSLATE_NOOP("head_lines_columns", "attends to (key)"),
+}
+HINTS = {
+    QUERY: QT_TRANSLATE_NOOP("head_lines_columns", "click one: where it looks"),
+    KEY: QT_TRANSLATE_NOOP("head_lines_columns", "click one: who looks at it"),
+}
+
+
+def heading(side: str) -> str:
+    """A column's heading in the interface's language."""
+    return QCoreApplication.translate("head_lines_columns", HEADINGS[side])
+
+
+def hint(side: str) -> str:
+    """What a click on a column's token does, in the interface's language."""
+    return QCoreApplication.translate("head_lines_columns", HINTS[side])
+
+
+LINES_HEADING = QT_TRANSLATE_NOOP("head_lines_columns", "line strength = attention weight")
 
 
 @dataclass(frozen=True)
@@ -287,8 +305,8 @@ class ColumnHeadings(pg.GraphicsWidget):
     def column_heading_width(self) -> float:
         """Pixels the widest column heading or hint needs."""
         bold, note = QFontMetricsF(self.heading_font), QFontMetricsF(self.note_font)
-        widths = [bold.horizontalAdvance(t) for t in HEADINGS.values()] + [
-            note.horizontalAdvance(t) for t in HINTS.values()
+        widths = [bold.horizontalAdvance(heading(side)) for side in HEADINGS] + [
+            note.horizontalAdvance(hint(side)) for side in HINTS
         ]
         return max(widths) + 2
 
@@ -305,24 +323,31 @@ class ColumnHeadings(pg.GraphicsWidget):
         x_right = self.mapFromScene(self.view_box.mapViewToScene(QPointF(1, 0))).x()
         bold, note = QFontMetricsF(self.heading_font), QFontMetricsF(self.note_font)
         gap, top = TokenColumns.GAP, 3.0
-        left_width = bold.horizontalAdvance(HEADINGS[QUERY]) + 2
-        right_width = bold.horizontalAdvance(HEADINGS[KEY]) + 2
+        left_width = bold.horizontalAdvance(heading(QUERY)) + 2
+        right_width = bold.horizontalAdvance(heading(KEY)) + 2
         headings = [
-            Heading(HEADINGS[QUERY], QRectF(x_left - gap - left_width, top, left_width, bold.height()), True),
-            Heading(HEADINGS[KEY], QRectF(x_right + gap, top, right_width, bold.height()), True),
+            Heading(heading(QUERY), QRectF(x_left - gap - left_width, top, left_width, bold.height()), True),
+            Heading(heading(KEY), QRectF(x_right + gap, top, right_width, bold.height()), True),
         ]
-        middle = note.horizontalAdvance(LINES_HEADING) + 2
+        middle = note.horizontalAdvance(QCoreApplication.translate("head_lines_columns", LINES_HEADING)) + 2
         if middle + 8 < x_right - x_left:  # between the columns, above the lines
             centre = (x_left + x_right) / 2
-            headings.append(Heading(LINES_HEADING, QRectF(centre - middle / 2, top, middle, bold.height()), False))
+            headings.append(
+                Heading(
+                    QCoreApplication.translate("head_lines_columns", LINES_HEADING),
+                    QRectF(centre - middle / 2, top, middle, bold.height()),
+                    False,
+                )
+            )
         focus = self.columns.focus
         second = top + bold.height() + 2
         bars_side = None if focus is None or not focus.bars else (KEY if focus.side == QUERY else QUERY)
-        for side, hint in HINTS.items():  # under each column heading, unless that column has bars
+        for side in HINTS:  # under each column heading, unless that column has bars
+            hint_text = hint(side)
             if side != bars_side:
-                width = note.horizontalAdvance(hint) + 2
+                width = note.horizontalAdvance(hint_text) + 2
                 x = x_left - gap - width if side == QUERY else x_right + gap
-                headings.append(Heading(hint, QRectF(x, second, width, note.height()), False))
+                headings.append(Heading(hint_text, QRectF(x, second, width, note.height()), False))
         if bars_side is not None:
             width = note.horizontalAdvance(focus.title) + 2
             x = self.columns.bars_x(x_left, x_right)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -83,8 +83,12 @@ ROW_MARGIN = 3.0  # pixels above the first label and below the last
 SCROLL_STEPS_PER_ROW = 100  # the scroll bar counts in hundredths of a row
 LINE_HIT_PIXELS = 4.0  # the mouse is on a line this close to it
 READOUT_ROWS = 6  # most entries the value at the cursor lists
-SCROLL_NOTE = " More rows than fit: the wheel scrolls them, Ctrl+wheel zooms out to see them all."
-ZOOM_NOTE = " Zoomed out: only some tokens are labelled; Reset zoom (or Ctrl+wheel) labels them all."
+SCROLL_NOTE = QT_TRANSLATE_NOOP(
+    "head_lines_view", " More rows than fit: the wheel scrolls them, Ctrl+wheel zooms out to see them all."
+)
+ZOOM_NOTE = QT_TRANSLATE_NOOP(
+    "head_lines_view", " Zoomed out: only some tokens are labelled; Reset zoom (or Ctrl+wheel) labels them all."
+)
 NOTE_COLOURS = {False: "#b45309", True: "#fbbf24"}  # amber on a light / dark canvas, both readable
 
 
@@ -155,10 +159,10 @@ class HeadLinesView(RemembersControls, QWidget):
         self._focus_curves: dict[int, list[pg.PlotCurveItem]] = {}
 
         self.layer_spin = QSpinBox()
-        self.layer_spin.setToolTip("Layer whose attention is drawn (0 = the first layer)")
-        self.hide_special = QCheckBox("Hide [CLS]/[SEP]")
+        self.layer_spin.setToolTip(self.tr("Layer whose attention is drawn (0 = the first layer)"))
+        self.hide_special = QCheckBox(self.tr("Hide [CLS]/[SEP]"))
         self.hide_special.setToolTip(
-            "Drop the special tokens from both columns and renormalise each token's weights to sum to 1"
+            self.tr("Drop the special tokens from both columns and renormalise each token's weights to sum to 1")
         )
         self.words_box = words_check_box()
         self.words_caption = words_caption()
@@ -168,38 +172,42 @@ class HeadLinesView(RemembersControls, QWidget):
         self.threshold_spin.setSingleStep(0.01)
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
         self.threshold_spin.setToolTip(
-            "Lines with a weight below this are not drawn (a line's opacity is "
-            "its weight, so they would be nearly invisible anyway)"
+            self.tr(
+                "Lines with a weight below this are not drawn (a line's opacity is its weight, so they "
+                "would be nearly invisible anyway)"
+            )
         )
-        self.all_heads_button = QPushButton("All heads")
-        self.all_heads_button.setToolTip("Draw every head of the layer, each in its own colour")
-        self.no_heads_button = QPushButton("None")
-        self.no_heads_button.setToolTip("Untick every head")
-        self.reset_zoom_button = QPushButton("Reset zoom")
+        self.all_heads_button = QPushButton(self.tr("All heads"))
+        self.all_heads_button.setToolTip(self.tr("Draw every head of the layer, each in its own colour"))
+        self.no_heads_button = QPushButton(self.tr("None"))
+        self.no_heads_button.setToolTip(self.tr("Untick every head"))
+        self.reset_zoom_button = QPushButton(self.tr("Reset zoom"))
         self.reset_zoom_button.setToolTip(
-            "Back to the size at which every token is labelled (the mouse wheel scrolls, Ctrl+wheel zooms)"
+            self.tr("Back to the size at which every token is labelled (the mouse wheel scrolls, Ctrl+wheel zooms)")
         )
         self.reset_zoom_button.setEnabled(False)
         self.info_label = QLabel(" ")
         self.info_label.setWordWrap(True)
-        self.info_label.setToolTip("What is drawn; with a token clicked, where its attention goes or comes from")
+        self.info_label.setToolTip(
+            self.tr("What is drawn; with a token clicked, where its attention goes or comes from")
+        )
         self.info_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Two lines kept, so that the canvas below does not jump as most summaries come and go.
         self.info_label.setMinimumHeight(2 * self.info_label.fontMetrics().lineSpacing() + 2)
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
-        self.note_label.setToolTip("Heads that are switched off, lines left out")
+        self.note_label.setToolTip(self.tr("Heads that are switched off, lines left out"))
         self.note_label.hide()
 
         controls = QHBoxLayout()
-        layer_label = QLabel("&Layer")
+        layer_label = QLabel(self.tr("&Layer"))
         layer_label.setBuddy(self.layer_spin)
         layer_label.setToolTip(self.layer_spin.toolTip())
         controls.addWidget(layer_label)
         controls.addWidget(self.layer_spin)
         controls.addWidget(self.hide_special)
         controls.addWidget(self.words_box)
-        min_label = QLabel("Min weight")
+        min_label = QLabel(self.tr("Min weight"))
         min_label.setBuddy(self.threshold_spin)
         min_label.setToolTip(self.threshold_spin.toolTip())
         controls.addWidget(min_label)
@@ -212,10 +220,12 @@ class HeadLinesView(RemembersControls, QWidget):
         self._heads_flow = FlowLayout(self._heads_host)
         self._heads_flow.setContentsMargins(0, 0, 0, 0)
         self.head_boxes: list[QCheckBox] = []
-        heads_label = QLabel("Heads (line and bar colours):")
+        heads_label = QLabel(self.tr("Heads (line and bar colours):"))
         heads_label.setToolTip(
-            "Tick the heads of the layer to draw. Each head draws its lines, and the bars of a "
-            "clicked token, in its own colour."
+            self.tr(
+                "Tick the heads of the layer to draw. Each head draws its lines, and the bars of a clicked "
+                "token, in its own colour."
+            )
         )
         heads_row = QHBoxLayout()
         heads_row.addWidget(heads_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -239,7 +249,7 @@ class HeadLinesView(RemembersControls, QWidget):
         self.readout.hide()
         self.vb.addItem(self.readout, ignoreBounds=True)
         self.scroll_bar = QScrollBar(Qt.Orientation.Vertical)
-        self.scroll_bar.setToolTip("More tokens than fit at a readable size: scroll (or use the mouse wheel)")
+        self.scroll_bar.setToolTip(self.tr("More tokens than fit at a readable size: scroll (or use the mouse wheel)"))
         self.scroll_bar.hide()
         canvas_row = QHBoxLayout()
         canvas_row.setSpacing(0)
@@ -295,7 +305,7 @@ class HeadLinesView(RemembersControls, QWidget):
             box.deleteLater()
         self.head_boxes = []
         for head in range(heads):
-            box = QCheckBox(f"H{head}")
+            box = QCheckBox(self.tr("H{0}").format(head))
             pixmap = QPixmap(12, 12)
             pixmap.fill(QColor(head_colour(head)))
             box.setIcon(QIcon(pixmap))
@@ -486,8 +496,9 @@ class HeadLinesView(RemembersControls, QWidget):
         top, bottom = self.vb.viewRange()[1]
         pitch = self.vb.height() / max(bottom - top, 1e-6)
         if not self.labels.labels_fit(pitch):
-            return self._summary + ZOOM_NOTE
-        return self._summary + (SCROLL_NOTE if self.scroll_bar.isVisibleTo(self) else "")
+            return self._summary + QCoreApplication.translate("head_lines_view", ZOOM_NOTE)
+        scroll_note = QCoreApplication.translate("head_lines_view", SCROLL_NOTE)
+        return self._summary + (scroll_note if self.scroll_bar.isVisibleTo(self) else "")
 
     def _on_scroll_bar_moved(self, value: int) -> None:
         top, bottom = self.vb.viewRange()[1]
@@ -595,7 +606,9 @@ class HeadLinesView(RemembersControls, QWidget):
         notes = []
         off = [h for h in heads if r.head_mask[layer, h] == 0]
         if off:
-            notes.append(f"Switched off in layer {layer}, so not drawn: {', '.join(f'H{h}' for h in off)}.")
+            notes.append(
+                self.tr("Switched off in layer {0}, so not drawn: {1}.").format(layer, ", ".join(f"H{h}" for h in off))
+            )
         drawn = [h for h in heads if h not in off]
         for head, curves in self._curves.items():
             if head not in drawn:
@@ -610,24 +623,25 @@ class HeadLinesView(RemembersControls, QWidget):
                 capped_heads.append(head)
             total += len(w)
             self._fill(self._curves_for(head)[0], q, k, w)
-        non_finite = non_finite_note(r.attentions[layer, drawn], how="not drawn")
+        non_finite = non_finite_note(r.attentions[layer, drawn], how=self.tr("not drawn"))
         if non_finite:
             notes.append(f"Layer {layer}: {non_finite}.")
         if capped_heads:
             notes.append(
-                f"Too many lines: only the strongest {cap:,} of each of "
-                f"{', '.join(f'H{h}' for h in capped_heads)} are drawn; raise the minimum weight."
+                self.tr(
+                    "Too many lines: only the strongest {0:,} of each of {1} are drawn; raise the minimum weight."
+                ).format(cap, ", ".join(f"H{h}" for h in capped_heads))
             )
         if hide and len(self._keep) == len(self._names) and r.special_tokens_mask.any():
-            notes.append("There is nothing but [CLS]/[SEP] to show.")
+            notes.append(self.tr("There is nothing but [CLS]/[SEP] to show."))
         self.note_label.setText(" ".join(notes))
         self.note_label.setVisible(bool(notes))
-        rows = "words" if self.words_box.isChecked() else "tokens"
-        self._summary = (
-            f"Layer {layer}, {len(drawn)} head(s), {total:,} lines of weight ≥ {threshold:g} over "
-            f"{len(self._keep)} {rows}. Click a token on either side to follow its lines; point at a "
-            "line or a token for its weights; right-click a left token or a line: how its weights are computed."
-        )
+        rows = self.tr("words") if self.words_box.isChecked() else self.tr("tokens")
+        self._summary = self.tr(
+            "Layer {0}, {1} head(s), {2:,} lines of weight ≥ {3:g} over {4} {5}. Click a token on "
+            "either side to follow its lines; point at a line or a token for its weights; right-click "
+            "a left token or a line: how its weights are computed."
+        ).format(layer, len(drawn), total, threshold, len(self._keep), rows)
         self._apply_focus()
 
     def _shown(self) -> tuple[str, int] | None:
@@ -659,8 +673,8 @@ class HeadLinesView(RemembersControls, QWidget):
         focus = None
         if shown is not None:
             token = self.labels.texts[shown[1]]
-            title = f"bars: weight {'from' if shown[0] == QUERY else 'into'} '{token}'"
-            title += ", one per head" if len(per_head) > 1 else ""
+            title = self.tr("bars: weight {0} '{1}'").format("from" if shown[0] == QUERY else "into", token)
+            title += self.tr(", one per head") if len(per_head) > 1 else ""
             focus = Focus(shown[0], shown[1], [(QColor(head_colour(h)), w) for h, w in per_head], title)
         self.labels.set_focus(focus)
         self.headings.update()
@@ -679,20 +693,22 @@ class HeadLinesView(RemembersControls, QWidget):
         token = f"<b>{self._token_name(row)}</b> (#{self._keep[row]})"
         if not per_head:
             return token
-        verb = "attends most to" if side == QUERY else "receives most attention from"
+        verb = self.tr("attends most to") if side == QUERY else self.tr("receives most attention from")
 
         shown = 3 if len(per_head) <= 2 else 2 if len(per_head) <= 4 else 1  # about two lines in all
 
         def partners(weights: np.ndarray) -> str:
             best = [j for j in np.argsort(weights, kind="stable")[::-1][:shown] if weights[j] >= 0.005]
             listed = ", ".join(f"<b>{self._token_name(j)}</b> ({weights[j]:.2f})" for j in best)
-            return listed or "no token above 0.005"
+            return listed or self.tr("no token above 0.005")
 
         if len(per_head) == 1:
             head, weights = per_head[0]
-            return f"{token} {verb} {partners(weights)} in layer {self._layer}, head {head}."
+            return self.tr("{0} {1} {2} in layer {3}, head {4}.").format(
+                token, verb, partners(weights), self._layer, head
+            )
         listed = "; ".join(f"{swatch(head)} H{head}: {partners(weights)}" for head, weights in per_head)
-        return f"In layer {self._layer}, {token} {verb}: {listed}"
+        return self.tr("In layer {0}, {1} {2}: {3}").format(self._layer, token, verb, listed)
 
     def _set_focus(self, target: tuple[str, int] | None) -> None:
         if target == self._focus:
@@ -710,9 +726,11 @@ class HeadLinesView(RemembersControls, QWidget):
             font.setStrikeOut(off)
             box.setFont(font)
             box.setToolTip(
-                f"Head {head} of layer {layer} is switched off (its attention is zero): nothing to draw"
+                self.tr("Head {0} of layer {1} is switched off (its attention is zero): nothing to draw").format(
+                    head, layer
+                )
                 if off
-                else f"Draw head {head}'s attention: its lines and bars are this colour"
+                else self.tr("Draw head {0}'s attention: its lines and bars are this colour").format(head)
             )
 
     # --- mouse ----------------------------------------------------------------------------
@@ -769,7 +787,7 @@ class HeadLinesView(RemembersControls, QWidget):
         heads = list(self._matrices.items())
         if not heads:
             return f"<b>{token}</b> #{self._keep[row]}"
-        more = f"<br>and {len(heads) - READOUT_ROWS} more heads" if len(heads) > READOUT_ROWS else ""
+        more = self.tr("<br>and {0} more heads").format(len(heads) - READOUT_ROWS) if len(heads) > READOUT_ROWS else ""
         if self._focus is not None and self._focus[0] != side:
             q, k = (row, self._focus[1]) if side == QUERY else (self._focus[1], row)
             rows = [f"{swatch(h)} H{h}: {m[q, k]:.3f}" for h, m in heads[:READOUT_ROWS]]
@@ -779,7 +797,7 @@ class HeadLinesView(RemembersControls, QWidget):
             weights = self._weights_of(matrix, side, row)
             best = int(np.argmax(weights))
             rows.append(f"{swatch(head)} H{head}: {self._token_name(best)} {weights[best]:.3f}")
-        verb = "attends most to" if side == QUERY else "gets most attention from"
+        verb = self.tr("attends most to") if side == QUERY else self.tr("gets most attention from")
         return f"<b>{token}</b> #{self._keep[row]} {verb}<br>" + "<br>".join(rows) + more
 
     def neuron_view_targets(self, scene_pos: QPointF) -> list[tuple[int, int]] | None:
@@ -809,16 +827,18 @@ class HeadLinesView(RemembersControls, QWidget):
         for head, query in targets:
             token = self._inspection.tokens[query]
             action = menu.addAction(
-                f"Show how {token}'s weights are computed (neuron view, layer {layer}, head {head})"
+                self.tr("Show how {0}'s weights are computed (neuron view, layer {1}, head {2})").format(
+                    token, layer, head
+                )
             )
             action.triggered.connect(lambda _=False, h=head, q=query: self.neuronViewRequested.emit(layer, h, q))
         if not targets:
             where = (
-                "untick Words first (a word mixes its pieces)"
+                self.tr("untick Words first (a word mixes its pieces)")
                 if self.words_box.isChecked()
-                else "right-click a token on the left (a query) or a line"
+                else self.tr("right-click a token on the left (a query) or a line")
             )
-            menu.addAction(f"Neuron view: {where}").setEnabled(False)
+            menu.addAction(self.tr("Neuron view: {0}").format(where)).setEnabled(False)
         return menu
 
     def _lines_at(self, scene_pos: QPointF) -> list[tuple[float, int, int, int]]:
@@ -847,7 +867,7 @@ class HeadLinesView(RemembersControls, QWidget):
             for weight, head, q, k in hits[:READOUT_ROWS]
         ]
         if len(hits) > READOUT_ROWS:
-            rows.append(f"and {len(hits) - READOUT_ROWS} more lines here")
+            rows.append(self.tr("and {0} more lines here").format(len(hits) - READOUT_ROWS))
         return "<br>".join(rows)
 
     def _place_readout(self, scene_pos: QPointF, text: str) -> None:

@@ -44,7 +44,7 @@ class HeadsView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.table = QTableWidget(0, 0)
-        self.table.setToolTip("Untick a head to switch it off (its attention is zeroed in every forward pass)")
+        self.table.setToolTip(self.tr("Untick a head to switch it off (its attention is zeroed in every forward pass)"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         # Narrow columns: each holds only a check box, under a small head number.
         small = QFont(self.font())
@@ -54,12 +54,14 @@ class HeadsView(QWidget):
             header.setMinimumSectionSize(0)
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustIgnored)
-        self.legend = QLabel("Rows: layers L0, L1, …; columns: heads H0, H1, … (counted from 0). Untick to switch off.")
+        self.legend = QLabel(
+            self.tr("Rows: layers L0, L1, …; columns: heads H0, H1, … (counted from 0). Untick to switch off.")
+        )
         self.legend.setWordWrap(True)
-        self.off_label = QLabel("All heads on.")
+        self.off_label = QLabel(self.tr("All heads on."))
         self.off_label.setWordWrap(True)
-        self.reset_button = QPushButton("Switch all heads on")
-        self.reset_button.setToolTip("Undo every head ablation")
+        self.reset_button = QPushButton(self.tr("Switch all heads on"))
+        self.reset_button.setToolTip(self.tr("Undo every head ablation"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.legend)
         layout.addWidget(self.table, 1)
@@ -88,10 +90,16 @@ class HeadsView(QWidget):
                 on = bool(mask[layer, head])
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
                 item.setBackground(QBrush() if on else OFF_CELL)
-                item.setToolTip(f"layer {layer}, head {head}: {'on' if on else 'switched off'}")
+                item.setToolTip(
+                    self.tr("layer {0}, head {1}: {2}").format(
+                        layer, head, self.tr("on") if on else (self.tr("switched off"))
+                    )
+                )
         self.table.blockSignals(False)
         off = switched_off(mask)
-        self.off_label.setText(f"Switched off ({len(off)}): {', '.join(off)}" if off else "All heads on.")
+        self.off_label.setText(
+            self.tr("Switched off ({0}): {1}").format(len(off), ", ".join(off)) if off else (self.tr("All heads on."))
+        )
         self.reset_button.setEnabled(bool(off))
 
     def _fit_columns(self, heads: int) -> None:
@@ -130,8 +138,8 @@ class HeadsOffNotice(QFrame):
         self.label = QLabel()
         self.label.setStyleSheet(NOTICE_TEXT_STYLE)
         self.label.setWordWrap(True)
-        self.reset_button = QPushButton("Switch all on")
-        self.reset_button.setToolTip("Switch every head on again (Model > Switch all heads on)")
+        self.reset_button = QPushButton(self.tr("Switch all on"))
+        self.reset_button.setToolTip(self.tr("Switch every head on again (Model > Switch all heads on)"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 3, 4, 3)
         layout.addWidget(self.label, 1)
@@ -154,6 +162,8 @@ class HeadsOffNotice(QFrame):
             return
         named = ", ".join(off[:NAMED_IN_NOTICE])
         if len(off) > NAMED_IN_NOTICE:
-            named += f" and {len(off) - NAMED_IN_NOTICE} more (see the Heads dock)"
+            named += self.tr(" and {0} more (see the Heads dock)").format(len(off) - NAMED_IN_NOTICE)
         heads = "1 head" if len(off) == 1 else f"{len(off)} heads"
-        self.label.setText(f"<b>{heads} off:</b> {named}. The model runs without them on every tab.")
+        self.label.setText(
+            self.tr("<b>{0} off:</b> {1}. The model runs without them on every tab.").format(heads, named)
+        )

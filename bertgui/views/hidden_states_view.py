@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
-NO_PCA = "NaN or Inf values in these vectors: no PCA to draw (the model's weights hold some)"
+NO_PCA = QT_TRANSLATE_NOOP(
+    "hidden_states_view", "NaN or Inf values in these vectors: no PCA to draw (the model's weights hold some)"
+)
 SEGMENT_COLOURS = ("#2563eb", "#e11d48")  # points of sentence A, sentence B
 SPECIAL_COLOUR = "#6b7280"  # [CLS] and [SEP], added by the tokenizer
 PATH_COLOUR = "#f59e0b"  # the followed token's path
@@ -24,7 +26,7 @@ POINT_SIZE = 9
 FOLLOWED_SIZE = 15
 THIS_LAYER, ALL_LAYERS = 0, 1  # the projection choices, in the combo box's order
 PADDING = 0.15  # of the points' extent, on every side: room for the labels at the edges
-NO_FOLLOW = "nobody"
+NO_FOLLOW = QT_TRANSLATE_NOOP("hidden_states_view", "nobody")
 
 # Where a label may sit beside its point, in the order tried: the TextItem anchor (0, 0: its
 # top-left corner at the point; 1, 1: its bottom-right) and the direction it moves away from the
@@ -43,7 +45,11 @@ LABEL_SPOTS = (
 
 def hidden_state_name(state: int) -> str:
     """hidden_states[state] named with the 0-based layer numbers of the Heads dock and the Attention tab."""
-    return "embeddings" if state == 0 else f"after L{state - 1}"
+    return (
+        QCoreApplication.translate("hidden_states_view", "embeddings")
+        if state == 0
+        else QCoreApplication.translate("hidden_states_view", "after L{0}").format(state - 1)
+    )
 
 
 def short_state_name(state: int) -> str:
@@ -145,19 +151,24 @@ class HiddenStatesView(QWidget):
         self._laying_out = False
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip(
-            "The embeddings, then the output of each layer, L0 being the first (as in the Heads dock)"
+            self.tr("The embeddings, then the output of each layer, L0 being the first (as in the Heads dock)")
         )
         self.layer_label = QLabel(hidden_state_name(0))
         self.projection_combo = QComboBox()
-        self.projection_combo.addItems(["this layer's PCA", "all layers' PCA"])
+        self.projection_combo.addItems([self.tr("this layer's PCA"), self.tr("all layers' PCA")])
         self.projection_combo.setToolTip(
-            "This layer's PCA: the two directions in which this layer's vectors differ most (each layer "
-            "its own axes).\nAll layers' PCA: one pair of axes fitted on every layer's vectors together, so "
-            "positions can be compared across layers; a followed token's path is drawn in it."
+            self.tr(
+                "This layer's PCA: the two directions in which this layer's vectors differ most (each "
+                "layer its own axes).\nAll layers' PCA: one pair of axes fitted on every layer's vectors "
+                "together, so positions can be compared across layers; a followed token's path is drawn in "
+                "it."
+            )
         )
         self.follow_combo = QComboBox()
         self.follow_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # whole token names
-        self.follow_combo.setToolTip("Draw this token's position at every layer as one path (or click its point)")
+        self.follow_combo.setToolTip(
+            self.tr("Draw this token's position at every layer as one path (or click its point)")
+        )
         self.legend = QLabel()
         self.labels_note = QLabel()
         self.plot = pg.PlotWidget()
@@ -176,13 +187,13 @@ class HiddenStatesView(QWidget):
         self._labels: list[pg.TextItem] = []  # one per token, made once and reused
         self.path_labels: list[pg.TextItem] = []  # one per hidden state: "emb", "L0", ...
         top = QHBoxLayout()
-        top.addWidget(QLabel("Layer"))
+        top.addWidget(QLabel(self.tr("Layer")))
         top.addWidget(self.slider, 1)
         top.addWidget(self.layer_label)
         top.addSpacing(12)
-        top.addWidget(QLabel("Projection"))
+        top.addWidget(QLabel(self.tr("Projection")))
         top.addWidget(self.projection_combo)
-        top.addWidget(QLabel("Follow"))
+        top.addWidget(QLabel(self.tr("Follow")))
         top.addWidget(self.follow_combo)
         below = QHBoxLayout()
         below.addWidget(self.legend, 1)
@@ -218,9 +229,9 @@ class HiddenStatesView(QWidget):
             followed = None
         self._followed = followed
         self.follow_combo.clear()
-        self.follow_combo.addItem(NO_FOLLOW, None)
+        self.follow_combo.addItem(QCoreApplication.translate("hidden_states_view", NO_FOLLOW), None)
         for i, token in enumerate(r.tokens):
-            self.follow_combo.addItem(f"{token}  (token {i})", i)
+            self.follow_combo.addItem(self.tr("{0}  (token {1})").format(token, i), i)
         self.slider.blockSignals(True)
         self.slider.setRange(0, r.hidden_states.shape[0] - 1)
         self.slider.blockSignals(False)
@@ -258,13 +269,15 @@ class HiddenStatesView(QWidget):
             self.select_token(None if index == self._followed else index)
 
     def _show_legend(self, r: model.Inspection) -> None:
-        entries = [(SEGMENT_COLOURS[0], "●", "sentence A")]
+        entries = [(SEGMENT_COLOURS[0], "●", self.tr("sentence A"))]
         if (r.segment_ids == 1).any():
-            entries.append((SEGMENT_COLOURS[1], "●", "sentence B"))
-        entries.append((SPECIAL_COLOUR, "●", "[CLS] / [SEP], added by the tokenizer"))
+            entries.append((SEGMENT_COLOURS[1], "●", self.tr("sentence B")))
+        entries.append((SPECIAL_COLOUR, "●", self.tr("[CLS] / [SEP], added by the tokenizer")))
         if self._followed is not None:
             name = html.escape(r.tokens[self._followed])
-            entries.append((PATH_COLOUR, "●━●", f"path of “{name}”, from emb (the embeddings) to the last layer"))
+            entries.append(
+                (PATH_COLOUR, "●━●", self.tr("path of “{0}”, from emb (the embeddings) to the last layer").format(name))
+            )
         self.legend.setText(
             "&nbsp;&nbsp;&nbsp;".join(
                 f"<span style='color:{colour}; font-size:large'>{mark}</span>&nbsp;{text}"
@@ -314,10 +327,20 @@ class HiddenStatesView(QWidget):
         self._show_legend(r)
         self.follow_combo.setCurrentIndex(0 if followed is None else followed + 1)
         self.layer_label.setText(hidden_state_name(state))
-        self.plot.setTitle(NO_PCA if share is None else None)
-        fitted = "all layers" if joint else "this layer"
-        self.plot.setLabel("bottom", "PC1" if share is None else f"PC1 of {fitted} ({share[0]:.0%} of the variance)")
-        self.plot.setLabel("left", "PC2" if share is None else f"PC2 of {fitted} ({share[1]:.0%} of the variance)")
+        self.plot.setTitle(QCoreApplication.translate("hidden_states_view", NO_PCA) if share is None else None)
+        fitted = self.tr("all layers") if joint else self.tr("this layer")
+        self.plot.setLabel(
+            "bottom",
+            self.tr("PC1")
+            if share is None
+            else self.tr("PC1 of {0} ({1:.0%} of the variance)").format(fitted, share[0]),
+        )
+        self.plot.setLabel(
+            "left",
+            self.tr("PC2")
+            if share is None
+            else self.tr("PC2 of {0} ({1:.0%} of the variance)").format(fitted, share[1]),
+        )
         # All layers' PCA keeps one frame for every layer, so the slider shows the points move.
         self._set_range(every_state.reshape(-1, 2) if every_state is not None else xy)
         self._lay_out_labels()
@@ -413,8 +436,9 @@ class HiddenStatesView(QWidget):
             label.setPos(float(x), float(y))
         hidden = len(tokens) - sum(1 for i in tokens if i in placed)
         self.labels_note.setText(
-            f"{hidden} label{'s' if hidden != 1 else ''} left out where {'they' if hidden != 1 else 'it'} would "
-            "overlap: point at a dot to see its token"
+            self.tr("{0} label{1} left out where {2} would overlap: point at a dot to see its token").format(
+                hidden, "s" if hidden != 1 else "", "they" if hidden != 1 else "it"
+            )
             if hidden
             else ""
         )

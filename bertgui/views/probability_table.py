@@ -12,7 +12,7 @@ from .finite import finite_or
 class ProbabilityTable(QTableWidget):
     def __init__(self, tooltip: str, parent: QWidget | None = None):
         super().__init__(0, 2, parent)
-        self.setHorizontalHeaderLabels(["class", "probability"])
+        self.setHorizontalHeaderLabels([self.tr("class"), self.tr("probability")])
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -31,7 +31,7 @@ class ProbabilityTable(QTableWidget):
                 bar.setRange(0, 1000)
                 self.setCellWidget(row, 1, bar)
             bar.setValue(round(finite_or(p, 0.0) * 1000))
-            bar.setFormat(f"{p:.3f}")
+            bar.setFormat(self.tr("{0:.3f}").format(p))
         return ranked
 
     def probability_text(self, row: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -48,21 +48,46 @@ if TYPE_CHECKING:
 
 CUSTOM = "custom"
 QUOTED = {"base": 110, "large": 340}  # millions, as Devlin et al. (2019) quote them
-CAPTION = (
+CAPTION = QT_TRANSLATE_NOOP(
+    "size_explorer",
     "BERT comes in sizes: Google released BERT-base and BERT-large, then tiny to medium versions "
     "(Turc et al., 2019). Pick one, or set the sizes yourself, to see how many numbers (parameters) each part "
     "of the network learns and how much memory they take. Nothing is downloaded and nothing is trained: the "
     "network is built with shapes only (PyTorch's meta device), so even BERT-large appears at once. A shape "
     "is written as PyTorch stores the matrix, (outputs, inputs); biases and LayerNorm add the small vectors "
-    "counted in the last part of each row."
+    "counted in the last part of each row.",
 )
 FIELDS = (  # (config key, label, tooltip)
-    ("num_hidden_layers", "Layers", "Transformer layers stacked one on the other"),
-    ("hidden_size", "Hidden size", "Length of every token's vector between layers"),
-    ("num_attention_heads", "Heads", "Attention heads per layer; they share the hidden size equally"),
-    ("intermediate_size", "Feed-forward size", "Inner width of each layer's feed-forward network (4 x hidden in BERT)"),
-    ("vocab_size", "Vocabulary", "Tokens in the WordPiece vocabulary: rows of the word-embedding matrix"),
-    ("max_position_embeddings", "Positions", "Longest input in tokens: rows of the position-embedding matrix"),
+    (
+        "num_hidden_layers",
+        QT_TRANSLATE_NOOP("size_explorer", "Layers"),
+        QT_TRANSLATE_NOOP("size_explorer", "Transformer layers stacked one on the other"),
+    ),
+    (
+        "hidden_size",
+        QT_TRANSLATE_NOOP("size_explorer", "Hidden size"),
+        QT_TRANSLATE_NOOP("size_explorer", "Length of every token's vector between layers"),
+    ),
+    (
+        "num_attention_heads",
+        QT_TRANSLATE_NOOP("size_explorer", "Heads"),
+        QT_TRANSLATE_NOOP("size_explorer", "Attention heads per layer; they share the hidden size equally"),
+    ),
+    (
+        "intermediate_size",
+        QT_TRANSLATE_NOOP("size_explorer", "Feed-forward size"),
+        QT_TRANSLATE_NOOP("size_explorer", "Inner width of each layer's feed-forward network (4 x hidden in BERT)"),
+    ),
+    (
+        "vocab_size",
+        QT_TRANSLATE_NOOP("size_explorer", "Vocabulary"),
+        QT_TRANSLATE_NOOP("size_explorer", "Tokens in the WordPiece vocabulary: rows of the word-embedding matrix"),
+    ),
+    (
+        "max_position_embeddings",
+        QT_TRANSLATE_NOOP("size_explorer", "Positions"),
+        QT_TRANSLATE_NOOP("size_explorer", "Longest input in tokens: rows of the position-embedding matrix"),
+    ),
 )
 
 
@@ -80,7 +105,9 @@ def weights_text(component: ComponentSize) -> str:
     parts += [f"{name} = {source} (shared)" for name, source in component.tied]
     text = ", ".join(parts)
     if component.vectors:
-        text += f"{' + ' if text else ''}{component.vectors:,} in vectors"
+        text += QCoreApplication.translate("size_explorer", "{0}{1:,} in vectors").format(
+            " + " if text else "", component.vectors
+        )
     return text
 
 
@@ -91,11 +118,24 @@ def quoted_comparison(report: SizeReport) -> str:
     heads = report.count(MLM_HEAD, NSP_HEAD)
     c = report.config
     lines = [
-        f"<b>{html.escape(report.name)}</b> ({c.num_hidden_layers} layers, hidden {c.hidden_size}, "
-        f"{c.num_attention_heads} heads of {c.head_dim}, vocabulary {c.vocab_size:,}): "
-        f"<b>{report.total:,}</b> parameters ({millions(report.total)}) for pretraining. The encoder with its "
-        f"pooler holds {report.encoder_and_pooler:,}; the masked-LM and next-sentence heads add {heads:,}, "
-        "few, because the masked-LM head's output matrix is the word-embedding matrix itself."
+        QCoreApplication.translate(
+            "size_explorer",
+            "<b>{0}</b> ({1} layers, hidden {2}, {3} heads of {4}, vocabulary {5:,}): <b>{6:,}</b> "
+            "parameters ({7}) for pretraining. The encoder with its pooler holds {8:,}; the masked-LM "
+            "and next-sentence heads add {9:,}, few, because the masked-LM head's output matrix is the "
+            "word-embedding matrix itself.",
+        ).format(
+            html.escape(report.name),
+            c.num_hidden_layers,
+            c.hidden_size,
+            c.num_attention_heads,
+            c.head_dim,
+            c.vocab_size,
+            report.total,
+            millions(report.total),
+            report.encoder_and_pooler,
+            heads,
+        )
     ]
     quoted = []
     for name, figure in QUOTED.items():
@@ -103,25 +143,38 @@ def quoted_comparison(report: SizeReport) -> str:
         with_heads = sum(counts.values())
         without = with_heads - counts[MLM_HEAD] - counts[NSP_HEAD]
         quoted.append(
-            f"the {figure}M of BERT-{name} is its encoder with its pooler, {without:,} "
-            f"({millions(without)}), leaving out the masked-LM and next-sentence heads ({with_heads:,} with them)"
+            QCoreApplication.translate(
+                "size_explorer",
+                "the {0}M of BERT-{1} is its encoder with its pooler, {2:,} ({3}), leaving out the "
+                "masked-LM and next-sentence heads ({4:,} with them)",
+            ).format(figure, name, without, millions(without), with_heads)
         )
     lines.append(
-        f"The sizes usually quoted, with Google's {GOOGLE_VOCAB_SIZE:,}-token vocabulary, are rounded and omit "
-        f"the heads, which only pretraining uses: {'; '.join(quoted)}."
+        QCoreApplication.translate(
+            "size_explorer",
+            "The sizes usually quoted, with Google's {0:,}-token vocabulary, are rounded and omit the "
+            "heads, which only pretraining uses: {1}.",
+        ).format(GOOGLE_VOCAB_SIZE, "; ".join(quoted))
     )
     return " ".join(lines)
 
 
 def memory_text(report: SizeReport) -> str:
-    return (
-        f"<b>Memory</b> for the weights: {megabytes(report.fp32_bytes)} in fp32 (4 bytes each), "
-        f"{megabytes(report.fp16_bytes)} in fp16 (2 bytes). Training with Adam keeps the weights, their "
-        f"gradients and two running averages in fp32, 16 bytes per parameter: {megabytes(report.training_bytes)} "
-        f"before any activations. One sequence of {report.tokens:,} tokens, looked at as this app does, returns "
-        f"{megabytes(report.activation_bytes)} in fp32: the hidden states after the embeddings and after every "
-        "layer, every head's attention map and the masked-LM scores of every token (the pass's own temporary "
-        "memory comes on top, and training keeps more for the backward pass)."
+    return QCoreApplication.translate(
+        "size_explorer",
+        "<b>Memory</b> for the weights: {0} in fp32 (4 bytes each), {1} in fp16 (2 bytes). "
+        "Training with Adam keeps the weights, their gradients and two running averages in fp32, "
+        "16 bytes per parameter: {2} before any activations. One sequence of {3:,} tokens, looked "
+        "at as this app does, returns {4} in fp32: the hidden states after the embeddings and "
+        "after every layer, every head's attention map and the masked-LM scores of every token "
+        "(the pass's own temporary memory comes on top, and training keeps more for the backward "
+        "pass).",
+    ).format(
+        megabytes(report.fp32_bytes),
+        megabytes(report.fp16_bytes),
+        megabytes(report.training_bytes),
+        report.tokens,
+        megabytes(report.activation_bytes),
     )
 
 
@@ -134,21 +187,24 @@ class SizeExplorer(QWidget):
         self._controller = controller
         self._latest = 0  # id of the latest request; older answers are dropped
         self.report: SizeReport | None = None  # the one the table shows
-        self.caption = QLabel(CAPTION)
+        self.caption = QLabel(QCoreApplication.translate("size_explorer", CAPTION))
         self.caption.setWordWrap(True)
         self.preset = QComboBox()
         for name, (layers, hidden, heads) in PRESETS.items():
-            self.preset.addItem(f"BERT-{name} ({layers} layers, hidden {hidden}, {heads} heads)", name)
-        self.preset.addItem("custom (set the sizes below)", CUSTOM)
+            self.preset.addItem(
+                self.tr("BERT-{0} ({1} layers, hidden {2}, {3} heads)").format(name, layers, hidden, heads), name
+            )
+        self.preset.addItem(self.tr("custom (set the sizes below)"), CUSTOM)
         self.spins: dict[str, StrictSpinBox] = {}
         grid = QGridLayout()
-        grid.addWidget(QLabel("Size"), 0, 0)
+        grid.addWidget(QLabel(self.tr("Size")), 0, 0)
         grid.addWidget(self.preset, 0, 1, 1, 5)
         for i, (key, label, tip) in enumerate(FIELDS):
+            label, tip = (QCoreApplication.translate("size_explorer", text) for text in (label, tip))
             spin = StrictSpinBox(name=label)
             spin.setRange(1, LIMITS[key])
             spin.setGroupSeparatorShown(True)
-            spin.setToolTip(f"{tip} (1 to {LIMITS[key]:,})")
+            spin.setToolTip(self.tr("{0} (1 to {1:,})").format(tip, LIMITS[key]))
             self.spins[key] = spin
             row, column = 1 + i // 3, 2 * (i % 3)
             grid.addWidget(QLabel(label), row, column)
@@ -156,15 +212,15 @@ class SizeExplorer(QWidget):
         self.tokens = StrictSpinBox(name="Tokens")
         self.tokens.setRange(1, LIMITS["max_position_embeddings"])
         self.tokens.setValue(128)
-        self.tokens.setToolTip("Length of one input sequence, for the activation memory below")
-        grid.addWidget(QLabel("Tokens"), 3, 0)
+        self.tokens.setToolTip(self.tr("Length of one input sequence, for the activation memory below"))
+        grid.addWidget(QLabel(self.tr("Tokens")), 3, 0)
         grid.addWidget(self.tokens, 3, 1)
         vocab_row = QHBoxLayout()
-        self.google_vocab = QPushButton(f"Google's vocabulary ({GOOGLE_VOCAB_SIZE:,})")
-        self.google_vocab.setToolTip("The 30,522-token uncased WordPiece vocabulary of Google's BERT models")
+        self.google_vocab = QPushButton(self.tr("Google's vocabulary ({0:,})").format(GOOGLE_VOCAB_SIZE))
+        self.google_vocab.setToolTip(self.tr("The 30,522-token uncased WordPiece vocabulary of Google's BERT models"))
         vocab_row.addWidget(self.google_vocab)
         self.loaded_vocab = QPushButton()
-        self.loaded_vocab.setToolTip("The vocabulary size of the model open in the window")
+        self.loaded_vocab.setToolTip(self.tr("The vocabulary size of the model open in the window"))
         self._loaded_vocab_size: int | None = None
         self.set_loaded_vocab_size(loaded_vocab_size)
         vocab_row.addWidget(self.loaded_vocab)
@@ -180,7 +236,9 @@ class SizeExplorer(QWidget):
         self.memory.setWordWrap(True)
         self.memory.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["component", "matrices (shape) and vectors", "parameters", "share"])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("component"), self.tr("matrices (shape) and vectors"), self.tr("parameters"), self.tr("share")]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
@@ -210,7 +268,7 @@ class SizeExplorer(QWidget):
     def set_loaded_vocab_size(self, vocab_size: int | None) -> None:
         """The vocabulary size of the model open now, offered as a button (none: no button)."""
         self._loaded_vocab_size = vocab_size
-        self.loaded_vocab.setText(f"Loaded model's ({vocab_size:,})" if vocab_size else "")
+        self.loaded_vocab.setText(self.tr("Loaded model's ({0:,})").format(vocab_size) if vocab_size else "")
         self.loaded_vocab.setVisible(bool(vocab_size))
 
     def choose(self, preset: str) -> None:
@@ -232,7 +290,9 @@ class SizeExplorer(QWidget):
             check_tokens(config, self.tokens.value())
         except BertError as exc:
             self._latest += 1  # an answer still on its way is for a size no longer asked about
-            self.message.setText(f"{exc}; the table still shows {self.report.name if self.report else 'nothing'}")
+            self.message.setText(
+                self.tr("{0}; the table still shows {1}").format(exc, self.report.name if self.report else "nothing")
+            )
             return
         self.message.clear()
         self._latest = self._controller.measure_size(config, self.tokens.value())

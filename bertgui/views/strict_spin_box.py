@@ -56,9 +56,13 @@ class _Strict:
             return ""
         shown = self.locale().toString(number, "g", 12) if isinstance(self, QDoubleSpinBox) else str(int(number))
         if number > self.maximum():
-            return f"{self.name}: {shown} is above the maximum {self.textFromValue(self.maximum())}"
+            return self.tr("{0}: {1} is above the maximum {2}").format(
+                self.name, shown, self.textFromValue(self.maximum())
+            )
         if number < self.minimum():
-            return f"{self.name}: {shown} is below the minimum {self.textFromValue(self.minimum())}"
+            return self.tr("{0}: {1} is below the minimum {2}").format(
+                self.name, shown, self.textFromValue(self.minimum())
+            )
         return ""
 
     def _on_line_edit_text_edited(self, text: str) -> None:
@@ -74,7 +78,7 @@ class _Strict:
         problem = self.range_problem(self._refused_text)
         self._refused_text = ""
         self.setStyleSheet("")
-        self.inputRefused.emit(f"{problem}, so it stays {self.text()}")
+        self.inputRefused.emit(self.tr("{0}, so it stays {1}").format(problem, self.text()))
 
     def is_refusing(self) -> bool:
         """An out-of-range number is in the box now (it has not been left yet)."""
@@ -84,14 +88,14 @@ class _Strict:
 class StrictSpinBox(_Strict, QSpinBox):
     inputRefused = Signal(str)  # a message naming the field and the limit; "" when the input is fine again
 
-    def __init__(self, parent: QWidget | None = None, *, name: str = "This field", **kwargs):
+    def __init__(self, parent: QWidget | None = None, *, name: str | None = None, **kwargs):
         super().__init__(parent, **kwargs)
-        self._make_strict(name)
+        self._make_strict(name or self.tr("This field"))
 
 
 class StrictDoubleSpinBox(_Strict, QDoubleSpinBox):
     inputRefused = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, name: str = "This field", **kwargs):
+    def __init__(self, parent: QWidget | None = None, *, name: str | None = None, **kwargs):
         super().__init__(parent, **kwargs)
-        self._make_strict(name)
+        self._make_strict(name or self.tr("This field"))

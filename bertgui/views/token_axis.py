@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontInfo, QFontMetricsF
 
 LABEL_GAP_PX = 1.0  # free space kept between neighbouring labels stacked line above line (or upright)
@@ -42,9 +42,9 @@ def every_kth_note(step: int) -> str:
     """What a view says when its axis labels only every step-th token ('' when it labels them all)."""
     if step <= 1:
         return ""
-    return (
-        f"Every {ordinal(step)} token labelled: zoom in with the mouse wheel to label each (double-click: all again)."
-    )
+    return QCoreApplication.translate(
+        "token_axis", "Every {0} token labelled: zoom in with the mouse wheel to label each (double-click: all again)."
+    ).format(ordinal(step))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,17 +39,21 @@ CHIP_ID_TEXT = "#4b5563"
 UNKNOWN_BORDER = "#b91c1c"
 WORD_HIGHLIGHT = "#2563eb"  # the outline of the hovered chip's word: what a double-click masks
 NOTICE_COLOURS = ("#7c2d12", "#ffedd5")  # text, background: dark amber on pale amber in every palette
-MASKING_HINT = (
+MASKING_HINT = QT_TRANSLATE_NOOP(
+    "tokens_view",
     "Hover a chip to see its characters in the sentence and how WordPiece split its word. "
     "<b>Double-click</b> a word to mask it (one [MASK] per word piece, as BERT's whole-word masking); "
-    "<b>Ctrl+double-click</b> masks one piece."
+    "<b>Ctrl+double-click</b> masks one piece.",
 )
 # The inputs of BERT's forward pass, by their Hugging Face names, with what each row means.
 MODEL_INPUTS = (
-    ("input_ids", "the word piece's row in the vocabulary"),
-    ("token_type_ids", "the segment: 0 = sentence A, 1 = sentence B"),
-    ("position_ids", "the position, which picks the position embedding"),
-    ("attention_mask", "1 = a real token; 0 would be padding (none: one input at a time)"),
+    ("input_ids", QT_TRANSLATE_NOOP("tokens_view", "the word piece's row in the vocabulary")),
+    ("token_type_ids", QT_TRANSLATE_NOOP("tokens_view", "the segment: 0 = sentence A, 1 = sentence B")),
+    ("position_ids", QT_TRANSLATE_NOOP("tokens_view", "the position, which picks the position embedding")),
+    (
+        "attention_mask",
+        QT_TRANSLATE_NOOP("tokens_view", "1 = a real token; 0 would be padding (none: one input at a time)"),
+    ),
 )
 
 
@@ -97,23 +101,29 @@ class TokenChip(QLabel):
         self.unknown = unknown
         self.set_word_highlighted(False)
         kind = (
-            "special token, added by the tokenizer"
+            self.tr("special token, added by the tokenizer")
             if special
             else (
-                "not in the vocabulary"
+                self.tr("not in the vocabulary")
                 if unknown
-                else "continues the word before it"
+                else self.tr("continues the word before it")
                 if continuation
-                else "a typed [MASK]"
+                else self.tr("a typed [MASK]")
                 if token == "[MASK]"
-                else "word piece"
+                else self.tr("word piece")
             )
         )
         actions = ""
         if not special and token != "[MASK]":
-            actions = f'\nDouble-click: mask the word "{word}"' if word else "\nDouble-click: mask it"
+            actions = (
+                self.tr('\nDouble-click: mask the word "{0}"').format(word)
+                if word
+                else self.tr("\nDouble-click: mask it")
+            )
             actions += " (one [MASK] per piece)\nCtrl+double-click: mask only this piece"
-        summary = f"Token {index}: {token} (id {token_id}, segment {'AB'[segment % 2]}), {kind}{actions}"
+        summary = self.tr("Token {0}: {1} (id {2}, segment {3}), {4}{5}").format(
+            index, token, token_id, "AB"[segment % 2], kind, actions
+        )
         self.setToolTip(
             html.escape(summary, quote=False).replace("\n", "<br>") + (f"<hr>{wordpiece}" if wordpiece else "")
         )
@@ -130,13 +140,13 @@ def word_chip(r: model.Inspection, word: str, group: list[int], unknown: bool) -
     chip.last = group[-1]
     pieces = " ".join(r.tokens[i] for i in group)
     chip.setText(
-        f"<b style='font-size:11pt'>{html.escape(word)}</b><br>"
-        f"<span style='font-size:8pt;color:{CHIP_ID_TEXT}'>= {html.escape(pieces)}</span>"
+        QCoreApplication.translate(
+            "tokens_view", "<b style='font-size:11pt'>{0}</b><br><span style='font-size:8pt;color:{1}'>= {2}</span>"
+        ).format(html.escape(word), CHIP_ID_TEXT, html.escape(pieces))
     )
-    summary = (
-        f"Word: {word} = {pieces} (tokens {first} to {group[-1]}, ids "
-        f"{', '.join(str(int(r.input_ids[i])) for i in group)})\nDouble-click: mask it (one [MASK] per piece)"
-    )
+    summary = QCoreApplication.translate(
+        "tokens_view", "Word: {0} = {1} (tokens {2} to {3}, ids {4})\nDouble-click: mask it (one [MASK] per piece)"
+    ).format(word, pieces, first, group[-1], ", ".join(str(int(r.input_ids[i])) for i in group))
     chip.setToolTip(html.escape(summary, quote=False).replace("\n", "<br>"))
     return chip
 
@@ -157,7 +167,7 @@ class TokensView(QWidget):
         )
         self._notice.hide()
         self._chip_area = ChipArea()
-        hint = QLabel(MASKING_HINT)
+        hint = QLabel(QCoreApplication.translate("tokens_view", MASKING_HINT))
         hint.setWordWrap(True)
         self.words_box = words_check_box()
         self.words_caption = words_caption()
@@ -167,21 +177,26 @@ class TokensView(QWidget):
         self.inputs_table = QTableWidget(len(MODEL_INPUTS), 0)
         self.inputs_table.setVerticalHeaderLabels([name for name, _ in MODEL_INPUTS])
         for row, (name, meaning) in enumerate(MODEL_INPUTS):
-            self.inputs_table.verticalHeaderItem(row).setToolTip(f"{name}: {meaning}")
+            meaning = QCoreApplication.translate("tokens_view", meaning)
+            self.inputs_table.verticalHeaderItem(row).setToolTip(self.tr("{0}: {1}").format(name, meaning))
         self.inputs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # The four rows share the panel's height, and short inputs get roomy columns, so the table
         # fills its half of the tab instead of leaving it blank.
         self.inputs_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.inputs_table.horizontalHeader().setMinimumSectionSize(56)
         self.inputs_table.setToolTip(
-            "What the model receives: one column per token; hover a row's name for its meaning"
+            self.tr("What the model receives: one column per token; hover a row's name for its meaning")
         )
         inputs = QWidget()
         inputs_layout = QVBoxLayout(inputs)
         inputs_layout.setContentsMargins(0, 0, 0, 0)
-        inputs_layout.addWidget(QLabel("<b>What the model receives</b> (one column per token)"))
+        inputs_layout.addWidget(QLabel(self.tr("<b>What the model receives</b> (one column per token)")))
         inputs_layout.addWidget(self.inputs_table, 1)
-        meanings = QLabel(" · ".join(f"<b>{name}</b>: {meaning}" for name, meaning in MODEL_INPUTS))
+        meanings = QLabel(
+            " · ".join(
+                f"<b>{name}</b>: {QCoreApplication.translate('tokens_view', meaning)}" for name, meaning in MODEL_INPUTS
+            )
+        )
         meanings.setWordWrap(True)
         inputs_layout.addWidget(meanings)
         tokens = QWidget()
@@ -209,16 +224,52 @@ class TokensView(QWidget):
     @staticmethod
     def _legend() -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(sample_chip("sentence A", SEGMENT_COLOURS[0], "1px solid #999", "A token of sentence A"))
-        row.addWidget(sample_chip("sentence B", SEGMENT_COLOURS[1], "1px solid #999", "A token of sentence B"))
         row.addWidget(
-            sample_chip("[CLS] / [SEP]", SPECIAL_COLOUR, "1px solid #999", "Added by the tokenizer, not typed")
+            sample_chip(
+                QCoreApplication.translate("TokensView", "sentence A"),
+                SEGMENT_COLOURS[0],
+                "1px solid #999",
+                QCoreApplication.translate("TokensView", "A token of sentence A"),
+            )
         )
-        row.addWidget(sample_chip("##piece", SEGMENT_COLOURS[0], "1px dashed #666", "Continues the word before it"))
-        row.addWidget(sample_chip("[UNK]", SEGMENT_COLOURS[0], f"2px solid {UNKNOWN_BORDER}", "Not in the vocabulary"))
+        row.addWidget(
+            sample_chip(
+                QCoreApplication.translate("TokensView", "sentence B"),
+                SEGMENT_COLOURS[1],
+                "1px solid #999",
+                QCoreApplication.translate("TokensView", "A token of sentence B"),
+            )
+        )
+        row.addWidget(
+            sample_chip(
+                QCoreApplication.translate("TokensView", "[CLS] / [SEP]"),
+                SPECIAL_COLOUR,
+                "1px solid #999",
+                QCoreApplication.translate("TokensView", "Added by the tokenizer, not typed"),
+            )
+        )
+        row.addWidget(
+            sample_chip(
+                QCoreApplication.translate("TokensView", "##piece"),
+                SEGMENT_COLOURS[0],
+                "1px dashed #666",
+                QCoreApplication.translate("TokensView", "Continues the word before it"),
+            )
+        )
+        row.addWidget(
+            sample_chip(
+                QCoreApplication.translate("TokensView", "[UNK]"),
+                SEGMENT_COLOURS[0],
+                f"2px solid {UNKNOWN_BORDER}",
+                QCoreApplication.translate("TokensView", "Not in the vocabulary"),
+            )
+        )
         explanation = QLabel(
-            "dashed: a ## piece continues the word before it · red outline: not in the vocabulary"
-            " · the small number is the token id"
+            QCoreApplication.translate(
+                "TokensView",
+                "dashed: a ## piece continues the word before it · red outline: not in the vocabulary · "
+                "the small number is the token id",
+            )
         )
         explanation.setWordWrap(True)  # wraps rather than widening the window past a laptop screen
         row.addWidget(explanation, 1)
@@ -244,10 +295,14 @@ class TokensView(QWidget):
         self.summary.setText(token_summary(r))
         notes = []
         if r.truncated:
-            notes.append(f"The input was longer than the model's maximum of {len(r.tokens)} tokens and was cut.")
+            notes.append(
+                self.tr("The input was longer than the model's maximum of {0} tokens and was cut.").format(
+                    len(r.tokens)
+                )
+            )
         unknown = sum(1 for tid in r.input_ids if unk_token_id is not None and tid == unk_token_id)
         if unknown:
-            notes.append(f"{unknown} piece(s) are not in the vocabulary ([UNK], outlined red).")
+            notes.append(self.tr("{0} piece(s) are not in the vocabulary ([UNK], outlined red).").format(unknown))
         self._notice.setText(" ".join(notes))
         self._notice.setVisible(bool(notes))
 
@@ -354,10 +409,9 @@ def token_summary(r: model.Inspection) -> str:
             if len(pieces) > 1:
                 split.append(" · ".join(html.escape(r.tokens[j]) for j in pieces))
         i = pieces[-1] + 1
-    line = (
-        f"<b>{len(r.tokens)} tokens</b>: {len(r.tokens) - added} from {words} word(s) of the text, "
-        f"{added} added by the tokenizer."
-    )
+    line = QCoreApplication.translate(
+        "tokens_view", "<b>{0} tokens</b>: {1} from {2} word(s) of the text, {3} added by the tokenizer."
+    ).format(len(r.tokens), len(r.tokens) - added, words, added)
     if split:
-        line += f" Split into pieces: {'; '.join(split)}."
+        line += QCoreApplication.translate("tokens_view", " Split into pieces: {0}.").format("; ".join(split))
     return line

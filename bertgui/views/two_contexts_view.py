@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Slot
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from model.word_attention import group_word_pieces
@@ -19,12 +19,13 @@ if TYPE_CHECKING:
     from ..controller import Controller
     from ..worker import ContextsAnswer
 
-CAPTION = (
+CAPTION = QT_TRANSLATE_NOOP(
+    "two_contexts_view",
     "BERT gives a word a different vector in every sentence. Choose a word in each sentence (by default one "
     "they share): the curve is the cosine similarity of its two vectors after each layer (1 = the same "
     "direction; layer 0 is the embeddings, where only the position and the sentence differ). A word the "
     "model reads in the same sense stays close; two senses drift apart as the layers mix in the context. "
-    "A word split into pieces is the mean of its pieces."
+    "A word split into pieces is the mean of its pieces.",
 )
 EXAMPLE = ("He sat on the bank of the river.", "She put her money in the bank.")
 
@@ -35,22 +36,22 @@ class TwoContexts(QWidget):
         self._controller = controller
         self._latest = 0
         self.answer: ContextsAnswer | None = None
-        self.caption = QLabel(CAPTION)
+        self.caption = QLabel(QCoreApplication.translate("two_contexts_view", CAPTION))
         self.caption.setWordWrap(True)
         self.sentences = [QLineEdit(text) for text in EXAMPLE]
         self.words = [QComboBox(), QComboBox()]
         grid = QGridLayout()
         for row, (edit, combo) in enumerate(zip(self.sentences, self.words)):
-            edit.setPlaceholderText(f"Sentence {row + 1}")
+            edit.setPlaceholderText(self.tr("Sentence {0}").format(row + 1))
             combo.setMinimumContentsLength(12)
-            combo.setToolTip("The word compared (a word split into pieces: the mean of its pieces)")
-            grid.addWidget(QLabel(f"Sentence {row + 1}"), row, 0)
+            combo.setToolTip(self.tr("The word compared (a word split into pieces: the mean of its pieces)"))
+            grid.addWidget(QLabel(self.tr("Sentence {0}").format(row + 1)), row, 0)
             grid.addWidget(edit, row, 1)
-            grid.addWidget(QLabel("word"), row, 2)
+            grid.addWidget(QLabel(self.tr("word")), row, 2)
             grid.addWidget(combo, row, 3)
         self.plot = pg.PlotWidget()
-        self.plot.setLabel("bottom", "layer (0 = embeddings)")
-        self.plot.setLabel("left", "cosine similarity")
+        self.plot.setLabel("bottom", self.tr("layer (0 = embeddings)"))
+        self.plot.setLabel("left", self.tr("cosine similarity"))
         self.plot.setYRange(-0.1, 1.05)
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.curve = self.plot.plot([], [], pen=pg.mkPen("#2563eb", width=2), symbol="o", symbolBrush="#2563eb")
@@ -105,19 +106,31 @@ class TwoContexts(QWidget):
         self.plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(len(similarity))]])
         lowest = int(np.argmin(similarity))
         self.summary.setText(
-            f"<b>{html.escape(c.word_a)}</b> and <b>{html.escape(c.word_b)}</b>: {similarity[0]:.2f} at the "
-            f"embeddings, {similarity[-1]:.2f} after the last layer (lowest {similarity[lowest]:.2f}, "
-            f"{'at the embeddings' if lowest == 0 else f'after layer {lowest}'})."
+            self.tr(
+                "<b>{0}</b> and <b>{1}</b>: {2:.2f} at the embeddings, {3:.2f} after the last layer "
+                "(lowest {4:.2f}, {5})."
+            ).format(
+                html.escape(c.word_a),
+                html.escape(c.word_b),
+                similarity[0],
+                similarity[-1],
+                similarity[lowest],
+                self.tr("at the embeddings") if lowest == 0 else self.tr("after layer {0}").format(lowest),
+            )
         )
         lines = []
         for word, result in ((c.word_a, answer.neighbours_a), (c.word_b, answer.neighbours_b)):
             if result is not None:
                 near = ", ".join(f"{h.token} {h.similarity:.2f}" for h in result.hits)
-                lines.append(f"Corpus neighbours of <b>{html.escape(word)}</b> after layer {result.layer}: {near}")
+                lines.append(
+                    self.tr("Corpus neighbours of <b>{0}</b> after layer {1}: {2}").format(
+                        html.escape(word), result.layer, near
+                    )
+                )
         self.neighbours.setText(
             "<br>".join(lines)
             if lines
-            else "Open a corpus index (Model > Find in corpus) to see each use's neighbours."
+            else self.tr("Open a corpus index (Model > Find in corpus) to see each use's neighbours.")
         )
 
     @Slot(int, str)

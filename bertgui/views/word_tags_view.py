@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from model.finetuning.token_metrics import BIO, OUTSIDE, chunks, split_tag, tag_scheme
@@ -18,10 +18,11 @@ from .flow_layout import ChipArea
 if TYPE_CHECKING:  # torch is imported on the worker thread, after the window is up
     import model
 
-CAPTION = (
+CAPTION = QT_TRANSLATE_NOOP(
+    "word_tags_view",
     "<b>Which tag does each word get?</b> This model was fine-tuned to tag words (chunks or named "
     "entities): its classifier reads the vector of each word's first piece and gives every tag a "
-    "probability. B- begins a chunk, I- continues it, O is outside any. Hover a word for its tags."
+    "probability. B- begins a chunk, I- continues it, O is outside any. Hover a word for its tags.",
 )
 # Light fills for chunk types (or tags, for a tag set without chunks), in the alphabetical order
 # of the model's types; dark text reads on all of them (WCAG AA). O, outside any chunk, stays grey.
@@ -79,8 +80,9 @@ class WordTagChip(QFrame):
         )
         pieces = f"tokens {tag.first}–{tag.last}" if tag.last > tag.first else f"token {tag.first}"
         self.setToolTip(
-            f"<b>{html.escape(tag.word)}</b>: {html.escape(tag.tag)} (read at its first piece, {pieces})"
-            f"<table>{rows}</table>"
+            self.tr("<b>{0}</b>: {1} (read at its first piece, {2})<table>{3}</table>").format(
+                html.escape(tag.word), html.escape(tag.tag), pieces, rows
+            )
         )
 
 
@@ -89,7 +91,7 @@ class WordTagsView(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.caption = QLabel(CAPTION)
+        self.caption = QLabel(QCoreApplication.translate("word_tags_view", CAPTION))
         self.caption.setWordWrap(True)
         self.chunk_line = QLabel()  # the chunks in brackets
         self.chunk_line.setWordWrap(True)
@@ -115,9 +117,9 @@ class WordTagsView(QWidget):
             [WordTagChip(t, colours.get(colour_kind(t.tag, scheme), OUTSIDE_COLOUR)) for t in tags]
         )
         if not tags:
-            self.chunk_line.setText("Type a sentence to tag its words.")
+            self.chunk_line.setText(self.tr("Type a sentence to tag its words."))
         elif scheme == BIO:
-            self.chunk_line.setText(f"<b>Chunks:</b> {html.escape(bracketed(tags))}")
+            self.chunk_line.setText(self.tr("<b>Chunks:</b> {0}").format(html.escape(bracketed(tags))))
         else:  # tags without chunks (part of speech, say): the words with their tags
             self.chunk_line.setText(html.escape(" ".join(f"{t.word}/{t.tag}" for t in tags)))
 

@@ -7,31 +7,39 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QLabel
 
 from model.word_attention import WORD_RULE, WordGroups, group_word_pieces, is_cjk, word_attention
 
+from ..model_texts import model_text
 from .attention_matrix import shown_tokens
 
 if TYPE_CHECKING:
     import model
 
-WORDS_CAPTION = WORD_RULE[0].upper() + WORD_RULE[1:] + "."
-WORDS_TOOLTIP = (
-    "Show words instead of WordPiece pieces (on every tab that has this box). " + WORDS_CAPTION + " "
-    "[CLS] and [SEP] stay words of their own."
-)
+
+def words_rule() -> str:
+    """The merge rule as a sentence, in the interface's language."""
+    rule = model_text(WORD_RULE)
+    return QCoreApplication.translate("word_units", "{0}.").format(rule[0].upper() + rule[1:])
 
 
 def words_check_box() -> QCheckBox:
-    box = QCheckBox("Words")
-    box.setToolTip(WORDS_TOOLTIP)
+    box = QCheckBox(QCoreApplication.translate("word_units", "Words"))
+    box.setToolTip(
+        QCoreApplication.translate(
+            "word_units",
+            "Show words instead of WordPiece pieces (on every tab that has this box). {0} [CLS] and [SEP] stay "
+            "words of their own.",
+        ).format(words_rule())
+    )
     return box
 
 
 def words_caption() -> QLabel:
     """The rule, stated under the controls while word mode is on."""
-    label = QLabel(WORDS_CAPTION)
+    label = QLabel(words_rule())
     label.setWordWrap(True)
     label.hide()
     return label

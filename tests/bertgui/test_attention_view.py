@@ -250,7 +250,7 @@ def test_average_and_rollout_have_no_single_neuron_view(qtbot, shown_view):
 
 
 def test_word_mode_shows_words_whose_rows_sum_to_1_with_the_rule_stated(qtbot, shown_view, drawn_tick_labels):
-    from bertgui.views.word_units import WORDS_CAPTION
+    from bertgui.views.word_units import words_rule
     from model.word_attention import group_word_pieces, word_attention
 
     tokens = sentence(9)  # "on ##ation" is one word
@@ -267,8 +267,8 @@ def test_word_mode_shows_words_whose_rows_sum_to_1_with_the_rule_stated(qtbot, s
     np.testing.assert_allclose(matrix, word_attention(view._inspection.attentions[1, 2], words), rtol=1e-6)
     settled(view)
     assert in_order(drawn_tick_labels(view.plot.getAxis("bottom")), "x") == words.words
-    assert not view.words_caption.isHidden() and view.words_caption.text() == WORDS_CAPTION
-    assert "sum over its pieces" in WORDS_CAPTION and "mean over its pieces" in WORDS_CAPTION
+    assert not view.words_caption.isHidden() and view.words_caption.text() == words_rule()
+    assert "sum over its pieces" in words_rule() and "mean over its pieces" in words_rule()
     assert "sum over its pieces" in view.words_box.toolTip()
     grid = view._thumbs[1][2].image
     assert grid.shape == (len(words.words),) * 2  # the thumbnails are of words too

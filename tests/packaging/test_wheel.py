@@ -95,6 +95,19 @@ def test_the_installed_bertgui_command_starts_and_draws(installed):
     assert samples.stdout.strip() == "True", samples.stderr
 
 
+def test_the_installed_app_has_its_chinese_translation(installed):
+    """bertgui/i18n/*.qm is package data: the installed app can start in Chinese."""
+    check = (
+        "from PySide6.QtCore import QCoreApplication; "
+        "from bertgui.i18n.translators import install_translators; "
+        "app = QCoreApplication([]); install_translators(app, 'zh_CN'); "
+        "print(QCoreApplication.translate('WindowMenus', '&File'))"
+    )
+    run = run_in(installed, str(installed / "bin" / "python"), "-c", check)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "文件(&F)"
+
+
 def test_the_desktop_entry_is_written_and_removed(tmp_path, monkeypatch):
     from bertgui import desktop_entry
     from bertgui.app import main

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem, QGraphicsView, QWidget
 
@@ -41,10 +41,15 @@ def blocks_for(info: ModelInfo) -> list[Block]:
         Block(
             "embeddings",
             None,
-            "Embeddings: token + segment + position, LayerNorm",
-            f"vocab {c.vocab_size}, {c.max_position_embeddings} positions; {_count(counts.get('embeddings', 0))}",
-            "Each token's input vector: the sum of three learned vectors, rescaled by LayerNorm. Click for the "
-            "Embeddings step.",
+            QCoreApplication.translate("architecture_diagram", "Embeddings: token + segment + position, LayerNorm"),
+            QCoreApplication.translate("architecture_diagram", "vocab {0}, {1} positions; {2}").format(
+                c.vocab_size, c.max_position_embeddings, _count(counts.get("embeddings", 0))
+            ),
+            QCoreApplication.translate(
+                "architecture_diagram",
+                "Each token's input vector: the sum of three learned vectors, rescaled by LayerNorm. Click "
+                "for the Embeddings step.",
+            ),
         )
     ]
     for layer in range(n):
@@ -52,45 +57,77 @@ def blocks_for(info: ModelInfo) -> list[Block]:
             Block(
                 "attention",
                 layer,
-                f"Layer {layer}: self-attention, {h} heads + Add & Norm",
-                f"{h} x head size {hidden // h}; {_count(attention)} (each of the {n} layers alike)",
-                f"Layer {layer}: every token looks at every token with {h} heads; the result is added to the input "
-                "and normalised. Click to step through this layer.",
+                QCoreApplication.translate(
+                    "architecture_diagram", "Layer {0}: self-attention, {1} heads + Add & Norm"
+                ).format(layer, h),
+                QCoreApplication.translate(
+                    "architecture_diagram", "{0} x head size {1}; {2} (each of the {3} layers alike)"
+                ).format(h, hidden // h, _count(attention), n),
+                QCoreApplication.translate(
+                    "architecture_diagram",
+                    "Layer {0}: every token looks at every token with {1} heads; the result is added to the "
+                    "input and normalised. Click to step through this layer.",
+                ).format(layer, h),
             )
         )
         out.append(
             Block(
                 "feed-forward",
                 layer,
-                f"Layer {layer}: feed-forward {hidden} -> {inter} -> {hidden} ({c.hidden_act.upper()}) + Add & Norm",
-                f"{_count(ffn)} (x {n} layers: {_count(n * (attention + ffn))} in all)",
-                f"Layer {layer}: each token alone goes through two linear maps with {c.hidden_act.upper()} between. "
-                "Click to step through this layer.",
+                QCoreApplication.translate(
+                    "architecture_diagram", "Layer {0}: feed-forward {1} -> {2} -> {3} ({4}) + Add & Norm"
+                ).format(layer, hidden, inter, hidden, c.hidden_act.upper()),
+                QCoreApplication.translate("architecture_diagram", "{0} (x {1} layers: {2} in all)").format(
+                    _count(ffn), n, _count(n * (attention + ffn))
+                ),
+                QCoreApplication.translate(
+                    "architecture_diagram",
+                    "Layer {0}: each token alone goes through two linear maps with {1} between. Click to step "
+                    "through this layer.",
+                ).format(layer, c.hidden_act.upper()),
             )
         )
     out.append(
         Block(
             "pooler",
             None,
-            "Pooler: the [CLS] vector through a linear map and tanh",
+            QCoreApplication.translate(
+                "architecture_diagram", "Pooler: the [CLS] vector through a linear map and tanh"
+            ),
             _count(counts.get("pooler", 0)),
-            "Makes one vector for the whole input from the [CLS] token; the sentence heads read it.",
+            QCoreApplication.translate(
+                "architecture_diagram",
+                "Makes one vector for the whole input from the [CLS] token; the sentence heads read it.",
+            ),
         )
     )
     heads = [
-        (info.mlm, "masked-LM head"),
-        (info.nsp, "next-sentence head"),
-        (info.classifier is not None, "classifier head"),
+        (info.mlm, QCoreApplication.translate("architecture_diagram", "masked-LM head")),
+        (info.nsp, QCoreApplication.translate("architecture_diagram", "next-sentence head")),
+        (info.classifier is not None, QCoreApplication.translate("architecture_diagram", "classifier head")),
     ]
     present = [name for ok, name in heads if ok]
     out.append(
         Block(
             "heads",
             None,
-            "Heads: " + (", ".join(present) if present else "none (encoder only)"),
-            "; ".join(f"{name} {counts.get(name, 0):,}" for name in present) or "no task head",
-            "What the model can answer: the masked-LM head scores every vocabulary token at each position; the "
-            "next-sentence head reads the pooled [CLS]; a classifier head is added by fine-tuning.",
+            QCoreApplication.translate("architecture_diagram", "Heads: ")
+            + (
+                ", ".join(present)
+                if present
+                else QCoreApplication.translate("architecture_diagram", "none (encoder only)")
+            ),
+            "; ".join(
+                QCoreApplication.translate("architecture_diagram", "{0} {1:,}").format(name, counts.get(name, 0))
+                for name in present
+            )
+            or QCoreApplication.translate("architecture_diagram", "no task head"),
+            QCoreApplication.translate(
+                "architecture_diagram",
+                "What the model can answer: the masked-LM head scores every vocabulary token at each "
+                "position; the next-sentence head reads the pooled [CLS]; a classifier head is added by "
+                "fine-tuning.",
+            ),
         )
     )
     return out
@@ -100,9 +137,11 @@ def arrow_label(before: Block, tokens: int, info: ModelInfo) -> str:
     """The shape of the tensor that leaves `before` for the current sentence of T tokens."""
     c = info.config
     if before.key == "attention":
-        return f"(T={tokens}, {c.hidden_size})   attention maps: ({c.num_attention_heads} heads, {tokens}, {tokens})"
+        return QCoreApplication.translate(
+            "architecture_diagram", "(T={0}, {1})   attention maps: ({2} heads, {3}, {4})"
+        ).format(tokens, c.hidden_size, c.num_attention_heads, tokens, tokens)
     if before.key == "pooler":
-        return f"({c.hidden_size},) pooled [CLS]"
+        return QCoreApplication.translate("architecture_diagram", "({0},) pooled [CLS]").format(c.hidden_size)
     return f"(T={tokens}, {c.hidden_size})"
 
 

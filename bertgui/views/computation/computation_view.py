@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -27,32 +27,49 @@ if TYPE_CHECKING:
     from model.computation import LayerTrace
     from model.model_info import ModelInfo
 
-PANELS = ("Architecture", "Embeddings", "One layer, step by step", "Neuron view")
+PANELS = (
+    QT_TRANSLATE_NOOP("computation_view", "Architecture"),
+    QT_TRANSLATE_NOOP("computation_view", "Embeddings"),
+    QT_TRANSLATE_NOOP("computation_view", "One layer, step by step"),
+    QT_TRANSLATE_NOOP("computation_view", "Neuron view"),
+)
 ARCHITECTURE, EMBEDDINGS, LAYER_STEPS, NEURONS = range(4)
 
 CAPTIONS = {
     ARCHITECTURE: (
-        "The loaded model as boxes, read top to bottom: the embeddings turn each token into a vector, each "
-        "encoder layer lets every token look at the others (self-attention) and then transforms each token on "
-        "its own (feed-forward), and the heads at the bottom answer. The blue text on each arrow is the shape of "
-        "the numbers passing there for your sentence (T = its number of tokens). Click a layer to step through "
-        "it, or hover a box for what it does."
+        QT_TRANSLATE_NOOP(
+            "computation_view",
+            "The loaded model as boxes, read top to bottom: the embeddings turn each token into a vector, each "
+            "encoder layer lets every token look at the others (self-attention) and then transforms each token on "
+            "its own (feed-forward), and the heads at the bottom answer. The blue text on each arrow is the shape of "
+            "the numbers passing there for your sentence (T = its number of tokens). Click a layer to step through "
+            "it, or hover a box for what it does.",
+        )
     ),
     EMBEDDINGS: (
-        "Before any layer, each token becomes one vector: the sum of its token's, its sentence's (segment) and "
-        "its position's learned vectors, rescaled by LayerNorm. Pick a token above: each row is one of those "
-        "vectors (one column per hidden dimension), and the norms say how large each part is. Below, the fixed "
-        "sine-wave positions of the original Transformer beside the ones this BERT learned."
+        QT_TRANSLATE_NOOP(
+            "computation_view",
+            "Before any layer, each token becomes one vector: the sum of its token's, its sentence's (segment) and "
+            "its position's learned vectors, rescaled by LayerNorm. Pick a token above: each row is one of those "
+            "vectors (one column per hidden dimension), and the norms say how large each part is. Below, the fixed "
+            "sine-wave positions of the original Transformer beside the ones this BERT learned.",
+        )
     ),
     LAYER_STEPS: (
-        "One encoder layer, step by step, with the numbers the model really used for your sentence: the queries, "
-        "keys and values of each head, their scores, the softmax, the mixed values, the residual additions and "
-        "LayerNorms, and the feed-forward network. Pick the layer, head and query token above."
+        QT_TRANSLATE_NOOP(
+            "computation_view",
+            "One encoder layer, step by step, with the numbers the model really used for your sentence: the queries, "
+            "keys and values of each head, their scores, the softmax, the mixed values, the residual additions and "
+            "LayerNorms, and the feed-forward network. Pick the layer, head and query token above.",
+        )
     ),
     NEURONS: (
-        "How one head decides where a token looks: the query vector of the chosen token is multiplied, "
-        "dimension by dimension, with every token's key; the products sum to a score, and softmax turns the "
-        "scores into the attention weights. Pick the layer, head and query token above."
+        QT_TRANSLATE_NOOP(
+            "computation_view",
+            "How one head decides where a token looks: the query vector of the chosen token is multiplied, "
+            "dimension by dimension, with every token's key; the products sum to a score, and softmax turns the "
+            "scores into the attention weights. Pick the layer, head and query token above.",
+        )
     ),
 }
 
@@ -73,16 +90,16 @@ class ComputationView(QWidget):
         self._shown = False
 
         self.panel_list = QListWidget()
-        self.panel_list.addItems(PANELS)
+        self.panel_list.addItems([QCoreApplication.translate("computation_view", name) for name in PANELS])
         self.panel_list.setMaximumWidth(190)
         self.layer_combo = QComboBox()
         self.head_combo = QComboBox()
         self.token_combo = QComboBox()
         self.token_combo.setMinimumContentsLength(12)
         for combo, tip in (
-            (self.layer_combo, "The encoder layer the panels show"),
-            (self.head_combo, "The attention head the step-through and neuron panels show"),
-            (self.token_combo, "The token whose computation is followed (the query token for attention)"),
+            (self.layer_combo, self.tr("The encoder layer the panels show")),
+            (self.head_combo, self.tr("The attention head the step-through and neuron panels show")),
+            (self.token_combo, self.tr("The token whose computation is followed (the query token for attention)")),
         ):
             combo.setToolTip(tip)
         self.diagram = ArchitectureDiagram()
@@ -95,7 +112,7 @@ class ComputationView(QWidget):
             page = QWidget()
             page_layout = QVBoxLayout(page)
             page_layout.setContentsMargins(0, 0, 0, 0)
-            caption = QLabel(CAPTIONS[index])
+            caption = QLabel(QCoreApplication.translate("computation_view", CAPTIONS[index]))
             caption.setWordWrap(True)
             self.captions.append(caption)
             page_layout.addWidget(caption)
@@ -104,7 +121,11 @@ class ComputationView(QWidget):
         self.message = QLabel("")  # one line on what is missing, e.g. before a model loads
 
         selectors = QHBoxLayout()
-        for text, combo in (("Layer", self.layer_combo), ("Head", self.head_combo), ("Token", self.token_combo)):
+        for text, combo in (
+            (self.tr("Layer"), self.layer_combo),
+            (self.tr("Head"), self.head_combo),
+            (self.tr("Token"), self.token_combo),
+        ):
             selectors.addWidget(QLabel(text))
             selectors.addWidget(combo)
         selectors.addWidget(self.message, 1)
@@ -148,7 +169,9 @@ class ComputationView(QWidget):
         self._refill(self.layer_combo, [f"{i}" for i in range(c.num_hidden_layers)])
         self._refill(self.head_combo, [f"{i}" for i in range(c.num_attention_heads)])
         self.diagram.set_model(info, len(self.inspection.tokens) if self.inspection is not None else 0)
-        self.message.setText("" if self.inspection is not None else "Type a sentence to follow its computation.")
+        self.message.setText(
+            "" if self.inspection is not None else self.tr("Type a sentence to follow its computation.")
+        )
         self._emit_wanted()
 
     def set_inspection(self, r: model.Inspection) -> None:

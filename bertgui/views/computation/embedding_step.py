@@ -60,11 +60,11 @@ class EmbeddingStep(QWidget):
         super().__init__(parent)
         self.rows: np.ndarray | None = None  # what the heatmap draws: (5, C)
         self.norms: np.ndarray | None = None  # (5,)
-        self.formula = QLabel(f"<b>{FORMULA}</b>")
-        self.token_label = QLabel("Type a sentence to see its first layer's input.")
+        self.formula = QLabel(self.tr("<b>{0}</b>").format(FORMULA))
+        self.token_label = QLabel(self.tr("Type a sentence to see its first layer's input."))
         self.token_label.setWordWrap(True)
         self.plot, self.image = _heatmap(
-            "One token's vectors: a column per hidden dimension (blue negative, red positive)"
+            self.tr("One token's vectors: a column per hidden dimension (blue negative, red positive)")
         )
         # LayerNorm's output is many times larger than its inputs: its row gets its own colour scale.
         self.normed_image = pg.ImageItem(axisOrder="row-major")
@@ -74,18 +74,20 @@ class EmbeddingStep(QWidget):
         axis.setWidth(90)  # a narrower axis drops the row names that do not fit
         axis.setTicks([[(i + 0.5, name) for i, name in enumerate(ROWS)]])
         self.norm_label = QLabel("")
-        self.open_button = QPushButton("Open the Embeddings tab (every token at once)")
+        self.open_button = QPushButton(self.tr("Open the Embeddings tab (every token at once)"))
         self.open_button.clicked.connect(self.openEmbeddingsTabRequested)
 
-        self.sinusoid_plot, self.sinusoid_image = _heatmap("Fixed sinusoidal PE (original Transformer)")
-        self.learned_plot, self.learned_image = _heatmap("This model's learned position embeddings")
+        self.sinusoid_plot, self.sinusoid_image = _heatmap(self.tr("Fixed sinusoidal PE (original Transformer)"))
+        self.learned_plot, self.learned_image = _heatmap(self.tr("This model's learned position embeddings"))
         for plot in (self.sinusoid_plot, self.learned_plot):
-            plot.setLabel("left", "position")
-            plot.setLabel("bottom", "dimension")
+            plot.setLabel("left", self.tr("position"))
+            plot.setLabel("bottom", self.tr("dimension"))
         self.position_note = QLabel(
-            f"{SINUSOID}. The original Transformer added this fixed pattern; BERT instead learns one vector per "
-            "position during pretraining (its first rows, one per token of your sentence, on the right). Both "
-            "give each position a distinct vector, so attention can tell word order."
+            self.tr(
+                "{0}. The original Transformer added this fixed pattern; BERT instead learns one vector "
+                "per position during pretraining (its first rows, one per token of your sentence, on the "
+                "right). Both give each position a distinct vector, so attention can tell word order."
+            ).format(SINUSOID)
         )
         self.position_note.setWordWrap(True)
 
@@ -105,7 +107,7 @@ class EmbeddingStep(QWidget):
         """Draw token `index` of the inspection; an index out of range says so and draws nothing."""
         count = len(r.tokens)
         if not 0 <= index < count:
-            self.token_label.setText(f"No token {index}: this sentence has {count} tokens.")
+            self.token_label.setText(self.tr("No token {0}: this sentence has {1} tokens.").format(index, count))
             return
         self.rows = step_rows(r, index)
         self.norms = np.linalg.norm(self.rows.astype(np.float64), axis=1)
@@ -118,13 +120,16 @@ class EmbeddingStep(QWidget):
         self.normed_image.setRect(0, 4, width, 1)
         segment = "A" if int(r.segment_ids[index]) == 0 else "B"
         self.token_label.setText(
-            f"Token {index}: <b>{r.tokens[index]}</b> (id {int(r.input_ids[index])}, sentence {segment}, "
-            f"position {index}). Each row below is a vector of {self.rows.shape[1]} numbers; the sum row is the "
-            "first three added, and LayerNorm rescales it to mean 0 and spread 1 (then its learned gain and bias); "
-            "the LayerNorm row has its own colour scale, the other four share one."
+            self.tr(
+                "Token {0}: <b>{1}</b> (id {2}, sentence {3}, position {4}). Each row below is a vector of "
+                "{5} numbers; the sum row is the first three added, and LayerNorm rescales it to mean 0 "
+                "and spread 1 (then its learned gain and bias); the LayerNorm row has its own colour "
+                "scale, the other four share one."
+            ).format(index, r.tokens[index], int(r.input_ids[index]), segment, index, self.rows.shape[1])
         )
         self.norm_label.setText(
-            "Norms (lengths): " + ",  ".join(f"{name} {n:.2f}" for name, n in zip(ROWS, self.norms, strict=True))
+            self.tr("Norms (lengths): ")
+            + ",  ".join(self.tr("{0} {1:.2f}").format(name, n) for name, n in zip(ROWS, self.norms, strict=True))
         )
         learned = np.ascontiguousarray(r.position_embeddings, dtype=np.float32)
         sinusoid = sinusoidal_table(count, learned.shape[1])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,7 +42,12 @@ AXES_PX = 64  # title and bottom axis around a heatmap's image
 LABELS_PX = 84  # the token labels' column: 10 characters (TokenAxis shortens longer tokens)
 STRIP_PX = 150  # a two-row strip (one token's vector before and after LayerNorm)
 MAX_VALUE_LABELS = 24  # bars carry their value as text up to this many tokens (then: hover)
-NEURON_CHOICES = ((32, "top 32"), (64, "top 64"), (128, "top 128"), (0, "all, in order"))
+NEURON_CHOICES = (
+    (32, QT_TRANSLATE_NOOP("layer_steps", "top 32")),
+    (64, QT_TRANSLATE_NOOP("layer_steps", "top 64")),
+    (128, QT_TRANSLATE_NOOP("layer_steps", "top 128")),
+    (0, QT_TRANSLATE_NOOP("layer_steps", "all, in order")),
+)
 DEFAULT_NEURONS = 64
 ALL_NEURONS = 0
 
@@ -76,7 +81,9 @@ def check_trace(trace: LayerTrace) -> str:
     try:
         s = shapes(trace)
     except (AttributeError, ValueError):
-        return "This layer trace is incomplete: no (heads, tokens, head size) queries."
+        return QCoreApplication.translate(
+            "layer_steps", "This layer trace is incomplete: no (heads, tokens, head size) queries."
+        )
     T, H, d, C, N = s["T"], s["H"], s["d"], s["C"], s["I"]
     expected = {
         "x": (T, C),
@@ -99,9 +106,13 @@ def check_trace(trace: LayerTrace) -> str:
     for name, shape in expected.items():
         got = tuple(np.shape(getattr(trace, name, None)))
         if got != shape:
-            return f"This layer trace does not fit together: {name} is {got}, expected {shape}."
+            return QCoreApplication.translate(
+                "layer_steps", "This layer trace does not fit together: {0} is {1}, expected {2}."
+            ).format(name, got, shape)
     if len(trace.tokens) != T or T == 0:
-        return f"This layer trace has {len(trace.tokens)} token names for {T} rows."
+        return QCoreApplication.translate("layer_steps", "This layer trace has {0} token names for {1} rows.").format(
+            len(trace.tokens), T
+        )
     return ""
 
 
@@ -266,13 +277,18 @@ class TokenBars(pg.GraphicsLayoutWidget):
                 label.setPos(float(x[i]), float(values[i]))
 
 
+def step_text(text: str) -> str:
+    """A title or paragraph of STEPS in the interface's language."""
+    return QCoreApplication.translate("layer_steps", text)
+
+
 class StepCard(QFrame):
     """A numbered step: its title, its formula with the shapes, a paragraph, then its plots."""
 
     def __init__(self, number: int, title: str, explanation: str):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(f"<b>{number}. {title}</b>")
+        self.title = QLabel(self.tr("<b>{0}. {1}</b>").format(number, title))
         self.formula = QLabel()
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.formula.setFont(mono)
@@ -299,71 +315,108 @@ class StepCard(QFrame):
 
 STEPS = {
     "input": (
-        "The layer's input",
-        "Each row is one token's vector as it enters this layer (for layer 0: the embeddings), one column per "
-        "hidden dimension, blue below 0 and red above. The framed row is the chosen token.",
+        QT_TRANSLATE_NOOP("layer_steps", "The layer's input"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "Each row is one token's vector as it enters this layer (for layer 0: the embeddings), one column per "
+            "hidden dimension, blue below 0 and red above. The framed row is the chosen token.",
+        ),
     ),
     "qkv": (
-        "Queries, keys and values of one head",
-        "Three learned matrices turn every token's vector into a query (what it looks for), a key (what it "
-        "offers to be found by) and a value (what it passes on). Each head gets its own slice of d columns; "
-        "these are the chosen head's. The framed query row is the chosen token's.",
+        QT_TRANSLATE_NOOP("layer_steps", "Queries, keys and values of one head"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "Three learned matrices turn every token's vector into a query (what it looks for), a key (what it "
+            "offers to be found by) and a value (what it passes on). Each head gets its own slice of d columns; "
+            "these are the chosen head's. The framed query row is the chosen token's.",
+        ),
     ),
     "scores": (
-        "Scores: how well the query matches each key",
-        "The chosen token's query is multiplied with every key, dimension by dimension, and summed (a dot "
-        "product), then divided by the square root of the head size so that the numbers stay moderate. "
-        "A high score means this key fits what the query looks for. The Neuron view panel shows the products.",
+        QT_TRANSLATE_NOOP("layer_steps", "Scores: how well the query matches each key"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "The chosen token's query is multiplied with every key, dimension by dimension, and summed (a dot "
+            "product), then divided by the square root of the head size so that the numbers stay moderate. "
+            "A high score means this key fits what the query looks for. The Neuron view panel shows the products.",
+        ),
     ),
     "mask": (
-        "The mask",
-        "Before softmax, a bias is added to every score. Real tokens get 0. When sentences of different lengths "
-        "are run together in a batch, the short ones are filled up with padding; padding gets a large negative "
-        "bias, so that after softmax its weight is practically 0 and no token attends to it.",
+        QT_TRANSLATE_NOOP("layer_steps", "The mask"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "Before softmax, a bias is added to every score. Real tokens get 0. When sentences of different lengths "
+            "are run together in a batch, the short ones are filled up with padding; padding gets a large negative "
+            "bias, so that after softmax its weight is practically 0 and no token attends to it.",
+        ),
     ),
     "softmax": (
-        "Softmax: the attention weights",
-        "Softmax turns the scores into weights between 0 and 1 that sum to 1: exp(score) of each key divided "
-        "by the sum over all keys. A score only a little higher than the others can take most of the weight. "
-        "These are the numbers the Attention tab draws.",
+        QT_TRANSLATE_NOOP("layer_steps", "Softmax: the attention weights"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "Softmax turns the scores into weights between 0 and 1 that sum to 1: exp(score) of each key divided "
+            "by the sum over all keys. A score only a little higher than the others can take most of the weight. "
+            "These are the numbers the Attention tab draws.",
+        ),
     ),
     "context": (
-        "Weighted sum of the values",
-        "The head's output for the chosen token is the weighted average of all value vectors, each weighted by "
-        "the attention it got: the token receives mostly what the tokens it attends to pass on.",
+        QT_TRANSLATE_NOOP("layer_steps", "Weighted sum of the values"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "The head's output for the chosen token is the weighted average of all value vectors, each weighted by "
+            "the attention it got: the token receives mostly what the tokens it attends to pass on.",
+        ),
     ),
     "concat": (
-        "Heads side by side, then the output projection",
-        "Every head did the same with its own queries, keys and values; their outputs are put side by side "
-        "(the framed block is the chosen head's), and one more learned matrix mixes them back into a vector of "
-        "the hidden size: the attention's contribution to each token.",
+        QT_TRANSLATE_NOOP("layer_steps", "Heads side by side, then the output projection"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "Every head did the same with its own queries, keys and values; their outputs are put side by side "
+            "(the framed block is the chosen head's), and one more learned matrix mixes them back into a vector of "
+            "the hidden size: the attention's contribution to each token.",
+        ),
     ),
     "norm1": (
-        "Add & Norm",
-        "The attention's output is added to the layer's input (the residual connection: the token keeps what it "
-        "had and gains what attention brought), then LayerNorm rescales each token's vector to mean 0 and a fixed "
-        "spread (times learned gains, plus learned offsets). Shown: the chosen token before and after, on one scale.",
+        QT_TRANSLATE_NOOP("layer_steps", "Add & Norm"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "The attention's output is added to the layer's input (the residual connection: the token keeps what it "
+            "had and gains what attention brought), then LayerNorm rescales each token's vector to mean 0 and a fixed "
+            "spread (times learned gains, plus learned offsets). Shown: the chosen token before and after, on one "
+            "scale.",
+        ),
     ),
     "neurons": (
-        "Feed-forward: which neurons fire",
-        "Each token now goes on its own through a two-layer network: a first matrix widens its vector to many "
-        "neurons and GELU keeps the positive part (small negatives pass as nearly 0). Each column is one neuron, "
-        "each row a token. With many neurons only the chosen token's most active ones are shown, largest first.",
+        QT_TRANSLATE_NOOP("layer_steps", "Feed-forward: which neurons fire"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "Each token now goes on its own through a two-layer network: a first matrix widens its vector to {0} "
+            "neurons and GELU keeps the positive part (small negatives pass as nearly 0). Each column is one neuron, "
+            "each row a token. With many neurons only the chosen token's most active ones are shown, largest first.",
+        ),
     ),
     "ffn": (
-        "Feed-forward output",
-        "A second matrix brings the neurons back to the hidden size: this is what the feed-forward network adds "
-        "to each token.",
+        QT_TRANSLATE_NOOP("layer_steps", "Feed-forward output"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "A second matrix brings the neurons back to the hidden size: this is what the feed-forward network adds "
+            "to each token.",
+        ),
     ),
     "norm2": (
-        "Add & Norm again",
-        "The feed-forward output is added to its input (the residual connection again) and LayerNorm rescales "
-        "the sum. Shown: the chosen token before and after, on one scale.",
+        QT_TRANSLATE_NOOP("layer_steps", "Add & Norm again"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "The feed-forward output is added to its input (the residual connection again) and LayerNorm rescales "
+            "the sum. Shown: the chosen token before and after, on one scale.",
+        ),
     ),
     "output": (
-        "The layer's output",
-        "The result: one vector per token, the same shape as the input, passed on to the next layer (or, after "
-        "the last layer, to the heads that predict masked words or classify).",
+        QT_TRANSLATE_NOOP("layer_steps", "The layer's output"),
+        QT_TRANSLATE_NOOP(
+            "layer_steps",
+            "The result: one vector per token, the same shape as the input, passed on to the next layer (or, after "
+            "the last layer, to the heads that predict masked words or classify).",
+        ),
     ),
 }
 
@@ -378,11 +431,11 @@ class LayerStepsView(QWidget):
         self._levels: dict[str, tuple[float, float]] = {}
 
         self.step_combo = QComboBox()
-        self.step_combo.setToolTip("Scroll to a step")
-        self.message = QLabel("Type a sentence to step through a layer.")
+        self.step_combo.setToolTip(self.tr("Scroll to a step"))
+        self.message = QLabel(self.tr("Type a sentence to step through a layer."))
         self.message.setWordWrap(True)
         header = QHBoxLayout()
-        header.addWidget(QLabel("Go to step"))
+        header.addWidget(QLabel(self.tr("Go to step")))
         header.addWidget(self.step_combo)
         header.addWidget(self.message, 1)
 
@@ -390,41 +443,46 @@ class LayerStepsView(QWidget):
         column = QWidget()
         self._column = QVBoxLayout(column)
         for number, (key, (title, text)) in enumerate(STEPS.items(), start=1):
+            title, text = step_text(title), step_text(text)
+            if key == "neurons":  # how many, once a layer is traced
+                text = text.format(self.tr("many"))
             card = StepCard(number, title, text)
             self.cards[key] = card
             self._column.addWidget(card)
-            self.step_combo.addItem(f"{number}. {title}", key)
+            self.step_combo.addItem(self.tr("{0}. {1}").format(number, title), key)
         self._column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(column)
 
-        self.x_map = self._add_map("input", "hidden dimension")
-        self.q_map = self._add_map("qkv", "head dimension")
-        self.k_map = self._add_map("qkv", "head dimension")
-        self.v_map = self._add_map("qkv", "head dimension")
+        self.x_map = self._add_map("input", self.tr("hidden dimension"))
+        self.q_map = self._add_map("qkv", self.tr("head dimension"))
+        self.k_map = self._add_map("qkv", self.tr("head dimension"))
+        self.v_map = self._add_map("qkv", self.tr("head dimension"))
         self.score_bars = self._add_bars("scores", "score")
         self.softmax_bars = self._add_bars("softmax", "weight")
-        self.context_map = self._add_map("context", "head dimension", strip=True)
-        self.concat_map = self._add_map("concat", "hidden dimension (head after head)")
-        self.attention_output_map = self._add_map("concat", "hidden dimension")
-        self.norm1_map = self._add_map("norm1", "hidden dimension", strip=True)
+        self.context_map = self._add_map("context", self.tr("head dimension"), strip=True)
+        self.concat_map = self._add_map("concat", self.tr("hidden dimension (head after head)"))
+        self.attention_output_map = self._add_map("concat", self.tr("hidden dimension"))
+        self.norm1_map = self._add_map("norm1", self.tr("hidden dimension"), strip=True)
         self.neuron_combo = QComboBox()
         for n, name in NEURON_CHOICES:
-            self.neuron_combo.addItem(f"Neurons: {name}", n)
+            self.neuron_combo.addItem(self.tr("Neurons: {0}").format(step_text(name)), n)
         self.neuron_combo.setCurrentIndex(self.neuron_combo.findData(DEFAULT_NEURONS))
         self.neuron_combo.setToolTip(
-            "Which feed-forward neurons to draw: the chosen token's most active ones (largest first), "
-            "or all of them in their order (thousands of columns in a large model)"
+            self.tr(
+                "Which feed-forward neurons to draw: the chosen token's most active ones (largest first), "
+                "or all of them in their order (thousands of columns in a large model)"
+            )
         )
         neurons_row = QHBoxLayout()
         neurons_row.addWidget(self.neuron_combo)
         neurons_row.addStretch(1)
         self.cards["neurons"].layout().insertLayout(3, neurons_row)
         self.neuron_map = self._add_map("neurons", "neuron", named_columns=True)
-        self.ffn_map = self._add_map("ffn", "hidden dimension")
-        self.norm2_map = self._add_map("norm2", "hidden dimension", strip=True)
-        self.output_map = self._add_map("output", "hidden dimension")
+        self.ffn_map = self._add_map("ffn", self.tr("hidden dimension"))
+        self.norm2_map = self._add_map("norm2", self.tr("hidden dimension"), strip=True)
+        self.output_map = self._add_map("output", self.tr("hidden dimension"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -495,16 +553,24 @@ class LayerStepsView(QWidget):
         ):
             heatmap.setFixedHeight(map_height(T))
         tokens = list(trace.tokens)
-        self.x_map.set_matrix(trace.x, tokens, self._levels["x"], title=f"x: input of layer {trace.layer}")
-        self.concat_map.set_matrix(trace.concatenated, tokens, self._levels["concat"], title="heads concatenated")
-        self.attention_output_map.set_matrix(
-            trace.attention_output, tokens, self._levels["attention_output"], title="attention output"
+        self.x_map.set_matrix(
+            trace.x, tokens, self._levels["x"], title=self.tr("x: input of layer {0}").format(trace.layer)
         )
-        self.ffn_map.set_matrix(trace.ffn_output, tokens, self._levels["ffn"], title="feed-forward output")
-        self.output_map.set_matrix(trace.output, tokens, self._levels["output"], title=f"output of layer {trace.layer}")
+        self.concat_map.set_matrix(
+            trace.concatenated, tokens, self._levels["concat"], title=self.tr("heads concatenated")
+        )
+        self.attention_output_map.set_matrix(
+            trace.attention_output, tokens, self._levels["attention_output"], title=self.tr("attention output")
+        )
+        self.ffn_map.set_matrix(trace.ffn_output, tokens, self._levels["ffn"], title=self.tr("feed-forward output"))
+        self.output_map.set_matrix(
+            trace.output, tokens, self._levels["output"], title=self.tr("output of layer {0}").format(trace.layer)
+        )
         self._write_formulas(s)
         self.cards["mask"].set_note(self._mask_note())
-        self.message.setText(f"Layer {trace.layer}: {T} tokens, {s['H']} heads of {s['d']} dimensions.")
+        self.message.setText(
+            self.tr("Layer {0}: {1} tokens, {2} heads of {3} dimensions.").format(trace.layer, T, s["H"], s["d"])
+        )
         self._draw_selection()
 
     def set_selection(self, head: int, query: int) -> None:
@@ -548,7 +614,7 @@ class LayerStepsView(QWidget):
         }
         for key, text in formulas.items():
             self.cards[key].formula.setText(text)
-        widens = STEPS["neurons"][1].replace("to many neurons", f"to {N:,} neurons", 1)
+        widens = step_text(STEPS["neurons"][1]).format(f"{N:,}")
         self.cards["neurons"].explanation.setText(widens)
 
     def _mask_note(self) -> str:
@@ -556,12 +622,14 @@ class LayerStepsView(QWidget):
         T = len(bias)
         masked = np.flatnonzero(bias != 0)
         if not len(masked):
-            return (
-                f"Here the bias is <b>0 for all {T} tokens</b>: one unpadded input, so the mask changes nothing and "
-                "the weights below are the softmax of the scores above."
-            )
+            return self.tr(
+                "Here the bias is <b>0 for all {0} tokens</b>: one unpadded input, so the mask changes "
+                "nothing and the weights below are the softmax of the scores above."
+            ).format(T)
         listed = ", ".join(self._token(j) for j in masked[:8]) + (" ..." if len(masked) > 8 else "")
-        return f"<b>{len(masked)} of {T} tokens are masked</b> (bias {float(bias[masked[0]]):.3g}): {listed}."
+        return self.tr("<b>{0} of {1} tokens are masked</b> (bias {2:.3g}): {3}.").format(
+            len(masked), T, float(bias[masked[0]]), listed
+        )
 
     def _token(self, index: int) -> str:
         return f"'{html.escape(self.trace.tokens[index])}'"
@@ -573,33 +641,40 @@ class LayerStepsView(QWidget):
         name = self._token(i)
         self.x_map.mark(i)
         levels = self._levels["qkv"]
-        self.q_map.set_matrix(t.query[h], tokens, levels, title=f"queries q, head {h}")
+        self.q_map.set_matrix(t.query[h], tokens, levels, title=self.tr("queries q, head {0}").format(h))
         self.q_map.mark(i)
-        self.k_map.set_matrix(t.key[h], tokens, levels, title=f"keys k, head {h}")
-        self.v_map.set_matrix(t.value[h], tokens, levels, title=f"values v, head {h}")
+        self.k_map.set_matrix(t.key[h], tokens, levels, title=self.tr("keys k, head {0}").format(h))
+        self.v_map.set_matrix(t.value[h], tokens, levels, title=self.tr("values v, head {0}").format(h))
         scores = t.scores[h, i]
         self.score_bars.set_values(scores, tokens, marked=i)
-        self.score_bars.plot.setTitle(f"scores of the query {name}, head {h}", size=TITLE_SIZE)
+        self.score_bars.plot.setTitle(self.tr("scores of the query {0}, head {1}").format(name, h), size=TITLE_SIZE)
         best = int(np.nanargmax(scores)) if np.isfinite(scores).any() else 0
-        self.cards["scores"].set_note(f"The query {name} matches the key of {self._token(best)} best.")
+        self.cards["scores"].set_note(
+            self.tr("The query {0} matches the key of {1} best.").format(name, self._token(best))
+        )
         weights = t.probabilities[h, i]
         self.softmax_bars.set_values(weights, tokens, marked=i)
-        self.softmax_bars.plot.setTitle(f"attention weights of {name}, head {h}", size=TITLE_SIZE)
+        self.softmax_bars.plot.setTitle(self.tr("attention weights of {0}, head {1}").format(name, h), size=TITLE_SIZE)
         self.cards["softmax"].set_note(self._softmax_note(weights))
         context = t.context[h, i][None, :]
-        self.context_map.set_matrix(context, [f"c of {t.tokens[i]}"], self._levels["context"], title="context")
+        self.context_map.set_matrix(context, [f"c of {t.tokens[i]}"], self._levels["context"], title=self.tr("context"))
         self.cards["context"].set_note(self._context_note(weights))
         self.concat_map.mark(i, (h * d, (h + 1) * d))
         self.attention_output_map.mark(i)
         before, after = t.attention_residual[i], t.attention_normed[i]
         strip = np.stack([before, after])
-        self.norm1_map.set_matrix(strip, ["x + A", "LayerNorm"], self._levels["norm1"], title=f"token {name}")
+        self.norm1_map.set_matrix(
+            strip, ["x + A", "LayerNorm"], self._levels["norm1"], title=self.tr("token {0}").format(name)
+        )
         self.cards["norm1"].set_note(self._norm_note(before, after))
         self._draw_neurons()
         self.ffn_map.mark(i)
         before, after = t.ffn_residual[i], t.output[i]
         self.norm2_map.set_matrix(
-            np.stack([before, after]), ["h + f", "LayerNorm"], self._levels["norm2"], title=f"token {name}"
+            np.stack([before, after]),
+            ["h + f", "LayerNorm"],
+            self._levels["norm2"],
+            title=self.tr("token {0}").format(name),
         )
         self.cards["norm2"].set_note(self._norm_note(before, after))
         self.output_map.mark(i)
@@ -612,60 +687,67 @@ class LayerStepsView(QWidget):
         if n == ALL_NEURONS or n >= width:
             self.neuron_columns = np.arange(width)
             matrix = t.intermediate
-            title = f"all {width} neurons, in order"
+            title = self.tr("all {0} neurons, in order").format(width)
         else:
             self.neuron_columns = top_neurons(t.intermediate, i, n)
             matrix = t.intermediate[:, self.neuron_columns]
-            title = f"the {n} neurons most active for {self._token(i)}, of {width}, largest first"
+            title = self.tr("the {0} neurons most active for {1}, of {2}, largest first").format(
+                n, self._token(i), width
+            )
         names = [str(c) for c in self.neuron_columns]
         self.neuron_map.set_matrix(matrix, list(t.tokens), self._levels["neurons"], names, title=title)
         self.neuron_map.mark(i)
         row = t.intermediate[i]
         if not np.isfinite(row).any():  # a model with NaN or infinite weights: nothing to rank
-            self.cards["neurons"].set_note(f"{self._token(i)}'s activations are not finite numbers.")
+            self.cards["neurons"].set_note(self.tr("{0}'s activations are not finite numbers.").format(self._token(i)))
             return
         active = int(np.count_nonzero(row > 0.1))
         self.cards["neurons"].set_note(
-            f"{self._token(i)} fires {active} of its {width} neurons above 0.1 (the largest: neuron "
-            f"{int(self.neuron_columns[0]) if n != ALL_NEURONS else int(np.nanargmax(row))}, "
-            f"{float(np.nanmax(row)):.2f})."
+            self.tr("{0} fires {1} of its {2} neurons above 0.1 (the largest: neuron {3}, {4:.2f}).").format(
+                self._token(i),
+                active,
+                width,
+                int(self.neuron_columns[0]) if n != ALL_NEURONS else int(np.nanargmax(row)),
+                float(np.nanmax(row)),
+            )
         )
 
     def _softmax_note(self, weights: np.ndarray) -> str:
         if self.trace.head_mask[self.head] == 0:
-            return f"Head {self.head} is switched off: its weights are multiplied by 0."
+            return self.tr("Head {0} is switched off: its weights are multiplied by 0.").format(self.head)
         total = float(np.nansum(weights))
         best = int(np.nanargmax(weights)) if np.isfinite(weights).any() else 0
-        return (
-            f"{self._token(self.query)} gives {float(weights[best]):.2f} of its attention to "
-            f"{self._token(best)}; the weights sum to {total:.3f}."
+        return self.tr("{0} gives {1:.2f} of its attention to {2}; the weights sum to {3:.3f}.").format(
+            self._token(self.query), float(weights[best]), self._token(best), total
         )
 
     def _context_note(self, weights: np.ndarray) -> str:
         order = np.argsort(-np.nan_to_num(weights, nan=0.0), kind="stable")[:3]
         parts = ", ".join(f"{self._token(j)} ({float(weights[j]):.2f})" for j in order if weights[j] > 0.005)
         if not parts:
-            return "No token gets weight: the context is all zeros."
-        return f"Mostly the values of {parts}."
+            return self.tr("No token gets weight: the context is all zeros.")
+        return self.tr("Mostly the values of {0}.").format(parts)
 
     @staticmethod
     def _norm_note(before: np.ndarray, after: np.ndarray) -> str:
         def stats(v: np.ndarray) -> str:
-            return (
-                f"length {float(np.linalg.norm(v)):.2f}, mean {float(v.mean()):+.3f}, spread (std) {float(v.std()):.3f}"
-            )
+            return QCoreApplication.translate(
+                "LayerStepsView", "length {0:.2f}, mean {1:+.3f}, spread (std) {2:.3f}"
+            ).format(float(np.linalg.norm(v)), float(v.mean()), float(v.std()))
 
-        return f"Before LayerNorm: {stats(before)}. After: {stats(after)}."
+        return QCoreApplication.translate("LayerStepsView", "Before LayerNorm: {0}. After: {1}.").format(
+            stats(before), stats(after)
+        )
 
     def _output_note(self) -> str:
         t, i = self.trace, self.query
         x, out = t.x[i].astype(np.float64), t.output[i].astype(np.float64)
         denominator = np.linalg.norm(x) * np.linalg.norm(out)
         cosine = float(x @ out / denominator) if denominator > 0 else float("nan")
-        return (
-            f"{self._token(i)}: cosine similarity of its output to its input {cosine:.2f} "
-            "(1 = the same direction: the layer changed little of it)."
-        )
+        return self.tr(
+            "{0}: cosine similarity of its output to its input {1:.2f} (1 = the same direction: the "
+            "layer changed little of it)."
+        ).format(self._token(i), cosine)
 
     # --- private slots ---------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import QCheckBox, QGraphicsRectItem, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -33,10 +33,11 @@ QUERY_PX = 70  # the query strip's plot, with its title
 AXES_PX = 70  # titles and bottom axes around the key rows
 WEIGHT_COLOUR = "#2a6fb0"
 POSITIVE, NEGATIVE = "#d6604d", "#4393c3"  # the diverging map's red and blue ends
-LEGEND = (
+LEGEND = QT_TRANSLATE_NOOP(
+    "neuron_view",
     "Each row is one key token: its key vector, then the query times the key dimension by dimension (red: this "
     "dimension raises the score, blue: it lowers it, white: it hardly matters), their sum times 1/√d, which is "
-    "the score, and the attention weight softmax turns the scores into. Point at a cell for its numbers."
+    "the score, and the attention weight softmax turns the scores into. Point at a cell for its numbers.",
 )
 
 
@@ -76,15 +77,17 @@ class NeuronPanel(QWidget):
         self._score_labels: list[pg.TextItem] = []
         self._weight_labels: list[pg.TextItem] = []
 
-        self.title = QLabel("Type a sentence to see how a head scores each token.")
+        self.title = QLabel(self.tr("Type a sentence to see how a head scores each token."))
         self.title.setWordWrap(True)
         self.formula = QLabel()
         self.formula.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.legend = QLabel(LEGEND)
+        self.legend = QLabel(QCoreApplication.translate("neuron_view", LEGEND))
         self.legend.setWordWrap(True)
-        self.show_all = QCheckBox("Show all keys")
-        self.show_all.setToolTip(f"Unticked, a long input shows only the {TOP_KEYS} keys with the largest weights")
+        self.show_all = QCheckBox(self.tr("Show all keys"))
+        self.show_all.setToolTip(
+            self.tr("Unticked, a long input shows only the {0} keys with the largest weights").format(TOP_KEYS)
+        )
         self.keys_note = QLabel()
         self.keys_note.setWordWrap(True)
         keys_row = QHBoxLayout()
@@ -95,7 +98,7 @@ class NeuronPanel(QWidget):
         ci = self.canvas.ci
         self.query_plot = _plot(ci, 0, 0, TokenAxis("left"))
         self.query_image = _image(self.query_plot)
-        self.query_plot.setTitle("query q of the chosen token", size=TITLE_SIZE)
+        self.query_plot.setTitle(self.tr("query q of the chosen token"), size=TITLE_SIZE)
         self.key_plot = _plot(ci, 1, 0, TokenAxis("left"))
         self.key_image = _image(self.key_plot)
         self.product_plot = _plot(ci, 1, 1)
@@ -107,10 +110,10 @@ class NeuronPanel(QWidget):
         self.weight_bars = pg.BarGraphItem(x0=[0], y0=[0], width=[0], height=[0], brush=WEIGHT_COLOUR)
         self.weight_plot.addItem(self.weight_bars)
         for plot, title, bottom in (
-            (self.key_plot, "keys k", "head dimension"),
-            (self.product_plot, "q × k, dimension by dimension", "head dimension"),
-            (self.score_plot, "score = sum × 1/√d", "score"),
-            (self.weight_plot, "weight (softmax)", "weight"),
+            (self.key_plot, self.tr("keys k"), self.tr("head dimension")),
+            (self.product_plot, self.tr("q × k, dimension by dimension"), self.tr("head dimension")),
+            (self.score_plot, self.tr("score = sum × 1/√d"), self.tr("score")),
+            (self.weight_plot, self.tr("weight (softmax)"), self.tr("weight")),
         ):
             plot.setTitle(title, size=TITLE_SIZE)
             plot.setLabel("bottom", bottom)
@@ -163,11 +166,13 @@ class NeuronPanel(QWidget):
         self.trace = trace
         H, T, d = trace.query.shape
         self.head, self.query = min(self.head, H - 1), min(self.query, T - 1)
-        self.show_all.setText(f"Show all {T} keys")
+        self.show_all.setText(self.tr("Show all {0} keys").format(T))
         self.show_all.setEnabled(T > TOP_KEYS)
         self.formula.setText(
-            f"score_j = (Σ q·k_j) × 1/√{d} = (Σ q·k_j) × {trace.scale:.4g}     "
-            f"weight_j = softmax(score + mask)_j     q, k_j: ({d},)"
+            self.tr(
+                "score_j = (Σ q·k_j) × 1/√{0} = (Σ q·k_j) × {1:.4g}     weight_j = softmax(score + mask)_j "
+                "    q, k_j: ({2},)"
+            ).format(d, trace.scale, d)
         )
         self.scroll.show()
         self._draw()
@@ -193,9 +198,15 @@ class NeuronPanel(QWidget):
         n = len(self.shown)
         name = html.escape(tokens[self.query])
         self.title.setText(
-            f"<b>Layer {t.layer}, head {self.head}</b>: how the query of <b>{name}</b> (#{self.query}) scores "
-            f"every key, and the attention weights it gets from them."
-            + (" <b>This head is switched off</b>: its weights are all 0." if t.head_mask[self.head] == 0 else "")
+            self.tr(
+                "<b>Layer {0}, head {1}</b>: how the query of <b>{2}</b> (#{3}) scores every key, and the "
+                "attention weights it gets from them."
+            ).format(t.layer, self.head, name, self.query)
+            + (
+                self.tr(" <b>This head is switched off</b>: its weights are all 0.")
+                if t.head_mask[self.head] == 0
+                else ""
+            )
         )
         self._write_keys_note(v, T)
 
@@ -255,20 +266,26 @@ class NeuronPanel(QWidget):
             label.setVisible(i < len(values))
             if i < len(values):
                 label.setColor(colour)
-                label.setText(f"{values[i]:.2f}")
+                label.setText(self.tr("{0:.2f}").format(values[i]))
                 label.setPos(max(float(values[i]), 0.0), float(rows[i]) + 0.5)
 
     def _write_keys_note(self, v: NeuronView, T: int) -> None:
         bias = self.trace.attention_bias
         masked = int(np.count_nonzero(bias != 0))
-        mask = f" {masked} padding token(s) are masked: their weight is 0 whatever their score." if masked else ""
+        mask = (
+            self.tr(" {0} padding token(s) are masked: their weight is 0 whatever their score.").format(masked)
+            if masked
+            else ""
+        )
         if len(self.shown) == T:
-            self.keys_note.setText(f"All {T} keys, in sentence order.{mask}")
+            self.keys_note.setText(self.tr("All {0} keys, in sentence order.{1}").format(T, mask))
             return
         share = float(np.nansum(v.probabilities[self.shown]))
         self.keys_note.setText(
-            f"The {len(self.shown)} keys with the largest weights, of {T}, in sentence order: together "
-            f"{share:.2f} of the attention.{mask}"
+            self.tr(
+                "The {0} keys with the largest weights, of {1}, in sentence order: together {2:.2f} of the "
+                "attention.{3}"
+            ).format(len(self.shown), T, share, mask)
         )
 
     # --- hover -----------------------------------------------------------------------------
@@ -302,7 +319,9 @@ class NeuronPanel(QWidget):
             return
         row, col = cell
         j = int(self.shown[row])
-        self.key_image.setToolTip(f"key of {self.trace.tokens[j]}, dimension {col}: {self.view.keys[j, col]:.3f}")
+        self.key_image.setToolTip(
+            self.tr("key of {0}, dimension {1}: {2:.3f}").format(self.trace.tokens[j], col, self.view.keys[j, col])
+        )
 
     # --- private slots ---------------------------------------------------------------------
 

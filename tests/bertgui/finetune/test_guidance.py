@@ -161,7 +161,7 @@ def test_overfitting_is_named_with_what_to_change(view):
     assert "memorised the training rows" in summary and "Max steps 10" in summary
     assert "still falling" not in summary  # more steps is the wrong advice for a model that memorises
     assert "accuracy 0.550 (95% interval 0.45–0.64) on 100 evaluation rows" in view.monitor.status.text()
-    assert "2 warnings: see Summary" in view.monitor.status.text()
+    assert "2 warning(s): see Summary" in view.monitor.status.text()
     assert "is no better than always answering the most common class (0.50)" in summary
 
 
