@@ -654,4 +654,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_UNEXPECTED
+    finally:
+        if "torch.distributed" in sys.modules:  # a run under torchrun joined a process group
+            from .train_loop import stop_distributed
+
+            stop_distributed()
     return 0

@@ -88,6 +88,14 @@ def start_distributed() -> tuple[int, int]:
     return 0, 1
 
 
+def stop_distributed() -> None:
+    """Leave the process group, if this process joined one. A process that exits still in it can
+    abort in gloo's threads at interpreter exit ("terminate called without an active exception",
+    SIGABRT), which fails the whole torchrun job after the work is done."""
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def distributed_device(device: str) -> str:
     """Under torchrun with GPUs, each process takes the GPU of its local rank."""
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and torch.cuda.is_available() and device in ("auto", "cuda"):
