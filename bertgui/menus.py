@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import importlib.metadata
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -388,7 +389,7 @@ class WindowMenus(QObject):
         """The keyboard shortcuts as the menus define them now, read from their actions."""
         rows = shortcut_rows(self._window.menuBar())
         table = QTableWidget(len(rows), 3)
-        table.setHorizontalHeaderLabels(["keys", "does", "menu"])
+        table.setHorizontalHeaderLabels([self.tr("keys"), self.tr("does"), self.tr("menu")])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, values in enumerate(rows):
@@ -532,4 +533,5 @@ def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
 
 def plain(text: str) -> str:
     """A menu text as read in a list: no & mnemonic marker, no trailing ellipsis."""
+    text = re.sub(r"\(&\w\)", "", text)  # a translation's mnemonic in brackets: 文件(&F)
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix("…")

@@ -2596,6 +2596,18 @@ Double-click: mask it</source>
         <translation>标签页指南</translation>
     </message>
     <message>
+        <source>keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>does</source>
+        <translation>作用</translation>
+    </message>
+    <message>
+        <source>menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>

@@ -6,6 +6,7 @@ says" can be compared."""
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -175,6 +176,15 @@ class AttributionPanel(QWidget):
         self._word_mode.set_on(on)
         self._draw()
 
+    def _target_text(self, target: str) -> str:
+        """The model's name for what is explained ("'door' at position 6", "class 'positive'"), in the
+        interface's language."""
+        if match := re.fullmatch(r"class '(.*)'", target):
+            return self.tr("class '{0}'").format(match[1])
+        if match := re.fullmatch(r"'(.*)' at position (\d+)", target):
+            return self.tr("'{0}' at position {1}").format(match[1], match[2])
+        return target
+
     @Slot()
     def _draw(self) -> None:
         a = self.attribution
@@ -192,7 +202,9 @@ class AttributionPanel(QWidget):
         values = shares(per_word(a.scores, words.groups), keep)
         method = self.tr("integrated gradients") if a.method == "ig" else self.tr("gradient x input")
         self.target_label.setText(
-            self.tr("Why <b>{0}</b>? By {1}, {2} step(s).").format(html.escape(a.target, quote=False), method, a.steps)
+            self.tr("Why <b>{0}</b>? By {1}, {2} step(s).").format(
+                html.escape(self._target_text(a.target), quote=False), method, a.steps
+            )
         )
         peak = float(np.abs(values).max()) if len(values) else 0.0
         cells = []
