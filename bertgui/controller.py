@@ -83,6 +83,7 @@ class Controller(QObject):
         self.masked_scoring = True  # ...each hidden by [MASK] in turn (pseudo-likelihood); False: as seen
         self.top_k = 10  # predictions per [MASK]
         self.candidates: tuple[str, ...] = ()  # words scored at each [MASK] ("Check a word")
+        self.word_mode = False  # the views show words: inspections bring every head's word attention
         self._request_id = 0
         self._building_example: tuple[int, str] | None = None  # (request id, root) of the example index being built
         self._pending_inspect = 0
@@ -242,6 +243,11 @@ class Controller(QObject):
         self.top_k = top_k
         self.inspect_now()
 
+    def set_word_mode(self, on: bool) -> None:
+        """Word mode switched: later inspections bring (or leave out) the word attentions; until the
+        next one, the views merge the pieces of the inspection they have."""
+        self.word_mode = on
+
     def set_candidates(self, words: tuple[str, ...]) -> None:
         """Words to score at each [MASK]; typed, so the forward pass waits for a pause as for the text."""
         self.candidates = tuple(words)
@@ -318,6 +324,7 @@ class Controller(QObject):
                 all_positions=self.all_positions and not self.masked_scoring,
                 masked_positions=self.all_positions and self.masked_scoring,
                 candidates=self.candidates,
+                word_attentions=self.word_mode,
             )
         )
 

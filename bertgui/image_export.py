@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRectF
+from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
@@ -17,7 +17,7 @@ def save_widget_image(widget: QWidget, path: str) -> bool:
     generator.setFileName(path)
     generator.setSize(widget.size())
     generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
-    generator.setTitle(QCoreApplication.translate("image_export", "BERT Explorer"))
+    generator.setTitle("BERT Explorer")
     painter = QPainter()  # QSvgGenerator is a paint device: the widget paints into the file
     if not painter.begin(generator):  # the file cannot be opened
         return False

@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.show_dialogs = show_dialogs  # False when rendering a screenshot: nobody is there to click OK
         self.settings = settings  # None: remember nothing (screenshots, tests)
-        self.setWindowTitle(self.tr("BERT Explorer"))
+        self.setWindowTitle("BERT Explorer")
 
         self.text_input = TextInput()
         self.text_a, self.text_b = self.text_input.text_a, self.text_input.text_b
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         for view in (self.tokens_view, self.attention_view, self.head_lines_view):
             view.wordModeToggled.connect(self.word_mode.set_on)
             self.word_mode.wordModeChanged.connect(view.set_word_mode)
+        self.word_mode.wordModeChanged.connect(controller.set_word_mode)
         self.finetune_wing.openModelRequested.connect(self._on_finetune_open_model_requested)
         self.heads_view.headToggled.connect(controller.set_head_enabled)
         self.heads_view.resetRequested.connect(controller.reset_heads)
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
     def _on_controller_error(self, message: str) -> None:
         self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
         if self.show_dialogs:
-            QMessageBox.warning(self, self.tr("BERT Explorer"), message)
+            QMessageBox.warning(self, "BERT Explorer", message)
 
     @Slot()
     def _on_memory_timer(self) -> None:

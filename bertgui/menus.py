@@ -314,7 +314,7 @@ class WindowMenus(QObject):
             self._window,
             self.tr("Export the {0} view").format(name),
             os.path.join(self.export_folder(kind), f"{name}.{kind}"),
-            self.tr("{0} (*.{1})").format(kind.upper(), kind),
+            f"{kind.upper()} (*.{kind})",
         )
         if path:
             if Path(path).suffix.lower() != f".{kind}":

@@ -3,6 +3,8 @@ the pyqtgraph canvases kept in the palette's colours."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QPalette
@@ -39,6 +41,9 @@ DARK_DISABLED = {
     QPalette.ColorRole.Text: "#7d8590",
     QPalette.ColorRole.ButtonText: "#7d8590",
 }
+# Light fills for chunk types (or tags), one colour per type: dark text (#111) reads on all of them
+# in either palette (WCAG AA). The tagged preview and a tagger's answer use the same ones.
+CHUNK_COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#ffedd5", "#ccfbf1", "#e0e7ff", "#fee2e2")
 
 
 def apply_palette(app: QApplication, dark: bool) -> None:
@@ -100,3 +105,8 @@ class _PlotColours(QObject):
                 item.setText(item.text)
             elif isinstance(item, pg.LegendItem):
                 item.setLabelTextColor(text)
+
+
+def chunk_colours(kinds: Iterable[str]) -> dict[str, str]:
+    """Chunk type (or tag) -> fill colour, in the order given, cycling when there are more kinds."""
+    return {kind: CHUNK_COLOURS[i % len(CHUNK_COLOURS)] for i, kind in enumerate(kinds)}

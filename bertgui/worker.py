@@ -44,6 +44,7 @@ class InspectRequest:
     all_positions: bool = False  # score every position as seen, not only the [MASK]s
     masked_positions: bool = False  # score every position masked one at a time (pseudo-log-likelihood)
     candidates: tuple[str, ...] = ()  # words to score at each [MASK] ("Check a word")
+    word_attentions: bool = False  # every head's attention between words (word mode is on)
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ class ModelWorker(QObject):
                 candidates=request.candidates,
                 compare_all_heads_on=True,  # costs a pass only when heads are off and there are [MASK]s
                 masked_positions=request.masked_positions,
+                word_attentions=request.word_attentions,
             )
         except Exception as exc:
             self.inspectFailed.emit(request.request_id, *describe_failure(exc, self.tr("the forward pass failed")))

@@ -25,7 +25,7 @@ from .model_info import ModelInfo, read_evaluation
 from .resource_paths import resources_folder
 from .sizes import parameter_groups
 from .tokenizer import BertTokenizer, Encoding
-from .word_tags import WordTag
+from .word_tags import WordTag, tag_encoding
 
 BUNDLED_MODEL = resources_folder() / "models" / "bert-mini-uncased"
 NAMED_NON_FINITE = 3  # tensors named in the warning; the count says how many more
@@ -78,6 +78,7 @@ class Bert:
         candidates: tuple[str, ...] = (),
         compare_all_heads_on: bool = False,
         masked_positions: bool = False,
+        word_attentions: bool = False,
     ) -> Inspection:
         """One forward pass with everything captured; see Inspection. `all_positions` adds top-k
         predictions and the probability of the actual token at every position; `rollout` adds
@@ -85,7 +86,8 @@ class Bert:
         (read from the same pass's hidden states). `candidates`, words, adds each one's probability
         and rank at every [MASK]; `compare_all_heads_on` adds the top-k with every head on when the
         head mask switches some off (one more pass); `masked_positions` adds the pseudo-log-likelihood
-        scores (one more pass per text token, batched)."""
+        scores (one more pass per text token, batched); `word_attentions` adds every head's attention
+        between words (word mode; over a second for BERT-base at 512 tokens, so only on request)."""
         return run_inspection(
             self.network,
             self.tokenizer,
@@ -100,6 +102,7 @@ class Bert:
             candidates,
             compare_all_heads_on,
             masked_positions,
+            word_attentions,
         )
 
     def attribute(
@@ -183,14 +186,20 @@ class Bert:
         probabilities = logits.float().softmax(-1).tolist()
         return {self.config.id2label[i]: p for i, p in enumerate(probabilities)}
 
+    @torch.inference_mode()
     def tag(self, text: str, text_b: str | None = None) -> list[WordTag]:
-        """Each word's tag from a token-classification checkpoint (chunking, named entities)."""
+        """Each word's tag from a token-classification checkpoint (chunking, named entities): one
+        forward pass to the classifier, without the inspection's attentions and hidden states."""
         if self.heads.classifier != "token":
             raise CapabilityError(
                 f"this model has no token-classification head (saved as "
                 f"{self.heads.architecture}); fine-tune one with --task tokens first"
             )
-        return self.inspect(text, text_b).word_tags
+        enc = self.tokenizer.encode(text, text_b)
+        ids = torch.tensor([enc.ids], device=self.device)
+        types = torch.tensor([enc.segment_ids], device=self.device)
+        logits = self.network(ids, types, mlm_positions=False, nsp=False).classifier_logits[0]
+        return tag_encoding(logits.float().cpu().numpy(), enc, text, text_b, self.config.id2label)
 
     def require_mlm(self) -> None:
         if not self.heads.mlm:

@@ -12,7 +12,7 @@ from .heads import BertWithHeads
 from .rollout import attention_rollout
 from .tokenizer import BertTokenizer, Encoding, valid_unicode
 from .word_attention import WordGroups, group_words, word_attention
-from .word_tags import WordTag, tag_words
+from .word_tags import WordTag, tag_encoding
 from .wordpiece_steps import WordExplanation
 
 
@@ -89,8 +89,9 @@ class Inspection:
     wordpiece: list[list[WordExplanation]] | None = None
     word_tags: list[WordTag] | None = None  # one per word, for a token-classification checkpoint
     words: WordGroups | None = None  # the input's words (pieces joined; Chinese by jieba), for word mode
-    # (layers, heads, W, W) float32: `attentions` between those words by WORD_RULE, made here on the
-    # worker so that word mode costs the GUI thread nothing; None when no word is split (the same matrix).
+    # (layers, heads, W, W) float32: `attentions` between those words by WORD_RULE (on request: made on
+    # the worker while word mode is on, so that it costs the GUI thread nothing); None when not asked
+    # for or when no word is split (the same matrix).
     word_attentions: np.ndarray | None = None
 
     @property
@@ -234,6 +235,7 @@ def run_inspection(
     candidates: tuple[str, ...] = (),
     compare_all_heads_on: bool = False,
     masked_positions: bool = False,
+    word_attentions: bool = False,
 ) -> Inspection:
     enc: Encoding = tokenizer.encode(text, text_b)
     config = network.config
@@ -297,15 +299,7 @@ def run_inspection(
         probabilities = out.classifier_logits[0].float().softmax(-1).tolist()
         classes = {network.config.id2label[i]: p for i, p in enumerate(probabilities)}
     elif network.heads.classifier == "token":
-        tags = tag_words(
-            _numpy(out.classifier_logits[0]),
-            enc.tokens,
-            np.asarray(enc.special_tokens_mask, dtype=bool),
-            np.asarray(enc.offsets, dtype=np.int32).reshape(-1, 2),
-            np.asarray(enc.segment_ids, dtype=np.int64),
-            (valid_unicode(text)[0], None if text_b is None else valid_unicode(text_b)[0]),
-            network.config.id2label,
-        )
+        tags = tag_encoding(_numpy(out.classifier_logits[0]), enc, text, text_b, network.config.id2label)
     nsp = None
     if out.nsp_logits is not None:
         nsp = float(out.nsp_logits.float().softmax(-1)[0, 0])
@@ -356,7 +350,7 @@ def run_inspection(
         pseudo_log_likelihood=pseudo_log_likelihood,
         wordpiece=[tokenizer.explain_words(t) for t in (text, text_b) if t is not None],
         words=words,
-        word_attentions=word_attention(attentions, words) if words.merges_anything else None,
+        word_attentions=word_attention(attentions, words) if word_attentions and words.merges_anything else None,
     )
 
 

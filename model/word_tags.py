@@ -3,7 +3,7 @@ first WordPiece token, where it was trained to put it (model/finetuning/token_tr
 other pieces of a word carry no label, as in Hugging Face's BertForTokenClassification recipe.
 
 Words are the pieces a "##" continuation joins, which are the words BERT's pre-tokenizer splits
-typed text into (at whitespace and punctuation; each Chinese character its own). Pure NumPy.
+typed text into (at whitespace and punctuation; each Chinese character its own). NumPy only.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .tokenizer import Encoding, valid_unicode
 from .word_attention import group_word_pieces
 
 
@@ -58,3 +59,18 @@ def tag_words(
         ranked = {id2label[int(i)]: float(p[i]) for i in order}
         tags.append(WordTag(typed, first, last, id2label[int(order[0])], ranked))
     return tags
+
+
+def tag_encoding(
+    logits: np.ndarray, enc: Encoding, text: str, text_b: str | None, id2label: dict[int, str]
+) -> list[WordTag]:
+    """tag_words for one tokenized input and the texts it was made from."""
+    return tag_words(
+        logits,
+        enc.tokens,
+        np.asarray(enc.special_tokens_mask, dtype=bool),
+        np.asarray(enc.offsets, dtype=np.int32).reshape(-1, 2),
+        np.asarray(enc.segment_ids, dtype=np.int64),
+        (valid_unicode(text)[0], None if text_b is None else valid_unicode(text_b)[0]),
+        id2label,
+    )

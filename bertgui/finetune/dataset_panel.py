@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from model.finetuning.datasets import count_of  # pure modules: no torch on the GUI thread
 from model.finetuning.token_datasets import TokenDatasetPreview, chunk_type_of
 
+from ..palette import chunk_colours
 from .sample_data import SAMPLE_DESCRIPTION, SAMPLE_EVAL, SAMPLE_TRAIN, start_folder
 
 if TYPE_CHECKING:
@@ -64,8 +65,6 @@ CHOOSE_LABELLED = QT_TRANSLATE_NOOP("dataset_panel", "Choose a training file to 
 CHOOSE_TAGGED = QT_TRANSLATE_NOOP(
     "dataset_panel", "Choose a tagged training file to see its first sentences and tag counts."
 )
-# Light backgrounds for the chunk types of the tagged preview, dark text on them in either palette.
-CHUNK_COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#ffedd5", "#ccfbf1", "#e0e7ff", "#fee2e2")
 CORPUS_TIP = QT_TRANSLATE_NOOP(
     "dataset_panel",
     "<p>Plain text to continue pretraining on: one sentence per line, documents separated by a blank "
@@ -89,7 +88,7 @@ def label_summary(label_counts: dict[str, int]) -> str:
 def tagged_html(p: TokenDatasetPreview) -> str:
     """The preview's sentences as rich text: each word with its tag below-right, and for BIO tags
     the words of a chunk on one colour per chunk type, so the chunks show at a glance."""
-    colour = {t: CHUNK_COLOURS[i % len(CHUNK_COLOURS)] for i, t in enumerate(p.chunk_counts)}
+    colour = chunk_colours(p.chunk_counts)
     lines = []
     for sentence in p.sentences:
         words = []

@@ -557,10 +557,6 @@
 <context>
     <name>EmbeddingStep</name>
     <message>
-        <source>&lt;b&gt;{0}&lt;/b&gt;</source>
-        <translation>&lt;b&gt;{0}&lt;/b&gt;</translation>
-    </message>
-    <message>
         <source>Type a sentence to see its first layer&apos;s input.</source>
         <translation>输入一个句子，查看它第一层的输入。</translation>
     </message>
@@ -603,10 +599,6 @@
     <message>
         <source>Norms (lengths): </source>
         <translation>范数（长度）：</translation>
-    </message>
-    <message>
-        <source>{0} {1:.2f}</source>
-        <translation>{0} {1:.2f}</translation>
     </message>
 </context>
 <context>
@@ -1163,10 +1155,6 @@
         <translation>词元太多，无法以可读的大小全部显示：请滚动（或使用鼠标滚轮）</translation>
     </message>
     <message>
-        <source>H{0}</source>
-        <translation>H{0}</translation>
-    </message>
-    <message>
         <source>Switched off in layer {0}, so not drawn: {1}.</source>
         <translation>在第 {0} 层已关闭，所以不绘制：{1}。</translation>
     </message>
@@ -1382,16 +1370,8 @@ All layers&apos; PCA: one pair of axes fitted on every layer&apos;s vectors toge
         <translation>本层</translation>
     </message>
     <message>
-        <source>PC1</source>
-        <translation>PC1</translation>
-    </message>
-    <message>
         <source>PC1 of {0} ({1:.0%} of the variance)</source>
         <translation>{0}的 PC1（占方差的 {1:.0%}）</translation>
-    </message>
-    <message>
-        <source>PC2</source>
-        <translation>PC2</translation>
     </message>
     <message>
         <source>PC2 of {0} ({1:.0%} of the variance)</source>
@@ -1618,10 +1598,6 @@ All layers&apos; PCA: one pair of axes fitted on every layer&apos;s vectors toge
 <context>
     <name>MainWindow</name>
     <message>
-        <source>BERT Explorer</source>
-        <translation>BERT Explorer</translation>
-    </message>
-    <message>
         <source>Heads</source>
         <translation>注意力头</translation>
     </message>
@@ -1713,10 +1689,6 @@ Run on the CPU instead?</source>
         <translation>&lt;b&gt;各组件的参数&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>&lt;b&gt;config.json&lt;/b&gt;</source>
-        <translation>&lt;b&gt;config.json&lt;/b&gt;</translation>
-    </message>
-    <message>
         <source>built in memory</source>
         <translation>在内存中构建</translation>
     </message>
@@ -1803,10 +1775,6 @@ Run on the CPU instead?</source>
         <translation>NotNext</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{0}&lt;/b&gt;</source>
-        <translation>&lt;b&gt;{0}&lt;/b&gt;</translation>
-    </message>
-    <message>
         <source>Sentence A: {0}
 Sentence B: {1}</source>
         <translation>句子 A：{0}
@@ -1851,10 +1819,6 @@ Sentence B: {1}</source>
     <message>
         <source>&lt;h2&gt;NotNext: sentence B does not follow sentence A&lt;/h2&gt;The model answers NotNext, as P(IsNext) is below 0.5: it thinks B was taken from another document.</source>
         <translation>&lt;h2&gt;NotNext：句子 B 并不紧跟在句子 A 之后&lt;/h2&gt;模型回答 NotNext，因为 P(IsNext) 低于 0.5：它认为 B 取自另一篇文档。</translation>
-    </message>
-    <message>
-        <source>{0:.3f}</source>
-        <translation>{0:.3f}</translation>
     </message>
     <message>
         <source>&lt;h3&gt;Classifier: {0}&lt;/h3&gt;</source>
@@ -1912,20 +1876,12 @@ Sentence B: {1}</source>
         <translation>显示全部 {0} 个键</translation>
     </message>
     <message>
-        <source>score_j = (Σ q·k_j) × 1/√{0} = (Σ q·k_j) × {1:.4g}     weight_j = softmax(score + mask)_j     q, k_j: ({2},)</source>
-        <translation>score_j = (Σ q·k_j) × 1/√{0} = (Σ q·k_j) × {1:.4g}     weight_j = softmax(score + mask)_j     q, k_j: ({2},)</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;Layer {0}, head {1}&lt;/b&gt;: how the query of &lt;b&gt;{2}&lt;/b&gt; (#{3}) scores every key, and the attention weights it gets from them.</source>
         <translation>&lt;b&gt;第 {0} 层，注意力头 {1}&lt;/b&gt;：&lt;b&gt;{2}&lt;/b&gt;（#{3}）的查询如何为每个键打分，以及它从中得到的注意力权重。</translation>
     </message>
     <message>
         <source> &lt;b&gt;This head is switched off&lt;/b&gt;: its weights are all 0.</source>
         <translation> &lt;b&gt;这个注意力头已关闭&lt;/b&gt;：它的权重全为 0。</translation>
-    </message>
-    <message>
-        <source>{0:.2f}</source>
-        <translation>{0:.2f}</translation>
     </message>
     <message>
         <source> {0} padding token(s) are masked: their weight is 0 whatever their score.</source>
@@ -1953,10 +1909,6 @@ Sentence B: {1}</source>
     <message>
         <source>probability</source>
         <translation>概率</translation>
-    </message>
-    <message>
-        <source>{0:.3f}</source>
-        <translation>{0:.3f}</translation>
     </message>
 </context>
 <context>
@@ -2118,13 +2070,6 @@ Sentence B: {1}</source>
     </message>
 </context>
 <context>
-    <name>StepCard</name>
-    <message>
-        <source>&lt;b&gt;{0}. {1}&lt;/b&gt;</source>
-        <translation>&lt;b&gt;{0}. {1}&lt;/b&gt;</translation>
-    </message>
-</context>
-<context>
     <name>StrictDoubleSpinBox</name>
     <message>
         <source>This field</source>
@@ -2251,10 +2196,6 @@ Double-click: mask it</source>
         <translation>句子 B 的词元</translation>
     </message>
     <message>
-        <source>[CLS] / [SEP]</source>
-        <translation>[CLS] / [SEP]</translation>
-    </message>
-    <message>
         <source>Added by the tokenizer, not typed</source>
         <translation>由分词器添加，不是输入的</translation>
     </message>
@@ -2265,10 +2206,6 @@ Double-click: mask it</source>
     <message>
         <source>Continues the word before it</source>
         <translation>延续前一个词</translation>
-    </message>
-    <message>
-        <source>[UNK]</source>
-        <translation>[UNK]</translation>
     </message>
     <message>
         <source>Not in the vocabulary</source>
@@ -2560,10 +2497,6 @@ Double-click: mask it</source>
         <translation>导出 {0} 视图</translation>
     </message>
     <message>
-        <source>{0} (*.{1})</source>
-        <translation>{0} (*.{1})</translation>
-    </message>
-    <message>
         <source>Export the attention as a web page</source>
         <translation>将注意力导出为网页</translation>
     </message>
@@ -2746,10 +2679,6 @@ Double-click: mask it</source>
     <message>
         <source>none (encoder only)</source>
         <translation>无（仅编码器）</translation>
-    </message>
-    <message>
-        <source>{0} {1:,}</source>
-        <translation>{0} {1:,}</translation>
     </message>
     <message>
         <source>no task head</source>
@@ -3129,13 +3058,6 @@ the model&apos;s top guesses here{1}: {2}</source>
     <message>
         <source>about {0:,.0f} min left</source>
         <translation>剩余约 {0:,.0f} 分钟</translation>
-    </message>
-</context>
-<context>
-    <name>image_export</name>
-    <message>
-        <source>BERT Explorer</source>
-        <translation>BERT Explorer</translation>
     </message>
 </context>
 <context>
@@ -3615,10 +3537,6 @@ the model&apos;s top guesses here{1}: {2}</source>
     <message>
         <source>1 = a real token; 0 would be padding (none: one input at a time)</source>
         <translation>1 = 真实词元；0 表示填充（这里没有：一次只输入一条）</translation>
-    </message>
-    <message>
-        <source>&lt;b style=&apos;font-size:11pt&apos;&gt;{0}&lt;/b&gt;&lt;br&gt;&lt;span style=&apos;font-size:8pt;color:{1}&apos;&gt;= {2}&lt;/span&gt;</source>
-        <translation>&lt;b style=&apos;font-size:11pt&apos;&gt;{0}&lt;/b&gt;&lt;br&gt;&lt;span style=&apos;font-size:8pt;color:{1}&apos;&gt;= {2}&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Word: {0} = {1} (tokens {2} to {3}, ids {4})

@@ -305,7 +305,7 @@ class HeadLinesView(RemembersControls, QWidget):
             box.deleteLater()
         self.head_boxes = []
         for head in range(heads):
-            box = QCheckBox(self.tr("H{0}").format(head))
+            box = QCheckBox(f"H{head}")
             pixmap = QPixmap(12, 12)
             pixmap.fill(QColor(head_colour(head)))
             box.setIcon(QIcon(pixmap))

@@ -331,15 +331,11 @@ class HiddenStatesView(QWidget):
         fitted = self.tr("all layers") if joint else self.tr("this layer")
         self.plot.setLabel(
             "bottom",
-            self.tr("PC1")
-            if share is None
-            else self.tr("PC1 of {0} ({1:.0%} of the variance)").format(fitted, share[0]),
+            "PC1" if share is None else self.tr("PC1 of {0} ({1:.0%} of the variance)").format(fitted, share[0]),
         )
         self.plot.setLabel(
             "left",
-            self.tr("PC2")
-            if share is None
-            else self.tr("PC2 of {0} ({1:.0%} of the variance)").format(fitted, share[1]),
+            "PC2" if share is None else self.tr("PC2 of {0} ({1:.0%} of the variance)").format(fitted, share[1]),
         )
         # All layers' PCA keeps one frame for every layer, so the slider shows the points move.
         self._set_range(every_state.reshape(-1, 2) if every_state is not None else xy)

@@ -124,7 +124,7 @@ class ModelView(QWidget):
         layout.addWidget(self.capabilities)
         layout.addWidget(QLabel(self.tr("<b>Parameters per component</b>")))
         layout.addWidget(self.params_table, 2)
-        layout.addWidget(QLabel(self.tr("<b>config.json</b>")))
+        layout.addWidget(QLabel("<b>config.json</b>"))
         layout.addWidget(self.config_table, 1)
 
     def show_model(self, info: ModelInfo) -> None:

@@ -79,7 +79,7 @@ class NSPView(QWidget):
         bars = QGridLayout(self.bars)
         bars.setContentsMargins(0, 0, 0, 0)
         for row, (name, bar) in enumerate(((self.tr("IsNext"), self.bar), (self.tr("NotNext"), self.not_next_bar))):
-            bars.addWidget(QLabel(self.tr("<b>{0}</b>").format(name)), row, 0)
+            bars.addWidget(QLabel(f"<b>{name}</b>"), row, 0)
             bars.addWidget(bar, row, 1)
         bars.setColumnStretch(1, 1)
         self.meaning = QLabel(QCoreApplication.translate("nsp_view", MEANING))
@@ -184,7 +184,7 @@ class NSPView(QWidget):
         self.label.setText(verdict)
         for bar, p in ((self.bar, is_next), (self.not_next_bar, 1.0 - is_next)):
             bar.setValue(round(finite_or(p, 0.0) * BAR_SCALE))
-            bar.setFormat(self.tr("{0:.3f}").format(p))
+            bar.setFormat(f"{p:.3f}")
 
     def _show_classes(self, r: model.Inspection) -> None:
         ranked = self.classes.show_probabilities(r.class_probabilities or {})

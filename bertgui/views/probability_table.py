@@ -31,7 +31,7 @@ class ProbabilityTable(QTableWidget):
                 bar.setRange(0, 1000)
                 self.setCellWidget(row, 1, bar)
             bar.setValue(round(finite_or(p, 0.0) * 1000))
-            bar.setFormat(self.tr("{0:.3f}").format(p))
+            bar.setFormat(f"{p:.3f}")
         return ranked
 
     def probability_text(self, row: int) -> str:

@@ -140,9 +140,8 @@ def word_chip(r: model.Inspection, word: str, group: list[int], unknown: bool) -
     chip.last = group[-1]
     pieces = " ".join(r.tokens[i] for i in group)
     chip.setText(
-        QCoreApplication.translate(
-            "tokens_view", "<b style='font-size:11pt'>{0}</b><br><span style='font-size:8pt;color:{1}'>= {2}</span>"
-        ).format(html.escape(word), CHIP_ID_TEXT, html.escape(pieces))
+        f"<b style='font-size:11pt'>{html.escape(word)}</b><br>"
+        f"<span style='font-size:8pt;color:{CHIP_ID_TEXT}'>= {html.escape(pieces)}</span>"
     )
     summary = QCoreApplication.translate(
         "tokens_view", "Word: {0} = {1} (tokens {2} to {3}, ids {4})\nDouble-click: mask it (one [MASK] per piece)"
@@ -221,54 +220,21 @@ class TokensView(QWidget):
         self._hovered_word: range = range(0)
         self.words_box.toggled.connect(self._on_words_box_toggled)
 
-    @staticmethod
-    def _legend() -> QHBoxLayout:
+    def _legend(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(
-            sample_chip(
-                QCoreApplication.translate("TokensView", "sentence A"),
-                SEGMENT_COLOURS[0],
-                "1px solid #999",
-                QCoreApplication.translate("TokensView", "A token of sentence A"),
-            )
+        samples = (  # (chip, background, border, what it means)
+            (self.tr("sentence A"), SEGMENT_COLOURS[0], "1px solid #999", self.tr("A token of sentence A")),
+            (self.tr("sentence B"), SEGMENT_COLOURS[1], "1px solid #999", self.tr("A token of sentence B")),
+            ("[CLS] / [SEP]", SPECIAL_COLOUR, "1px solid #999", self.tr("Added by the tokenizer, not typed")),
+            (self.tr("##piece"), SEGMENT_COLOURS[0], "1px dashed #666", self.tr("Continues the word before it")),
+            ("[UNK]", SEGMENT_COLOURS[0], f"2px solid {UNKNOWN_BORDER}", self.tr("Not in the vocabulary")),
         )
-        row.addWidget(
-            sample_chip(
-                QCoreApplication.translate("TokensView", "sentence B"),
-                SEGMENT_COLOURS[1],
-                "1px solid #999",
-                QCoreApplication.translate("TokensView", "A token of sentence B"),
-            )
-        )
-        row.addWidget(
-            sample_chip(
-                QCoreApplication.translate("TokensView", "[CLS] / [SEP]"),
-                SPECIAL_COLOUR,
-                "1px solid #999",
-                QCoreApplication.translate("TokensView", "Added by the tokenizer, not typed"),
-            )
-        )
-        row.addWidget(
-            sample_chip(
-                QCoreApplication.translate("TokensView", "##piece"),
-                SEGMENT_COLOURS[0],
-                "1px dashed #666",
-                QCoreApplication.translate("TokensView", "Continues the word before it"),
-            )
-        )
-        row.addWidget(
-            sample_chip(
-                QCoreApplication.translate("TokensView", "[UNK]"),
-                SEGMENT_COLOURS[0],
-                f"2px solid {UNKNOWN_BORDER}",
-                QCoreApplication.translate("TokensView", "Not in the vocabulary"),
-            )
-        )
+        for text, background, border, meaning in samples:
+            row.addWidget(sample_chip(text, background, border, meaning))
         explanation = QLabel(
-            QCoreApplication.translate(
-                "TokensView",
+            self.tr(
                 "dashed: a ## piece continues the word before it · red outline: not in the vocabulary · "
-                "the small number is the token id",
+                "the small number is the token id"
             )
         )
         explanation.setWordWrap(True)  # wraps rather than widening the window past a laptop screen

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from model.finetuning.token_metrics import BIO, OUTSIDE, chunks, split_tag, tag_scheme
+from model.finetuning.token_datasets import chunk_type_of
+from model.finetuning.token_metrics import BIO, OUTSIDE, chunks, tag_scheme
 
+from ..palette import chunk_colours
 from .finite import finite_or
 from .flow_layout import ChipArea
 
@@ -24,23 +26,15 @@ CAPTION = QT_TRANSLATE_NOOP(
     "entities): its classifier reads the vector of each word's first piece and gives every tag a "
     "probability. B- begins a chunk, I- continues it, O is outside any. Hover a word for its tags.",
 )
-# Light fills for chunk types (or tags, for a tag set without chunks), in the alphabetical order
-# of the model's types; dark text reads on all of them (WCAG AA). O, outside any chunk, stays grey.
-TYPE_COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fde2e4", "#ede9fe", "#cffafe", "#ffedd5", "#f3e8ff", "#e0e7ff")
-OUTSIDE_COLOUR = "#f3f4f6"
+OUTSIDE_COLOUR = "#f3f4f6"  # O, outside any chunk, stays grey
 CHIP_TEXT = "#111111"
 TOOLTIP_TAGS = 5  # the most probable tags a hover lists
 
 
-def colour_kind(tag: str, scheme: str) -> str:
-    """What a chip's colour stands for: the chunk type of a BIO tag (NP for B-NP and I-NP), else the tag."""
-    return split_tag(tag)[1] if scheme == BIO else tag
-
-
-def type_colours(labels: list[str], scheme: str) -> dict[str, str]:
-    """Chunk type (or tag) -> fill colour, the same for every word of one model, cycling if many."""
-    kinds = sorted({colour_kind(t, scheme) for t in labels if t != OUTSIDE})
-    return {kind: TYPE_COLOURS[i % len(TYPE_COLOURS)] for i, kind in enumerate(kinds)}
+def type_colours(labels: list[str]) -> dict[str, str]:
+    """Chunk type (or tag) -> fill colour, the same for every word of one model: the model's types
+    in alphabetical order, not the order the words happen to bring them in."""
+    return chunk_colours(sorted({chunk_type_of(t) for t in labels if t != OUTSIDE}))
 
 
 def bracketed(tags: list[model.WordTag]) -> str:
@@ -112,10 +106,8 @@ class WordTagsView(QWidget):
             return
         labels = list(tags[0].probabilities) if tags else []
         scheme = tag_scheme(labels)
-        colours = type_colours(labels, scheme)
-        self.chip_area.set_chips(
-            [WordTagChip(t, colours.get(colour_kind(t.tag, scheme), OUTSIDE_COLOUR)) for t in tags]
-        )
+        colours = type_colours(labels)
+        self.chip_area.set_chips([WordTagChip(t, colours.get(chunk_type_of(t.tag), OUTSIDE_COLOUR)) for t in tags])
         if not tags:
             self.chunk_line.setText(self.tr("Type a sentence to tag its words."))
         elif scheme == BIO:

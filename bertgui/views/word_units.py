@@ -73,7 +73,8 @@ def in_units(matrix: np.ndarray, r: model.Inspection, words: bool) -> np.ndarray
 
 def all_heads_in_units(r: model.Inspection, words: bool) -> np.ndarray:
     """(layers, heads, n, n): every head between the units shown; in word mode the inspection's
-    word_attentions, made on the worker thread (made here only for an inspection without them)."""
+    word_attentions, made on the worker thread, or, for the inspection shown when word mode was
+    switched on, made here once (the view keeps it until the next inspection)."""
     if words and r.word_attentions is not None:
         return r.word_attentions
     return in_units(r.attentions, r, words)

@@ -37,6 +37,30 @@ def test_the_words_box_is_one_switch_for_the_three_tabs(qtbot, window):
     assert window.attention_view.current_matrix()[0].shape == (len(words),) * 2
 
 
+def test_inspections_bring_word_attentions_only_while_word_mode_is_on(qtbot, window):
+    import numpy as np
+
+    from model.word_attention import word_attention
+
+    window.tabs.setCurrentWidget(window.attention_view)
+    window.controller.set_text("the dog reads")
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
+        window.controller.inspect_now()
+    assert window.controller.inspection.word_attentions is None  # over a second at 512 tokens: not unasked
+    window.attention_view.words_box.setChecked(True)  # drawn at once from the pieces it has...
+    assert window.controller.word_mode
+    shown = window.attention_view.current_matrix()[0]
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
+        window.controller.inspect_now()
+    r = window.controller.inspection  # ...and the next inspection brings them, made on the worker
+    np.testing.assert_allclose(r.word_attentions, word_attention(r.attentions, r.words), atol=1e-6)
+    np.testing.assert_allclose(window.attention_view.current_matrix()[0], shown, atol=1e-6)
+    window.attention_view.words_box.setChecked(False)
+    with qtbot.waitSignal(window.controller.inspectionReady, timeout=30_000):
+        window.controller.inspect_now()
+    assert not window.controller.word_mode and window.controller.inspection.word_attentions is None
+
+
 def test_word_mode_is_remembered_with_the_attention_tab(qtbot, window):
     window.tokens_view.words_box.setChecked(True)
     assert window.attention_view.options()["words"] is True

@@ -54,10 +54,12 @@ def test_chunks_read_out_in_brackets_and_share_a_colour(view):
 
 
 def test_a_plain_tag_set_is_shown_word_by_word():
-    from bertgui.views.word_tags_view import bracketed, colour_kind, type_colours
+    from bertgui.views.word_tags_view import bracketed, type_colours
+    from model.finetuning.token_datasets import chunk_type_of
 
-    assert type_colours(["NN", "VB", "O"], "plain") == {"NN": "#dbeafe", "VB": "#dcfce7"}
-    assert colour_kind("B-PER", "BIO") == "PER" and colour_kind("NN", "plain") == "NN"
+    assert type_colours(["VB", "NN", "O"]) == {"NN": "#dbeafe", "VB": "#dcfce7"}  # alphabetical, O left grey
+    assert type_colours(["I-NP", "B-VP", "B-NP", "O"]) == {"NP": "#dbeafe", "VP": "#dcfce7"}
+    assert chunk_type_of("B-PER") == "PER" and chunk_type_of("NN") == "NN"
     assert bracketed([]) == ""
 
 

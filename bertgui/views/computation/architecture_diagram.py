@@ -117,10 +117,7 @@ def blocks_for(info: ModelInfo) -> list[Block]:
                 if present
                 else QCoreApplication.translate("architecture_diagram", "none (encoder only)")
             ),
-            "; ".join(
-                QCoreApplication.translate("architecture_diagram", "{0} {1:,}").format(name, counts.get(name, 0))
-                for name in present
-            )
+            "; ".join(f"{name} {counts.get(name, 0):,}" for name in present)
             or QCoreApplication.translate("architecture_diagram", "no task head"),
             QCoreApplication.translate(
                 "architecture_diagram",

@@ -60,7 +60,7 @@ class EmbeddingStep(QWidget):
         super().__init__(parent)
         self.rows: np.ndarray | None = None  # what the heatmap draws: (5, C)
         self.norms: np.ndarray | None = None  # (5,)
-        self.formula = QLabel(self.tr("<b>{0}</b>").format(FORMULA))
+        self.formula = QLabel(f"<b>{FORMULA}</b>")
         self.token_label = QLabel(self.tr("Type a sentence to see its first layer's input."))
         self.token_label.setWordWrap(True)
         self.plot, self.image = _heatmap(
@@ -129,7 +129,7 @@ class EmbeddingStep(QWidget):
         )
         self.norm_label.setText(
             self.tr("Norms (lengths): ")
-            + ",  ".join(self.tr("{0} {1:.2f}").format(name, n) for name, n in zip(ROWS, self.norms, strict=True))
+            + ",  ".join(f"{name} {n:.2f}" for name, n in zip(ROWS, self.norms, strict=True))
         )
         learned = np.ascontiguousarray(r.position_embeddings, dtype=np.float32)
         sinusoid = sinusoidal_table(count, learned.shape[1])

@@ -288,7 +288,7 @@ class StepCard(QFrame):
     def __init__(self, number: int, title: str, explanation: str):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(self.tr("<b>{0}. {1}</b>").format(number, title))
+        self.title = QLabel(f"<b>{number}. {title}</b>")
         self.formula = QLabel()
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.formula.setFont(mono)

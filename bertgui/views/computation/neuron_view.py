@@ -169,10 +169,8 @@ class NeuronPanel(QWidget):
         self.show_all.setText(self.tr("Show all {0} keys").format(T))
         self.show_all.setEnabled(T > TOP_KEYS)
         self.formula.setText(
-            self.tr(
-                "score_j = (Σ q·k_j) × 1/√{0} = (Σ q·k_j) × {1:.4g}     weight_j = softmax(score + mask)_j "
-                "    q, k_j: ({2},)"
-            ).format(d, trace.scale, d)
+            f"score_j = (Σ q·k_j) × 1/√{d} = (Σ q·k_j) × {trace.scale:.4g}     "
+            f"weight_j = softmax(score + mask)_j     q, k_j: ({d},)"
         )
         self.scroll.show()
         self._draw()
@@ -266,7 +264,7 @@ class NeuronPanel(QWidget):
             label.setVisible(i < len(values))
             if i < len(values):
                 label.setColor(colour)
-                label.setText(self.tr("{0:.2f}").format(values[i]))
+                label.setText(f"{values[i]:.2f}")
                 label.setPos(max(float(values[i]), 0.0), float(rows[i]) + 0.5)
 
     def _write_keys_note(self, v: NeuronView, T: int) -> None:

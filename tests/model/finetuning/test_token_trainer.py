@@ -120,7 +120,13 @@ def test_learns_a_tagging_task_and_saves_a_transformers_token_classifier(hf_fold
     assert [(t.word, t.tag, t.first) for t in word_tags] == list(
         zip("the big city sat on a dog".split(), tags, range(1, 8))
     )
-    assert ours.inspect("the big city sat on a dog").word_tags == word_tags
+    inspected = ours.inspect("the big city sat on a dog").word_tags  # the inspection's forward pass: same answer
+    assert [(t.word, t.tag, t.first, t.last) for t in inspected] == [
+        (t.word, t.tag, t.first, t.last) for t in word_tags
+    ]
+    for a, b in zip(inspected, word_tags, strict=True):
+        assert list(a.probabilities) == list(b.probabilities)
+        assert max(abs(a.probabilities[k] - b.probabilities[k]) for k in a.probabilities) < 1e-6
 
 
 def test_our_loader_opens_a_token_classifier_saved_by_transformers(hf_folder):
